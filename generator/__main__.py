@@ -1,0 +1,7 @@
+"""`python -m generator` runs the CLI."""
+
+from __future__ import annotations
+
+from generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""The legacy aws-auth ConfigMap, converted to EKS access entries.
+
+`system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope; other `system:`
+groups (node bootstrappers, nodes) are dropped because EKS creates node entries itself;
+every other group becomes a Kubernetes group of the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from generator.errors import Issue, Loc
+from generator.model import AccessEntry, AccessPolicy, AwsAuth
+
+MASTERS_GROUP = "system:masters"
+ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+
+@dataclass
+class Converted:
+    entries: list[tuple[Loc, AccessEntry]] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Converted:
+    result = Converted()
+    for key, arn_of, mappings in (
+        ("mapRoles", "rolearn", aws_auth.map_roles or []),
+        ("mapUsers", "userarn", aws_auth.map_users or []),
+    ):
+        for index, mapping in enumerate(mappings):
+            loc = (*base, key, index)
+            entry, dropped = _entry(getattr(mapping, arn_of), mapping.username, mapping.groups or [])
+            for group in dropped:
+                result.warnings.append(Issue((*loc, "groups"), f"dropped group {group!r}: EKS manages "
+                                             "system: groups itself (node roles get EC2 access entries)",
+                                             severity="warning", rule="EKS040"))
+            result.entries.append((loc, entry))
+    return result
+
+
+def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEntry, list[str]]:
+    policies = []
+    kubernetes_groups = []
+    dropped = []
+    for group in groups:
+        if group == MASTERS_GROUP:
+            policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
+        elif group.startswith("system:"):
+            dropped.append(group)
+        else:
+            kubernetes_groups.append(group)
+    # `{{SessionName}}`-style usernames are aws-auth templating; access entries keep them as text.
+    keep_username = username if username and not username.startswith("system:node:") else None
+    entry = AccessEntry(principal_arn=arn, type="STANDARD", kubernetes_groups=kubernetes_groups,
+                        username=keep_username, policies=policies)
+    return entry, dropped
+
+
+def configmap_to_access_yaml(text: str) -> str:
+    """`eksgen aws-auth convert`: an aws-auth ConfigMap manifest to `access.entries` YAML."""
+    manifest = yaml.safe_load(text)
+    if not isinstance(manifest, dict) or manifest.get("kind") != "ConfigMap":
+        raise ValueError("not a ConfigMap manifest")
+    data = manifest.get("data") or {}
+    parsed: dict[str, Any] = {
+        key: yaml.safe_load(data.get(key) or "[]") or [] for key in ("mapRoles", "mapUsers")
+    }
+    aws_auth = AwsAuth.model_validate(parsed, by_alias=True, strict=False)
+    converted = convert(aws_auth)
+    entries = [_entry_yaml(e) for _, e in converted.entries]
+    notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
+    body = yaml.safe_dump({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
+    return notes + body
+
+
+def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"principalArn": entry.principal_arn}
+    if entry.kubernetes_groups:
+        out["kubernetesGroups"] = list(entry.kubernetes_groups)
+    if entry.username:
+        out["username"] = entry.username
+    if entry.policies:
+        out["policies"] = [{"policy": p.policy, "scope": p.scope} for p in entry.policies]
+    return out
+
+
+def all_entries(access_entries: list[AccessEntry], aws_auth: AwsAuth | None) -> Iterator[tuple[Loc, AccessEntry]]:
+    for index, entry in enumerate(access_entries):
+        yield ("spec", "access", "entries", index), entry
+    if aws_auth is not None:
+        yield from convert(aws_auth).entries

@@ -1,0 +1,93 @@
+"""Syntax rules shared by the checks, each from shared/facts/eks-limits.md."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+
+CLUSTER_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
+CLUSTER_NAME_MAX = 100
+# terraform-aws-eks v21 builds IAM name_prefix "<name>-cluster-" (<= 38 characters).
+CLUSTER_NAME_MAX_WITH_MODULE = 29
+NODE_GROUP_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
+NODE_GROUP_NAME_MAX = 63
+# eks-managed-node-group builds IAM name_prefix "<name>-eks-node-group-" (<= 38 characters).
+MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
+SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
+FARGATE_PROFILE_NAME_MAX = 63
+ROLE_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):role/"
+    r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
+)
+USER_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):user/"
+    r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
+)
+POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}|aws):policy/[\x21-\x7e]+")
+KMS_KEY_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):kms:([a-z0-9-]+):(\d{12}):"
+    r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9:/_-]{1,256})"
+)
+ACCESS_POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):eks::aws:cluster-access-policy/[A-Za-z0-9]+")
+ACCESS_POLICY_NAMES = frozenset({
+    "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy",
+    "AmazonEKSAdminViewPolicy",
+})
+RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
+VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
+SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
+KUBERNETES_VERSION = re.compile(r"1\.(0|[1-9]\d*)")
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+LABEL_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
+ADDON_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+ADDON_VERSION = re.compile(r"v\d+\.\d+\.\d+(-eksbuild\.\d+)?")
+MODULE_LABEL_PART = re.compile(r"[a-z0-9][a-z0-9-]{0,37}")
+S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
+LOG_RETENTION_DAYS = frozenset({
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+})
+PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def parse_ipv4_network(text: str) -> tuple[ipaddress.IPv4Network | None, str | None]:
+    """A strict IPv4 network, or the reason it is not one."""
+    if text != text.strip():
+        return None, "must not have surrounding whitespace"
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        reason = str(exc)
+        if "has host bits set" in reason:
+            fixed = ipaddress.ip_network(text, strict=False)
+            return None, f"is not a network address (host bits set); did you mean {fixed}?"
+        return None, f"is not a valid IPv4 CIDR ({text!r})"
+    if not isinstance(network, ipaddress.IPv4Network) or "/" not in text:
+        return None, f"is not a valid IPv4 CIDR ({text!r})"
+    return network, None
+
+
+def is_iam_tag_text(text: str, *, allow_empty: bool) -> bool:
+    """IAM tag charset: letters, separators (spaces), numbers and `_ . : / = + - @`."""
+    if not text:
+        return allow_empty
+    return all(unicodedata.category(ch)[0] in "LZN" or ch in "_.:/=+-@" for ch in text)
+
+
+def label_key_problem(key: str) -> str | None:
+    """Kubernetes label key syntax: optional DNS-subdomain prefix, then a name of <= 63."""
+    prefix, _, name = key.rpartition("/")
+    if prefix and (len(prefix) > 253 or not DNS_SUBDOMAIN.fullmatch(prefix)):
+        return "prefix must be a lowercase DNS subdomain of at most 253 characters"
+    if not name or len(name) > 63 or not LABEL_NAME.fullmatch(name):
+        return "name must be 1-63 characters, alphanumeric at both ends, with '-', '_', '.' inside"
+    return None
+
+
+def label_value_problem(value: str) -> str | None:
+    if value and (len(value) > 63 or not LABEL_NAME.fullmatch(value)):
+        return "must be at most 63 characters, alphanumeric at both ends, with '-', '_', '.' inside"
+    return None

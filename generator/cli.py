@@ -1,0 +1,283 @@
+"""The typer app: one function per command, each a thin call into the library API.
+
+`handle_errors` is the one place that turns exceptions into exit codes:
+0 ok, 1 differences (--check), 2 bad input, 3 internal error, 4 hand-edited files, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from generator import __version__
+from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid
+
+F = TypeVar("F", bound=Callable[..., Any])
+REPORT_URL = "https://github.com/eksgen/eksgen/issues"
+
+app = typer.Typer(name="eksgen", help="Generate a proven Terraform root module for Amazon EKS from one YAML spec.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+aws_auth_app = typer.Typer(help="Work with legacy aws-auth ConfigMaps.", no_args_is_help=True)
+modules_app = typer.Typer(help="Module interface catalogs.", no_args_is_help=True)
+app.add_typer(aws_auth_app, name="aws-auth")
+app.add_typer(modules_app, name="modules")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = func(*args, **kwargs)
+        except SpecInvalid as exc:
+            if kwargs.get("output_format") == OutputFormat.json:
+                typer.echo(json.dumps({"ok": False, "exitCode": 2, "issues": [i.as_json() for i in
+                                       sorted(exc.issues, key=Issue.sort_key)]}, indent=2))
+            else:
+                err(str(exc))
+                err(f"{len(exc.issues)} error(s); nothing written")
+            raise typer.Exit(ExitCode.BAD_INPUT) from None
+        except KeyboardInterrupt:
+            err("interrupted")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except EksgenError as exc:
+            err(f"error: {exc}")
+            if exc.exit_code == ExitCode.INTERNAL:
+                err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec.")
+            raise typer.Exit(exc.exit_code) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            err(f"internal error: {type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
+            err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec "
+                "and this message (set EKSGEN_DEBUG=1 for the full traceback).")
+            if _debug():
+                traceback.print_exc()
+            raise typer.Exit(ExitCode.INTERNAL) from None
+        raise typer.Exit(code or 0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _debug() -> bool:
+    import os
+
+    return os.environ.get("EKSGEN_DEBUG") == "1"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"eksgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """eksgen: one cluster spec in, a complete and proven Terraform root module out."""
+
+
+Specs = Annotated[list[Path], typer.Argument(help="Spec files (YAML).", show_default=False)]
+Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+Today = Annotated[str | None, typer.Option("--today", hidden=True, help="Pretend today is YYYY-MM-DD.")]
+
+
+def _today(value: str | None) -> dt.date | None:
+    from generator.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: not a date: {value!r}") from None
+
+
+@app.command()
+@handle_errors
+def init(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the starter spec.")] = Path(
+        "cluster.yaml"),
+    name: Annotated[str, typer.Option("--name", help="Cluster name.")] = "my-cluster",
+    region: Annotated[str, typer.Option("--region", help="AWS region.")] = "eu-west-1",
+) -> int:
+    """Write a commented starter spec that renders cleanly."""
+    from generator.starter import starter_spec
+    from generator.write import atomic_write
+
+    if output.exists():
+        err(f"error: {output} exists; refusing to overwrite it")
+        return ExitCode.HAND_EDITED
+    text = starter_spec(name=name, region=region)
+    atomic_write(output.resolve(), text.encode("utf-8"))
+    typer.echo(f"wrote {output}; next: eksgen render {output}")
+    return 0
+
+
+@app.command()
+@handle_errors
+def render(
+    specs: Specs,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Output directory (default: beside the spec, "
+                                              "named after metadata.name).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 and show a diff when the "
+                                        "directory differs from what the spec renders.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files edited by hand.")] = False,
+    output_format: Format = OutputFormat.text,
+    strict: Strict = False,
+    today: Today = None,
+) -> int:
+    """Check a spec and write its Terraform root module."""
+    from generator.api import render_to_directory
+
+    worst = 0
+    summary = []
+    for spec in specs:
+        results = render_to_directory(spec, out_dir=out, force=force, check=check, today=_today(today))
+        for item in results:
+            warnings = item.result.warnings
+            _print_warnings(warnings, output_format)
+            if strict and warnings:
+                raise SpecInvalid(warnings)
+            changed = bool(item.diff)
+            worst = max(worst, ExitCode.DIFFERENCES if changed else 0)
+            entry: dict[str, Any] = {"spec": str(spec), "cluster": item.name, "outDir": str(item.out_dir),
+                                     "files": sorted(item.files), "warnings": [w.as_json() for w in warnings]}
+            if check:
+                entry["upToDate"] = not changed
+                if output_format == OutputFormat.text:
+                    typer.echo(item.diff, nl=False) if changed else typer.echo(f"{item.out_dir}: up to date")
+            elif item.report is not None:
+                entry.update(created=item.report.created, updated=item.report.updated,
+                             unchanged=item.report.unchanged, removed=item.report.removed)
+                if output_format == OutputFormat.text:
+                    _print_report(item.out_dir, item.report)
+            summary.append(entry)
+    if output_format == OutputFormat.json:
+        typer.echo(json.dumps({"ok": worst == 0, "exitCode": worst, "clusters": summary}, indent=2))
+    return worst
+
+
+def _print_warnings(warnings: list[Issue], output_format: OutputFormat) -> None:
+    if output_format == OutputFormat.text:
+        for warning in warnings:
+            err(warning.format())
+
+
+def _print_report(out_dir: Path, report: Any) -> None:
+    for verb in ("created", "updated", "removed"):
+        for name in getattr(report, verb):
+            typer.echo(f"{verb:>9} {out_dir / name}")
+    if not (report.created or report.updated or report.removed):
+        typer.echo(f"{out_dir}: up to date")
+
+
+@app.command()
+@handle_errors
+def validate(specs: Specs, output_format: Format = OutputFormat.text, strict: Strict = False,
+             today: Today = None) -> int:
+    """Run every check and prove the rendered output; write nothing."""
+    from generator.api import render_spec
+
+    issues: list[Issue] = []
+    clusters = []
+    for spec in specs:
+        for item in render_spec(spec, today=_today(today)):
+            issues.extend(item.result.warnings)
+            clusters.append({"spec": str(spec), "cluster": item.name, "files": sorted(item.files)})
+    if strict and issues:
+        raise SpecInvalid(issues)
+    if output_format == OutputFormat.json:
+        typer.echo(json.dumps({"ok": True, "exitCode": 0, "clusters": clusters,
+                               "issues": [i.as_json() for i in issues]}, indent=2))
+    else:
+        for issue in issues:
+            err(issue.format())
+        typer.echo(f"ok: {len(clusters)} cluster(s) valid, {len(issues)} warning(s)")
+    return 0
+
+
+@app.command()
+@handle_errors
+def schema() -> int:
+    """Print the JSON Schema (draft 2020-12) of the spec."""
+    from generator.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+@app.command()
+@handle_errors
+def explain(spec: Annotated[Path, typer.Argument(help="Spec file.")], today: Today = None) -> int:
+    """Print the effective spec, every default filled in, as YAML."""
+    from generator.api import check_spec
+    from generator.schema import effective_yaml
+
+    report = check_spec(spec, today=_today(today))
+    errors = [i for i in report.issues if i.severity == "error"]
+    if errors:
+        raise SpecInvalid(errors)
+    typer.echo("---\n".join(effective_yaml(r.effective) for r in report.results if r.effective), nl=False)
+    return 0
+
+
+@aws_auth_app.command("convert")
+@handle_errors
+def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth ConfigMap manifest (YAML).")]) -> int:
+    """Turn an aws-auth ConfigMap into `access.entries` YAML."""
+    from generator.api import read_spec
+    from generator.awsauth import configmap_to_access_yaml
+    from generator.errors import UsageError
+
+    try:
+        typer.echo(configmap_to_access_yaml(read_spec(configmap)), nl=False)
+    except ValueError as exc:
+        raise UsageError(f"{configmap}: {exc}") from None
+    return 0
+
+
+@modules_app.command("list")
+@handle_errors
+def modules_list() -> int:
+    """Show the interface catalogs eksgen knows."""
+    from generator import catalogs
+
+    for (key, version, sub), path in sorted(catalogs.index().items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                                      kv[0][2] or "")):
+        typer.echo(f"{key:<4} {version:<8} {sub or '(root)':<32} {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point; returns the exit code."""
+    try:
+        app(args=argv, prog_name="eksgen")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

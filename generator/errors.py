@@ -1,0 +1,134 @@
+"""One error root; each subclass carries the exit code the CLI maps it to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+
+
+class ExitCode(int, Enum):
+    OK = 0
+    DIFFERENCES = 1
+    BAD_INPUT = 2
+    INTERNAL = 3
+    HAND_EDITED = 4
+    INTERRUPTED = 130
+
+
+def format_loc(loc: Loc) -> str:
+    """`("spec", "managedNodeGroups", 1, "maxSize")` -> `managedNodeGroups[1].maxSize`.
+
+    The `spec.` prefix is dropped: almost every path is under it, and the contract's
+    messages are written without it.
+    """
+    if loc and loc[0] == "spec" and len(loc) > 1:
+        loc = loc[1:]
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif text:
+            text += f".{part}" if _is_plain_key(part) else f"[{part!r}]"
+        else:
+            text = part
+    return text or "(document)"
+
+
+def _is_plain_key(key: str) -> bool:
+    return key.replace("_", "a").replace("-", "a").isalnum() and key.isascii()
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a spec, located by its path inside the document."""
+
+    loc: Loc
+    message: str
+    severity: Severity = "error"
+    rule: str | None = None
+    file: str = "<spec>"
+    position: Position | None = None
+    document: int = 0
+
+    @property
+    def path(self) -> str:
+        return format_loc(self.loc)
+
+    def format(self) -> str:
+        where = self.file
+        if self.position is not None:
+            where += f":{self.position.line}:{self.position.column}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{where} {self.path}: {prefix}{self.message}{rule}"
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        pos = self.position or Position(0, 0)
+        return (self.file, self.document, pos.line, pos.column, self.message)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.position.line if self.position else None,
+            "column": self.position.column if self.position else None,
+            "path": self.path,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+class EksgenError(Exception):
+    """Root of every error eksgen raises on purpose."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class UsageError(EksgenError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+@dataclass
+class SpecInvalid(EksgenError):
+    """The spec has errors; every one of them is listed, sorted by position."""
+
+    issues: Sequence[Issue] = field(default_factory=list)
+    exit_code = ExitCode.BAD_INPUT
+
+    def __str__(self) -> str:
+        return "\n".join(i.format() for i in sorted(self.issues, key=Issue.sort_key))
+
+
+class InternalError(EksgenError):
+    """eksgen produced something it cannot prove correct: a bug, never the user's fault."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class RoundTripError(InternalError):
+    pass
+
+
+class InterfaceError(InternalError):
+    pass
+
+
+@dataclass
+class HandEditedFiles(EksgenError):
+    paths: Sequence[str] = field(default_factory=list)
+    exit_code = ExitCode.HAND_EDITED
+
+    def __str__(self) -> str:
+        listed = "\n".join(f"  {p}" for p in self.paths)
+        return f"refusing to overwrite files edited by hand (use --force to overwrite):\n{listed}"

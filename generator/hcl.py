@@ -1,0 +1,128 @@
+"""HCL literals: the one filter every value goes through, and `terraform fmt` layout.
+
+Strings are escaped exactly as HashiCorp's hclwrite does (see shared/facts/hcl-escaping.md):
+`\\n \\r \\t \\" \\\\`, `$${` and `%%{` for template sigils, `\\uNNNN`/`\\UNNNNNNNN` for anything
+not printable. Never json.dumps: its `\\b`, `\\f` and surrogate pairs are invalid HCL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.ir import Call, Obj, Ref, Value
+
+INDENT = "  "
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+HCL_KEYWORDS = frozenset({"for", "in", "if", "true", "false", "null"})
+_SIMPLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+class HclText(str):
+    """Text produced by this module; the Jinja finalize hook accepts nothing else."""
+
+
+def quote(text: str) -> str:
+    out = ['"']
+    length = len(text)
+    for index, ch in enumerate(text):
+        if ch in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[ch])
+        elif ch in "$%" and index + 1 < length and text[index + 1] == "{":
+            out.append(ch + ch)
+        elif not ch.isprintable() or ch in "\u2028\u2029":
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def key(name: str, *, bare: bool) -> str:
+    """Object keys: schema attributes bare, user map keys always quoted."""
+    if bare and IDENTIFIER.fullmatch(name) and name not in HCL_KEYWORDS:
+        return name
+    return quote(name)
+
+
+def is_multiline(value: Value) -> bool:
+    if isinstance(value, Obj):
+        return bool(value.items)
+    if isinstance(value, dict):
+        return bool(value)
+    if isinstance(value, list):
+        return any(isinstance(v, (Obj, dict, list, Call)) and is_multiline(v) for v in value)
+    if isinstance(value, Call):
+        return any(is_multiline(a) for a in value.args)
+    return False
+
+
+def literal(value: Value, indent: str = "") -> HclText:
+    """Render `value` as HCL; `indent` is the indentation of the line the value starts on."""
+    if value is None:
+        return HclText("null")
+    if isinstance(value, bool):
+        return HclText("true" if value else "false")
+    if isinstance(value, int):
+        return HclText(str(value))
+    if isinstance(value, float):
+        return HclText(repr(value))
+    if isinstance(value, str):
+        return HclText(quote(value))
+    if isinstance(value, Ref):
+        return HclText(value.expr)
+    if isinstance(value, Call):
+        return HclText(f"{value.name}(" + ", ".join(literal(a, indent) for a in value.args) + ")")
+    if isinstance(value, Obj):
+        return _object([(key(k, bare=True), v) for k, v in value.items], indent)
+    if isinstance(value, dict):
+        return _object([(key(k, bare=False), v) for k, v in value.items()], indent)
+    if isinstance(value, list):
+        return _list(value, indent)
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def _list(items: list[Value], indent: str) -> HclText:
+    if not is_multiline(items):
+        return HclText("[" + ", ".join(literal(v, indent) for v in items) + "]")
+    inner = indent + INDENT
+    lines = [f"{inner}{literal(v, inner)}," for v in items]
+    return HclText("[\n" + "\n".join(lines) + f"\n{indent}]")
+
+
+def _object(pairs: list[tuple[str, Value]], indent: str) -> HclText:
+    if not pairs:
+        return HclText("{}")
+    inner = indent + INDENT
+    lines = [f"{inner}{line}" for line in assignments(pairs, inner)]
+    return HclText("{\n" + "\n".join(lines) + f"\n{indent}}}")
+
+
+def assignments(pairs: list[tuple[str, Value]], indent: str) -> list[str]:
+    """`name = value` lines with `=` aligned as terraform fmt aligns them.
+
+    A run of single-line attributes shares one column; a multi-line value ends the run
+    and is not aligned with its neighbours.
+    """
+    lines: list[str] = []
+    run: list[tuple[str, Value]] = []
+
+    def flush() -> None:
+        width = max((len(name) for name, _ in run), default=0)
+        lines.extend(f"{name.ljust(width)} = {literal(v, indent)}" for name, v in run)
+        run.clear()
+
+    for name, value in pairs:
+        if is_multiline(value):
+            flush()
+            lines.append(f"{name} = {literal(value, indent)}")
+        else:
+            run.append((name, value))
+    flush()
+    return lines
+
+
+def comment(text: str) -> HclText:
+    """A comment line's text: one printable line, so spec text can never end the comment."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return HclText(cleaned)

@@ -1,0 +1,98 @@
+"""The plan's intermediate representation: ordered Terraform blocks whose values are
+literals, references or function calls. Frozen, comparable, and free of layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+# A reference is a plain traversal the plan writes itself (never spec text).
+TRAVERSAL = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*|\[\d+\]|\[\"[a-z0-9_-]+\"\])*")
+FUNCTION = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference such as `module.vpc.vpc_id` or `local.tags`."""
+
+    expr: str
+
+    def __post_init__(self) -> None:
+        if not TRAVERSAL.fullmatch(self.expr):
+            raise ValueError(f"not a traversal: {self.expr!r}")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call such as `jsonencode({...})`."""
+
+    name: str
+    args: tuple[Value, ...]
+
+    def __post_init__(self) -> None:
+        if not FUNCTION.fullmatch(self.name):
+            raise ValueError(f"not a function name: {self.name!r}")
+
+
+@dataclass(frozen=True)
+class Obj:
+    """An object whose keys are schema attribute names (rendered as bare identifiers)."""
+
+    items: tuple[tuple[str, Value], ...]
+
+    @staticmethod
+    def of(**kwargs: Value) -> Obj:
+        return Obj(tuple(kwargs.items()))
+
+    @staticmethod
+    def from_pairs(pairs: list[tuple[str, Value]]) -> Obj:
+        return Obj(tuple((k, v) for k, v in pairs if v is not None))
+
+
+# Plain dicts are user maps (keys always quoted); lists are tuples in HCL.
+Value = Union[str, int, float, bool, None, Ref, Call, Obj, "list[Value]", "dict[str, Value]"]
+
+
+@dataclass(frozen=True)
+class Attr:
+    name: str
+    value: Value
+    comment: str | None = None
+
+
+@dataclass
+class Group:
+    """A run of attributes rendered together, optionally under a comment giving a reason."""
+
+    attrs: list[Attr]
+    comment: str | None = None
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple[str, ...] = ()
+    body: list[Group | Block] = field(default_factory=list)
+    banner: str | None = None
+
+    def attributes(self) -> list[Attr]:
+        return [a for item in self.body if isinstance(item, Group) for a in item.attrs]
+
+    def blocks(self) -> list[Block]:
+        return [item for item in self.body if isinstance(item, Block)]
+
+
+@dataclass
+class TfFile:
+    name: str
+    blocks: list[Block]
+
+
+@dataclass
+class Plan:
+    files: list[TfFile]
+
+    def file(self, name: str) -> TfFile:
+        return next(f for f in self.files if f.name == name)

@@ -1,0 +1,244 @@
+"""Stage 2, model: the `eksgen/v1alpha1` spec as pydantic types.
+
+Every field is optional unless the contract requires it; `None` means "unset" and the
+defaults stage fills it (eksctl's pointer-bool idea). Types only: no defaults logic and
+no cross-field rules here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+API_VERSION = "eksgen/v1alpha1"
+KIND = "Cluster"
+
+LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
+NatMode = Literal["HighlyAvailable", "Single", "Disabled"]
+CapacityType = Literal["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"]
+TaintEffect = Literal["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]
+AccessEntryType = Literal[
+    "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"
+]
+AmiType = Literal[
+    "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA",
+    "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64_NVIDIA",
+    "BOTTLEROCKET_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_FIPS", "BOTTLEROCKET_ARM_64_FIPS",
+    "WINDOWS_CORE_2019_x86_64", "WINDOWS_FULL_2019_x86_64", "WINDOWS_CORE_2022_x86_64",
+    "WINDOWS_FULL_2022_x86_64", "AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64", "CUSTOM",
+]
+WellKnownPolicy = Literal[
+    "ebsCsi", "efsCsi", "vpcCni", "loadBalancerController", "externalDns", "clusterAutoscaler",
+    "certManager", "externalSecrets", "velero", "nodeTerminationHandler", "cloudwatchObservability",
+    "mountpointS3Csi",
+]
+
+
+def opt(description: str, default: Any = None) -> Any:
+    """An optional field: unset is `None`; `default` is documented in the JSON Schema only."""
+    extra = {} if default is None else {"default": default}
+    return Field(None, description=description, json_schema_extra=extra)
+
+
+class SpecModel(BaseModel):
+    # strict: `kubernetesVersion: 1.30` (a YAML float) must fail, not become "1.3".
+    model_config = ConfigDict(
+        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class Metadata(SpecModel):
+    name: str = Field(description="EKS cluster name; letters, digits, '-' and '_', at most 29 characters.")
+    region: str = Field(description="AWS region code, e.g. eu-west-1.")
+    tags: dict[str, str] | None = opt("Tags for every resource (provider default_tags).", {})
+
+
+class Subnets(SpecModel):
+    private: list[str] | None = opt("New VPC: private subnet CIDRs. Existing VPC: subnet IDs for nodes.")
+    public: list[str] | None = opt("Public subnet CIDRs (new VPC) or IDs (existing VPC).")
+    intra: list[str] | None = opt("New VPC only: intra subnet CIDRs for the control-plane ENIs.")
+    control_plane: list[str] | None = opt("Existing VPC only: subnet IDs for the control plane.")
+
+
+class Vpc(SpecModel):
+    id: str | None = opt("ID of an existing VPC; when set, eksgen creates no VPC.")
+    cidr: str | None = opt("New VPC: IPv4 CIDR.", "10.0.0.0/16")
+    availability_zones: list[str] | None = opt("New VPC: availability zones (>= 2).")
+    nat: NatMode | None = opt("New VPC: NAT gateways.", "Single")
+    subnets: Subnets | None = opt("Subnets; a default layout is computed for a new VPC.")
+    secondary_cidrs: list[str] | None = opt("New VPC: secondary IPv4 CIDRs.", [])
+
+
+class Endpoint(SpecModel):
+    private: bool | None = opt("Private API endpoint.", True)
+    public: bool | None = opt("Public API endpoint.", False)
+    public_cidrs: list[str] | None = opt("CIDRs allowed to reach the public endpoint (<= 40).")
+
+
+class Logging(SpecModel):
+    types: list[LogType] | None = opt("Control-plane log types.", ["api", "audit", "authenticator"])
+    retention_days: int | None = opt("CloudWatch log retention in days.", 90)
+
+
+class SecretsEncryption(SpecModel):
+    kms_key_arn: str | None = opt("ARN of an existing symmetric KMS key in the cluster's region.")
+    create_key: bool | None = opt("Let the module create a KMS key.", True)
+
+
+class AccessPolicy(SpecModel):
+    policy: str = Field(description="Access policy short name or full ARN.")
+    scope: Literal["cluster", "namespace"] | None = opt("Scope of the association.", "cluster")
+    namespaces: list[str] | None = opt("Namespaces, for scope: namespace.")
+
+
+class AccessEntry(SpecModel):
+    principal_arn: str = Field(description="IAM role or user ARN.")
+    type: AccessEntryType | None = opt("Access entry type.", "STANDARD")
+    kubernetes_groups: list[str] | None = opt("Kubernetes groups (never system:*).", [])
+    username: str | None = opt("Kubernetes username.")
+    policies: list[AccessPolicy] | None = opt("Access policy associations.", [])
+
+
+class AwsAuthRole(SpecModel):
+    rolearn: str
+    username: str | None = None
+    groups: list[str] | None = None
+
+
+class AwsAuthUser(SpecModel):
+    userarn: str
+    username: str | None = None
+    groups: list[str] | None = None
+
+
+class AwsAuth(SpecModel):
+    map_roles: list[AwsAuthRole] | None = opt("aws-auth mapRoles, converted to access entries.", [])
+    map_users: list[AwsAuthUser] | None = opt("aws-auth mapUsers, converted to access entries.", [])
+
+
+class Access(SpecModel):
+    authentication_mode: Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"] | None = opt(
+        "Cluster authentication mode; CONFIG_MAP is rejected.", "API"
+    )
+    cluster_creator_admin: bool | None = opt("Grant the identity running Terraform cluster admin.", False)
+    entries: list[AccessEntry] | None = opt("Access entries.", [])
+    aws_auth: AwsAuth | None = opt("Legacy aws-auth ConfigMap data, converted to access entries.")
+
+
+class Addon(SpecModel):
+    version: str | None = opt("Addon version; unset means the latest at apply time.")
+    before_compute: bool | None = opt("Create before node groups (default true for vpc-cni, pod identity).")
+    configuration: dict[str, Any] | None = opt("Addon configuration values, rendered with jsonencode().")
+    service_account: str | None = opt("Name of a serviceAccounts entry whose IAM role the addon uses.")
+
+
+class VpcCni(SpecModel):
+    prefix_delegation: bool | None = opt("Enable VPC CNI prefix delegation.", False)
+
+
+class Taint(SpecModel):
+    key: str
+    value: str | None = None
+    effect: TaintEffect
+
+
+class ManagedNodeGroup(SpecModel):
+    name: str = Field(description="Unique node group name (<= 22 characters under the module's IAM prefix).")
+    instance_types: list[str] | None = opt("EC2 instance types (1..20).", ["m6i.large"])
+    capacity_type: CapacityType | None = opt("Capacity type.", "ON_DEMAND")
+    ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
+    min_size: int | None = opt("Minimum nodes.", 2)
+    max_size: int | None = opt("Maximum nodes.", 3)
+    desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
+    disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
+    labels: dict[str, str] | None = opt("Kubernetes labels.", {})
+    taints: list[Taint] | None = opt("Kubernetes taints.", [])
+    max_unavailable: int | None = opt("Nodes unavailable during an update.")
+    max_unavailable_percentage: int | None = opt("Percentage of nodes unavailable during an update.")
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+
+
+class SelfManagedNodeGroup(SpecModel):
+    name: str = Field(description="Unique node group name.")
+    instance_type: str | None = opt("EC2 instance type.", "m6i.large")
+    ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
+    min_size: int | None = opt("Minimum nodes.", 1)
+    max_size: int | None = opt("Maximum nodes.", 3)
+    desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
+    disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
+    labels: dict[str, str] | None = opt("Kubernetes labels.", {})
+    taints: list[Taint] | None = opt("Kubernetes taints.", [])
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+
+
+class FargateSelector(SpecModel):
+    namespace: str
+    labels: dict[str, str] | None = None
+
+
+class FargateProfile(SpecModel):
+    name: str = Field(description="Unique Fargate profile name.")
+    selectors: list[FargateSelector] = Field(description="Pod selectors (1..5).")
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+
+
+class ServiceAccount(SpecModel):
+    name: str = Field(description="Role name part and module label suffix.")
+    namespace: str
+    service_account: str
+    well_known_policies: list[WellKnownPolicy] | None = opt("Policies the IAM module can attach.", [])
+    policy_arns: list[str] | None = opt("Extra IAM policy ARNs to attach.", [])
+
+
+class S3Backend(SpecModel):
+    bucket: str
+    key: str
+    region: str
+    use_lockfile: bool | None = opt("S3-native state locking.", True)
+    encrypt: bool | None = opt("Server-side encryption of the state object.", True)
+    dynamodb_table: str | None = opt("Legacy DynamoDB lock table.")
+
+
+class Backend(SpecModel):
+    s3: S3Backend | None = opt("S3 backend.")
+
+
+class ModulePins(SpecModel):
+    eks: str | None = opt("terraform-aws-modules/eks/aws version.", "21.19.0")
+    vpc: str | None = opt("terraform-aws-modules/vpc/aws version.", "6.6.0")
+    iam: str | None = opt("terraform-aws-modules/iam/aws version.", "6.5.0")
+
+
+class TerraformSettings(SpecModel):
+    required_version: str | None = opt("Terraform version constraint.", ">= 1.5.7")
+    backend: Backend | None = opt("State backend; unset means local state.")
+    modules: ModulePins | None = opt("Exact module versions.")
+
+
+class ClusterSpec(SpecModel):
+    kubernetes_version: str | None = opt("Kubernetes version \"1.MM\" (quote it).")
+    support_type: Literal["STANDARD", "EXTENDED"] | None = opt("Upgrade policy support type.", "STANDARD")
+    deletion_protection: bool | None = opt("EKS deletion protection.", True)
+    vpc: Vpc | None = opt("A new VPC (default) or an existing one.")
+    endpoint: Endpoint | None = opt("API server endpoint access.")
+    service_ipv4_cidr: str | None = opt("Kubernetes service CIDR; unset lets EKS choose.")
+    ip_family: Literal["ipv4", "ipv6"] | None = opt("Pod and service IP family.", "ipv4")
+    logging: Logging | None = opt("Control-plane logging.")
+    secrets_encryption: SecretsEncryption | None = opt("Envelope encryption of Kubernetes secrets.")
+    access: Access | None = opt("Cluster access: authentication mode and access entries.")
+    addons: dict[str, Addon] | None = opt("EKS addons; listing any replaces the default set.")
+    vpc_cni: VpcCni | None = opt("VPC CNI shortcuts.")
+    managed_node_groups: list[ManagedNodeGroup] | None = opt("EKS managed node groups.", [])
+    self_managed_node_groups: list[SelfManagedNodeGroup] | None = opt("Self-managed node groups.", [])
+    fargate_profiles: list[FargateProfile] | None = opt("Fargate profiles.", [])
+    service_accounts: list[ServiceAccount] | None = opt("IAM roles for service accounts (IRSA).", [])
+    terraform: TerraformSettings | None = opt("Terraform settings.")
+
+
+class Cluster(SpecModel):
+    api_version: Literal["eksgen/v1alpha1"] = Field(description="Always eksgen/v1alpha1.")
+    kind: Literal["Cluster"] = Field(description="Always Cluster.")
+    metadata: Metadata
+    spec: ClusterSpec = Field(default_factory=lambda: ClusterSpec(), description="Cluster settings.")

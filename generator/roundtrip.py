@@ -1,0 +1,111 @@
+"""Stage 7, round trip: python-hcl2 parses every rendered file; the result must equal
+what the plan meant. A mismatch is eksgen's bug, reported with file and attribute.
+
+python-hcl2 8.1.4 with `strip_string_quotes` decodes backslash escapes but leaves the
+`$${`/`%%{` sigil escapes as written, and returns expressions as `${...}` text; the
+expected side is built in the same conventions (shared/facts/hcl-escaping.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import hcl2
+
+from generator import hcl
+from generator.errors import RoundTripError
+from generator.ir import Block, Call, Obj, Plan, Ref, TfFile, Value
+
+OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
+BLOCK_MARKER = "__is_block__"
+
+
+def parse(text: str) -> dict[str, Any]:
+    result: dict[str, Any] = hcl2.loads(text, serialization_options=OPTIONS)
+    return result
+
+
+def expected_file(file: TfFile) -> dict[str, Any]:
+    out: dict[str, list[Any]] = {}
+    for block in file.blocks:
+        out.setdefault(block.type, []).append(_expected_block(block))
+    return out
+
+
+def _expected_block(block: Block) -> dict[str, Any]:
+    body: dict[str, Any] = {attr.name: _expected_value(attr.value) for attr in block.attributes()}
+    for child in block.blocks():
+        body.setdefault(child.type, []).append(_expected_block(child))
+    body[BLOCK_MARKER] = True
+    for label in reversed(block.labels):
+        body = {label: body}
+    return body
+
+
+def _sigils(text: str) -> str:
+    """The template-sigil escapes python-hcl2 leaves in place (`${` -> `$${`)."""
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def _expected_value(value: Value) -> Any:
+    if isinstance(value, str):
+        return _sigils(value)
+    if isinstance(value, Ref):
+        return "${" + value.expr + "}"
+    if isinstance(value, Call):
+        return value
+    if isinstance(value, Obj):
+        return {k: _expected_value(v) for k, v in value.items}
+    if isinstance(value, dict):
+        return {k: _expected_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expected_value(v) for v in value]
+    return value
+
+
+def differences(expected: Any, actual: Any, path: str) -> list[str]:
+    if isinstance(expected, Call):
+        return _call_differences(expected, actual, path)
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object, read {actual!r}"]
+        found = []
+        for key in expected.keys() | actual.keys():
+            if key not in actual:
+                found.append(f"{path}.{key}: missing from the rendered text")
+            elif key not in expected:
+                found.append(f"{path}.{key}: in the rendered text but not in the plan")
+            else:
+                found.extend(differences(expected[key], actual[key], f"{path}.{key}"))
+        return found
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {len(expected)} items, read {actual!r}"]
+        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+                for d in differences(e, a, f"{path}[{i}]")]
+    if type(expected) is not type(actual) or expected != actual:
+        return [f"{path}: expected {expected!r}, read {actual!r}"]
+    return []
+
+
+def _call_differences(call: Call, actual: Any, path: str) -> list[str]:
+    prefix = f"${{{call.name}("
+    if not (isinstance(actual, str) and actual.startswith(prefix) and actual.endswith(")}")):
+        return [f"{path}: expected a call to {call.name}(), read {actual!r}"]
+    if call.name == "jsonencode" and len(call.args) == 1:
+        # Read the argument back as a literal, so its strings are decoded and compared.
+        inner = parse("v = " + actual[len(prefix):-2] + "\n")["v"]
+        return differences(_expected_value(call.args[0]), inner, path)
+    canonical = parse("v = " + hcl.literal(call) + "\n")["v"]
+    return [] if canonical == actual else [f"{path}: expected {canonical!r}, read {actual!r}"]
+
+
+def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
+    for file in plan.files:
+        try:
+            parsed = parse(files[file.name])
+        except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+            raise RoundTripError(f"{file.name}: rendered text does not parse: {exc}") from exc
+        found = differences(expected_file(file), parsed, file.name)
+        if found:
+            raise RoundTripError(f"{file.name}: rendered text differs from the plan:\n  " + "\n  ".join(found[:20]))

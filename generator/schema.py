@@ -1,0 +1,23 @@
+"""JSON Schema of the spec, and the effective spec as YAML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from generator import __version__
+from generator.model import Cluster
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Cluster.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": SCHEMA_DIALECT, "$id": f"eksgen-v1alpha1-{__version__}.json",
+            "title": "eksgen cluster spec (eksgen/v1alpha1)", **schema}
+
+
+def effective_yaml(cluster: Cluster) -> str:
+    data = cluster.model_dump(by_alias=True, mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

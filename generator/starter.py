@@ -1,0 +1,45 @@
+"""The commented starter spec `eksgen init` writes."""
+
+from __future__ import annotations
+
+from generator.defaults import default_kubernetes_version
+
+STARTER = """\
+# yaml-language-server: $schema=./eksgen.schema.json
+# An eksgen cluster spec. Render it with: eksgen render {file}
+apiVersion: eksgen/v1alpha1
+kind: Cluster
+metadata:
+  name: {name}
+  region: {region}
+  tags:
+    team: platform
+spec:
+  # Always quote the version: YAML reads 1.30 as the number 1.3.
+  kubernetesVersion: "{version}"
+  vpc:
+    cidr: 10.0.0.0/16
+    # One NAT gateway per AZ: egress survives the loss of a zone.
+    nat: HighlyAvailable
+  endpoint:
+    private: true
+    public: false
+  access:
+    authenticationMode: API
+    entries:
+      # Replace with the role your platform team assumes.
+      - principalArn: arn:aws:iam::111122223333:role/platform-admins
+        policies:
+          - policy: AmazonEKSClusterAdminPolicy
+            scope: cluster
+  managedNodeGroups:
+    - name: general
+      instanceTypes: [m6i.large]
+      minSize: 2
+      maxSize: 6
+      desiredSize: 3
+"""
+
+
+def starter_spec(*, name: str, region: str) -> str:
+    return STARTER.format(name=name, region=region, version=default_kubernetes_version(), file="cluster.yaml")

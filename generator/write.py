@@ -1,0 +1,135 @@
+"""Stage 9, write: atomic, lock-protected, and only ever touching files eksgen owns.
+
+A manifest (`.eksgen/manifest.json`, written last) records the SHA-256 of every file
+eksgen wrote. A file whose bytes no longer match was edited by hand and is never
+overwritten without `force`; a file eksgen never wrote is never touched at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import HandEditedFiles, UsageError
+
+STATE_DIR = ".eksgen"
+MANIFEST = f"{STATE_DIR}/manifest.json"
+LOCK = f"{STATE_DIR}/lock"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class WriteReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    path = out_dir / MANIFEST
+    try:
+        files = json.loads(path.read_text("utf-8"))["files"]
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path}: unreadable manifest ({exc}); remove it to start over") from exc
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temp file in the same directory, fsync, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _safe_target(out_dir: Path, name: str) -> Path:
+    target = out_dir / name
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise UsageError(f"refusing to write outside {out_dir}: {name}")
+    if target.is_symlink() or not target.resolve().is_relative_to(out_dir.resolve()):
+        raise UsageError(f"refusing to write through a symlink or outside {out_dir}: {name}")
+    return target
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """An exclusive lock, so two renders into one directory run one after the other."""
+    state = out_dir / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, str]) -> list[str]:
+    """Files eksgen would overwrite or delete that are not as it left them."""
+    conflicts = []
+    for name in sorted(set(files) | set(manifest)):
+        target = out_dir / name
+        if not target.exists() and not target.is_symlink():
+            continue
+        current = target.read_bytes() if target.is_file() else b""
+        if name not in manifest:
+            if name in files and current != files[name]:
+                conflicts.append(f"{name} (not written by eksgen)")
+        elif sha256(current) != manifest[name] and files.get(name) != current:
+            conflicts.append(f"{name} (edited since eksgen wrote it)")
+    return conflicts
+
+
+def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool = False) -> WriteReport:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = WriteReport()
+    with locked(out_dir):
+        manifest = read_manifest(out_dir)
+        targets = {name: _safe_target(out_dir, name) for name in files}
+        conflicts = plan_conflicts(out_dir, files, manifest)
+        if conflicts and not force:
+            raise HandEditedFiles(conflicts)
+        for name, data in sorted(files.items()):
+            target = targets[name]
+            if target.is_file() and target.read_bytes() == data:
+                report.unchanged.append(name)
+                continue
+            (report.updated if target.exists() else report.created).append(name)
+            atomic_write(target, data)
+        for name in sorted(set(manifest) - set(files)):
+            stale = _safe_target(out_dir, name)
+            if stale.is_file() and (force or sha256(stale.read_bytes()) == manifest[name]):
+                stale.unlink()
+                report.removed.append(name)
+        record = {"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
+        atomic_write(out_dir / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    return report
