@@ -109,7 +109,7 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
             continue
         effective = item.result.effective
         assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
-        meta = {"eksgen": __version__, "spec": path.name, "specSha256": digest,
+        meta: dict[str, object] = {"eksgen": __version__, "spec": path.name, "specSha256": digest,
                 "modules": effective.spec.terraform.modules.model_dump(mode="json")}
         item.report = write_tree(item.out_dir, data, meta, force=force)
     return results
@@ -117,7 +117,7 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
 
 def directory_diff(out_dir: Path, files: dict[str, bytes]) -> str:
     """A unified diff from what is on disk to what the spec renders (owned files only)."""
-    chunks = []
+    chunks: list[str] = []
     names = set(files) | set(read_manifest(out_dir) if out_dir.is_dir() else {})
     for name in sorted(names):
         target = out_dir / name

@@ -34,7 +34,8 @@ def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Con
     ):
         for index, mapping in enumerate(mappings):
             loc = (*base, key, index)
-            entry, dropped = _entry(getattr(mapping, arn_of), mapping.username, mapping.groups or [])
+            entry, dropped = _entry(getattr(mapping, arn_of), getattr(mapping, "username", None),
+                                    getattr(mapping, "groups", None) or [])
             for group in dropped:
                 result.warnings.append(Issue((*loc, "groups"), f"dropped group {group!r}: EKS manages "
                                              "system: groups itself (node roles get EC2 access entries)",

@@ -12,7 +12,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -32,7 +32,7 @@ app.add_typer(aws_auth_app, name="aws-auth")
 app.add_typer(modules_app, name="modules")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -267,6 +267,33 @@ def modules_list() -> int:
     for (key, version, sub), path in sorted(catalogs.index().items(), key=lambda kv: (kv[0][0], kv[0][1],
                                                                                       kv[0][2] or "")):
         typer.echo(f"{key:<4} {version:<8} {sub or '(root)':<32} {path}")
+    return 0
+
+
+@modules_app.command("import")
+@handle_errors
+def modules_import(
+    path: Annotated[Path, typer.Argument(help="A module directory, e.g. .terraform/modules/eks after init.")],
+    name: Annotated[str, typer.Option("--name", help="Catalog key: eks, vpc or iam.")],
+    version: Annotated[str, typer.Option("--version", help="The module release, e.g. 21.20.0.")],
+    submodule: Annotated[str | None, typer.Option("--submodule", help="Submodule name, if any.")] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Catalog directory; point EKSGEN_MODULES_PATH "
+                                      "at it.")] = Path("eksgen-modules"),
+) -> int:
+    """Read a module's variables and outputs into an interface catalog."""
+    from generator.errors import UsageError
+    from generator.extract import extract_catalog, write_catalog
+
+    if name not in ("eks", "vpc", "iam"):
+        raise UsageError(f"--name must be eks, vpc or iam (got {name!r})")
+    if not path.is_dir():
+        raise UsageError(f"{path}: not a directory")
+    catalog = extract_catalog(path, module=name, version=version, submodule=submodule)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
+    write_catalog(catalog, target)
+    typer.echo(f"wrote {target} ({len(catalog['variables'])} variables, {len(catalog['outputs'])} outputs, "
+               f"{catalog['content_hash']}); use it with EKSGEN_MODULES_PATH={out}")
     return 0
 
 

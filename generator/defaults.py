@@ -15,6 +15,7 @@ from generator.model import (
     Access,
     Addon,
     AmiType,
+    LogType,
     Cluster,
     Endpoint,
     Logging,
@@ -42,7 +43,7 @@ INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET = 8, 52
 MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
 DEFAULT_ENDPOINT_PRIVATE = True
 DEFAULT_ENDPOINT_PUBLIC = False  # the module's default; a public API server is opt-in
-DEFAULT_LOG_TYPES = ("api", "audit", "authenticator")
+DEFAULT_LOG_TYPES: tuple[LogType, ...] = ("api", "audit", "authenticator")
 DEFAULT_LOG_RETENTION_DAYS = 90
 DEFAULT_AUTHENTICATION_MODE = "API"  # access entries; the aws-auth ConfigMap is legacy
 DEFAULT_CLUSTER_CREATOR_ADMIN = False  # admins are named explicitly in access entries

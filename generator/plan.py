@@ -242,7 +242,7 @@ def _access_entry(entry: AccessEntry, region: str) -> Obj:
         name = re.sub(r"(?<!^)(?=[A-Z])", "_", arn.rsplit("/", 1)[-1].removeprefix("AmazonEKS")
                       .removesuffix("Policy")).lower() or "policy"
         scope = Obj.from_pairs([("type", policy.scope),
-                                ("namespaces", list(policy.namespaces) if policy.scope == "namespace" else None)])
+                                ("namespaces", list(policy.namespaces or []) if policy.scope == "namespace" else None)])
         key = name if all(k != name for k, _ in policies) else f"{name}_{index}"
         policies.append((key, Obj.of(policy_arn=arn, access_scope=scope)))
     return Obj.from_pairs([
@@ -399,7 +399,7 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
     groups = [
         _group(Attr("name", f"{cluster.metadata.name}-{sa.name}")),
         Group(switches),
-        _group(Attr("policies", policies or None)),
+        _group(Attr("policies", dict[str, Value](policies) or None)),
         _group(Attr("oidc_providers", trust),
                comment=f"Only {sa.namespace}/{sa.service_account} may assume this role."),
     ]

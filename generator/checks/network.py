@@ -147,9 +147,10 @@ def _endpoint(ctx: CheckContext) -> Iterator[Issue]:
         network, problem = P.parse_ipv4_network(text)
         if problem:
             yield Issue((*loc, "publicCidrs", index), problem, rule="EKS027")
-        elif network is not None and (network.is_private or network.is_reserved or network.is_loopback):
-            if network.prefixlen > 0:
-                yield Issue((*loc, "publicCidrs", index), f"{network} is not a public range", rule="EKS027")
+        elif network is not None and network.prefixlen > 0 and (
+            network.is_private or network.is_reserved or network.is_loopback
+        ):
+            yield Issue((*loc, "publicCidrs", index), f"{network} is not a public range", rule="EKS027")
 
 
 def _service_cidr(ctx: CheckContext, vpc: Vpc) -> Iterator[Issue]:

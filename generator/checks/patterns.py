@@ -16,20 +16,21 @@ NODE_GROUP_NAME_MAX = 63
 MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 FARGATE_PROFILE_NAME_MAX = 63
+PARTITION = r"(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)"
 ROLE_ARN = re.compile(
-    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):role/"
+    rf"arn:{PARTITION}:iam::(\d{{12}}):role/"
     r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
 )
 USER_ARN = re.compile(
-    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}):user/"
+    rf"arn:{PARTITION}:iam::(\d{{12}}):user/"
     r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
 )
-POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):iam::(\d{12}|aws):policy/[\x21-\x7e]+")
+POLICY_ARN = re.compile(rf"arn:{PARTITION}:iam::(\d{{12}}|aws):policy/[\x21-\x7e]+")
 KMS_KEY_ARN = re.compile(
-    r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):kms:([a-z0-9-]+):(\d{12}):"
+    rf"arn:{PARTITION}:kms:([a-z0-9-]+):(\d{{12}}):"
     r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9:/_-]{1,256})"
 )
-ACCESS_POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):eks::aws:cluster-access-policy/[A-Za-z0-9]+")
+ACCESS_POLICY_ARN = re.compile(rf"arn:{PARTITION}:eks::aws:cluster-access-policy/[A-Za-z0-9]+")
 ACCESS_POLICY_NAMES = frozenset({
     "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy",
     "AmazonEKSAdminViewPolicy",
@@ -50,7 +51,7 @@ S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 LOG_RETENTION_DAYS = frozenset({
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 })
-PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def parse_ipv4_network(text: str) -> tuple[ipaddress.IPv4Network | None, str | None]:
