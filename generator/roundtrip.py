@@ -8,6 +8,7 @@ expected side is built in the same conventions (shared/facts/hcl-escaping.md).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import hcl2
@@ -42,14 +43,43 @@ def _expected_block(block: Block) -> dict[str, Any]:
     return body
 
 
-def _sigils(text: str) -> str:
-    """The template-sigil escapes python-hcl2 leaves in place (`${` -> `$${`)."""
-    return text.replace("${", "$${").replace("%{", "%%{")
+_ESCAPED_SIGIL = re.compile(r"(\$\$|%%)\{[^}]*\}")
+_NEXT_SIGIL = re.compile(r"\$\$\{|%%\{")
+_BACKSLASH = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def hcl2_view(text: str) -> str:
+    """The value python-hcl2 8.1.4 reads back for `text` written by `hcl.quote`.
+
+    It decodes backslash escapes but leaves each escaped sigil run (`$${...}`, `%%{...}`,
+    up to the first `}`) exactly as written, escapes inside included. Modelled here so
+    the comparison is exact; real Terraform is the second oracle in the tests.
+    """
+    body = hcl.quote(text)[1:-1]
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        raw = _ESCAPED_SIGIL.match(body, index)
+        if raw:
+            out.append(raw.group(0))
+            index = raw.end()
+            continue
+        nxt = _NEXT_SIGIL.search(body, index)
+        end = nxt.start() if nxt and nxt.start() > index else (index + 3 if nxt else len(body))
+        out.append(_BACKSLASH.sub(_decode, body[index:end]))
+        index = end
+    return "".join(out)
+
+
+def _decode(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _SIMPLE[code]
 
 
 def _expected_value(value: Value) -> Any:
     if isinstance(value, str):
-        return _sigils(value)
+        return hcl2_view(value)
     if isinstance(value, Ref):
         return "${" + value.expr + "}"
     if isinstance(value, Call):

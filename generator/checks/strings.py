@@ -45,6 +45,18 @@ def _walk(value: object, loc: Loc) -> Iterator[Issue]:
             yield Issue(loc=loc, message=problem, rule="EKS001")
 
 
+def _unclosed_template(text: str) -> str | None:
+    """`${`/`%{` with no `}` after it: valid once escaped, but the python-hcl2 reader eksgen
+    proves its output with cannot parse it, so eksgen would be unable to verify the file."""
+    for sigil in ("${", "%{"):
+        start = text.find(sigil)
+        while start != -1:
+            if "}" not in text[start + 2:]:
+                return f"contains {sigil!r} with no closing '}}' after it; eksgen cannot verify such text"
+            start = text.find(sigil, start + 2)
+    return None
+
+
 def text_problem(text: str, *, free: bool) -> str | None:
     for ch in text:
         category = unicodedata.category(ch)
@@ -55,7 +67,7 @@ def text_problem(text: str, *, free: bool) -> str | None:
         if category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             return f"contains the invisible or control character U+{ord(ch):04X}; remove it"
     if free:
-        return None
+        return _unclosed_template(text)
     if unicodedata.normalize("NFC", text) != text:
         return "is not in Unicode NFC form (Terraform would normalise it); write it composed"
     if "${" in text or "%{" in text:

@@ -1,0 +1,128 @@
+"""Escaping: every string reaches HCL escaped and reads back identical, through python-hcl2
+and, as the exact second oracle, through real Terraform."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import hcl
+from generator.checks.strings import text_problem
+from generator.ir import Call, Obj, Ref
+from generator.roundtrip import hcl2_view, parse
+
+TRICKY = [
+    'say "hi"',
+    "back\\slash",
+    "${var.secret}",
+    "%{ if true }x%{ endif }",
+    "$${already}",
+    "$$5 and 50%",
+    "line1\nline2",
+    "cr\rlf",
+    "tab\there",
+    "café",
+    "cafe\u0301",
+    "emoji 😀 and 𝄞",
+    "zero\u200bwidth",
+    "bidi \u202e override",
+    "nul\x00byte",
+    "bell\x07",
+    "\u2028line sep",
+    "",
+    " ",
+    "~}",
+    "${x}$${y}%{z}",
+]
+
+
+def read_back(text: str) -> object:
+    return parse("x = " + hcl.quote(text) + "\n")["x"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_strings_round_trip_through_python_hcl2(text: str) -> None:
+    assert read_back(text) == hcl2_view(text)
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ('a"b', '"a\\"b"'),
+    ("a\\b", '"a\\\\b"'),
+    ("${x}", '"$${x}"'),
+    ("%{x}", '"%%{x}"'),
+    ("$5", '"$5"'),
+    ("a\nb\tc\rd", '"a\\nb\\tc\\rd"'),
+    ("\u200b", '"\\u200b"'),
+    ("\U000e0001", '"\\U000e0001"'),
+    ("😀", '"😀"'),
+])
+def test_quote_matches_hclwrite_rules(text: str, quoted: str) -> None:
+    assert hcl.quote(text) == quoted
+
+
+def test_view_without_sigils_is_the_value_itself() -> None:
+    for text in TRICKY:
+        if "${" not in text and "%{" not in text:
+            assert hcl2_view(text) == text
+
+
+ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(list('${}%"\\\n\t\r~ ')),
+                                      st.characters(blacklist_categories=("Cs",))), max_size=24)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ANY_TEXT)
+def test_any_accepted_free_text_survives_python_hcl2(text: str) -> None:
+    if text_problem(text, free=True) is not None:
+        return  # eksgen rejects it before rendering; see the strings check
+    # A neighbouring attribute proves the string did not swallow the rest of the file.
+    parsed = parse("x = " + hcl.quote(text) + '\ny = "}"\n')
+    assert parsed == {"x": hcl2_view(text), "y": "}"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20))
+def test_identifier_text_is_rejected_or_exact(text: str) -> None:
+    """Outside free text, anything accepted reads back as itself: no sigils, no invisibles."""
+    if text_problem(text, free=False) is None:
+        assert read_back(text) == text
+
+
+def test_nested_values_render_fmt_style() -> None:
+    value = Obj.of(a=1, bbb=[1, 2], c=Obj.of(d="x"), e={"k.io/x": "v"}, f=Ref("module.vpc.vpc_id"),
+                   g=Call("jsonencode", ({"env": {"A": "1"}},)))
+    text = "v = " + hcl.literal(value) + "\n"
+    assert text.splitlines()[1:3] == ["  a   = 1", "  bbb = [1, 2]"]
+    assert parse(text)["v"]["e"] == {"k.io/x": "v"}
+    assert parse(text)["v"]["f"] == "${module.vpc.vpc_id}"
+
+
+def test_keywords_and_odd_keys_are_quoted() -> None:
+    assert hcl.key("for", bare=True) == '"for"'
+    assert hcl.key("1abc", bare=True) == '"1abc"'
+    assert hcl.key("vpc-cni", bare=True) == "vpc-cni"
+    assert hcl.key("vpc-cni", bare=False) == '"vpc-cni"'
+
+
+def test_comment_text_cannot_break_out_of_a_comment() -> None:
+    assert "\n" not in hcl.comment("spec.yaml\nresource x {}")
+
+
+def test_terraform_reads_every_tricky_string_exactly(tmp_path: Path, terraform) -> None:  # type: ignore[no-untyped-def]
+    """Real Terraform as the exact oracle: apply a provider-free module, read outputs back."""
+    samples = [t for t in TRICKY if text_problem(t, free=True) is None]
+    body = "".join(f'output "s{i}" {{\n  value = {hcl.quote(t)}\n}}\n' for i, t in enumerate(samples))
+    (tmp_path / "main.tf").write_text(body, encoding="utf-8")
+    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+        done = terraform.run(args, tmp_path)
+        assert done.returncode == 0, done.stderr
+    out = terraform.run(["output", "-json"], tmp_path)
+    values = {k: v["value"] for k, v in json.loads(out.stdout).items()}
+    for index, text in enumerate(samples):
+        # Terraform normalises strings to NFC (shared/facts/hcl-escaping.md).
+        assert values[f"s{index}"] == unicodedata.normalize("NFC", text), text
