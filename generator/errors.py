@@ -70,8 +70,7 @@ class Issue:
         if self.position is not None:
             where += f":{self.position.line}:{self.position.column}"
         prefix = "warning: " if self.severity == "warning" else ""
-        rule = f" [{self.rule}]" if self.rule else ""
-        return f"{where} {self.path}: {prefix}{self.message}{rule}"
+        return f"{where} {self.path}: {prefix}{self.message}"
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         pos = self.position or Position(0, 0)

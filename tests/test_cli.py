@@ -1,0 +1,228 @@
+"""CLI behaviour: exit codes, messages, formats; through typer's runner and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from generator import __version__
+from generator.cli import app
+from tests.conftest import MINIMAL_SPEC, write_spec
+
+runner = CliRunner()
+TODAY = ["--today", "2026-11-25"]
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"eksgen {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["render"], ["validate"], ["schema"], ["explain"],
+                                     ["aws-auth", "convert"], ["modules", "list"], ["modules", "import"]])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_init_then_render_then_validate(tmp_path: Path) -> None:
+    spec = tmp_path / "cluster.yaml"
+    assert invoke("init", "-o", str(spec)).exit_code == 0
+    assert "yaml-language-server" in spec.read_text()
+    result = invoke("render", str(spec), *TODAY)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "my-cluster"
+    assert sorted(p.name for p in out.glob("*.tf")) == ["eks.tf", "outputs.tf", "versions.tf", "vpc.tf"]
+    assert invoke("validate", str(spec), *TODAY).exit_code == 0
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text("mine")
+    assert invoke("init", "-o", str(spec)).exit_code == 4
+    assert spec.read_text() == "mine"
+
+
+def test_render_writes_beside_the_spec_and_reports(spec_file: Path) -> None:
+    result = invoke("render", str(spec_file), *TODAY)
+    assert result.exit_code == 0, result.output
+    assert "created" in result.stdout
+    again = invoke("render", str(spec_file), *TODAY)
+    assert "up to date" in again.stdout
+    manifest = json.loads((spec_file.parent / "demo" / ".eksgen" / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"eks.tf", "outputs.tf", "versions.tf", "vpc.tf"}
+
+
+def test_check_mode_exit_codes_and_diff(spec_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY).exit_code == 1
+    assert not out.exists()
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 0
+    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY).exit_code == 0
+    spec_file.write_text(spec_file.read_text().replace("maxSize: 4", "maxSize: 5"))
+    result = invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY)
+    assert result.exit_code == 1
+    assert "-      max_size       = 4" in result.stdout and "+      max_size       = 5" in result.stdout
+
+
+def test_hand_edited_file_is_refused_then_forced(spec_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 0
+    edited = out / "eks.tf"
+    edited.write_text(edited.read_text() + "# my note\n")
+    spec_file.write_text(spec_file.read_text().replace("maxSize: 4", "maxSize: 5"))
+    result = invoke("render", str(spec_file), "-o", str(out), *TODAY)
+    assert result.exit_code == 4
+    assert "eks.tf (edited since eksgen wrote it)" in result.stderr
+    assert edited.read_text().endswith("# my note\n")
+    assert invoke("render", str(spec_file), "-o", str(out), "--force", *TODAY).exit_code == 0
+    assert "# my note" not in edited.read_text()
+
+
+def test_foreign_file_is_never_overwritten(spec_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "eks.tf").write_text("# someone else's\n")
+    (out / "notes.md").write_text("keep me\n")
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 4
+    assert (out / "eks.tf").read_text() == "# someone else's\n"
+    assert (out / "notes.md").read_text() == "keep me\n"
+
+
+def test_json_format_for_render_and_validate(spec_file: Path, tmp_path: Path) -> None:
+    result = invoke("render", str(spec_file), "-o", str(tmp_path / "o"), "--format", "json", *TODAY)
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["clusters"][0]["cluster"] == "demo"
+    assert "eks.tf" in data["clusters"][0]["created"]
+    bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
+    result = invoke("validate", str(bad), "--format", "json", *TODAY)
+    assert result.exit_code == 2
+    issue = json.loads(result.stdout)["issues"][0]
+    assert issue == {"file": str(bad), "line": 12, "column": 7, "path": "managedNodeGroups[0].maxSize",
+                     "severity": "error", "rule": "EKS053", "message": "must be >= minSize (2)"}
+
+
+def test_bad_input_message_form(tmp_path: Path) -> None:
+    bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
+    result = invoke("render", str(bad), *TODAY)
+    assert result.exit_code == 2
+    assert f"{bad}:12:7 managedNodeGroups[0].maxSize: must be >= minSize (2)" in result.stderr
+    assert not (tmp_path / "demo").exists()
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC.split("  managedNodeGroups:")[0])
+    assert invoke("validate", str(spec), *TODAY).exit_code == 0
+    result = invoke("validate", str(spec), "--strict", *TODAY)
+    assert result.exit_code == 2
+    assert "no node groups" in result.stderr
+
+
+def test_schema_is_draft_2020_12_with_defaults() -> None:
+    result = invoke("schema")
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    endpoint = schema["$defs"]["Endpoint"]["properties"]
+    assert endpoint["public"]["default"] is False
+    assert "description" in endpoint["public"]
+    assert schema["additionalProperties"] is False
+
+
+def test_explain_fills_defaults(spec_file: Path) -> None:
+    result = invoke("explain", str(spec_file), *TODAY)
+    assert result.exit_code == 0, result.output
+    effective = yaml.safe_load(result.stdout)
+    assert effective["spec"]["vpc"]["subnets"]["private"] == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
+    assert effective["spec"]["access"]["authenticationMode"] == "API"
+    assert sorted(effective["spec"]["addons"]) == ["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]
+
+
+def test_aws_auth_convert(tmp_path: Path) -> None:
+    configmap = tmp_path / "aws-auth.yaml"
+    configmap.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+        "data": {"mapRoles": yaml.safe_dump([
+            {"rolearn": "arn:aws:iam::111122223333:role/ops", "username": "ops", "groups": ["system:masters"]},
+            {"rolearn": "arn:aws:iam::111122223333:role/node", "username": "system:node:{{EC2PrivateDNSName}}",
+             "groups": ["system:bootstrappers", "system:nodes"]},
+            {"rolearn": "arn:aws:iam::111122223333:role/dev", "username": "dev", "groups": ["developers"]},
+        ])},
+    }))
+    result = invoke("aws-auth", "convert", str(configmap))
+    assert result.exit_code == 0, result.output
+    entries = yaml.safe_load(result.stdout)["access"]["entries"]
+    assert entries[0] == {"principalArn": "arn:aws:iam::111122223333:role/ops", "username": "ops",
+                          "policies": [{"policy": "AmazonEKSClusterAdminPolicy", "scope": "cluster"}]}
+    assert entries[2]["kubernetesGroups"] == ["developers"]
+    assert "dropped group 'system:bootstrappers'" in result.stdout
+
+
+def test_modules_list_and_import(tmp_path: Path) -> None:
+    listing = invoke("modules", "list")
+    assert "eks  21.19.0" in listing.stdout
+    module = tmp_path / "mod"
+    module.mkdir()
+    (module / "variables.tf").write_text('variable "name" {\n  type    = string\n  default = ""\n}\n')
+    (module / "outputs.tf").write_text('output "id" {\n  value = "x"\n}\n')
+    out = tmp_path / "catalogs"
+    result = invoke("modules", "import", str(module), "--name", "eks", "--version", "99.0.0", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    catalog = json.loads((out / "eks-99.0.0.json").read_text())
+    assert catalog["variables"]["name"]["type"] == "string" and catalog["outputs"] == ["id"]
+
+
+def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.pipeline
+
+    def boom(*_: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(generator.pipeline, "build_plan", boom)
+    result = invoke("render", str(spec_file), *TODAY)
+    assert result.exit_code == 3
+    assert "simulated bug" in result.stderr and "please report" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ctrl_c_exits_130(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.pipeline
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generator.pipeline, "build_plan", interrupt)
+    assert invoke("render", str(spec_file), *TODAY).exit_code == 130
+
+
+def test_missing_spec_is_usage_error(tmp_path: Path) -> None:
+    result = invoke("render", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_installed_console_script_in_a_real_subprocess(spec_file: Path, tmp_path: Path) -> None:
+    script = shutil.which("eksgen", path=str(Path(sys.executable).parent)) or shutil.which("eksgen")
+    assert script, "the eksgen console script is not installed"
+    env = {**os.environ, "PYTHONHASHSEED": "7"}
+    out = tmp_path / "sub"
+    done = subprocess.run([script, "render", str(spec_file), "-o", str(out), *TODAY], capture_output=True,
+                          text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (out / "eks.tf").read_text().startswith("# Generated by eksgen")
+    bad = subprocess.run([script, "validate", str(tmp_path / "missing.yaml")], capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

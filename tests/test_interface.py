@@ -1,0 +1,106 @@
+"""The interface check catches each kind of mistake a plan could make against modules/."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InterfaceError
+from generator.interface import check_interfaces, problems
+from generator.ir import Attr, Block, Group, Obj, Plan, Ref
+from generator.load import load_documents
+from generator.pipeline import build_document
+from tests.conftest import MINIMAL_SPEC, TODAY
+
+
+def fresh_plan() -> Plan:
+    doc = load_documents(MINIMAL_SPEC, "cluster.yaml")[0]
+    result = build_document(doc, "cluster.yaml", today=TODAY)
+    assert result.plan is not None
+    return result.plan
+
+
+def eks_block(plan: Plan) -> Block:
+    return next(b for b in plan.file("eks.tf").blocks if b.type == "module")
+
+
+def replace_attr(block: Block, name: str, value: object) -> None:
+    for item in block.body:
+        if isinstance(item, Group):
+            item.attrs = [dataclasses.replace(a, value=value) if a.name == name else a for a in item.attrs]
+
+
+def test_rendered_plan_passes() -> None:
+    assert problems(fresh_plan()) == []
+
+
+def test_unknown_root_argument() -> None:
+    plan = fresh_plan()
+    eks_block(plan).body.append(Group([Attr("cluster_name", "x")]))  # the v20 name, gone in v21
+    assert any("module.eks.cluster_name: not a variable of eks 21.19.0" in p for p in problems(plan))
+
+
+def test_unknown_nested_node_group_key() -> None:
+    plan = fresh_plan()
+    groups = Obj.of(general=Obj.of(instance_type_list=["m6i.large"], min_size=1))
+    replace_attr(eks_block(plan), "eks_managed_node_groups", groups)
+    found = problems(plan)
+    assert any("eks_managed_node_groups[\"general\"].instance_type_list: not an attribute" in p for p in found), found
+
+
+def test_wrong_type() -> None:
+    plan = fresh_plan()
+    replace_attr(eks_block(plan), "endpoint_private_access", "yes")
+    assert any("endpoint_private_access: expected bool, got string" in p for p in problems(plan))
+
+
+def test_wrong_nested_type() -> None:
+    plan = fresh_plan()
+    replace_attr(eks_block(plan), "eks_managed_node_groups", Obj.of(general=Obj.of(min_size="two")))
+    assert any(".min_size: expected number, got string" in p for p in problems(plan))
+
+
+def test_missing_required_object_attribute() -> None:
+    plan = fresh_plan()
+    eks_block(plan).body.append(Group([Attr("access_entries", Obj.of(admin=Obj.of(type="STANDARD")))]))
+    assert any("required attribute 'principal_arn' is missing" in p for p in problems(plan))
+
+
+def test_reference_to_missing_output() -> None:
+    plan = fresh_plan()
+    replace_attr(eks_block(plan), "vpc_id", Ref("module.vpc.vpc_identifier"))
+    assert any("module.vpc.vpc_identifier: module 'vpc' (vpc 6.6.0) has no such output" in p for p in problems(plan))
+
+
+def test_reference_to_missing_module() -> None:
+    plan = fresh_plan()
+    replace_attr(eks_block(plan), "vpc_id", Ref("module.network.vpc_id"))
+    assert any("no module 'network'" in p for p in problems(plan))
+
+
+def test_check_raises_internal_error() -> None:
+    plan = fresh_plan()
+    replace_attr(eks_block(plan), "endpoint_private_access", 1)
+    with pytest.raises(InterfaceError, match="expected bool"):
+        check_interfaces(plan)
+
+
+def test_never_sets_putin_khuylo() -> None:
+    plan = fresh_plan()
+    eks_block(plan).body.append(Group([Attr("putin_khuylo", True)]))
+    assert any("putin_khuylo: eksgen never sets" in p for p in problems(plan))
+
+
+def test_catalogs_match_shared_upstream_facts() -> None:
+    """Our catalogs hold the same interface facts as the reference extraction."""
+    import json
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "upstream"
+    if not shared.is_dir():
+        pytest.skip("shared/ not beside the project")
+    ours = json.loads((Path(__file__).resolve().parents[1] / "modules" / "eks-21.19.0.json").read_text())
+    theirs = json.loads((shared / "terraform-aws-eks-v21.19.0.json").read_text())
+    assert ours["variables"] == theirs["variables"]
+    assert ours["outputs"] == theirs["outputs"]
