@@ -37,6 +37,13 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Expr:
+    """An expression read back from existing HCL text; its type is Terraform's to check."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Obj:
     """An object whose keys are schema attribute names (rendered as bare identifiers)."""
 
@@ -52,7 +59,7 @@ class Obj:
 
 
 # Plain dicts are user maps (keys always quoted); lists are tuples in HCL.
-Value = Union[str, int, float, bool, None, Ref, Call, Obj, "list[Value]", "dict[str, Value]"]
+Value = Union[str, int, float, bool, None, Ref, Call, Expr, Obj, "list[Value]", "dict[str, Value]"]
 
 
 @dataclass(frozen=True)

