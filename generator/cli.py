@@ -257,7 +257,8 @@ def validate(
     for where, finding, _ in findings:
         err(f"{where}/{finding.format()}")
     if code == ExitCode.INTERNAL:
-        err(f"Terraform rejected what eksgen rendered: a bug in eksgen {__version__}; please report it at {REPORT_URL}.")
+        err(f"Terraform rejected what eksgen rendered: a bug in eksgen {__version__}; "
+            f"please report it at {REPORT_URL}.")
     elif code:
         err(f"{len(findings)} problem(s) found")
     else:

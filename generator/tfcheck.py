@@ -106,8 +106,7 @@ def static_findings(root: Path) -> list[Finding]:
 
 def _module_blocks(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for entry in doc.get("module", []):
-        for label, body in entry.items():
-            yield label, body
+        yield from entry.items()
 
 
 def _module_findings(file: str, text: str, label: str, body: dict[str, Any],

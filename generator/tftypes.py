@@ -145,7 +145,8 @@ def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
         if declared is None:
             close = difflib.get_close_matches(k, list(tf_type.attributes), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            problems.append(f"{path}.{k}: not an attribute of this object type (Terraform would silently drop it){hint}")
+            problems.append(f"{path}.{k}: not an attribute of this object type "
+                            f"(Terraform would silently drop it){hint}")
         else:
             problems.extend(conformance(v, declared[0], f"{path}.{k}"))
     present = {k for k, _ in pairs}
