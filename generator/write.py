@@ -36,15 +36,25 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def read_manifest(out_dir: Path) -> dict[str, str]:
+def _manifest_section(out_dir: Path, section: str) -> dict[str, str]:
     path = out_dir / MANIFEST
     try:
-        files = json.loads(path.read_text("utf-8"))["files"]
+        files = json.loads(path.read_text("utf-8")).get(section, {})
     except FileNotFoundError:
         return {}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: unreadable manifest ({exc}); remove it to start over") from exc
     return {str(k): str(v) for k, v in files.items()}
+
+
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    """File name -> SHA-256 of the bytes eksgen last wrote completely."""
+    return _manifest_section(out_dir, "files")
+
+
+def read_pending(out_dir: Path) -> dict[str, str]:
+    """Hashes a run intended to write but may not have finished (it was killed)."""
+    return _manifest_section(out_dir, "pending")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -93,8 +103,18 @@ def locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, str]) -> list[str]:
+def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
+    """Temp files a killed run left behind (`.NAME.*.tmp`); the targets themselves are intact."""
+    for name in names:
+        target = out_dir / name
+        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, str],
+                   pending: dict[str, str] | None = None) -> list[str]:
     """Files eksgen would overwrite or delete that are not as it left them."""
+    pending = pending or {}
     conflicts = []
     for name in sorted(set(files) | set(manifest)):
         target = out_dir / name
@@ -102,9 +122,11 @@ def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, s
             continue
         current = target.read_bytes() if target.is_file() else b""
         if name not in manifest:
+            if sha256(current) == pending.get(name):
+                continue
             if name in files and current != files[name]:
                 conflicts.append(f"{name} (not written by eksgen)")
-        elif sha256(current) != manifest[name] and files.get(name) != current:
+        elif sha256(current) not in (manifest[name], pending.get(name)) and files.get(name) != current:
             conflicts.append(f"{name} (edited since eksgen wrote it)")
     return conflicts
 
@@ -114,10 +136,15 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
     report = WriteReport()
     with locked(out_dir):
         manifest = read_manifest(out_dir)
+        _remove_interrupted_temps(out_dir, set(files) | set(manifest) | {MANIFEST})
         targets = {name: _safe_target(out_dir, name) for name in files}
-        conflicts = plan_conflicts(out_dir, files, manifest)
+        pending = read_pending(out_dir)
+        conflicts = plan_conflicts(out_dir, files, manifest, pending)
         if conflicts and not force:
             raise HandEditedFiles(conflicts)
+        # Intent first: a run killed mid-way leaves files the next run still recognises.
+        intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
+        atomic_write(out_dir / MANIFEST, (json.dumps(intent, indent=2, sort_keys=True) + "\n").encode())
         for name, data in sorted(files.items()):
             target = targets[name]
             if target.is_file() and target.read_bytes() == data:
@@ -127,7 +154,7 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
             atomic_write(target, data)
         for name in sorted(set(manifest) - set(files)):
             stale = _safe_target(out_dir, name)
-            if stale.is_file() and (force or sha256(stale.read_bytes()) == manifest[name]):
+            if stale.is_file() and (force or sha256(stale.read_bytes()) in (manifest[name], pending.get(name))):
                 stale.unlink()
                 report.removed.append(name)
         record = {"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
