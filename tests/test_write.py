@@ -32,7 +32,7 @@ def test_manifest_records_hashes_and_is_written_last(tmp_path: Path) -> None:
 def test_stale_files_removed_only_when_unedited(tmp_path: Path) -> None:
     write_tree(tmp_path, {"a.tf": b"a\n", "iam.tf": b"i\n", "old.tf": b"o\n"}, META)
     (tmp_path / "old.tf").write_text("edited\n")
-    with pytest.raises(HandEditedFiles, match="old.tf"):
+    with pytest.raises(HandEditedFiles, match=r"old\.tf"):
         write_tree(tmp_path, {"a.tf": b"a\n"}, META)
     (tmp_path / "old.tf").write_text("o\n")
     report = write_tree(tmp_path, {"a.tf": b"a\n"}, META)
