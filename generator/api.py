@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__
-from generator.errors import Issue, SpecInvalid, UsageError
+from generator import __version__, overlay
+from generator.errors import Issue, Position, SpecInvalid, UsageError
+from generator.load import Document
 from generator.pipeline import ClusterResult, build_document, check_document, load
 from generator.write import WriteReport, read_manifest, write_tree
 
@@ -48,20 +50,29 @@ def read_spec(path: Path) -> str:
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
-        raise SpecInvalid([Issue(loc=(), message=f"not UTF-8 text ({exc.reason})", file=str(path))]) from None
+        data = path.read_bytes()[: exc.start]
+        line = data.count(b"\n") + 1
+        column = len(data) - (data.rfind(b"\n") + 1) + 1
+        raise SpecInvalid([Issue(loc=(), message=f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} ({exc.reason})",
+                                 file=str(path), position=Position(line, column))]) from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def load_spec(path: Path) -> list[Document]:
+    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
+    return [overlay.resolve(doc, path) for doc in load(read_spec(path), str(path))]
+
+
 def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
     """Every check, nothing rendered or written. Load errors raise SpecInvalid."""
-    documents = load(read_spec(path), str(path))
+    documents = load_spec(path)
     return CheckReport([check_document(doc, today=today) for doc in documents])
 
 
 def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None) -> list[RenderResult]:
     """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors."""
-    documents = load(read_spec(path), str(path))
+    documents = load_spec(path)
     results: list[RenderResult] = []
     errors: list[Issue] = []
     for doc in documents:
@@ -74,12 +85,12 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
     if errors:
         raise SpecInvalid(errors)
     for item in results:
-        item.out_dir = _out_dir(path, out_dir, item.name, len(results))
+        item.out_dir = output_dir(path, out_dir, item.name, len(results))
     _reject_shared_dirs(results)
     return results
 
 
-def _out_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
+def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
     if out_dir is None:
         return spec.parent / name
     return out_dir / name if count > 1 else out_dir
@@ -87,21 +98,34 @@ def _out_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
 
 def _reject_shared_dirs(results: list[RenderResult]) -> None:
     seen: dict[Path, str] = {}
+    issues = []
     for item in results:
         if item.out_dir in seen:
-            raise UsageError(f"clusters {seen[item.out_dir]!r} and {item.name!r} would both write to {item.out_dir}")
+            issues.append(item.result.document.issue(Issue(
+                ("metadata", "name"), f"another cluster in this file is named {item.name!r}; "
+                f"both would write to {item.out_dir}")))
         seen[item.out_dir] = item.name
+    if issues:
+        raise SpecInvalid(issues)
 
 
-def spec_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def document_hash(doc: Document) -> str:
+    """What a cluster's output depends on: its merged spec data and the eksgen version."""
+    canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{__version__}\n{canonical}".encode()).hexdigest()
 
 
 def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
-                        check: bool = False, today: dt.date | None = None) -> list[RenderResult]:
-    """Render, then write (or with `check`, compare and write nothing)."""
+                        check: bool = False, strict: bool = False,
+                        today: dt.date | None = None) -> list[RenderResult]:
+    """Render, then write (or with `check`, compare and write nothing).
+
+    With `strict`, warnings count as errors and nothing is written.
+    """
     results = render_spec(path, out_dir=out_dir, today=today)
-    digest = spec_hash(read_spec(path))
+    warnings = [w for item in results for w in item.result.warnings]
+    if strict and warnings:
+        raise SpecInvalid(warnings)
     for item in results:
         data = {name: text.encode("utf-8") for name, text in item.files.items()}
         if check:
@@ -109,8 +133,9 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
             continue
         effective = item.result.effective
         assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
-        meta: dict[str, object] = {"eksgen": __version__, "spec": path.name, "specSha256": digest,
-                "modules": effective.spec.terraform.modules.model_dump(mode="json")}
+        meta: dict[str, object] = {"eksgen": __version__, "spec": path.name,
+                                   "specSha256": document_hash(item.result.document),
+                                   "modules": effective.spec.terraform.modules.model_dump(mode="json")}
         item.report = write_tree(item.out_dir, data, meta, force=force)
     return results
 

@@ -41,6 +41,7 @@ PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET = 4, 0
 PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET = 8, 48
 INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET = 8, 52
 MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
+MIN_AWS_VPC_PREFIX = 16  # AWS VPCs are /16../28
 DEFAULT_ENDPOINT_PRIVATE = True
 DEFAULT_ENDPOINT_PUBLIC = False  # the module's default; a public API server is opt-in
 DEFAULT_LOG_TYPES: tuple[LogType, ...] = ("api", "audit", "authenticator")
@@ -63,6 +64,8 @@ DEFAULT_NODE_SUBNETS = "private"
 DEFAULT_AMI_TYPE: AmiType = "AL2023_x86_64_STANDARD"
 DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
+DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
+DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
 DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"  # highest floor of the pinned modules (eks, iam: >= 1.5.7)
 DEFAULT_S3_USE_LOCKFILE = True
@@ -89,6 +92,8 @@ def default_subnet_layout(cidr: str, az_count: int) -> Subnets | None:
         return None
     if network.prefixlen + max(PUBLIC_SUBNET_NEWBITS, INTRA_SUBNET_NEWBITS) > MAX_AWS_SUBNET_PREFIX:
         return None
+    if network.prefixlen < MIN_AWS_VPC_PREFIX:  # not a valid VPC: the checks report the CIDR itself
+        return None
 
     def carve(newbits: int, offset: int) -> list[str]:
         size = 2 ** (32 - network.prefixlen - newbits)
@@ -106,7 +111,9 @@ def default_subnet_layout(cidr: str, az_count: int) -> Subnets | None:
 def default_ami_type(instance_type: str) -> AmiType:
     """Match the AMI to the instance: Graviton needs ARM, GPU families need the NVIDIA AMI."""
     if instances.is_gpu(instance_type):
-        return DEFAULT_GPU_AMI_TYPE
+        return DEFAULT_ARM_GPU_AMI_TYPE if instances.is_arm(instance_type) else DEFAULT_GPU_AMI_TYPE
+    if instances.is_neuron(instance_type):
+        return DEFAULT_NEURON_AMI_TYPE
     if instances.is_arm(instance_type):
         return DEFAULT_ARM_AMI_TYPE
     return DEFAULT_AMI_TYPE
@@ -156,7 +163,8 @@ def _vpc_defaults(vpc: Vpc, region: str) -> Vpc:
             vpc.subnets.control_plane = vpc.subnets.private
         return vpc
     vpc.cidr = vpc.cidr or DEFAULT_VPC_CIDR
-    vpc.availability_zones = vpc.availability_zones or default_availability_zones(region)
+    if vpc.availability_zones is None:  # an explicit [] stays, for the checks to reject
+        vpc.availability_zones = default_availability_zones(region)
     vpc.nat = vpc.nat or DEFAULT_NAT  # type: ignore[assignment]
     vpc.secondary_cidrs = vpc.secondary_cidrs or []
     if vpc.subnets is None:
@@ -205,9 +213,10 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
 
 
 def _managed_defaults(ng: ManagedNodeGroup) -> ManagedNodeGroup:
-    ng.instance_types = ng.instance_types or [DEFAULT_INSTANCE_TYPE]
+    if ng.instance_types is None:  # an explicit [] stays, for the checks to reject
+        ng.instance_types = [DEFAULT_INSTANCE_TYPE]
     ng.capacity_type = ng.capacity_type or DEFAULT_CAPACITY_TYPE  # type: ignore[assignment]
-    ng.ami_type = ng.ami_type or default_ami_type(ng.instance_types[0])
+    ng.ami_type = ng.ami_type or default_ami_type(ng.instance_types[0] if ng.instance_types else "")
     ng.min_size, ng.max_size, ng.desired_size = _sizes(
         ng.min_size, ng.max_size, ng.desired_size, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE
     )

@@ -47,6 +47,7 @@ def _is_plain_key(key: str) -> bool:
 class Position:
     line: int
     column: int
+    file: str | None = None  # set when the value came from another file (`extends`)
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,17 @@ class Issue:
     def format(self) -> str:
         where = self.file
         if self.position is not None:
-            where += f":{self.position.line}:{self.position.column}"
+            where = f"{self.position.file or self.file}:{self.position.line}:{self.position.column}"
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where} {self.path}: {prefix}{self.message}"
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         pos = self.position or Position(0, 0)
-        return (self.file, self.document, pos.line, pos.column, self.message)
+        return (pos.file or self.file, self.document, pos.line, pos.column, self.message)
 
     def as_json(self) -> dict[str, object]:
         return {
-            "file": self.file,
+            "file": (self.position.file if self.position else None) or self.file,
             "line": self.position.line if self.position else None,
             "column": self.position.column if self.position else None,
             "path": self.path,
@@ -107,6 +108,10 @@ class SpecInvalid(EksgenError):
 
     def __str__(self) -> str:
         return "\n".join(i.format() for i in sorted(self.issues, key=Issue.sort_key))
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
 
 
 class InternalError(EksgenError):

@@ -45,13 +45,13 @@ def check_document(doc: Document, *, today: dt.date | None = None) -> ClusterRes
     result = ClusterResult(document=doc)
     cluster, issues = parse_cluster(doc)
     if cluster is None:
-        result.issues = issues
+        result.issues = sorted([*doc.load_issues, *issues], key=Issue.sort_key)
         return result
     result.cluster = cluster
     result.effective = apply_defaults(cluster)
     raw = doc.data if isinstance(doc.data, dict) else {}
-    result.issues = sorted((doc.issue(i) for i in run_checks(result.effective, raw, today=today)),
-                           key=Issue.sort_key)
+    found = [doc.issue(i) for i in run_checks(result.effective, raw, today=today)]
+    result.issues = sorted([*doc.load_issues, *found], key=Issue.sort_key)
     return result
 
 
@@ -59,7 +59,7 @@ def build_document(doc: Document, spec_name: str, *, today: dt.date | None = Non
     """All stages; raises SpecInvalid on errors, InternalError if the output cannot be proven."""
     result = check_document(doc, today=today)
     if result.errors or result.effective is None:
-        raise SpecInvalid(result.errors)
+        raise SpecInvalid(result.issues)  # warnings too: the author sees everything at once
     result.plan = build_plan(result.effective)
     result.files = render_plan(result.plan, spec_name)
     verify_round_trip(result.plan, result.files)

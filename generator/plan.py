@@ -18,6 +18,7 @@ from generator.model import (
     ServiceAccount,
     Taint,
 )
+from generator.partition import partition
 
 MODULE_SOURCES = {
     "vpc": "terraform-aws-modules/vpc/aws",
@@ -45,14 +46,6 @@ WELL_KNOWN_POLICY_SWITCHES = {
 ROOT_DEVICE = {"BOTTLEROCKET": "/dev/xvdb"}
 DEFAULT_ROOT_DEVICE = "/dev/xvda"
 NODEADM_CONTENT_TYPE = "application/node.eks.aws"
-
-
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def build_plan(cluster: Cluster) -> Plan:
@@ -84,7 +77,9 @@ def _pins(cluster: Cluster) -> dict[str, str]:
 def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     """Every provider the pinned modules need, at the highest floor any of them sets."""
     pins = _pins(cluster)
-    used = [("eks", None), ("vpc", None)] + ([("iam", None)] if cluster.spec.service_accounts else [])
+    used: list[tuple[str, str | None]] = [("eks", None), ("vpc", None)]
+    if cluster.spec.service_accounts:
+        used.append(("iam", "iam-role-for-service-accounts"))
     found: dict[str, tuple[str, str]] = {}
     for key, sub in used:
         for name, req in catalogs.load(key, pins[key], sub)["required_providers"].items():

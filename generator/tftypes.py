@@ -118,13 +118,8 @@ def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
     if value is None or isinstance(value, (Ref, Call, Expr)) or tf_type.kind == "any":
         return []
     kind = tf_type.kind
-    if kind == "string":
-        return [] if isinstance(value, str) else [f"{path}: expected string, got {_describe(value)}"]
-    if kind == "number":
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return [] if ok else [f"{path}: expected number, got {_describe(value)}"]
-    if kind == "bool":
-        return [] if isinstance(value, bool) else [f"{path}: expected bool, got {_describe(value)}"]
+    if kind in ("string", "number", "bool"):
+        return [] if _converts(value, kind) else [f"{path}: expected {kind}, got {_describe(value)}"]
     if kind in ("list", "set", "tuple"):
         if not isinstance(value, list):
             return [f"{path}: expected {kind}, got {_describe(value)}"]
@@ -154,6 +149,20 @@ def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
         if not optional and name not in present:
             problems.append(f"{path}: required attribute {name!r} is missing")
     return problems
+
+
+def _converts(value: Value, kind: str) -> bool:
+    """Terraform's safe primitive conversions: number and bool to string, and back from
+    strings that spell a number or true/false; nothing else."""
+    if kind == "string":
+        return isinstance(value, (str, int, float))
+    if kind == "number":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float)):
+            return True
+        return isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?([eE][+-]?\d+)?", value) is not None
+    return isinstance(value, bool) or value in ("true", "false")
 
 
 def _pairs(value: Value) -> list[tuple[str, Value]] | None:

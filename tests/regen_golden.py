@@ -37,7 +37,7 @@ def render_example(spec: Path) -> dict[str, str]:
 
     results = render_spec(spec, today=TODAY)
     if len(results) != 1:
-        raise SystemExit(f"{spec}: an example must hold exactly one cluster (got {len(results)})")
+        raise ValueError(f"an example must hold exactly one cluster (got {len(results)})")
     return dict(results[0].files)
 
 
@@ -74,12 +74,23 @@ def main(argv: list[str]) -> int:
             print(f"unknown example(s): {', '.join(sorted(unknown))}", file=sys.stderr)
             return 2
         specs = [s for s in specs if s.parent.name in wanted]
+    failed = []
     for spec in specs:
-        changes = write_expected(spec, render_example(spec))
+        try:
+            files = render_example(spec)
+        except Exception as exc:  # keep going: one broken example must not block the others
+            print(f"FAILED {spec.relative_to(REPO)}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            failed.append(spec.parent.name)
+            continue
+        changes = write_expected(spec, files)
         for line in changes:
             print(line)
         if not changes:
             print(f"unchanged {spec.parent.relative_to(REPO)}/expected")
+    if failed:
+        print(f"{len(failed)} example(s) not rendered, their expected/ left as it was: {', '.join(failed)}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -62,7 +62,9 @@ def test_render_writes_beside_the_spec_and_reports(spec_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "created" in result.stdout
     again = invoke("render", str(spec_file), *TODAY)
-    assert "up to date" in again.stdout
+    assert again.stdout.strip().endswith("unchanged")  # incremental: same spec, untouched output
+    forced = invoke("render", str(spec_file), "--no-incremental", *TODAY)
+    assert "up to date" in forced.stdout
     manifest = json.loads((spec_file.parent / "demo" / ".eksgen" / "manifest.json").read_text())
     assert set(manifest["files"]) == {"eks.tf", "outputs.tf", "versions.tf", "vpc.tf"}
 
@@ -111,7 +113,9 @@ def test_json_format_for_render_and_validate(spec_file: Path, tmp_path: Path) ->
     bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
     result = invoke("validate", str(bad), "--format", "json", *TODAY)
     assert result.exit_code == 2
-    issue = json.loads(result.stdout)["issues"][0]
+    issues = json.loads(result.stdout)["issues"]
+    assert [i["severity"] for i in issues] == ["warning", "error"]  # warnings travel with errors
+    issue = issues[1]
     assert issue == {"file": str(bad), "line": 12, "column": 7, "path": "managedNodeGroups[0].maxSize",
                      "severity": "error", "rule": "EKS053", "message": "must be >= minSize (2)"}
 

@@ -9,6 +9,7 @@ from generator.checks import patterns as P
 from generator.checks.context import CheckContext
 from generator.errors import Issue, Loc, format_loc
 from generator.model import AccessEntry
+from generator.partition import partition
 
 ACCESS = ("spec", "access")
 NODE_ENTRY_TYPES = frozenset({"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"})
@@ -24,7 +25,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         pass  # converted to access entries; nothing reads the ConfigMap in API mode
     seen: dict[str, Loc] = {}
     for loc, entry in awsauth.all_entries(access.entries or [], access.aws_auth):
-        yield from _entry(loc, entry, is_converted="awsAuth" in loc)
+        yield from _entry(loc, entry, is_converted="awsAuth" in loc,
+                          expected_partition=partition(ctx.cluster.metadata.region))
         first = seen.get(entry.principal_arn)
         if first is not None:
             yield Issue(_arn_loc(loc), f"principal {entry.principal_arn} already has an access entry at "
@@ -44,12 +46,15 @@ def _arn_loc(loc: Loc) -> Loc:
     return (*loc, "principalArn")
 
 
-def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool) -> Iterator[Issue]:
+def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partition: str) -> Iterator[Issue]:
     arn = entry.principal_arn
     if ":sts::" in arn or ":assumed-role/" in arn:
         yield Issue(_arn_loc(loc), "use the IAM role ARN, not an STS assumed-role session ARN", rule="EKS032")
     elif not (P.ROLE_ARN.fullmatch(arn) or P.USER_ARN.fullmatch(arn)):
         yield Issue(_arn_loc(loc), f"must be an IAM role or user ARN (got {arn!r})", rule="EKS032")
+    elif arn.split(":")[1] != expected_partition:
+        yield Issue(_arn_loc(loc), f"ARN is in partition {arn.split(':')[1]} but the cluster's region is in "
+                    f"{expected_partition}", rule="EKS032")
     groups_key = "groups" if is_converted else "kubernetesGroups"
     for index, group in enumerate(entry.kubernetes_groups or []):
         if group.startswith("system:"):

@@ -10,6 +10,7 @@ from generator.checks import patterns as P
 from generator.checks.context import CheckContext
 from generator.data import kubernetes_releases, region_zone_letters, release
 from generator.errors import Issue
+from generator.partition import partition
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -122,6 +123,10 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
         match = P.KMS_KEY_ARN.fullmatch(enc.kms_key_arn)
         if match is None:
             yield Issue((*loc, "kmsKeyArn"), "must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)",
+                        rule="EKS009")
+        elif match.group(1) != partition(ctx.cluster.metadata.region):
+            yield Issue((*loc, "kmsKeyArn"), f"KMS key is in partition {match.group(1)} but region "
+                        f"{ctx.cluster.metadata.region} is in {partition(ctx.cluster.metadata.region)}",
                         rule="EKS009")
         elif match.group(2) != ctx.cluster.metadata.region:
             yield Issue((*loc, "kmsKeyArn"), f"KMS key is in {match.group(2)} but the cluster is in "

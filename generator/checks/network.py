@@ -15,21 +15,36 @@ SUBNET_PREFIX_RANGE = (16, 28)
 SERVICE_CIDR_PREFIX_RANGE = (12, 24)
 MAX_PUBLIC_ACCESS_CIDRS = 40
 MIN_AZS = 2
+# Ranges a public endpoint CIDR can never usefully be (RFC 1918, CGNAT, loopback, link-local,
+# multicast, reserved). Documentation ranges stay allowed: the contract's own example uses one.
+NOT_PUBLIC = tuple(ipaddress.IPv4Network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "224.0.0.0/4", "240.0.0.0/4",
+))
 VPC = ("spec", "vpc")
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     vpc = ctx.cluster.spec.vpc
     assert vpc is not None
+    written = _written_subnets(ctx.raw)
     if vpc.id is not None:
-        yield from _existing_vpc(vpc)
+        yield from _existing_vpc(vpc, written)
     else:
-        yield from _new_vpc(vpc, ctx.cluster.metadata.region)
+        yield from _new_vpc(vpc, ctx.cluster.metadata.region, written)
     yield from _endpoint(ctx)
     yield from _service_cidr(ctx, vpc)
 
 
-def _existing_vpc(vpc: Vpc) -> Iterator[Issue]:
+def _written_subnets(raw: dict[str, object]) -> set[str]:
+    """Subnet groups the author wrote; defaulted ones are derived and never reported."""
+    node: object = raw
+    for key in ("spec", "vpc", "subnets"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return {"control_plane" if k == "controlPlane" else str(k) for k in node} if isinstance(node, dict) else set()
+
+
+def _existing_vpc(vpc: Vpc, written: set[str]) -> Iterator[Issue]:
     if not P.VPC_ID.fullmatch(vpc.id or ""):
         yield Issue((*VPC, "id"), f"must be a VPC ID like vpc-0a1b2c3d4e5f67890 (got {vpc.id!r})", rule="EKS020")
     for field in ("cidr", "availabilityZones", "nat", "secondaryCidrs"):
@@ -47,7 +62,8 @@ def _existing_vpc(vpc: Vpc) -> Iterator[Issue]:
         yield Issue((*VPC, "subnets", "private"), "needs at least 2 distinct subnets (in different AZs)",
                     rule="EKS021")
     for group in ("private", "public", "control_plane"):
-        yield from _subnet_ids(getattr(subnets, group) or [], (*VPC, "subnets", _camel(group)))
+        if group in written:
+            yield from _subnet_ids(getattr(subnets, group) or [], (*VPC, "subnets", _camel(group)))
 
 
 def _subnet_ids(ids: list[str], loc: Loc) -> Iterator[Issue]:
@@ -58,12 +74,13 @@ def _subnet_ids(ids: list[str], loc: Loc) -> Iterator[Issue]:
             yield Issue((*loc, index), f"duplicate subnet {subnet}", rule="EKS021")
 
 
-def _new_vpc(vpc: Vpc, region: str) -> Iterator[Issue]:
+def _new_vpc(vpc: Vpc, region: str, written: set[str]) -> Iterator[Issue]:
     cidr, problem = P.parse_ipv4_network(vpc.cidr or "")
     if problem:
         yield Issue((*VPC, "cidr"), problem, rule="EKS022")
     elif cidr is not None and not VPC_PREFIX_RANGE[0] <= cidr.prefixlen <= VPC_PREFIX_RANGE[1]:
         yield Issue((*VPC, "cidr"), f"VPC netmask must be /16 to /28 (got /{cidr.prefixlen})", rule="EKS022")
+        cidr = None
     ranges = [cidr] if cidr else []
     for index, text in enumerate(vpc.secondary_cidrs or []):
         network, problem = P.parse_ipv4_network(text)
@@ -80,6 +97,8 @@ def _new_vpc(vpc: Vpc, region: str) -> Iterator[Issue]:
             yield Issue((*VPC, "cidr"), f"{cidr} is too small for the default subnet layout (needs /20 or larger); "
                         "list vpc.subnets explicitly", rule="EKS023")
         return
+    if not written:
+        return  # the default layout: derived from a valid CIDR and zone list, nothing to report
     if vpc.subnets.control_plane:
         yield Issue((*VPC, "subnets", "controlPlane"), "applies only to an existing VPC; use intra for a new one",
                     rule="EKS023")
@@ -137,6 +156,9 @@ def _endpoint(ctx: CheckContext) -> Iterator[Issue]:
                     rule="EKS027")
     cidrs = endpoint.public_cidrs
     if cidrs is None:
+        if endpoint.public:
+            yield Issue((*loc, "public"), "public endpoint without publicCidrs is open to 0.0.0.0/0; "
+                        "list the CIDRs that may reach it", severity="warning", rule="EKS080")
         return
     if not endpoint.public:
         yield Issue((*loc, "publicCidrs"), "applies only with public: true", rule="EKS027")
@@ -147,10 +169,12 @@ def _endpoint(ctx: CheckContext) -> Iterator[Issue]:
         network, problem = P.parse_ipv4_network(text)
         if problem:
             yield Issue((*loc, "publicCidrs", index), problem, rule="EKS027")
-        elif network is not None and network.prefixlen > 0 and (
-            network.is_private or network.is_reserved or network.is_loopback
-        ):
-            yield Issue((*loc, "publicCidrs", index), f"{network} is not a public range", rule="EKS027")
+        elif network is not None and network.prefixlen == 0:
+            yield Issue((*loc, "publicCidrs", index), "0.0.0.0/0 opens the API server to the whole internet; "
+                        "list your egress ranges", severity="warning", rule="EKS080")
+        elif network is not None and any(network.subnet_of(r) for r in NOT_PUBLIC):
+            yield Issue((*loc, "publicCidrs", index), f"{network} is not a public range (private, loopback, "
+                        "link-local, multicast or reserved)", rule="EKS027")
 
 
 def _service_cidr(ctx: CheckContext, vpc: Vpc) -> Iterator[Issue]:
