@@ -260,8 +260,10 @@ def _placement(subnets: str | list[str] | None, vpc_zones: tuple[str, ...]) -> t
     if isinstance(subnets, str):
         return (), f"subnets {subnets!r} not understood: not counted"
     zones = tuple(z for z in dict.fromkeys(subnets) if z in vpc_zones)
-    if len(zones) < len(subnets):
-        return zones, "placed partly by subnet ID: only its availability zones are counted"
+    if not zones:
+        return zones, "placed by subnet ID: not counted"
+    if len(zones) < len(set(subnets)):
+        return zones, "placed partly by subnet ID: only the listed availability zones are counted"
     return zones, ""
 
 

@@ -61,18 +61,19 @@ def _to_issue(err: ErrorDetails, doc: Document) -> Issue:
         return Issue(loc=loc, message=_unknown_key_message(loc))
     if kind == "missing":
         return Issue(loc=loc, message="required key is missing")
-    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        raw = doc.scalars.get(loc, str(value))
-        return Issue(loc=loc, message=f"must be a string; YAML read {raw} as a number, quote it: \"{raw}\"")
+    raw = doc.scalars.get(loc)
+    if kind == "string_type" and raw is not None and not isinstance(value, (dict, list)) and value is not None:
+        what = {bool: "a boolean", int: "a number", float: "a number"}.get(type(value), f"a {type(value).__name__}")
+        return Issue(loc=loc, message=f"must be a string; YAML read {raw} as {what}, quote it: \"{raw}\"")
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         hint = _closest(str(value), _literal_options(expected)) if isinstance(value, str) else None
         suffix = f"; did you mean {hint!r}?" if hint else ""
         return Issue(loc=loc, message=f"must be one of {expected} (got {value!r}){suffix}")
-    return Issue(loc=loc, message=_plain_message(err, value))
+    return Issue(loc=loc, message=_plain_message(err, value, raw))
 
 
-def _plain_message(err: ErrorDetails, value: Any) -> str:
+def _plain_message(err: ErrorDetails, value: Any, raw: str | None) -> str:
     message = err["msg"]
     replacements = {
         "Input should be a valid string": "must be a string",
@@ -86,7 +87,10 @@ def _plain_message(err: ErrorDetails, value: Any) -> str:
         if message.startswith(old):
             message = new
             break
-    if value is not None and not isinstance(value, (dict, list)):
+    if raw is not None and value is not None:
+        shown = repr(value) if isinstance(value, str) else raw
+        message += f" (got {type(value).__name__} {shown})"
+    elif value is not None and not isinstance(value, (dict, list)):
         message += f" (got {type(value).__name__} {value!r})"
     elif value is None:
         message += " (got null)"
@@ -98,11 +102,13 @@ def _literal_options(expected: str) -> list[str]:
 
 
 def _closest(word: str, options: list[str]) -> str | None:
+    """A near miss: same letters ignoring case and `_`/`-` (NoSchedule, NO_SCHEDULE), else difflib's."""
+    folded = {o.lower().replace("_", "").replace("-", ""): o for o in options}
+    exact = folded.get(word.lower().replace("_", "").replace("-", ""))
+    if exact:
+        return exact
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not matches:
-        lowered = {o.lower(): o for o in options}
-        return lowered.get(word.lower())
-    return matches[0]
+    return matches[0] if matches else None
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> Loc:

@@ -110,7 +110,7 @@ CASES = [
     case("comment-only-file", "# nothing here\n",
          ("1:1 (document)", "no YAML document found")),
     case("nul-byte", b"\x00",
-         ("1:1 (document)", "unacceptable character")),
+         ("1:1 (document)", "invalid YAML")),
     case("not-utf8", BASE.replace("demo", "d\xe9mo").encode("latin-1"),
          ("4:10 (document)", "not UTF-8")),
     case("recursive-alias", spec(append="  vpc: &loop\n    subnets: *loop\n"),
@@ -252,7 +252,7 @@ CASES = [
          spec(append="  vpc:\n    cidr: 10.0.0.0/16\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"
                      "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"
                      "      public: [10.0.16.0/24, 10.0.49.0/24]\n"),
-         ("21:16 vpc.subnets.public[0]", "10.0.16.0/24 overlaps subnets.private[1] (10.0.16.0/20)")),
+         ("21:16 vpc.subnets.public[0]", "10.0.16.0/24 overlaps vpc.subnets.private[1] (10.0.16.0/20)")),
     case("subnet-count-not-one-per-az",
          spec(append="  vpc:\n    cidr: 10.0.0.0/16\n    availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]\n"
                      "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from generator.api import RenderResult, render_spec
-from generator.errors import InterfaceError
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -34,12 +33,7 @@ GOLDEN_FILES = sorted(EXAMPLES.glob("*/expected/*.tf"))
 # with exactly that exception (anything else is a real failure). These have no expected/
 # yet. Once the bug is fixed the golden test fails with "file set differs": run the regen
 # command, review the output, and delete the entry here (strict: an unexpected pass fails).
-KNOWN_BUGS: dict[str, tuple[type[BaseException], str]] = {
-    "irsa": (KeyError, "eksgen bug: plan.required_providers loads the iam catalog as ('iam', None) instead of "
-                       "the iam-role-for-service-accounts submodule, so every spec with serviceAccounts fails"),
-    "ipv6": (InterfaceError, "eksgen bug: plan.build_vpc renders *_subnet_ipv6_prefixes as numbers; vpc 6.6.0 "
-                             "declares list(string), so every ipFamily: ipv6 spec fails the interface check"),
-}
+KNOWN_BUGS: dict[str, tuple[type[BaseException], str]] = {}
 
 
 def _examples() -> list[object]:
@@ -79,7 +73,8 @@ MUST_RENDER = {
              "iam.tf": ["attach_ebs_csi_policy", "attach_vpc_cni_policy", "kube-system:ebs-csi-controller-sa"]},
     "aws-auth": {"eks.tf": ['authentication_mode                      = "API_AND_CONFIG_MAP"',
                             'kubernetes_groups = ["developers"]', "AmazonEKSClusterAdminPolicy"]},
-    "ipv6": {"eks.tf": ['ip_family                = "ipv6"'], "vpc.tf": ["enable_ipv6"]},
+    "ipv6": {"eks.tf": ['ip_family                = "ipv6"'], "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
+             "iam.tf": ["vpc_cni_enable_ipv6", "kube-system:aws-node"]},
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from generator.checks import access, cluster, compute, network, strings
+from generator.checks import access, capacity, cluster, compute, network, strings
 from generator.checks.context import CheckContext
 from generator.errors import Issue
 from generator.model import Cluster
@@ -20,6 +20,7 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     network.check,
     access.check,
     compute.check,
+    capacity.check,
 )
 
 

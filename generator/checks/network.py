@@ -144,7 +144,7 @@ def _subnet_cidrs(subnets: Subnets, vpc_ranges: list[ipaddress.IPv4Network], az_
             clash = next((where for other, where in seen if network.overlaps(other)), None)
             if clash:
                 yield Issue((*loc, index), f"{network} overlaps {clash}", rule="EKS026")
-            seen.append((network, f"subnets.{group}[{index}] ({network})"))
+            seen.append((network, f"vpc.subnets.{group}[{index}] ({network})"))
 
 
 def _endpoint(ctx: CheckContext) -> Iterator[Issue]:

@@ -41,7 +41,8 @@ module "eks" {
     }
     kube-proxy = {}
     vpc-cni = {
-      before_compute = true
+      before_compute           = true
+      service_account_role_arn = module.irsa_vpc_cni.arn
     }
   }
 
