@@ -122,7 +122,7 @@ class Share:
         return self.nodes * self.node.ips_per_node
 
     def describe(self) -> str:
-        return f"{self.group}: {self.nodes} nodes × {self.node.ips_per_node} IPs ({self.node.ips_detail})"
+        return f"{self.group}: {self.nodes} nodes x {self.node.ips_per_node} IPs ({self.node.ips_detail})"
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,28 @@ def explain(spec: Annotated[Path, typer.Argument(help="Spec file.")], today: Tod
     return 0
 
 
+@app.command()
+@handle_errors
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for the README).")] = False,
+) -> int:
+    """List every check: ID, area, severity, what it checks, its checkov twin, whether it can be waived."""
+    from generator.rules import RULES, markdown_table
+
+    if markdown:
+        typer.echo(markdown_table(), nl=False)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("rule", "area", "severity", "checks", "fix", "checkov", "waivable")
+    for rule in RULES.values():
+        table.add_row(rule.id, rule.area, rule.severity, rule.summary, rule.hint, rule.checkov or "",
+                      "yes" if rule.waivable else "no")
+    Console(width=200).print(table)
+    return 0
+
+
 @aws_auth_app.command("convert")
 @handle_errors
 def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth ConfigMap manifest (YAML).")]) -> int:

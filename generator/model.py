@@ -217,6 +217,11 @@ class TerraformSettings(SpecModel):
     modules: ModulePins | None = opt("Exact module versions.")
 
 
+class Waiver(SpecModel):
+    rule: str = Field(description="ID of a waivable rule, e.g. EKS080 (see `eksgen rules`).")
+    reason: str = Field(description="Why the finding is accepted; kept in the spec for reviewers.")
+
+
 class ClusterSpec(SpecModel):
     kubernetes_version: str | None = opt("Kubernetes version \"1.MM\" (quote it).")
     support_type: Literal["STANDARD", "EXTENDED"] | None = opt("Upgrade policy support type.", "STANDARD")
@@ -235,6 +240,7 @@ class ClusterSpec(SpecModel):
     fargate_profiles: list[FargateProfile] | None = opt("Fargate profiles.", [])
     service_accounts: list[ServiceAccount] | None = opt("IAM roles for service accounts (IRSA).", [])
     terraform: TerraformSettings | None = opt("Terraform settings.")
+    waivers: list[Waiver] | None = opt("Accepted findings of waivable rules, each with a reason.", [])
 
 
 class Cluster(SpecModel):

@@ -100,10 +100,12 @@ def test_golden(spec: Path) -> None:
     files = _render(spec).files
     expected_dir = spec.parent / "expected"
     on_disk = {p.name: p.read_bytes() for p in sorted(expected_dir.iterdir())} if expected_dir.is_dir() else {}
-    assert sorted(on_disk) == sorted(files), (
-        f"{expected_dir.relative_to(REPO)}: file set differs from what the spec renders; regenerate with {REGEN}"
+    missing, extra = sorted(set(files) - set(on_disk)), sorted(set(on_disk) - set(files))
+    assert not missing and not extra, (
+        f"{expected_dir.relative_to(REPO)}: file set differs from what the spec renders (missing {missing}, "
+        f"unexpected {extra}); regenerate with {REGEN}"
     )
-    chunks = []
+    chunks: list[str] = []
     for name, text in sorted(files.items()):
         new, old = text.encode("utf-8"), on_disk[name]
         if new != old:

@@ -9,6 +9,7 @@ rewrite them.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def _copy(expected: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _fmt_check(terraform: Terraform, directory: Path):  # type: ignore[no-untyped-def]
+def _fmt_check(terraform: Terraform, directory: Path) -> tuple[subprocess.CompletedProcess[str], str]:
     proc = terraform.run([*FMT_CHECK, "."], cwd=directory, timeout=120)
     return proc, f"{terraform.label} {' '.join(FMT_CHECK)} (exit {proc.returncode})\n{proc.stdout}{proc.stderr}"
 
@@ -44,7 +45,7 @@ def _fmt_check(terraform: Terraform, directory: Path):  # type: ignore[no-untype
 def test_there_are_goldens() -> None:
     # tests/test_golden.py checks that every example has its goldens; this only guards
     # against the parametrization below silently running over nothing.
-    assert len(EXPECTED_DIRS) >= 7
+    assert len(EXPECTED_DIRS) >= 9
 
 
 @pytest.mark.parametrize("expected", EXPECTED_DIRS, ids=[p.parent.name for p in EXPECTED_DIRS])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from generator.checks import access, capacity, cluster, compute, network, strings
+from generator.checks import access, capacity, cluster, compute, network, security, strings, waivers
 from generator.checks.context import CheckContext
 from generator.errors import Issue
 from generator.model import Cluster
@@ -21,6 +21,7 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     access.check,
     compute.check,
     capacity.check,
+    security.check,
 )
 
 
@@ -30,4 +31,4 @@ def run_checks(effective: Cluster, raw: dict[str, object], *, today: dt.date | N
     issues: list[Issue] = []
     for area in AREAS:
         issues.extend(area(ctx))
-    return issues
+    return waivers.apply(ctx, issues)

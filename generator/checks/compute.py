@@ -165,6 +165,10 @@ def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
 
 
 def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
+    if (ng.labels or ng.taints) and not (ng.ami_type or "").startswith("AL2023"):
+        key = "labels" if ng.labels else "taints"
+        yield Issue((*loc, key), f"labels and taints on self-managed groups are set through AL2023 nodeadm; "
+                    f"{ng.ami_type} needs them in its own bootstrap settings", rule="EKS062")
     yield from _name(ng.name, loc, P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE)
     assert ng.instance_type is not None
     yield from _instance(ng.instance_type, (*loc, "instanceType"))

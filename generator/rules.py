@@ -1,0 +1,144 @@
+"""The rule catalogue: every check's stable ID, severity, one-line summary and fix hint.
+
+Findings carry a rule ID; `eksgen rules` prints this table and the README shows it. A
+rule marked `waivable` can be waived in the spec with a reason
+(`spec.waivers: [{rule: EKS080, reason: "..."}]`); structural errors cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Area = Literal["text", "cluster", "network", "access", "compute", "capacity", "security"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    area: Area
+    severity: Literal["error", "warning"]
+    summary: str
+    hint: str
+    checkov: str | None = None
+    waivable: bool = False
+
+
+_RULES = [
+    Rule("EKS001", "text", "error", "Names, tags and identifiers are printable NFC text without ${ or %{",
+         "remove invisible characters and template sequences"),
+    Rule("EKS002", "cluster", "error", "Cluster name: letters, digits, - and _, at most 29 characters",
+         "shorten the name; the eks module builds IAM name prefixes from it"),
+    Rule("EKS003", "cluster", "error", "Region is a real AWS region code", "use a code such as eu-west-1"),
+    Rule("EKS004", "cluster", "error", "Tags: at most 50, keys 1-127 without aws:, IAM character set",
+         "tags reach EC2 and IAM resources; keep to their common limits"),
+    Rule("EKS005", "cluster", "error", "kubernetesVersion is a quoted \"1.MM\" in eksgen's release table",
+         "quote the version and pick one from the table"),
+    Rule("EKS006", "cluster", "error", "Version past end of support for the chosen support type",
+         "upgrade, or set supportType: EXTENDED while still in extended support", "CKV_AWS_339"),
+    Rule("EKS007", "cluster", "warning", "Version near the end of its support window",
+         "plan the upgrade before the date shown", "CKV_AWS_339", waivable=True),
+    Rule("EKS008", "cluster", "error", "Log types unique; retention is a CloudWatch-accepted value",
+         "use one of the listed retention periods"),
+    Rule("EKS009", "cluster", "error", "KMS key: a key ARN in the cluster's region and partition, not with createKey",
+         "use a symmetric key in the same region, or createKey: true"),
+    Rule("EKS010", "cluster", "error", "Module versions have an interface catalog",
+         "import one with `eksgen modules import`"),
+    Rule("EKS011", "cluster", "error", "S3 backend: valid bucket, key and region", "fix the backend settings"),
+    Rule("EKS012", "cluster", "error", "Addons: valid names and versions, existing serviceAccount",
+         "pin versions as v1.2.3-eksbuild.N"),
+    Rule("EKS013", "cluster", "warning", "The cluster has compute (node groups or Fargate)",
+         "add a node group or a Fargate profile", waivable=True),
+    Rule("EKS020", "network", "error", "Existing VPC: a VPC ID, and no new-VPC settings", "remove cidr/nat/zones"),
+    Rule("EKS021", "network", "error", "Existing VPC: at least 2 distinct private subnet IDs",
+         "list subnets in two or more AZs"),
+    Rule("EKS022", "network", "error", "VPC CIDRs: strict IPv4 networks, /16 to /28, no overlap",
+         "write the network address with its prefix"),
+    Rule("EKS023", "network", "error", "The VPC fits the default subnet layout, or lists its subnets",
+         "use a /20 or larger VPC or list vpc.subnets"),
+    Rule("EKS024", "network", "error", "NAT gateways need public subnets", "add public subnets or nat: Disabled"),
+    Rule("EKS025", "network", "error", "At least 2 distinct availability zones of the region",
+         "list zones like eu-west-1a, eu-west-1b"),
+    Rule("EKS026", "network", "error", "Subnets: one per zone, inside the VPC, /16 to /28, not overlapping",
+         "fix the listed ranges"),
+    Rule("EKS027", "network", "error", "Endpoint: some access on; public CIDRs valid, public, at most 40",
+         "keep private access on; list public egress ranges"),
+    Rule("EKS028", "network", "error", "Service CIDR: private range, /12 to /24, not overlapping the VPC",
+         "pick e.g. 172.20.0.0/16"),
+    Rule("EKS030", "access", "error", "Authentication mode is API or API_AND_CONFIG_MAP",
+         "use access entries; put aws-auth mappings in access.awsAuth"),
+    Rule("EKS031", "access", "error", "Each principal has one access entry (EKS answers 409)",
+         "merge the duplicate entries"),
+    Rule("EKS032", "access", "error", "Principals are IAM role or user ARNs in the cluster's partition",
+         "use the role ARN, not an assumed-role session"),
+    Rule("EKS033", "access", "error", "No Kubernetes groups starting with system:",
+         "grant AmazonEKSClusterAdminPolicy instead of system:masters"),
+    Rule("EKS034", "access", "error", "Usernames do not start with system:, eks:, aws:, amazon:, iam:",
+         "pick another username"),
+    Rule("EKS035", "access", "error", "Node access entry types take a role and no groups or policies",
+         "use STANDARD for people and automation"),
+    Rule("EKS036", "access", "error", "Access policies are known names or cluster-access-policy ARNs",
+         "see `aws eks list-access-policies`"),
+    Rule("EKS037", "access", "error", "Namespace scope lists namespaces; cluster scope lists none",
+         "add namespaces or use scope: cluster"),
+    Rule("EKS038", "access", "error", "Service accounts: unique names, valid namespace and account names",
+         "use lowercase DNS names"),
+    Rule("EKS039", "access", "warning", "Service account roles get some permission",
+         "add wellKnownPolicies or policyArns", waivable=True),
+    Rule("EKS040", "access", "warning", "aws-auth system: groups are dropped in the conversion",
+         "EKS creates node access entries itself", waivable=True),
+    Rule("EKS050", "compute", "error", "At most 30 managed node groups and 10 Fargate profiles",
+         "request a quota increase or merge groups"),
+    Rule("EKS051", "compute", "error", "Node group and Fargate profile names are unique", "rename one"),
+    Rule("EKS052", "compute", "error", "Node group names fit the module's IAM name prefixes (<= 22)",
+         "shorten the name"),
+    Rule("EKS053", "compute", "error", "Scaling: min >= 0, max >= 1, min <= desired <= max",
+         "fix the sizes"),
+    Rule("EKS054", "compute", "error", "Instance types are valid names (unknown types warn)",
+         "use names like m6i.large"),
+    Rule("EKS055", "compute", "error", "AMI type suits the instance (GPU/Neuron, arm64/x86_64)",
+         "use the matching AL2023 AMI type"),
+    Rule("EKS056", "compute", "error", "Labels: Kubernetes syntax, no reserved prefixes", "rename the label"),
+    Rule("EKS057", "compute", "error", "Taints: valid keys and values, no duplicates, at most 50",
+         "fix the taint"),
+    Rule("EKS058", "compute", "error", "Disk size between 1 and 16384 GiB", "fix diskSizeGiB"),
+    Rule("EKS059", "compute", "error", "maxUnavailable or maxUnavailablePercentage, 1..100",
+         "set one of them"),
+    Rule("EKS060", "compute", "error", "Fargate: valid names, 1-5 selectors, <= 5 labels each",
+         "split the profile"),
+    Rule("EKS061", "compute", "error", "Placement: private subnets, the VPC's zones, or subnet IDs",
+         "nodes and Fargate pods belong in private subnets"),
+    Rule("EKS062", "compute", "error", "Self-managed labels and taints need an AL2023 AMI",
+         "use an AL2023 AMI type or drop the labels"),
+    Rule("EKS070", "capacity", "warning", "Private subnets hold the pod IPs node groups need at max scale",
+         "use larger subnets, prefix delegation, or fewer nodes", waivable=True),
+    Rule("EKS080", "security", "warning", "Public endpoint restricted to known CIDRs (not 0.0.0.0/0)",
+         "list your egress CIDRs in endpoint.publicCidrs", "CKV_AWS_38", waivable=True),
+    Rule("EKS081", "security", "warning", "Secrets envelope-encrypted with KMS",
+         "keep secretsEncryption.createKey: true or give kmsKeyArn", "CKV_AWS_58", waivable=True),
+    Rule("EKS082", "security", "warning", "Control-plane logs include api, audit and authenticator",
+         "add the missing log types", "CKV_AWS_37", waivable=True),
+    Rule("EKS083", "security", "warning", "clusterCreatorAdmin only with an explicit admin access entry",
+         "add an entry with AmazonEKSClusterAdminPolicy and turn clusterCreatorAdmin off", waivable=True),
+    Rule("EKS084", "security", "warning", "Access entries use IAM roles, not IAM users",
+         "map a role people assume instead of a user", waivable=True),
+    Rule("EKS085", "security", "warning", "Authentication mode API (aws-auth ConfigMap off)",
+         "move to authenticationMode: API once mappings are access entries", waivable=True),
+    Rule("EKS086", "security", "warning", "Nodes and Fargate pods not in public subnets",
+         "place compute in private subnets", waivable=True),
+    Rule("EKS087", "security", "warning", "No AdministratorAccess or IAMFullAccess on service-account roles",
+         "attach a least-privilege policy", "CKV_AWS_274", waivable=True),
+    Rule("EKS090", "cluster", "error", "Waivers name a known waivable rule and give a reason",
+         "fix the waiver"),
+    Rule("EKS091", "cluster", "warning", "Waivers waive something", "remove the unused waiver"),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+def markdown_table() -> str:
+    rows = ["| rule | area | severity | checks | checkov | waivable |", "|---|---|---|---|---|---|"]
+    for rule in _RULES:
+        rows.append(f"| {rule.id} | {rule.area} | {rule.severity} | {rule.summary} | {rule.checkov or ''} | "
+                    f"{'yes' if rule.waivable else 'no'} |")
+    return "\n".join(rows) + "\n"
