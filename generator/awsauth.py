@@ -36,6 +36,13 @@ def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Con
             loc = (*base, key, index)
             entry, dropped = _entry(getattr(mapping, arn_of), getattr(mapping, "username", None),
                                     getattr(mapping, "groups", None) or [])
+            if dropped and not entry.policies and not entry.kubernetes_groups:
+                # A node role: EKS creates its entry for managed groups; an empty STANDARD entry would 409.
+                result.warnings.append(Issue((*loc, "groups"), f"node role mapping dropped ({', '.join(dropped)}): "
+                                             "EKS creates access entries for managed node groups; for "
+                                             "self-managed nodes add an entry with type: EC2_LINUX",
+                                             severity="warning", rule="EKS040"))
+                continue
             for group in dropped:
                 result.warnings.append(Issue((*loc, "groups"), f"dropped group {group!r}: EKS manages "
                                              "system: groups itself (node roles get EC2 access entries)",

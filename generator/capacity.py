@@ -8,7 +8,9 @@ Formulas (the amazon-eks-ami max-pods calculator, with the ENI limits of data/in
 * with VPC CNI prefix delegation: ENIs x ((IPs per ENI - 1) x 16) + 2, capped as EKS caps it:
   110 for instance types with fewer than 30 vCPUs, 250 otherwise.
 
-vCPUs are not in the data: they are derived from the size name (`vcpus`).
+vCPUs are not in the data: they are derived from the size name (`vcpus`), by the EC2 convention
+large = 2, xlarge = 4, Nxlarge = 4N (metal-Nxl too); nano/micro/small/medium = 2 (an upper bound:
+Graviton mediums have 1; either way far below 30); plain metal >= 30, except a1.metal (16).
 
 IPs one node takes from its subnet at max scale:
 
@@ -19,9 +21,10 @@ IPs one node takes from its subnet at max scale:
 
 Per availability zone, a node group at maxSize puts ceil(maxSize / its AZ count) nodes in each of
 its AZs (the Auto Scaling group balances zones; ceil is the worst case). A managed node group with
-several instance types is counted with the type with the most max pods. A subnet has its size - 5
-usable addresses (AWS reserves 5 per subnet). Only new IPv4 VPCs are planned: an existing VPC's
-subnet sizes are unknown and IPv6 pods do not take IPv4 addresses. Fargate pods take one IP each,
+several instance types is counted with the type with the most max pods; unknown types are left out.
+A subnet has its size - 5 usable addresses (AWS reserves 5 per subnet). Only new IPv4 VPCs are
+compared with their subnets: an existing VPC's subnet sizes are unknown (nodes are then spread per
+subnet ID instead of per AZ), and IPv6 pods take no IPv4 addresses. Fargate pods take one IP each,
 but nothing in the spec bounds how many run, so they are not counted.
 """
 
@@ -122,7 +125,8 @@ class Share:
         return self.nodes * self.node.ips_per_node
 
     def describe(self) -> str:
-        return f"{self.group}: {self.nodes} nodes x {self.node.ips_per_node} IPs ({self.node.ips_detail})"
+        nodes = f"{self.nodes} node" + ("" if self.nodes == 1 else "s")
+        return f"{self.group}: {nodes} x {self.node.ips_per_node} IPs ({self.node.ips_detail})"
 
 
 @dataclass(frozen=True)
@@ -211,8 +215,8 @@ def plan(cluster: Cluster) -> CapacityReport:
     report = CapacityReport(cluster=cluster.metadata.name, prefix_delegation=delegation)
     vpc = spec.vpc
     existing = vpc is not None and vpc.id is not None
-    zones = tuple(vpc.availability_zones or []) if vpc is not None and not existing else ()
-    report.groups = _groups(spec, zones, delegation)
+    zones = _targets(spec)
+    report.groups = _groups(spec, zones, delegation, existing)
     report.notes.append(VCPU_NOTE)
     report.notes.extend(f"{g.name}: {g.note}" for g in report.groups if g.note)
     if spec.fargate_profiles:
@@ -220,7 +224,8 @@ def plan(cluster: Cluster) -> CapacityReport:
     if spec.ip_family == "ipv6":
         report.skipped = "ipFamily ipv6: pods get IPv6 addresses, so IPv4 subnet sizes do not limit them"
     elif existing:
-        report.skipped = "existing VPC: subnet sizes are unknown to eksgen; compare the pod IPs per AZ by hand"
+        report.skipped = ("existing VPC: subnet sizes are unknown to eksgen; IPs/AZ is per private subnet "
+                          "the group uses: compare it with the subnets' free addresses by hand")
     elif vpc is None or vpc.subnets is None or not vpc.subnets.private:
         report.skipped = "no private subnet CIDRs to compare with"
     else:
@@ -228,37 +233,50 @@ def plan(cluster: Cluster) -> CapacityReport:
     return report
 
 
-def _groups(spec: ClusterSpec, zones: tuple[str, ...], delegation: bool) -> list[GroupCapacity]:
+def _targets(spec: ClusterSpec) -> tuple[str, ...]:
+    """Where `subnets: private` puts nodes: the new VPC's AZs, or an existing VPC's private subnet IDs."""
+    vpc = spec.vpc
+    if vpc is None:
+        return ()
+    if vpc.id is None:
+        return tuple(vpc.availability_zones or [])
+    return tuple(dict.fromkeys(vpc.subnets.private or [])) if vpc.subnets is not None else ()
+
+
+def _groups(spec: ClusterSpec, zones: tuple[str, ...], delegation: bool, by_id: bool) -> list[GroupCapacity]:
     groups: list[GroupCapacity] = []
     for index, mng in enumerate(spec.managed_node_groups or []):
         loc: Loc = ("spec", "managedNodeGroups", index)
-        groups.append(_group("managed", mng.name, loc, mng.instance_types or [], mng.max_size, mng.subnets,
-                             zones, delegation))
+        placed, note = _placement(mng.subnets, zones, by_id)
+        groups.append(_group("managed", mng.name, loc, mng.instance_types or [], mng.max_size, placed, note,
+                             delegation))
     for index, smng in enumerate(spec.self_managed_node_groups or []):
         loc = ("spec", "selfManagedNodeGroups", index)
         types = [smng.instance_type] if smng.instance_type else []
-        groups.append(_group("self-managed", smng.name, loc, types, smng.max_size, smng.subnets, zones,
-                             delegation))
+        placed, note = _placement(smng.subnets, zones, by_id)
+        groups.append(_group("self-managed", smng.name, loc, types, smng.max_size, placed, note, delegation))
     return groups
 
 
 def _group(kind: str, name: str, loc: Loc, types: list[str], max_size: int | None,
-           subnets: str | list[str] | None, vpc_zones: tuple[str, ...], delegation: bool) -> GroupCapacity:
+           zones: tuple[str, ...], note: str, delegation: bool) -> GroupCapacity:
     known = [c for t in dict.fromkeys(types) if (c := type_capacity(t, prefix_delegation=delegation))]
     unknown = tuple(t for t in dict.fromkeys(types) if instances.eni_table().get(t) is None)
-    zones, note = _placement(subnets, vpc_zones)
     if unknown:
         note = "; ".join(filter(None, [note, f"unknown instance types not counted: {', '.join(unknown)}"]))
     return GroupCapacity(kind=kind, name=name, loc=loc, types=tuple(known), unknown_types=unknown,
                          max_size=max(max_size or 0, 0), zones=zones, note=note)
 
 
-def _placement(subnets: str | list[str] | None, vpc_zones: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """The AZs a node group's nodes go to, and a note when that is not known."""
+def _placement(subnets: str | list[str] | None, vpc_zones: tuple[str, ...],
+               by_id: bool) -> tuple[tuple[str, ...], str]:
+    """The AZs (existing VPC: subnet IDs) a node group's nodes go to, and a note when that is not known."""
     if subnets is None or subnets == "private":
         return vpc_zones, ""
     if isinstance(subnets, str):
         return (), f"subnets {subnets!r} not understood: not counted"
+    if by_id:
+        return tuple(dict.fromkeys(subnets)), ""
     zones = tuple(z for z in dict.fromkeys(subnets) if z in vpc_zones)
     if not zones:
         return zones, "placed by subnet ID: not counted"

@@ -65,6 +65,8 @@ _RULES = [
          "keep private access on; list public egress ranges"),
     Rule("EKS028", "network", "error", "Service CIDR: private range, /12 to /24, not overlapping the VPC",
          "pick e.g. 172.20.0.0/16"),
+    Rule("EKS029", "network", "warning", "Existing VPC subnets carry the load-balancer discovery tags",
+         "add the printed tags to the subnets (or waive when they are managed elsewhere)", waivable=True),
     Rule("EKS030", "access", "error", "Authentication mode is API or API_AND_CONFIG_MAP",
          "use access entries; put aws-auth mappings in access.awsAuth"),
     Rule("EKS031", "access", "error", "Each principal has one access entry (EKS answers 409)",

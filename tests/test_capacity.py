@@ -165,6 +165,8 @@ def test_uneven_spread_rounds_up(tmp_path: Path) -> None:
     report = capacity.plan(_effective(write_spec(tmp_path, SMALL_VPC_SPEC.format(max_size=25))))
     assert report.groups[0].nodes_per_zone == 9  # ceil(25 / 3)
     assert [s.needed for s in report.subnets] == [270, 270, 270]
+    single = capacity.plan(_effective(write_spec(tmp_path, SMALL_VPC_SPEC.format(max_size=3))))
+    assert single.subnets[0].shares[0].describe() == "general: 1 node x 30 IPs (29 pods + node)"
 
 
 def test_warning_on_default_layout_points_at_vpc_cidr(tmp_path: Path) -> None:
@@ -234,7 +236,11 @@ def test_existing_vpc_is_skipped(tmp_path: Path) -> None:
         """)
     report = capacity.plan(_effective(path))
     assert report.skipped.startswith("existing VPC")
-    assert report.groups[0].zones == () and report.subnets == []
+    assert report.subnets == []
+    # Still planned per subnet ID: 100 nodes over 2 subnets x (737 pods + node).
+    group = report.groups[0]
+    assert (group.zones, group.nodes_per_zone, group.ips_per_zone) == (
+        ("subnet-0a1b2c3d", "subnet-1a2b3c4d"), 50, 50 * 738)
     assert _capacity_warnings(path) == []
 
 
@@ -286,3 +292,20 @@ def test_cli_rejects_invalid_spec(tmp_path: Path) -> None:
     code, output = _cli(write_spec(tmp_path, SMALL_VPC_SPEC.format(max_size=1)))  # maxSize < minSize
     assert code == 2
     assert "maxSize" in output
+
+
+def test_placement_by_zone_list_and_subnet_id(tmp_path: Path) -> None:
+    text = SMALL_VPC_SPEC.format(max_size=4) + """\
+      subnets: [eu-west-1a, eu-west-1b]
+  selfManagedNodeGroups:
+    - name: pinned
+      instanceType: m5.large
+      maxSize: 2
+      subnets: [subnet-0a1b2c3d]
+"""
+    report = capacity.plan(_effective(write_spec(tmp_path, text)))
+    general, pinned = report.groups
+    assert (general.zones, general.nodes_per_zone) == (("eu-west-1a", "eu-west-1b"), 2)
+    assert (pinned.zones, pinned.note) == ((), "placed by subnet ID: not counted")
+    assert [s.needed for s in report.subnets] == [60, 60, 0]
+    assert report.subnets[0].shares[0].describe() == "general: 2 nodes x 30 IPs (29 pods + node)"

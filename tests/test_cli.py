@@ -171,8 +171,9 @@ def test_aws_auth_convert(tmp_path: Path) -> None:
     entries = yaml.safe_load(result.stdout)["access"]["entries"]
     assert entries[0] == {"principalArn": "arn:aws:iam::111122223333:role/ops", "username": "ops",
                           "policies": [{"policy": "AmazonEKSClusterAdminPolicy", "scope": "cluster"}]}
-    assert entries[2]["kubernetesGroups"] == ["developers"]
-    assert "dropped group 'system:bootstrappers'" in result.stdout
+    assert entries[1]["kubernetesGroups"] == ["developers"]  # the node role mapping is dropped, not converted
+    assert len(entries) == 2
+    assert "node role mapping dropped (system:bootstrappers, system:nodes)" in result.stdout
 
 
 def test_modules_list_and_import(tmp_path: Path) -> None:

@@ -49,7 +49,8 @@ EXAMPLE_PARAMS = _examples()
 
 # Warnings an example exists to show; any other warning is a regression of the example.
 EXPECTED_WARNINGS = {
-    "aws-auth": ["EKS040", "EKS040"],  # system:bootstrappers and system:nodes are dropped
+    "aws-auth": ["EKS040"],  # the node role mapping (system:bootstrappers, system:nodes) is dropped
+    "existing-vpc": ["EKS029", "EKS029"],  # the discovery tags to add to subnets eksgen does not own
 }
 # The parts of the contract each example must keep exercising: a cheap guard against an
 # example being "simplified" until it no longer covers what it was written for.
@@ -73,7 +74,7 @@ MUST_RENDER = {
              "iam.tf": ["attach_ebs_csi_policy", "attach_vpc_cni_policy", "kube-system:ebs-csi-controller-sa"]},
     "aws-auth": {"eks.tf": ['authentication_mode                      = "API_AND_CONFIG_MAP"',
                             'kubernetes_groups = ["developers"]', "AmazonEKSClusterAdminPolicy"]},
-    "ipv6": {"eks.tf": ['ip_family                = "ipv6"'], "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
+    "ipv6": {"eks.tf": ['ip_family                  = "ipv6"', "create_cni_ipv6_iam_policy = true"], "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
              "iam.tf": ["vpc_cni_enable_ipv6", "kube-system:aws-node"]},
 }
 

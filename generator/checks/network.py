@@ -64,6 +64,16 @@ def _existing_vpc(vpc: Vpc, written: set[str]) -> Iterator[Issue]:
     for group in ("private", "public", "control_plane"):
         if group in written:
             yield from _subnet_ids(getattr(subnets, group) or [], (*VPC, "subnets", _camel(group)))
+    yield from _discovery_tags(subnets)
+
+
+def _discovery_tags(subnets: Subnets) -> Iterator[Issue]:
+    """eksgen cannot tag subnets it does not own: say exactly which tags to add."""
+    for group, tag in (("private", "kubernetes.io/role/internal-elb=1"), ("public", "kubernetes.io/role/elb=1")):
+        ids = getattr(subnets, group) or []
+        if ids:
+            yield Issue((*VPC, "subnets", group), f"tag {', '.join(ids)} with {tag} so load balancers find them "
+                        "(eksgen does not manage an existing VPC)", severity="warning", rule="EKS029")
 
 
 def _subnet_ids(ids: list[str], loc: Loc) -> Iterator[Issue]:

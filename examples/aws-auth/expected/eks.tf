@@ -60,9 +60,6 @@ module "eks" {
       kubernetes_groups = ["developers"]
       user_name         = "developer"
     }
-    legacy_nodes = {
-      principal_arn = "arn:aws:iam::777788889999:role/legacy-nodes"
-    }
     alice = {
       principal_arn = "arn:aws:iam::777788889999:user/alice"
       user_name     = "alice"

@@ -46,10 +46,11 @@ module "eks" {
     }
   }
 
-  vpc_id                   = module.vpc.vpc_id
-  subnet_ids               = module.vpc.private_subnets
-  control_plane_subnet_ids = module.vpc.intra_subnets
-  ip_family                = "ipv6"
+  vpc_id                     = module.vpc.vpc_id
+  subnet_ids                 = module.vpc.private_subnets
+  control_plane_subnet_ids   = module.vpc.intra_subnets
+  ip_family                  = "ipv6"
+  create_cni_ipv6_iam_policy = true
 
   # desired_size applies at creation; afterwards the autoscaler owns it.
   eks_managed_node_groups = {
