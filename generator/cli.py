@@ -330,8 +330,12 @@ def schema() -> int:
 
 @app.command()
 @handle_errors
-def explain(spec: Annotated[Path, typer.Argument(help="Spec file.")], today: Today = None) -> int:
-    """Print the effective spec, every default filled in, as YAML."""
+def explain(
+    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    capacity: Annotated[bool, typer.Option("--capacity", help="Print the pod-IP capacity table instead.")] = False,
+    today: Today = None,
+) -> int:
+    """Print the effective spec, every default filled in, as YAML (or, with --capacity, the capacity plan)."""
     from generator.api import check_spec
     from generator.schema import effective_yaml
 
@@ -339,6 +343,11 @@ def explain(spec: Annotated[Path, typer.Argument(help="Spec file.")], today: Tod
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
         raise SpecInvalid(errors)
+    if capacity:
+        from generator.cli_capacity import show_capacity
+
+        show_capacity(r.effective for r in report.results if r.effective)
+        return 0
     typer.echo("---\n".join(effective_yaml(r.effective) for r in report.results if r.effective), nl=False)
     return 0
 
@@ -417,6 +426,21 @@ def modules_import(
     typer.echo(f"wrote {target} ({len(catalog['variables'])} variables, {len(catalog['outputs'])} outputs, "
                f"{catalog['content_hash']}); use it with EKSGEN_MODULES_PATH={out}")
     return 0
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules, each adding itself to the app."""
+    from generator import cli_capacity
+
+    cli_capacity.register(app)
+    try:
+        from generator import cli_diff
+    except ImportError:  # pragma: no cover - present in every release
+        return
+    cli_diff.register(app)
+
+
+_register_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
