@@ -8,15 +8,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from generator.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity, plan
 from generator.errors import SpecInvalid
-from generator.model import Cluster
+
+if TYPE_CHECKING:  # the capacity model and rich load only when the command runs: --help stays fast
+    from rich.console import Console
+    from rich.table import Table
+
+    from generator.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
+    from generator.model import Cluster
 
 PLAIN_WIDTH = 200  # rich's 80-column default for pipes would wrap the 12-column table
 UNKNOWN = "?"
@@ -44,12 +47,16 @@ def capacity(spec: Annotated[Path, typer.Argument(help="Spec file.", show_defaul
 
 def show_capacity(clusters: Iterable[Cluster], console: Console | None = None) -> None:
     """Print each cluster's capacity report (also used by `eksgen explain --capacity`)."""
+    from generator.capacity import plan
+
     out = console or _console()
     for cluster in clusters:
         print_report(plan(cluster), out)
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console() if sys.stdout.isatty() else Console(width=PLAIN_WIDTH)
 
 
@@ -66,6 +73,8 @@ def print_report(report: CapacityReport, console: Console) -> None:
 
 def groups_table(report: CapacityReport) -> Table:
     delegation = "on" if report.prefix_delegation else "off"
+    from rich.table import Table
+
     table = Table(title=f"{report.cluster}: node groups at maxSize (prefix delegation {delegation})")
     for header in ("node group", "instance type", "vCPUs (derived)", "ENIs", "IPs/ENI", "max pods"):
         table.add_column(header, justify="left" if header in ("node group", "instance type") else "right")
@@ -105,6 +114,8 @@ def _type_cells(node: TypeCapacity, delegation: bool, is_worst: bool) -> list[st
 
 
 def subnets_table(subnets: list[SubnetCapacity], cluster: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{cluster}: private subnets at max scale")
     for header in ("AZ", "subnet", "usable addresses", "node + pod IPs", "headroom", "node groups"):
         table.add_column(header, justify="right" if header in ("usable addresses", "node + pod IPs",

@@ -1,0 +1,91 @@
+"""Cold `eksgen render` of the production-like example, side by side with its floors.
+
+Prints the median and spread of N cold runs (fresh interpreter each time) for:
+`python -c pass`, `python -c 'import jinja2, pydantic, typer, hcl2'`, `eksgen --version`
+and `eksgen render examples/production/cluster.yaml`. Also the in-process time per stage.
+Run: python bench/render_bench.py [-n 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "examples" / "production" / "cluster.yaml"
+
+
+def cold(cmd: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def stages() -> dict[str, float]:
+    from generator.checks import run_checks
+    from generator.defaults import apply_defaults
+    from generator.interface import check_interfaces
+    from generator.load import load_documents
+    from generator.plan import build_plan
+    from generator.render import render_plan
+    from generator.roundtrip import verify_round_trip
+    from generator.spec import parse_cluster
+
+    text = SPEC.read_text()
+    out: dict[str, float] = {}
+
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        result = fn()
+        out[name] = out.get(name, 0.0) + time.perf_counter() - start
+        return result
+
+    for _ in range(20):
+        doc = timed("load", lambda: load_documents(text, str(SPEC)))[0]
+        cluster = timed("model", lambda: parse_cluster(doc)[0])
+        effective = timed("defaults", lambda: apply_defaults(cluster))
+        timed("checks", lambda: run_checks(effective, doc.data, today=dt.date(2026, 11, 25)))
+        plan = timed("plan", lambda: build_plan(effective))
+        files = timed("render", lambda: render_plan(plan, SPEC.name))
+        timed("round trip", lambda: verify_round_trip(plan, files))
+        timed("interface", lambda: check_interfaces(plan))
+    return {k: v / 20 for k, v in out.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=10)
+    runs = parser.parse_args().n
+    out = Path(tempfile.mkdtemp(prefix="eksgen-bench-"))
+    rows = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import jinja2, pydantic, typer, hcl2 (floor)": [sys.executable, "-c", "import jinja2, pydantic, typer, hcl2"],
+        "eksgen --version": [sys.executable, "-m", "generator", "--version"],
+        "eksgen render production (cold)": [sys.executable, "-m", "generator", "render", str(SPEC), "-o", str(out),
+                                            "--no-incremental", "--today", "2026-11-25"],
+    }
+    print(f"cold runs: {runs} each, {sys.version.split()[0]}")
+    medians = {}
+    for label, cmd in rows.items():
+        times = cold(cmd, runs)
+        medians[label] = statistics.median(times)
+        print(f"  {label:<48} median {medians[label] * 1000:7.1f} ms  "
+              f"min {min(times) * 1000:7.1f}  max {max(times) * 1000:7.1f}")
+    floor = medians["import jinja2, pydantic, typer, hcl2 (floor)"]
+    print(f"  render / import floor: {medians['eksgen render production (cold)'] / floor:.2f}x (target < 2x)")
+    print("in-process stage times (warm, mean of 20):")
+    for name, seconds in stages().items():
+        print(f"  {name:<12} {seconds * 1000:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
