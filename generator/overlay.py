@@ -8,6 +8,7 @@ Errors keep pointing at the file and line each value came from.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,14 +35,20 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise SpecInvalid([doc.issue(Issue(loc, f"more than {MAX_EXTENDS_DEPTH} levels of extends"))])
     try:
-        text = base_path.read_text("utf-8")
+        stat = base_path.stat()
+        bases = _load_base(base_path, stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {target}: {exc}"))]) from None
-    bases = load_documents(text, str(_display(base_path)))
     if len(bases) != 1:
         raise SpecInvalid([doc.issue(Issue(loc, f"base spec {target} must hold exactly one document"))])
     base = resolve(bases[0], base_path, chain=(*chain, path.resolve()))
     return merge(base, doc)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_base(path: Path, mtime_ns: int, size: int) -> list[Document]:
+    """A fleet shares one base: parse it once per process (keyed by path, mtime and size)."""
+    return load_documents(path.read_text("utf-8"), str(_display(path)))
 
 
 def _display(path: Path) -> Path:

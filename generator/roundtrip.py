@@ -8,10 +8,12 @@ expected side is built in the same conventions (shared/facts/hcl-escaping.md).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import hcl2
+import lark
 
 from generator import hcl
 from generator.errors import RoundTripError
@@ -21,8 +23,22 @@ OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=Tru
 BLOCK_MARKER = "__is_block__"
 
 
+@functools.cache
+def _parser() -> lark.Lark:
+    """python-hcl2's own grammar and post-lexer, without position tracking (which costs a
+    third of the parse and is never read here); Lark caches the built tables on disk."""
+    from hcl2 import parser as hcl2_parser
+    from hcl2.postlexer import PostLexer
+
+    return lark.Lark.open("hcl2.lark", parser="lalr", rel_to=hcl2_parser.__file__, propagate_positions=False,
+                          postlex=PostLexer(), cache=True)
+
+
 def parse(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = hcl2.loads(text, serialization_options=OPTIONS)
+    """Exactly `hcl2.loads(text, serialization_options=OPTIONS)`, faster (see _parser)."""
+    tree = _parser().parse(text + "\n")  # the trailing newline is python-hcl2's own EOF workaround
+    result: dict[str, Any] = hcl2.serialize(hcl2.transform(tree, discard_comments=True),
+                                            serialization_options=OPTIONS)
     return result
 
 

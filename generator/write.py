@@ -57,8 +57,11 @@ def read_pending(out_dir: Path) -> dict[str, str]:
     return _manifest_section(out_dir, "pending")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same directory, fsync, then rename over the target."""
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Write to a temp file in the same directory, fsync, then rename over the target.
+
+    `sync_dir=False` leaves the directory fsync to the caller, who batches it.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -70,7 +73,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -144,14 +148,16 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
             raise HandEditedFiles(conflicts)
         # Intent first: a run killed mid-way leaves files the next run still recognises.
         intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
-        atomic_write(out_dir / MANIFEST, (json.dumps(intent, indent=2, sort_keys=True) + "\n").encode())
+        if set(files.items()) != {(n, (out_dir / n).read_bytes()) for n in files if (out_dir / n).is_file()}:
+            atomic_write(out_dir / MANIFEST, (json.dumps(intent, indent=2, sort_keys=True) + "\n").encode())
         for name, data in sorted(files.items()):
             target = targets[name]
             if target.is_file() and target.read_bytes() == data:
                 report.unchanged.append(name)
                 continue
             (report.updated if target.exists() else report.created).append(name)
-            atomic_write(target, data)
+            atomic_write(target, data, sync_dir=False)
+        _fsync_dir(out_dir)  # one directory sync makes every rename above durable before the manifest
         for name in sorted(set(manifest) - set(files)):
             stale = _safe_target(out_dir, name)
             if stale.is_file() and (force or sha256(stale.read_bytes()) in (manifest[name], pending.get(name))):

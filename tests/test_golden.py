@@ -74,7 +74,8 @@ MUST_RENDER = {
              "iam.tf": ["attach_ebs_csi_policy", "attach_vpc_cni_policy", "kube-system:ebs-csi-controller-sa"]},
     "aws-auth": {"eks.tf": ['authentication_mode                      = "API_AND_CONFIG_MAP"',
                             'kubernetes_groups = ["developers"]', "AmazonEKSClusterAdminPolicy"]},
-    "ipv6": {"eks.tf": ['ip_family                  = "ipv6"', "create_cni_ipv6_iam_policy = true"], "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
+    "ipv6": {"eks.tf": ['ip_family                  = "ipv6"', "create_cni_ipv6_iam_policy = true"],
+             "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
              "iam.tf": ["vpc_cni_enable_ipv6", "kube-system:aws-node"]},
 }
 
