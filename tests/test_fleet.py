@@ -1,0 +1,94 @@
+"""A fleet of 50 specs from one base: parallel render, one broken cluster, shards,
+incremental skips and the JSON summary, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UsageError
+from generator.fleet import expand, shard
+from tests.conftest import MINIMAL_SPEC
+
+FLEET_SIZE = 50
+BROKEN = 17
+
+
+def make_fleet(root: Path) -> None:
+    (root / "base.yaml").write_text(MINIMAL_SPEC.replace('"1.34"', '"1.35"'))
+    for index in range(FLEET_SIZE):
+        max_size = 1 if index == BROKEN else 3 + index % 5  # cluster 17: maxSize below minSize
+        (root / f"c{index:02d}.yaml").write_text(
+            f"extends: base.yaml\nmetadata:\n  name: c{index:02d}\nspec:\n  managedNodeGroups:\n"
+            f"    - name: general\n      minSize: 2\n      maxSize: {max_size}\n")
+
+
+def eksgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args, "--today", "2026-11-25"], cwd=root,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    root = tmp_path_factory.mktemp("fleet")
+    make_fleet(root)
+    return root, eksgen(root, "render", "c*.yaml", "-j", "2", "--format", "json")
+
+
+def test_one_broken_cluster_fails_alone(rendered: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, done = rendered
+    assert done.returncode == 2, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["exitCode"] == 2 and len(summary["specs"]) == FLEET_SIZE
+    broken = [s for s in summary["specs"] if s["code"] != 0]
+    assert [s["spec"] for s in broken] == [f"c{BROKEN}.yaml"]
+    assert broken[0]["errors"] == [f"c{BROKEN}.yaml:8:7 managedNodeGroups[0].maxSize: must be >= minSize (2)"]
+    assert not (root / f"c{BROKEN}").exists()
+    for index in range(FLEET_SIZE):
+        if index != BROKEN:
+            assert (root / f"c{index:02d}" / "eks.tf").is_file()
+    first = next(s for s in summary["specs"] if s["spec"] == "c00.yaml")
+    assert first["clusters"][0]["overrides"] == ["metadata.name", "spec.managedNodeGroups"]
+
+
+def test_second_run_skips_unchanged_and_renders_the_changed(
+        rendered: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = rendered
+    spec = root / "c03.yaml"
+    spec.write_text(spec.read_text().replace("maxSize: 6", "maxSize: 9"))
+    done = eksgen(root, "render", "c*.yaml", "--format", "json")
+    specs = {s["spec"]: s for s in json.loads(done.stdout)["specs"]}
+    assert not specs["c03.yaml"]["skipped"] and specs["c03.yaml"]["clusters"][0]["updated"] == ["eks.tf"]
+    skipped = [name for name, s in specs.items() if s["skipped"]]
+    assert len(skipped) == FLEET_SIZE - 2  # all but the changed one and the broken one
+    assert "max_size       = 9" in (root / "c03" / "eks.tf").read_text()
+
+
+def test_check_mode_over_the_fleet(rendered: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = rendered
+    done = eksgen(root, "render", "--check", "c0[0-5].yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (root / "c01" / "outputs.tf").write_text("# drift\n")
+    assert eksgen(root, "render", "--check", "c0[0-5].yaml").returncode == 1
+
+
+def test_shards_partition_the_fleet(tmp_path: Path) -> None:
+    paths = [Path(f"s{i}.yaml") for i in range(10)]
+    shards = [shard(paths, f"{i}/3") for i in (1, 2, 3)]
+    assert sorted(p for s in shards for p in s) == sorted(paths)
+    assert shards[0] == [Path("s0.yaml"), Path("s3.yaml"), Path("s6.yaml"), Path("s9.yaml")]
+    for bad in ("0/3", "4/3", "x", "1/0"):
+        with pytest.raises(UsageError):
+            shard(paths, bad)
+
+
+def test_glob_expansion(tmp_path: Path) -> None:
+    for name in ("b.yaml", "a.yaml", "c.txt"):
+        (tmp_path / name).write_text("")
+    assert expand([str(tmp_path / "*.yaml")]) == [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    with pytest.raises(UsageError, match="no spec file matches"):
+        expand([str(tmp_path / "*.json")])

@@ -1,0 +1,79 @@
+"""`extends` overlays: merge rules as a table, positions from the right file, cycles refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.api import load_spec, render_spec
+from generator.errors import SpecInvalid
+from generator.overlay import deep_merge, overrides
+from tests.conftest import MINIMAL_SPEC, TODAY, write_spec
+
+
+@pytest.mark.parametrize(("base", "overlay", "merged"), [
+    ({"a": 1}, {"b": 2}, {"a": 1, "b": 2}),
+    ({"a": {"x": 1, "y": 2}}, {"a": {"y": 3}}, {"a": {"x": 1, "y": 3}}),
+    ({"a": [1, 2, 3]}, {"a": [4]}, {"a": [4]}),  # lists replace, never append
+    ({"a": [{"name": "g", "x": 1}]}, {"a": [{"name": "g"}]}, {"a": [{"name": "g"}]}),
+    ({"a": {"x": 1}}, {"a": 5}, {"a": 5}),  # a scalar replaces a mapping
+    ({"a": 5}, {"a": {"x": 1}}, {"a": {"x": 1}}),
+    ({"a": {"x": 1}}, {"a": None}, {"a": None}),  # null resets to unset (the default applies)
+    ({"a": {"b": {"c": 1, "d": 2}}}, {"a": {"b": {"d": 3, "e": 4}}}, {"a": {"b": {"c": 1, "d": 3, "e": 4}}}),
+    ({}, {"a": {"b": 1}}, {"a": {"b": 1}}),
+])
+def test_merge_rules(base: dict[str, Any], overlay: dict[str, Any], merged: dict[str, Any]) -> None:
+    assert deep_merge(base, overlay) == merged
+
+
+@pytest.mark.parametrize(("base", "overlay", "changed"), [
+    ({"a": 1}, {"a": 1}, []),
+    ({"a": 1}, {"a": 2}, [("a",)]),
+    ({"a": {"x": 1, "y": 2}}, {"a": {"y": 3}, "extends": "b.yaml"}, [("a", "y")]),
+    ({"a": [1]}, {"a": [1, 2]}, [("a",)]),
+    ({}, {"n": {"m": 1}}, [("n", "m")]),
+])
+def test_overrides_report_changed_leaves(base: dict[str, Any], overlay: dict[str, Any],
+                                         changed: list[tuple[str, ...]]) -> None:
+    assert overrides(base, overlay) == changed
+
+
+def fleet(tmp_path: Path, overlay: str) -> Path:
+    write_spec(tmp_path, MINIMAL_SPEC.replace("name: demo", "name: base"), "base.yaml")
+    return write_spec(tmp_path, overlay, "prod.yaml")
+
+
+def test_overlay_renders_with_base_values(tmp_path: Path) -> None:
+    spec = fleet(tmp_path, "extends: base.yaml\nmetadata:\n  name: prod\n  tags: {env: prod}\n")
+    result = render_spec(spec, today=TODAY)[0]
+    assert result.name == "prod"
+    assert 'kubernetes_version = "1.34"' in result.files["eks.tf"]
+    assert '"env" = "prod"' in result.files["versions.tf"]
+    assert result.result.document.overrides == [("metadata", "name"), ("metadata", "tags", "env")]
+
+
+def test_errors_point_at_the_file_that_wrote_the_value(tmp_path: Path) -> None:
+    spec = fleet(tmp_path, "extends: base.yaml\nmetadata:\n  name: prod\nspec:\n  managedNodeGroups:\n"
+                           "    - name: general\n      minSize: 5\n      maxSize: 4\n")
+    with pytest.raises(SpecInvalid) as info:
+        render_spec(spec, today=TODAY)
+    lines = [i.format() for i in info.value.issues if i.severity == "error"]
+    assert lines == [f"{spec}:8:7 managedNodeGroups[0].maxSize: must be >= minSize (5)"]
+    warnings = [i.format() for i in info.value.issues if i.severity == "warning"]
+    assert any(w.startswith("base.yaml:7:3 kubernetesVersion") or "base.yaml:7:3" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"prod.yaml": "extends: prod.yaml\n"}, "extends cycle"),
+    ({"prod.yaml": "extends: a.yaml\n", "a.yaml": "extends: prod.yaml\n"}, "extends cycle"),
+    ({"prod.yaml": "extends: missing.yaml\n"}, "cannot read base spec missing.yaml"),
+    ({"prod.yaml": "extends: 42\n"}, "must be the path of a base spec file"),
+    ({"prod.yaml": "extends: two.yaml\n", "two.yaml": "a: 1\n---\nb: 2\n"}, "must hold exactly one document"),
+])
+def test_bad_extends(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        write_spec(tmp_path, text, name)
+    with pytest.raises(SpecInvalid, match=message):
+        load_spec(tmp_path / "prod.yaml")
