@@ -83,3 +83,12 @@ def test_spec_validate_with_terraform(tmp_path: Path, terraform) -> None:  # typ
     result = runner.invoke(app, ["validate", "--terraform", str(spec), "--today", "2026-11-25"])
     assert result.exit_code == 0, result.output
     assert "eksgen checks and Terraform" in result.stdout
+
+
+GOLDEN_DIRS = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples").glob("*/expected"))
+
+
+@pytest.mark.parametrize("golden", GOLDEN_DIRS, ids=[p.parent.name for p in GOLDEN_DIRS])
+def test_every_golden_passes_offline_init_and_validate(golden: Path, terraform) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["validate", "--terraform", str(golden)])
+    assert result.exit_code == 0, result.output
