@@ -50,6 +50,15 @@ def test_init_then_render_then_validate(tmp_path: Path) -> None:
     assert invoke("validate", str(spec), *TODAY).exit_code == 0
 
 
+def test_init_spec_passes_every_rule_strictly(tmp_path: Path) -> None:
+    """The default spec is the secure one: no finding at all, warnings included."""
+    spec = tmp_path / "cluster.yaml"
+    assert invoke("init", "-o", str(spec)).exit_code == 0
+    result = invoke("validate", "--strict", str(spec), *TODAY)
+    assert result.exit_code == 0, result.output
+    assert "0 warning(s)" in result.stdout
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     spec = tmp_path / "cluster.yaml"
     spec.write_text("mine")
