@@ -11,7 +11,7 @@ from importlib import resources
 # Every EC2 instance type name matches this (facts/eks-limits.md, from botocore's enum).
 INSTANCE_TYPE_PATTERN = re.compile(r"[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|metal(-\d+xl)?|\d*xlarge)")
 # Accelerated families that need a GPU/accelerator AMI (NVIDIA: g*, p*; Neuron: inf*, trn*).
-GPU_FAMILY = re.compile(r"(p\d|g\d)[a-z-]*")
+GPU_FAMILY = re.compile(r"(p\d+|g\d+|gr\d+)[a-z]*(-[a-z0-9]+)?")
 NEURON_FAMILY = re.compile(r"(inf|trn)\d[a-z-]*")
 # Graviton families carry a `g` processor letter after the generation: m7g, c6gn, r8gd, t4g; a1 too.
 ARM_FAMILY = re.compile(r"(a1|[a-z]+\d+g[a-z]*)")
