@@ -102,8 +102,8 @@ def _expected_value(value: Value) -> Any:
         return value
     if isinstance(value, Obj):
         return {k: _expected_value(v) for k, v in value.items}
-    if isinstance(value, dict):
-        return {k: _expected_value(v) for k, v in value.items()}
+    if isinstance(value, dict):  # user map keys are quoted strings: read back like values
+        return {hcl2_view(k): _expected_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_expected_value(v) for v in value]
     return value
