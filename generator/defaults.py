@@ -34,6 +34,7 @@ DEFAULT_DELETION_PROTECTION = True  # a production cluster should not vanish on 
 DEFAULT_IP_FAMILY = "ipv4"
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 3
+MAX_DEFAULT_LAYOUT_AZS = 3  # a 4th private /20 (k=3, offset 0) would cover the public /24s at 48
 DEFAULT_ZONE_LETTERS = "abc"
 DEFAULT_NAT = "Single"
 # Subnet layout of the terraform-aws-eks examples: cidrsubnet(cidr, newbits, k + offset).
@@ -167,7 +168,7 @@ def _vpc_defaults(vpc: Vpc, region: str) -> Vpc:
         vpc.availability_zones = default_availability_zones(region)
     vpc.nat = vpc.nat or DEFAULT_NAT  # type: ignore[assignment]
     vpc.secondary_cidrs = vpc.secondary_cidrs or []
-    if vpc.subnets is None:
+    if vpc.subnets is None and len(vpc.availability_zones) <= MAX_DEFAULT_LAYOUT_AZS:
         vpc.subnets = default_subnet_layout(vpc.cidr, len(vpc.availability_zones))
     return vpc
 

@@ -9,7 +9,9 @@ from functools import cache
 from importlib import resources
 
 # Every EC2 instance type name matches this (facts/eks-limits.md, from botocore's enum).
-INSTANCE_TYPE_PATTERN = re.compile(r"[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|metal(-\d+xl)?|\d*xlarge)")
+INSTANCE_TYPE_PATTERN = re.compile(
+    r"[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|metal(-\d+xl)?|\d*xlarge)", re.ASCII
+)
 # Accelerated families that need a GPU/accelerator AMI (NVIDIA: g*, p*; Neuron: inf*, trn*).
 GPU_FAMILY = re.compile(r"(p\d+|g\d+|gr\d+)[a-z]*(-[a-z0-9]+)?")
 NEURON_FAMILY = re.compile(r"(inf|trn)\d[a-z-]*")

@@ -256,7 +256,7 @@ def test_unknown_types_and_fargate_are_noted(tmp_path: Path) -> None:
     assert report.notes == [capacity.VCPU_NOTE, "general: unknown instance types not counted: zz9.large",
                             capacity.FARGATE_NOTE]
     rules = [i.rule for r in check_spec(path, today=TODAY).results for i in r.warnings]
-    assert "EKS054" in rules and "EKS071" not in rules
+    assert "EKS064" in rules and "EKS071" not in rules
 
 
 def _cli(path: Path) -> tuple[int, str]:

@@ -2,7 +2,7 @@
 
 EKS070 warns when a private subnet has fewer usable addresses than the node groups in its AZ
 need at maxSize (formulas in generator/capacity.py). EKS071 (unknown instance type) is never
-emitted: compute's EKS054 already warns about it, and unknown types are left out of the sums.
+emitted: compute's EKS064 already warns about it, and unknown types are left out of the sums.
 """
 
 from __future__ import annotations

@@ -169,7 +169,7 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
                         rule="EKS012")
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
-                    severity="warning", rule="EKS012")
+                    severity="warning", rule="EKS014")
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles):
         yield Issue(("spec",), "the cluster has no node groups and no Fargate profile: nothing can run pods",
                     severity="warning", rule="EKS013")

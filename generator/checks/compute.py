@@ -78,7 +78,7 @@ def _scaling(lo: int | None, hi: int | None, desired: int | None, loc: Loc) -> I
         yield Issue((*loc, "maxSize"), f"must be >= minSize ({lo})", rule="EKS053")
     elif hi > MAX_NODES_PER_GROUP:
         yield Issue((*loc, "maxSize"), f"exceeds the EKS quota of {MAX_NODES_PER_GROUP} nodes per group "
-                    "(adjustable: request an increase first)", severity="warning", rule="EKS053")
+                    "(adjustable: request an increase first)", severity="warning", rule="EKS063")
     if lo <= hi and not lo <= desired <= hi:
         yield Issue((*loc, "desiredSize"), f"must be between minSize ({lo}) and maxSize ({hi}) (got {desired})",
                     rule="EKS053")
@@ -89,7 +89,7 @@ def _instance(instance_type: str, loc: Loc) -> Iterator[Issue]:
         yield Issue(loc, f"{instance_type!r} is not an EC2 instance type name (like m6i.large)", rule="EKS054")
     elif instances.max_pods(instance_type) is None:
         yield Issue(loc, f"unknown instance type {instance_type!r}; max pods cannot be checked",
-                    severity="warning", rule="EKS054")
+                    severity="warning", rule="EKS064")
 
 
 def _ami_matches(instance_type: str, ami_type: str | None, loc: Loc) -> Iterator[Issue]:

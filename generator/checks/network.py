@@ -15,6 +15,7 @@ SUBNET_PREFIX_RANGE = (16, 28)
 SERVICE_CIDR_PREFIX_RANGE = (12, 24)
 MAX_PUBLIC_ACCESS_CIDRS = 40
 MIN_AZS = 2
+MAX_DEFAULT_LAYOUT_AZS = 3  # the examples' layout: a 4th private /20 would cover the public /24s
 # Ranges a public endpoint CIDR can never usefully be (RFC 1918, CGNAT, loopback, link-local,
 # multicast, reserved). Documentation ranges stay allowed: the contract's own example uses one.
 NOT_PUBLIC = tuple(ipaddress.IPv4Network(n) for n in (
@@ -36,15 +37,17 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _service_cidr(ctx, vpc)
 
 
-def _written_subnets(raw: dict[str, object]) -> set[str]:
-    """Subnet groups the author wrote; defaulted ones are derived and never reported."""
+def _written_subnets(raw: dict[str, object]) -> set[str] | None:
+    """Subnet groups the author wrote (None: no `subnets` at all, the default layout applies)."""
     node: object = raw
     for key in ("spec", "vpc", "subnets"):
         node = node.get(key) if isinstance(node, dict) else None
-    return {"control_plane" if k == "controlPlane" else str(k) for k in node} if isinstance(node, dict) else set()
+    if not isinstance(node, dict):
+        return None
+    return {"control_plane" if k == "controlPlane" else str(k) for k in node}
 
 
-def _existing_vpc(vpc: Vpc, written: set[str]) -> Iterator[Issue]:
+def _existing_vpc(vpc: Vpc, written: set[str] | None) -> Iterator[Issue]:
     if not P.VPC_ID.fullmatch(vpc.id or ""):
         yield Issue((*VPC, "id"), f"must be a VPC ID like vpc-0a1b2c3d4e5f67890 (got {vpc.id!r})", rule="EKS020")
     for field in ("cidr", "availabilityZones", "nat", "secondaryCidrs"):
@@ -62,7 +65,7 @@ def _existing_vpc(vpc: Vpc, written: set[str]) -> Iterator[Issue]:
         yield Issue((*VPC, "subnets", "private"), "needs at least 2 distinct subnets (in different AZs)",
                     rule="EKS021")
     for group in ("private", "public", "control_plane"):
-        if group in written:
+        if written and group in written:
             yield from _subnet_ids(getattr(subnets, group) or [], (*VPC, "subnets", _camel(group)))
     yield from _discovery_tags(subnets)
 
@@ -84,7 +87,7 @@ def _subnet_ids(ids: list[str], loc: Loc) -> Iterator[Issue]:
             yield Issue((*loc, index), f"duplicate subnet {subnet}", rule="EKS021")
 
 
-def _new_vpc(vpc: Vpc, region: str, written: set[str]) -> Iterator[Issue]:
+def _new_vpc(vpc: Vpc, region: str, written: set[str] | None) -> Iterator[Issue]:
     cidr, problem = P.parse_ipv4_network(vpc.cidr or "")
     if problem:
         yield Issue((*VPC, "cidr"), problem, rule="EKS022")
@@ -103,11 +106,14 @@ def _new_vpc(vpc: Vpc, region: str, written: set[str]) -> Iterator[Issue]:
     azs = vpc.availability_zones or []
     yield from _zones(azs, region)
     if vpc.subnets is None:
-        if cidr is not None:
+        if len(azs) > MAX_DEFAULT_LAYOUT_AZS:
+            yield Issue((*VPC, "availabilityZones"), f"the default subnet layout fits at most "
+                        f"{MAX_DEFAULT_LAYOUT_AZS} zones (got {len(azs)}); list vpc.subnets explicitly", rule="EKS023")
+        elif cidr is not None:
             yield Issue((*VPC, "cidr"), f"{cidr} is too small for the default subnet layout (needs /20 or larger); "
                         "list vpc.subnets explicitly", rule="EKS023")
         return
-    if not written:
+    if written is None:
         return  # the default layout: derived from a valid CIDR and zone list, nothing to report
     if vpc.subnets.control_plane:
         yield Issue((*VPC, "subnets", "controlPlane"), "applies only to an existing VPC; use intra for a new one",
@@ -172,6 +178,9 @@ def _endpoint(ctx: CheckContext) -> Iterator[Issue]:
         return
     if not endpoint.public:
         yield Issue((*loc, "publicCidrs"), "applies only with public: true", rule="EKS027")
+    if endpoint.public and not cidrs:
+        yield Issue((*loc, "publicCidrs"), "an empty list leaves the public endpoint open to 0.0.0.0/0; "
+                    "list the CIDRs that may reach it", severity="warning", rule="EKS080")
     if len(cidrs) > MAX_PUBLIC_ACCESS_CIDRS:
         yield Issue((*loc, "publicCidrs"), f"EKS allows at most {MAX_PUBLIC_ACCESS_CIDRS} CIDRs (got {len(cidrs)})",
                     rule="EKS027")

@@ -2,51 +2,55 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
 
-CLUSTER_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
+# Every AWS and Kubernetes name is ASCII: \d and \w must not match other scripts' digits and letters.
+_ascii = functools.partial(re.compile, flags=re.ASCII)
+
+CLUSTER_NAME = _ascii(r"[0-9A-Za-z][A-Za-z0-9_-]*")
 CLUSTER_NAME_MAX = 100
 # terraform-aws-eks v21 builds IAM name_prefix "<name>-cluster-" (<= 38 characters).
 CLUSTER_NAME_MAX_WITH_MODULE = 29
-NODE_GROUP_NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9_-]*")
+NODE_GROUP_NAME = _ascii(r"[0-9A-Za-z][A-Za-z0-9_-]*")
 NODE_GROUP_NAME_MAX = 63
 # eks-managed-node-group builds IAM name_prefix "<name>-eks-node-group-" (<= 38 characters).
 MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 FARGATE_PROFILE_NAME_MAX = 63
 PARTITION = r"(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)"
-ROLE_ARN = re.compile(
+ROLE_ARN = _ascii(
     rf"arn:{PARTITION}:iam::(\d{{12}}):role/"
     r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
 )
-USER_ARN = re.compile(
+USER_ARN = _ascii(
     rf"arn:{PARTITION}:iam::(\d{{12}}):user/"
     r"(?:[\x21-\x7e]*/)?[\w+=,.@-]{1,64}"
 )
-POLICY_ARN = re.compile(rf"arn:{PARTITION}:iam::(\d{{12}}|aws):policy/[\x21-\x7e]+")
-KMS_KEY_ARN = re.compile(
+POLICY_ARN = _ascii(rf"arn:{PARTITION}:iam::(\d{{12}}|aws):policy/[\x21-\x7e]+")
+KMS_KEY_ARN = _ascii(
     rf"arn:{PARTITION}:kms:([a-z0-9-]+):(\d{{12}}):"
     r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9:/_-]{1,256})"
 )
-ACCESS_POLICY_ARN = re.compile(rf"arn:{PARTITION}:eks::aws:cluster-access-policy/[A-Za-z0-9]+")
+ACCESS_POLICY_ARN = _ascii(rf"arn:{PARTITION}:eks::aws:cluster-access-policy/[A-Za-z0-9]+")
 ACCESS_POLICY_NAMES = frozenset({
     "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy",
     "AmazonEKSAdminViewPolicy",
 })
 RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
-VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
-SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
-REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
-KUBERNETES_VERSION = re.compile(r"1\.(0|[1-9]\d*)")
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-LABEL_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
-ADDON_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-ADDON_VERSION = re.compile(r"v\d+\.\d+\.\d+(-eksbuild\.\d+)?")
-MODULE_LABEL_PART = re.compile(r"[a-z0-9][a-z0-9-]{0,37}")
-S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+VPC_ID = _ascii(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
+SUBNET_ID = _ascii(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+REGION = _ascii(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
+KUBERNETES_VERSION = _ascii(r"1\.(0|[1-9]\d*)")
+DNS_LABEL = _ascii(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+DNS_SUBDOMAIN = _ascii(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+LABEL_NAME = _ascii(r"[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")
+ADDON_NAME = _ascii(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+ADDON_VERSION = _ascii(r"v\d+\.\d+\.\d+(-eksbuild\.\d+)?")
+MODULE_LABEL_PART = _ascii(r"[a-z0-9][a-z0-9-]{0,37}")
+S3_BUCKET = _ascii(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
 LOG_RETENTION_DAYS = frozenset({
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

@@ -1,0 +1,710 @@
+"""Every rule of the catalogue (generator.rules.RULES), table-driven, through the library.
+
+Each row is one rule finding: a minimal spec that triggers it (rule ID, severity, `LINE:COL PATH` and a
+message fragment are asserted), the nearest valid spec that does not (the same spec with the one thing
+fixed), and the waiver behaviour: a waivable rule disappears when `spec.waivers` waives it (with no
+EKS090/EKS091), a non-waivable one stays and the waiver itself is an EKS090 error.
+
+Specs are the BASE below with one tweak, built by `spec()` exactly as in tests/test_bad_input.py, so
+line numbers are predictable:
+
+     1  apiVersion: eksgen/v1alpha1
+     2  kind: Cluster
+     3  metadata:
+     4    name: demo
+     5    region: eu-west-1
+     6    tags:
+     7      team: platform
+     8  spec:
+     9    kubernetesVersion: "1.35"
+    10    managedNodeGroups:
+    11      - name: general
+    12        instanceTypes: [m6i.large]
+    13        minSize: 2
+    14        maxSize: 6
+    15        desiredSize: 3
+
+`append` adds lines from 16 on (indent 2: `spec` keys; indent 6: more keys of managedNodeGroups[0]).
+Waivers are rendered last, as a `spec.waivers` block after everything else.
+
+Rows marked `bug=` are known bugs, written with the CORRECT expectation and run as strict xfails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import generator.checks
+from generator.cli import app
+from generator.errors import Issue
+from generator.load import load_documents
+from generator.pipeline import check_document
+from generator.rules import RULES
+
+TODAY = dt.date(2026, 11, 25)
+BASE = """\
+apiVersion: eksgen/v1alpha1
+kind: Cluster
+metadata:
+  name: demo
+  region: eu-west-1
+  tags:
+    team: platform
+spec:
+  kubernetesVersion: "1.35"
+  managedNodeGroups:
+    - name: general
+      instanceTypes: [m6i.large]
+      minSize: 2
+      maxSize: 6
+      desiredSize: 3
+"""
+ROLE = "arn:aws:iam::111122223333:role/admins"
+OTHER_ROLE = "arn:aws:iam::111122223333:role/ops"
+USER = "arn:aws:iam::111122223333:user/alice"
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"
+TWO_PRIVATE = "    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"
+REASON = "accepted for this test"
+EBS_ADDON = "  addons:\n    aws-ebs-csi-driver:\n      serviceAccount: ebs-csi\n"
+TAINT_A = "      taints:\n        - {key: a, effect: NO_SCHEDULE}\n"
+PUBLIC_SUBNET = "      public: [subnet-0a1b2c3f]\n"
+# EKS070 is implemented in generator/checks/capacity.py; tolerate its absence while it is being written.
+_CAPACITY = Path(generator.checks.__file__).with_name("capacity.py")
+CAPACITY_READY = _CAPACITY.is_file() and '"EKS070"' in _CAPACITY.read_text("utf-8")
+
+
+def spec(replace: dict[int, str | None] | None = None, append: str = "") -> str:
+    lines: list[str] = BASE.splitlines()
+    for number, text in sorted((replace or {}).items(), reverse=True):
+        assert text is None or "\n" not in text, "a replacement must be one line"
+        lines[number - 1 : number] = [] if text is None else [text]
+    return "\n".join(lines) + "\n" + append
+
+
+def with_waivers(text: str, waivers: tuple[tuple[str, str], ...]) -> str:
+    if not waivers:
+        return text
+    items = "".join(f"    - rule: {rule}\n      reason: {json.dumps(reason)}\n" for rule, reason in waivers)
+    return text + "  waivers:\n" + items
+
+
+def waiver_line(text: str, index: int) -> int:
+    """Line of `- rule:` of waiver `index` in `with_waivers(text, ...)`."""
+    return len(text.splitlines()) + 2 + 2 * index
+
+
+def issues_of(text: str) -> list[Issue]:
+    (doc,) = load_documents(text, "cluster.yaml")
+    return check_document(doc, today=TODAY).issues
+
+
+def where(issue: Issue) -> str:
+    assert issue.position is not None
+    return f"{issue.position.line}:{issue.position.column} {issue.path}"
+
+
+def show(issues: list[Issue]) -> str:
+    return "\n".join(f"{i.rule} {i.severity} {where(i)}: {i.message}" for i in issues)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    rule: str
+    bad: str
+    good: str
+    where: str
+    fragment: str
+    severity: str
+    also: tuple[str, ...] = ()  # other rules whose errors the triggering spec also (legitimately) has
+    waivers: tuple[tuple[str, str], ...] = ()  # waivers that are part of the triggering spec itself
+    bug: str | None = None  # the rule does not fire although it should: strict xfail where firing matters
+    maybe_missing: str | None = None  # the rule may not be implemented yet: non-strict xfail
+
+
+def row(case_id: str, rule: str, bad: str, good: str, at: str, fragment: str, *, severity: str | None = None,
+        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None,
+        maybe_missing: str | None = None) -> Row:
+    return Row(f"{rule}-{case_id}", rule, bad, good, at, fragment, severity or RULES[rule].severity, also, waivers,
+               bug, maybe_missing)
+
+
+def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
+    """pytest params; a bug row is a strict xfail only in tests that need the finding to appear."""
+    result = []
+    for r in rows:
+        marks = []
+        if r.bug and needs_finding:
+            marks.append(pytest.mark.xfail(strict=True, reason=f"bug: {r.bug}"))
+        if r.maybe_missing:
+            marks.append(pytest.mark.xfail(strict=False, reason=r.maybe_missing))
+        result.append(pytest.param(r, id=r.id, marks=marks))
+    return result
+
+
+def fargate(name: str = "system", namespace: str = "kube-system") -> str:
+    return f"  fargateProfiles:\n    - name: {name}\n      selectors:\n        - namespace: {namespace}\n"
+
+
+def entry(arn: str = ROLE, *extra: str) -> str:
+    return f"  access:\n    entries:\n      - principalArn: {arn}\n" + "".join(f"        {e}\n" for e in extra)
+
+
+def service_account(*extra: str, namespace: str = "kube-system") -> str:
+    return (f"  serviceAccounts:\n    - name: ebs-csi\n      namespace: {namespace}\n"
+            "      serviceAccount: ebs-csi-controller-sa\n" + "".join(f"      {e}\n" for e in extra))
+
+
+def s3(bucket: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: {bucket}, key: eks/demo.tfstate, region: eu-west-1}}\n"
+
+
+def many_groups(count: int) -> str:
+    return "".join(f"    - name: g{i}\n" for i in range(1, count))
+
+
+def many_profiles(count: int) -> str:
+    return "  fargateProfiles:\n" + "".join(
+        f"    - name: fp{i}\n      selectors: [{{namespace: default}}]\n" for i in range(count))
+
+
+def tags(count: int) -> str:
+    return "  tags: {" + ", ".join(f"t{i}: v" for i in range(count)) + "}"
+
+
+ROWS = [
+    # --- EKS001 text hygiene (a catch-all: several rows) -------------------------------------------------
+    row("invisible-char", "EKS001", spec(append=entry(ROLE, 'username: "ops\\u200b"')),
+        spec(append=entry(ROLE, "username: ops")),
+        "19:9 access.entries[0].username", "contains the invisible or control character U+200B"),
+    row("not-nfc", "EKS001", spec(append=entry(ROLE, 'username: "cafe\\u0301"')),
+        spec(append=entry(ROLE, 'username: "caf\\u00e9"')),
+        "19:9 access.entries[0].username", "is not in Unicode NFC form"),
+    row("template-sequence", "EKS001", spec(append=entry(ROLE, 'username: "${var.user}"')),
+        spec(append=entry(ROLE, "username: var.user")),
+        "19:9 access.entries[0].username", "must not contain '${' or '%{' (Terraform template syntax)"),
+    row("key-with-invisible-char", "EKS001",
+        spec(append=fargate() + '          labels: {"k8s-app\\u200b": kube-dns}\n'),
+        spec(append=fargate() + "          labels: {k8s-app: kube-dns}\n"),
+        "20:20 fargateProfiles[0].selectors[0].labels['k8s-app\\u200b']", "key contains the invisible"),
+    row("unclosed-template-in-free-text", "EKS001",
+        spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b"}}\n'),
+        spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b}"}}\n'),
+        "18:29 addons.vpc-cni.configuration.env.X", "contains '${' with no closing '}' after it"),
+    # --- cluster -------------------------------------------------------------------------------------
+    row("bad-chars", "EKS002", spec({4: "  name: demo.prod"}), spec({4: "  name: demo-prod"}),
+        "4:3 metadata.name", "must start with a letter or digit and contain only letters, digits, '-' and '_'"),
+    row("30-chars", "EKS002", spec({4: "  name: " + "a" * 30}), spec({4: "  name: " + "a" * 29}),
+        "4:3 metadata.name", "must be at most 29 characters (got 30)"),
+    row("unknown-region", "EKS003", spec({5: "  region: eu-west-9"}), spec({5: "  region: eu-west-2"}),
+        "5:3 metadata.region", "unknown AWS region 'eu-west-9'; did you mean"),
+    row("aws-prefix", "EKS004", spec({7: "    aws:team: platform"}), spec({7: "    awsteam: platform"}),
+        "7:5 metadata.tags['aws:team']", "tag keys starting with 'aws:' are reserved by AWS"),
+    row("51-tags", "EKS004", spec({6: tags(51), 7: None}), spec({6: tags(50), 7: None}),
+        "6:3 metadata.tags", "at most 50 tags per resource (got 51)"),
+    row("tag-value-chars", "EKS004", spec({7: '    team: "a#b"'}), spec({7: '    team: "a-b"'}),
+        "7:5 metadata.tags.team", "tag value may contain only letters, digits, spaces and _ . : / = + - @"),
+    row("not-in-table", "EKS005", spec({9: '  kubernetesVersion: "1.37"'}), spec({9: '  kubernetesVersion: "1.36"'}),
+        "9:3 kubernetesVersion", "EKS version 1.37 is not in eksgen's release table"),
+    row("bad-format", "EKS005", spec({9: '  kubernetesVersion: "v1.35"'}), spec({9: '  kubernetesVersion: "1.35"'}),
+        "9:3 kubernetesVersion", "must look like \"1.MM\" (got 'v1.35')"),
+    row("past-extended", "EKS006", spec({9: '  kubernetesVersion: "1.30"'}), spec({9: '  kubernetesVersion: "1.35"'}),
+        "9:3 kubernetesVersion", "1.30 reached end of extended support on 2026-07-23"),
+    row("past-standard", "EKS006", spec({9: '  kubernetesVersion: "1.33"'}),
+        spec({9: '  kubernetesVersion: "1.33"'}, append="  supportType: EXTENDED\n"),
+        "9:3 kubernetesVersion", "1.33 left standard support on 2026-07-29; set supportType: EXTENDED"),
+    row("near-end-of-standard", "EKS007", spec({9: '  kubernetesVersion: "1.34"'}),
+        spec({9: '  kubernetesVersion: "1.35"'}),
+        "9:3 kubernetesVersion", "1.34 leaves standard support on 2026-12-02; plan the upgrade"),
+    row("near-end-of-extended", "EKS007", spec({9: '  kubernetesVersion: "1.31"'}, append="  supportType: EXTENDED\n"),
+        spec({9: '  kubernetesVersion: "1.32"'}, append="  supportType: EXTENDED\n"),
+        "9:3 kubernetesVersion", "1.31 leaves extended support on 2026-11-26"),
+    row("retention", "EKS008", spec(append="  logging:\n    retentionDays: 100\n"),
+        spec(append="  logging:\n    retentionDays: 90\n"),
+        "17:5 logging.retentionDays", "CloudWatch accepts only 1, 3, 5, 7, 14"),
+    row("duplicate-log-type", "EKS008", spec(append="  logging:\n    types: [api, audit, authenticator, api]\n"),
+        spec(append="  logging:\n    types: [api, audit, authenticator]\n"),
+        "17:40 logging.types[3]", "duplicate log type 'api'"),
+    row("kms-other-region", "EKS009",
+        spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/{KEY_ID}\n"),
+        spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}\n"),
+        "17:5 secretsEncryption.kmsKeyArn", "KMS key is in us-east-1 but the cluster is in eu-west-1"),
+    row("kms-and-create-key", "EKS009",
+        spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}\n"
+                    "    createKey: true\n"),
+        spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}\n"
+                    "    createKey: false\n"),
+        "18:5 secretsEncryption.createKey", "set either kmsKeyArn or createKey: true, not both"),
+    row("no-catalog", "EKS010", spec(append="  terraform:\n    modules:\n      eks: 21.20.0\n"),
+        spec(append="  terraform:\n    modules:\n      eks: 21.19.0\n"),
+        "18:7 terraform.modules.eks", "no interface catalog for eks 21.20.0 (available: 21.19.0)"),
+    row("s3-bucket", "EKS011", spec(append=s3("TF_State")), spec(append=s3("tf-state")),
+        "18:12 terraform.backend.s3.bucket", "must be a valid S3 bucket name"),
+    row("addon-version", "EKS012", spec(append="  addons:\n    vpc-cni:\n      version: '1.20.4'\n"),
+        spec(append="  addons:\n    vpc-cni:\n      version: 'v1.20.4-eksbuild.1'\n"),
+        "18:7 addons.vpc-cni.version", "must look like v1.2.3-eksbuild.1 (got '1.20.4')"),
+    row("addon-service-account", "EKS012", spec(append=EBS_ADDON), spec(append=EBS_ADDON + service_account(
+        "wellKnownPolicies: [ebsCsi]")),
+        "18:7 addons.aws-ebs-csi-driver.serviceAccount", "no serviceAccounts entry named 'ebs-csi'"),
+    row("prefix-delegation-without-vpc-cni", "EKS014",
+        spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n"),
+        spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n    vpc-cni: {}\n"),
+        "17:5 vpcCni.prefixDelegation", "has no effect: the vpc-cni addon is not listed", severity="warning"),
+    row("no-compute", "EKS013", spec({n: None for n in range(10, 16)}),
+        spec({n: None for n in range(10, 16)}, append=fargate()),
+        "8:1 spec", "the cluster has no node groups and no Fargate profile"),
+    # --- network -------------------------------------------------------------------------------------
+    row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
+        spec(append=EXISTING_VPC + TWO_PRIVATE),
+        "18:5 vpc.cidr", "applies only to a new VPC; remove it or remove vpc.id"),
+    row("bad-vpc-id", "EKS020", spec(append="  vpc:\n    id: vpc-123\n" + TWO_PRIVATE),
+        spec(append=EXISTING_VPC + TWO_PRIVATE),
+        "17:5 vpc.id", "must be a VPC ID like vpc-0a1b2c3d4e5f67890 (got 'vpc-123')"),
+    row("one-private-subnet", "EKS021", spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d]\n"),
+        spec(append=EXISTING_VPC + TWO_PRIVATE),
+        "19:7 vpc.subnets.private", "needs at least 2 distinct subnets (in different AZs)"),
+    row("bad-subnet-id", "EKS021",
+        spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d, subnet-XYZ]\n"),
+        spec(append=EXISTING_VPC + TWO_PRIVATE),
+        "19:34 vpc.subnets.private[1]", "must be a subnet ID like subnet-0a1b2c3d (got 'subnet-XYZ')"),
+    row("host-bits", "EKS022", spec(append="  vpc:\n    cidr: 10.0.1.0/16\n"),
+        spec(append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        "17:5 vpc.cidr", "is not a network address (host bits set); did you mean 10.0.0.0/16?"),
+    row("secondary-overlap", "EKS022", spec(append="  vpc:\n    secondaryCidrs: [10.0.0.0/16]\n"),
+        spec(append="  vpc:\n    secondaryCidrs: [10.1.0.0/16]\n"),
+        "17:22 vpc.secondaryCidrs[0]", "10.0.0.0/16 overlaps another VPC CIDR"),
+    row("too-small-for-default-layout", "EKS023", spec(append="  vpc:\n    cidr: 10.0.0.0/24\n"),
+        spec(append="  vpc:\n    cidr: 10.0.0.0/20\n"),
+        "17:5 vpc.cidr", "10.0.0.0/24 is too small for the default subnet layout (needs /20 or larger)"),
+    row("control-plane-on-new-vpc", "EKS023",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"
+                    "      controlPlane: [10.0.52.0/24, 10.0.53.0/24]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"
+                    "      intra: [10.0.52.0/24, 10.0.53.0/24]\n"),
+        "21:7 vpc.subnets.controlPlane", "applies only to an existing VPC; use intra for a new one"),
+    row("nat-without-public", "EKS024",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    nat: Single\n"
+                    "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    nat: Disabled\n"
+                    "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"),
+        "18:5 vpc.nat", "NAT mode Single needs public subnets for the gateways"),
+    row("single-az", "EKS025", spec(append="  vpc:\n    availabilityZones: [eu-west-1a]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
+        "17:5 vpc.availabilityZones", "EKS needs subnets in at least 2 distinct availability zones"),
+    row("foreign-az", "EKS025", spec(append="  vpc:\n    availabilityZones: [eu-west-1a, us-east-1b]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
+        "17:37 vpc.availabilityZones[1]", "'us-east-1b' is not an availability zone of eu-west-1"),
+    row("subnet-outside-vpc", "EKS026",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.1.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
+        "19:30 vpc.subnets.private[1]", "10.1.16.0/20 is not inside the VPC CIDR 10.0.0.0/16"),
+    row("endpoint-off", "EKS027", spec(append="  endpoint:\n    private: false\n    public: false\n"),
+        spec(append="  endpoint:\n    private: true\n    public: false\n"),
+        "16:3 endpoint", "private and public access are both off"),
+    row("public-cidrs-without-public", "EKS027", spec(append="  endpoint:\n    publicCidrs: [203.0.113.0/24]\n"),
+        spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "17:5 endpoint.publicCidrs", "applies only with public: true"),
+    row("service-cidr-not-private", "EKS028", spec(append="  serviceIpv4Cidr: 100.64.0.0/16\n"),
+        spec(append="  serviceIpv4Cidr: 172.20.0.0/16\n"),
+        "16:3 serviceIpv4Cidr", "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"),
+    # An existing VPC always warns (eksgen cannot see its tags): the nearest clean spec is a new VPC.
+    row("existing-vpc-discovery-tags", "EKS029", spec(append=EXISTING_VPC + TWO_PRIVATE), spec(),
+        "19:7 vpc.subnets.private", "tag subnet-0a1b2c3d, subnet-0a1b2c3e with kubernetes.io/role/internal-elb=1"),
+    # --- access --------------------------------------------------------------------------------------
+    row("config-map", "EKS030", spec(append="  access:\n    authenticationMode: CONFIG_MAP\n"),
+        spec(append="  access:\n    authenticationMode: API\n"),
+        "17:5 access.authenticationMode", "CONFIG_MAP is not supported: use API (access entries)"),
+    row("duplicate-principal", "EKS031", spec(append=entry(ROLE) + f"      - principalArn: {ROLE}\n"),
+        spec(append=entry(ROLE) + f"      - principalArn: {OTHER_ROLE}\n"),
+        "19:9 access.entries[1].principalArn", f"principal {ROLE} already has an access entry at access.entries[0]"),
+    row("duplicate-principal-aws-auth", "EKS031",
+        spec(append=entry(ROLE) + f"    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                                  "          groups: [ops]\n"),
+        spec(append=entry(ROLE) + f"    awsAuth:\n      mapRoles:\n        - rolearn: {OTHER_ROLE}\n"
+                                  "          groups: [ops]\n"),
+        "21:11 access.awsAuth.mapRoles[0].rolearn", "already has an access entry at access.entries[0]"),
+    row("sts-session", "EKS032", spec(append=entry("arn:aws:sts::111122223333:assumed-role/admins/session")),
+        spec(append=entry(ROLE)),
+        "18:9 access.entries[0].principalArn", "use the IAM role ARN, not an STS assumed-role session ARN"),
+    row("partition", "EKS032", spec(append=entry("arn:aws-cn:iam::111122223333:role/admins")), spec(append=entry(ROLE)),
+        "18:9 access.entries[0].principalArn", "ARN is in partition aws-cn but the cluster's region is in aws"),
+    # Python's \w and \d are Unicode: IAM names and account IDs are ASCII only.
+    row("non-ascii-role-name", "EKS032", spec(append=entry('"arn:aws:iam::111122223333:role/r\\u00f4le"')),
+        spec(append=entry("arn:aws:iam::111122223333:role/role")),
+        "18:9 access.entries[0].principalArn", "must be an IAM role or user ARN"),
+    row("non-ascii-account-digits", "EKS032",
+        spec(append=entry('"arn:aws:iam::\\u0661\\u0661\\u0661\\u0661\\u0662\\u0662\\u0662\\u0662'
+                          '\\u0663\\u0663\\u0663\\u0663:role/admins"')),
+        spec(append=entry(ROLE)),
+        "18:9 access.entries[0].principalArn", "must be an IAM role or user ARN"),
+    row("system-group", "EKS033", spec(append=entry(ROLE, "kubernetesGroups: [devs, 'system:masters']")),
+        spec(append=entry(ROLE, "kubernetesGroups: [devs, masters]")),
+        "19:34 access.entries[0].kubernetesGroups[1]", "EKS rejects groups starting with 'system:'"),
+    row("reserved-username", "EKS034", spec(append=entry(ROLE, "username: 'eks:admin'")),
+        spec(append=entry(ROLE, "username: 'admin'")),
+        "19:9 access.entries[0].username", "usernames may not start with system:, eks:, aws:, amazon:, iam:"),
+    row("node-type-with-groups", "EKS035", spec(append=entry(ROLE, "type: EC2_LINUX", "kubernetesGroups: [a]")),
+        spec(append=entry(ROLE, "type: EC2_LINUX")),
+        "19:9 access.entries[0].type", "EC2_LINUX entries take no Kubernetes groups and no policies"),
+    row("node-type-with-user", "EKS035", spec(append=entry(USER, "type: EC2_LINUX")),
+        spec(append=entry(ROLE, "type: EC2_LINUX")),
+        "19:9 access.entries[0].type", "EC2_LINUX entries need an IAM role ARN"),
+    row("unknown-policy", "EKS036", spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSSuperAdminPolicy")),
+        spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSAdminPolicy")),
+        "20:13 access.entries[0].policies[0].policy", "unknown access policy 'AmazonEKSSuperAdminPolicy'"),
+    row("namespace-scope-without-namespaces", "EKS037",
+        spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSViewPolicy", "    scope: namespace")),
+        spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSViewPolicy", "    scope: namespace",
+                          "    namespaces: [payments]")),
+        "20:13 access.entries[0].policies[0].namespaces", "scope: namespace needs at least one namespace"),
+    row("namespaces-with-cluster-scope", "EKS037",
+        spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSViewPolicy", "    namespaces: [payments]")),
+        spec(append=entry(ROLE, "policies:", "  - policy: AmazonEKSViewPolicy")),
+        "21:13 access.entries[0].policies[0].namespaces", "namespaces apply only with scope: namespace"),
+    row("service-account-namespace", "EKS038", spec(append=service_account("wellKnownPolicies: [ebsCsi]",
+                                                                            namespace="Kube_System")),
+        spec(append=service_account("wellKnownPolicies: [ebsCsi]")),
+        "18:7 serviceAccounts[0].namespace", "'Kube_System' is not a valid namespace name"),
+    row("service-account-no-permissions", "EKS039", spec(append=service_account()),
+        spec(append=service_account("wellKnownPolicies: [ebsCsi]")),
+        "17:7 serviceAccounts[0]", "the role gets no permissions: add wellKnownPolicies or policyArns"),
+    row("aws-auth-node-role", "EKS040",
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:bootstrappers', 'system:nodes']\n"),
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].groups", "node role mapping dropped (system:bootstrappers, system:nodes)"),
+    row("aws-auth-dropped-group", "EKS040",
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:masters', 'system:nodes']\n"),
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:masters']\n"),
+        "20:11 access.awsAuth.mapRoles[0].groups", "dropped group 'system:nodes'"),
+    # --- compute -------------------------------------------------------------------------------------
+    row("31-managed-groups", "EKS050", spec(append=many_groups(31)), spec(append=many_groups(30)),
+        "10:3 managedNodeGroups", "EKS allows 30 managed node groups per cluster (got 31)"),
+    row("11-fargate-profiles", "EKS050", spec(append=many_profiles(11)), spec(append=many_profiles(10)),
+        "16:3 fargateProfiles", "EKS allows 10 Fargate profiles per cluster"),
+    row("duplicate-name", "EKS051", spec(append="    - name: general\n"), spec(append="    - name: general2\n"),
+        "16:7 managedNodeGroups[1].name", "duplicate name 'general' (first at managedNodeGroups[0])"),
+    row("duplicate-fargate-name", "EKS051",
+        spec(append=fargate("fp") + "    - name: fp\n      selectors: [{namespace: x}]\n"),
+        spec(append=fargate("fp") + "    - name: fp2\n      selectors: [{namespace: x}]\n"),
+        "20:7 fargateProfiles[1].name", "duplicate name 'fp' (first at fargateProfiles[0])"),
+    row("23-chars", "EKS052", spec({11: "    - name: " + "g" * 23}), spec({11: "    - name: " + "g" * 22}),
+        "11:7 managedNodeGroups[0].name", "must be at most 22 characters (got 23)"),
+    row("min-above-max", "EKS053", spec({13: "      minSize: 7"}), spec({13: "      minSize: 3"}),
+        "14:7 managedNodeGroups[0].maxSize", "must be >= minSize (7)"),
+    row("desired-above-max", "EKS053", spec({15: "      desiredSize: 9"}), spec({15: "      desiredSize: 6"}),
+        "15:7 managedNodeGroups[0].desiredSize", "must be between minSize (2) and maxSize (6) (got 9)"),
+    # A warning under an error rule (not waivable): the per-group node quota is adjustable.
+    row("above-node-quota", "EKS063", spec({14: "      maxSize: 451"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        spec({14: "      maxSize: 450"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        "14:7 managedNodeGroups[0].maxSize", "exceeds the EKS quota of 450 nodes per group", severity="warning"),
+    row("invalid-name", "EKS054", spec({12: "      instanceTypes: [m6i-large]"}), spec(),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "'m6i-large' is not an EC2 instance type name"),
+    row("unknown-type", "EKS064", spec({12: "      instanceTypes: [zz9.large]"}), spec(),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'zz9.large'", severity="warning"),
+    row("arm-ami-on-x86", "EKS055", spec(append="      amiType: AL2023_ARM_64_STANDARD\n"),
+        spec(append="      amiType: AL2023_x86_64_STANDARD\n"),
+        "16:7 managedNodeGroups[0].amiType", "m6i.large is x86_64 but amiType AL2023_ARM_64_STANDARD is not"),
+    row("gpu-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [g5.xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [g5.xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "g5.xlarge has accelerators"),
+    # Accelerated families an earlier GPU pattern missed (fixed in 99618a2): gr6/gr6f (NVIDIA L4), p6-b200/p6-b300.
+    row("gpu-gr6-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [gr6.4xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [gr6.4xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "gr6.4xlarge has accelerators"),
+    row("gpu-p6-b200-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [p6-b200.48xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [p6-b200.48xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "p6-b200.48xlarge has accelerators"),
+    row("reserved-label", "EKS056", spec(append="      labels:\n        kubernetes.io/role: x\n"),
+        spec(append="      labels:\n        example.com/role: x\n"),
+        "17:9 managedNodeGroups[0].labels['kubernetes.io/role']", "label prefixes kubernetes.io/, k8s.io/"),
+    row("duplicate-taint", "EKS057",
+        spec(append=TAINT_A + "        - {key: a, effect: NO_SCHEDULE}\n"),
+        spec(append=TAINT_A + "        - {key: a, effect: NO_EXECUTE}\n"),
+        "18:11 managedNodeGroups[0].taints[1]", "duplicate taint a:NO_SCHEDULE"),
+    row("taint-value", "EKS057", spec(append="      taints:\n        - {key: a, value: -x-, effect: NO_SCHEDULE}\n"),
+        spec(append="      taints:\n        - {key: a, value: x, effect: NO_SCHEDULE}\n"),
+        "17:20 managedNodeGroups[0].taints[0].value", "taint value must be at most 63 characters"),
+    row("disk-zero", "EKS058", spec(append="      diskSizeGiB: 0\n"), spec(append="      diskSizeGiB: 50\n"),
+        "16:7 managedNodeGroups[0].diskSizeGiB", "must be between 1 and 16384 (got 0)"),
+    row("max-unavailable-zero", "EKS059", spec(append="      maxUnavailable: 0\n"),
+        spec(append="      maxUnavailable: 1\n"),
+        "16:7 managedNodeGroups[0].maxUnavailable", "must be between 1 and 100 (got 0)"),
+    row("both-max-unavailable", "EKS059", spec(append="      maxUnavailable: 1\n      maxUnavailablePercentage: 33\n"),
+        spec(append="      maxUnavailablePercentage: 33\n"),
+        "17:7 managedNodeGroups[0].maxUnavailablePercentage", "set maxUnavailable or maxUnavailablePercentage"),
+    row("fargate-namespace", "EKS060", spec(append=fargate(namespace="Kube_System")), spec(append=fargate()),
+        "19:11 fargateProfiles[0].selectors[0].namespace", "'Kube_System' is not a valid namespace name"),
+    row("fargate-six-selectors", "EKS060",
+        spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n"
+                    + "".join(f"        - namespace: ns{i}\n" for i in range(6))),
+        spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n"
+                    + "".join(f"        - namespace: ns{i}\n" for i in range(5))),
+        "18:7 fargateProfiles[0].selectors", "give 1 to 5 selectors"),
+    row("subnets-public", "EKS061", spec(append="      subnets: public\n"), spec(append="      subnets: private\n"),
+        "16:7 managedNodeGroups[0].subnets", "(got 'public'); nodes and Fargate pods belong in private subnets"),
+    row("foreign-zone", "EKS061", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
+        spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
+        "16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's"),
+    row("self-managed-labels-bottlerocket", "EKS062",
+        spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: BOTTLEROCKET_x86_64\n"
+                    "      labels: {role: legacy}\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
+                    "      labels: {role: legacy}\n"),
+        "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+    # --- capacity ------------------------------------------------------------------------------------
+    # /20 VPC: default private subnets are /24 (251 usable); m6i.large takes 29 pods + 1 = 30 IPs per node.
+    row("default-layout", "EKS070", spec({14: "      maxSize: 30"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),
+        spec({14: "      maxSize: 24"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),
+        "17:5 vpc.cidr", "private subnet 10.0.0.0/24 in eu-west-1a has 251 usable addresses but node groups need "
+                         "up to 300 IPs",
+        maybe_missing=None if CAPACITY_READY else "EKS070 not implemented yet"),
+    row("listed-subnets", "EKS070",
+        spec({14: "      maxSize: 10"}, append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                                             "      private: [10.0.0.0/20, 10.0.16.0/26]\n"
+                                             "      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
+        spec({14: "      maxSize: 10"}, append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                                             "      private: [10.0.0.0/20, 10.0.16.0/20]\n"
+                                             "      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
+        "19:30 vpc.subnets.private[1]", "private subnet 10.0.16.0/26 in eu-west-1b has 59 usable addresses",
+        maybe_missing=None if CAPACITY_READY else "EKS070 not implemented yet"),
+    # --- security profile ----------------------------------------------------------------------------
+    row("public-without-cidrs", "EKS080", spec(append="  endpoint:\n    public: true\n"),
+        spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "17:5 endpoint.public", "public endpoint without publicCidrs is open to 0.0.0.0/0"),
+    row("open-to-world", "EKS080", spec(append="  endpoint:\n    public: true\n    publicCidrs: [0.0.0.0/0]\n"),
+        spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "18:19 endpoint.publicCidrs[0]", "0.0.0.0/0 opens the API server to the whole internet"),
+    # checkov CKV_AWS_38 (EKS080's twin) fails `public_access_cidrs = []`: the provider then sends nothing and
+    # EKS opens the public endpoint to 0.0.0.0/0.
+    row("public-with-empty-cidrs", "EKS080", spec(append="  endpoint:\n    public: true\n    publicCidrs: []\n"),
+        spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "18:5 endpoint.publicCidrs", "0.0.0.0/0"),
+    row("no-envelope-encryption", "EKS081", spec(append="  secretsEncryption:\n    createKey: false\n"),
+        spec(append="  secretsEncryption:\n    createKey: true\n"),
+        "17:5 secretsEncryption.createKey", "Kubernetes secrets are not envelope-encrypted"),
+    row("missing-log-types", "EKS082", spec(append="  logging:\n    types: [api]\n"),
+        spec(append="  logging:\n    types: [api, audit, authenticator]\n"),
+        "17:5 logging.types", "missing control-plane log types audit, authenticator"),
+    row("creator-admin-only", "EKS083", spec(append="  access:\n    clusterCreatorAdmin: true\n"),
+        spec(append="  access:\n    clusterCreatorAdmin: true\n    entries:\n"
+                    f"      - principalArn: {ROLE}\n        policies: [{{policy: AmazonEKSClusterAdminPolicy}}]\n"),
+        "17:5 access.clusterCreatorAdmin", "only whoever runs Terraform gets admin"),
+    row("iam-user", "EKS084", spec(append=entry(USER)), spec(append=entry(ROLE)),
+        "18:9 access.entries[0].principalArn", "an IAM user is mapped; prefer a role people assume"),
+    row("iam-user-aws-auth", "EKS084",
+        spec(append=f"  access:\n    awsAuth:\n      mapUsers:\n        - userarn: {USER}\n          groups: [ops]\n"),
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n          groups: [ops]\n"),
+        "19:11 access.awsAuth.mapUsers[0].userarn", "an IAM user is mapped"),
+    row("config-map-still-on", "EKS085", spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n"),
+        spec(append="  access:\n    authenticationMode: API\n"),
+        "17:5 access.authenticationMode", "the aws-auth ConfigMap stays active"),
+    row("nodes-in-public-subnet", "EKS086",
+        spec(append="      subnets: [subnet-0a1b2c3f]\n" + EXISTING_VPC + TWO_PRIVATE + PUBLIC_SUBNET),
+        spec(append="      subnets: [subnet-0a1b2c3d]\n" + EXISTING_VPC + TWO_PRIVATE + PUBLIC_SUBNET),
+        "16:17 managedNodeGroups[0].subnets[0]", "subnet-0a1b2c3f is one of the VPC's public subnets"),
+    row("admin-policy-on-irsa", "EKS087",
+        spec(append=service_account("policyArns: [arn:aws:iam::aws:policy/AdministratorAccess]")),
+        spec(append=service_account("policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]")),
+        "20:20 serviceAccounts[0].policyArns[0]", "grants administrator or IAM-wide access to a pod"),
+    # --- waivers -------------------------------------------------------------------------------------
+    row("unknown-rule", "EKS090", spec(), spec(append="  endpoint:\n    public: true\n"),
+        "17:7 waivers[0].rule", "unknown rule 'EKS999' (see `eksgen rules`)", waivers=(("EKS999", REASON),)),
+    row("not-waivable", "EKS090", spec(), spec(append="  endpoint:\n    public: true\n"),
+        "17:7 waivers[0].rule", "EKS053 cannot be waived", waivers=(("EKS053", REASON),)),
+    row("empty-reason", "EKS090", spec(append="  endpoint:\n    public: true\n"),
+        spec(append="  endpoint:\n    public: true\n"),
+        "20:7 waivers[0].reason", "give the reason the finding is accepted", waivers=(("EKS080", ""),)),
+    row("blank-reason", "EKS090", spec(append="  endpoint:\n    public: true\n"),
+        spec(append="  endpoint:\n    public: true\n"),
+        "20:7 waivers[0].reason", "give the reason the finding is accepted", waivers=(("EKS080", "   "),)),
+    row("unused", "EKS091", spec(), spec(append="  endpoint:\n    public: true\n"),
+        "17:7 waivers[0].rule", "EKS080 has no finding to waive", waivers=(("EKS080", REASON),)),
+]
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
+def test_rule_fires(case: Row) -> None:
+    text = with_waivers(case.bad, case.waivers)
+    issues = issues_of(text)
+    hits = [i for i in issues if i.rule == case.rule and where(i) == case.where and case.fragment in i.message]
+    assert hits, f"no {case.rule} at {case.where} with {case.fragment!r}; got:\n{show(issues)}"
+    assert all(i.severity == case.severity for i in hits), show(hits)
+    assert all(i.format().startswith(f"cluster.yaml:{case.where}: ") for i in hits), show(hits)
+    # Minimal: no error from any rule the row does not name (and every error carries a rule ID).
+    stray = [i for i in issues if i.severity == "error" and i.rule not in (case.rule, *case.also)]
+    assert not stray, f"unexpected errors:\n{show(stray)}"
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
+def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
+    issues = issues_of(case.good)
+    assert case.rule not in {i.rule for i in issues}, show(issues)
+    assert not [i for i in issues if i.severity == "error"], show(issues)
+
+
+@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
+def test_waiver(case: Row) -> None:
+    waiver = (case.rule, REASON)
+    text = with_waivers(case.bad, (*case.waivers, waiver))
+    issues = issues_of(text)
+    rules = {i.rule for i in issues}
+    if RULES[case.rule].waivable:
+        assert case.rule not in rules, show(issues)
+        assert not rules & {"EKS090", "EKS091"}, show(issues)
+        assert not [i for i in issues if i.severity == "error" and i.rule not in case.also], show(issues)
+    else:
+        assert case.rule in rules, "a non-waivable finding must survive its waiver:\n" + show(issues)
+        line = waiver_line(case.bad, len(case.waivers))
+        at = f"{line}:7 waivers[{len(case.waivers)}].rule"
+        rejected = [i for i in issues if i.rule == "EKS090" and where(i) == at]
+        assert rejected, show(issues)
+        assert rejected[0].severity == "error"
+        assert f"{case.rule} cannot be waived" in rejected[0].message
+
+
+# --- waivers, one by one ------------------------------------------------------------------------------
+
+PUBLIC = spec(append="  endpoint:\n    public: true\n")  # EKS080, a waivable warning
+
+
+def test_waiver_for_unknown_rule_is_an_error() -> None:
+    issues = issues_of(with_waivers(PUBLIC, (("EKS080", REASON), ("EKS999", REASON))))
+    assert [(i.rule, i.severity, where(i)) for i in issues] == [("EKS090", "error", "21:7 waivers[1].rule")]
+
+
+def test_unused_waiver_is_a_warning() -> None:
+    issues = issues_of(with_waivers(spec(), (("EKS080", REASON),)))
+    assert [(i.rule, i.severity, where(i)) for i in issues] == [("EKS091", "warning", "17:7 waivers[0].rule")]
+
+
+def test_waiver_with_empty_reason_is_an_error_and_waives_nothing() -> None:
+    issues = issues_of(with_waivers(PUBLIC, (("EKS080", ""),)))
+    assert sorted((i.rule, i.severity) for i in issues) == [("EKS080", "warning"), ("EKS090", "error")]
+
+
+def test_waiver_waives_every_finding_of_its_rule() -> None:
+    text = spec(append="  endpoint:\n    public: true\n    publicCidrs: [0.0.0.0/0, 0.0.0.0/0]\n")
+    assert [i.rule for i in issues_of(text)].count("EKS080") == 2
+    assert issues_of(with_waivers(text, (("EKS080", REASON),))) == []
+
+
+def test_waiver_leaves_other_rules_alone() -> None:
+    text = spec(append="  endpoint:\n    public: true\n  logging:\n    types: [api]\n")
+    issues = issues_of(with_waivers(text, (("EKS080", REASON),)))
+    assert [i.rule for i in issues] == ["EKS082"]
+
+
+# --- beyond one row per finding (the xfails are known bugs) ------------------------------------------------
+
+
+def test_explicit_empty_subnets_on_a_new_vpc_is_an_error_or_the_default_layout() -> None:
+    text = spec(append="  vpc:\n    subnets: {}\n")
+    (doc,) = load_documents(text, "cluster.yaml")
+    result = check_document(doc, today=TODAY)
+    errors = [i for i in result.errors if i.path.startswith("vpc.subnets")]
+    assert result.effective is not None and result.effective.spec.vpc is not None
+    subnets = result.effective.spec.vpc.subnets
+    assert errors or (subnets is not None and len(subnets.private or []) >= 2), show(result.issues)
+
+
+@pytest.mark.parametrize("zones", [4, 6])
+def test_default_layout_with_more_than_three_zones_is_an_error_or_does_not_overlap(zones: int) -> None:
+    listed = ", ".join(f"us-east-1{c}" for c in "abcdef"[:zones])
+    text = spec({5: "  region: us-east-1"}, append=f"  vpc:\n    availabilityZones: [{listed}]\n")
+    (doc,) = load_documents(text, "cluster.yaml")
+    result = check_document(doc, today=TODAY)
+    if result.errors:  # an error telling the author to list the subnets is fine
+        assert any(i.path.startswith("vpc") for i in result.errors), show(result.issues)
+        return
+    assert result.effective is not None and result.effective.spec.vpc is not None
+    subnets = result.effective.spec.vpc.subnets
+    assert subnets is not None
+    networks = [ipaddress.ip_network(c) for c in [*(subnets.private or []), *(subnets.public or []),
+                                                  *(subnets.intra or [])]]
+    overlapping = [(str(a), str(b)) for i, a in enumerate(networks) for b in networks[i + 1:] if a.overlaps(b)]
+    assert not overlapping
+
+
+@pytest.mark.parametrize("instance_type", ["gr6.4xlarge", "gr6f.4xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge"])
+def test_default_ami_type_of_gpu_families(instance_type: str) -> None:
+    (doc,) = load_documents(spec({12: f"      instanceTypes: [{instance_type}]"}), "cluster.yaml")
+    result = check_document(doc, today=TODAY)
+    assert result.effective is not None
+    assert result.effective.spec.managed_node_groups[0].ami_type == "AL2023_x86_64_NVIDIA"
+
+
+WARNINGS_UNDER_ERROR_RULES = [
+    pytest.param(spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n"), id="EKS014"),
+    pytest.param(spec({14: "      maxSize: 451"}), id="EKS063"),
+    pytest.param(spec({12: "      instanceTypes: [zz9.large]"}), id="EKS064"),
+]
+
+
+@pytest.mark.parametrize("text", WARNINGS_UNDER_ERROR_RULES)
+def test_every_warning_can_be_waived(text: str) -> None:
+    warned = sorted({i.rule for i in issues_of(text) if i.severity == "warning" and i.rule})
+    assert warned
+    issues = issues_of(with_waivers(text, tuple((rule, REASON) for rule in warned)))
+    assert issues == [], show(issues)
+
+
+# --- coverage and the catalogue -------------------------------------------------------------------------
+
+
+def test_every_rule_has_a_triggering_row() -> None:
+    covered = {r.rule for r in ROWS if not r.bug}
+    assert sorted(set(RULES) - covered) == []
+    assert covered <= set(RULES), "a row names a rule the catalogue does not have"
+
+
+def test_row_ids_are_unique() -> None:
+    ids = [r.id for r in ROWS]
+    assert len(ids) == len(set(ids))
+
+
+def test_catalogue_is_well_formed() -> None:
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id
+        assert rule.summary and rule.hint
+        if rule.severity == "warning" and rule.id != "EKS091":
+            assert rule.waivable, f"{rule_id}: a warning the author cannot waive"
+        if rule.waivable:
+            assert rule.severity == "warning", f"{rule_id}: waivable errors are not part of the design"
+
+
+def test_rules_markdown_lists_every_rule() -> None:
+    result = CliRunner().invoke(app, ["rules", "--markdown"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| rule | area | severity |")
+    for rule_id, rule in RULES.items():
+        row_lines = [line for line in lines if line.startswith(f"| {rule_id} |")]
+        assert len(row_lines) == 1, rule_id
+        assert f"| {rule.severity} |" in row_lines[0]
+        assert row_lines[0].rstrip().endswith("| yes |" if rule.waivable else "| no |")
+
+
+def test_rules_table_lists_every_rule() -> None:
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0, result.output
+    for rule_id in RULES:
+        assert rule_id in result.stdout
