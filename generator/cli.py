@@ -406,8 +406,12 @@ def modules_list() -> int:
 def modules_import(
     path: Annotated[Path, typer.Argument(help="A module directory, e.g. .terraform/modules/eks after init.")],
     name: Annotated[str, typer.Option("--name", help="Catalog key: eks, vpc or iam.")],
-    version: Annotated[str, typer.Option("--version", help="The module release, e.g. 21.20.0.")],
+    version: Annotated[str | None, typer.Option("--version", help="The module release, e.g. 21.20.0 (read from "
+                                                 ".terraform/modules/modules.json when there).")] = None,
     submodule: Annotated[str | None, typer.Option("--submodule", help="Submodule name, if any.")] = None,
+    repo: Annotated[str | None, typer.Option("--repo", help="Source repository, e.g. "
+                                             "terraform-aws-modules/terraform-aws-eks.")] = None,
+    commit: Annotated[str | None, typer.Option("--commit", help="Source commit, when known.")] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="Catalog directory; point EKSGEN_MODULES_PATH "
                                       "at it.")] = Path("eksgen-modules"),
 ) -> int:
@@ -419,13 +423,32 @@ def modules_import(
         raise UsageError(f"--name must be eks, vpc or iam (got {name!r})")
     if not path.is_dir():
         raise UsageError(f"{path}: not a directory")
-    catalog = extract_catalog(path, module=name, version=version, submodule=submodule)
+    recorded = _terraform_module_record(path)
+    version = version or recorded.get("Version")
+    if not version:
+        raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
+    source = {"repo": repo or recorded.get("Source"), "ref": f"v{version}", "commit": commit,
+              "path": submodule and f"modules/{submodule}" or "."}
+    catalog = extract_catalog(path, module=name, version=version, submodule=submodule, source=source)
     out.mkdir(parents=True, exist_ok=True)
     target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
     write_catalog(catalog, target)
     typer.echo(f"wrote {target} ({len(catalog['variables'])} variables, {len(catalog['outputs'])} outputs, "
                f"{catalog['content_hash']}); use it with EKSGEN_MODULES_PATH={out}")
     return 0
+
+
+def _terraform_module_record(path: Path) -> dict[str, str]:
+    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
+    manifest = path.resolve().parent / "modules.json"
+    try:
+        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    for module in modules:
+        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
+            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
+    return {}
 
 
 def _register_commands() -> None:

@@ -240,3 +240,39 @@ def test_installed_console_script_in_a_real_subprocess(spec_file: Path, tmp_path
     bad = subprocess.run([script, "validate", str(tmp_path / "missing.yaml")], capture_output=True, text=True,
                          check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_import_reads_version_from_terraform_modules_json(tmp_path: Path) -> None:
+    modules = tmp_path / ".terraform" / "modules"
+    (modules / "eks").mkdir(parents=True)
+    (modules / "eks" / "variables.tf").write_text('variable "name" {\n  type    = string\n  default = ""\n}\n')
+    (modules / "modules.json").write_text(json.dumps({"Modules": [
+        {"Key": "eks", "Source": "registry.terraform.io/terraform-aws-modules/eks/aws", "Version": "21.20.0",
+         "Dir": ".terraform/modules/eks"}]}))
+    out = tmp_path / "catalogs"
+    result = invoke("modules", "import", str(modules / "eks"), "--name", "eks", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    catalog = json.loads((out / "eks-21.20.0.json").read_text())
+    assert catalog["source"]["repo"] == "registry.terraform.io/terraform-aws-modules/eks/aws"
+
+
+def test_an_imported_catalog_is_used_for_a_newer_release(tmp_path: Path, spec_file: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Following a new upstream release: import its catalog, pin the version, render."""
+    from tests.conftest import REPO
+
+    catalogs = tmp_path / "catalogs"
+    catalogs.mkdir()
+    pinned = json.loads((REPO / "modules" / "eks-21.19.0.json").read_text())
+    pinned["version"] = "v21.20.0"
+    (catalogs / "eks-21.20.0.json").write_text(json.dumps(pinned))
+    spec_file.write_text(spec_file.read_text() + "  terraform:\n    modules:\n      eks: 21.20.0\n")
+    monkeypatch.setenv("EKSGEN_MODULES_PATH", str(catalogs))
+    listing = invoke("modules", "list")
+    assert "21.20.0" in listing.stdout
+    result = invoke("render", str(spec_file), "-o", str(tmp_path / "out"), *TODAY)
+    assert result.exit_code == 0, result.output
+    assert 'version = "21.20.0"' in (tmp_path / "out" / "eks.tf").read_text()
+    monkeypatch.delenv("EKSGEN_MODULES_PATH")
+    missing = invoke("validate", str(spec_file), *TODAY)
+    assert missing.exit_code == 2 and "no interface catalog for eks 21.20.0" in missing.stderr
