@@ -428,7 +428,7 @@ def modules_import(
     if not version:
         raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
     source = {"repo": repo or recorded.get("Source"), "ref": f"v{version}", "commit": commit,
-              "path": submodule and f"modules/{submodule}" or "."}
+              "path": f"modules/{submodule}" if submodule else "."}
     catalog = extract_catalog(path, module=name, version=version, submodule=submodule, source=source)
     out.mkdir(parents=True, exist_ok=True)
     target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
