@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import hcl2
 from lark.exceptions import LarkError
 
 from generator.errors import UsageError
+from generator.write import atomic_write
 
 __all__ = ["CatalogError", "extract_catalog", "normalize_type", "write_catalog"]
 
@@ -96,33 +95,8 @@ def extract_catalog(
 
 def write_catalog(catalog: dict[str, Any], path: Path) -> None:
     """Write ``catalog`` as indented UTF-8 JSON, keeping key order, atomically."""
-    text = json.dumps(catalog, indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    # os.open with 0o666 lets the umask decide the mode; mkstemp would force 0o600.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Persist a rename; some platforms cannot open directories, which is harmless."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(path, (json.dumps(catalog, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def normalize_type(text: str) -> str:

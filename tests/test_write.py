@@ -129,3 +129,12 @@ def test_sigkill_at_random_points_leaves_old_or_new(tmp_path: Path) -> None:
         # and the next run (no --force) still recognises every file as eksgen's
     subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(out), "A"], check=True, env=env)
     assert not list(out.glob(".*.tmp")), "leftover temp files are cleaned by the next run"
+
+
+def test_files_get_the_umask_mode_not_private_temp_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_tree(tmp_path, {"a.tf": b"a\n"}, META)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.tf").stat().st_mode & 0o777 == 0o644
