@@ -59,3 +59,24 @@ def load(key: str, version: str, submodule: str | None = None) -> dict[str, Any]
         name = f"{key} {version}" + (f" ({submodule})" if submodule else "")
         raise KeyError(f"no interface catalog for {name}")
     return _read(path)
+
+
+def version_floor(constraint: str) -> tuple[int, ...]:
+    """The lowest version a `>= X.Y.Z` constraint admits; (0,) when it names none."""
+    match = re.search(r">=\s*([\d.]+)", constraint)
+    return tuple(int(p) for p in match.group(1).split(".") if p) if match else (0,)
+
+
+def highest_terraform_floor(pins: dict[str, str], submodules: dict[str, str | None]) -> str | None:
+    """`>= X` for the highest `required_version` floor among the pinned modules' catalogs."""
+    floors = []
+    for key, version in pins.items():
+        try:
+            catalog = load(key, version, submodules.get(key))
+        except KeyError:
+            continue  # the checks report a missing catalog
+        floors.append((version_floor(catalog.get("required_version") or ""), catalog.get("required_version")))
+    if not floors:
+        return None
+    best = max(floors)[0]
+    return ">= " + ".".join(str(p) for p in best) if best != (0,) else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from generator import instances
+from generator import catalogs, instances
 from generator.data import kubernetes_releases, region_zone_letters
 from generator.model import (
     Access,
@@ -68,7 +68,8 @@ DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
 DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
-DEFAULT_REQUIRED_VERSION = ">= 1.5.7"  # highest floor of the pinned modules (eks, iam: >= 1.5.7)
+# Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
+DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 DEFAULT_S3_USE_LOCKFILE = True
 DEFAULT_S3_ENCRYPT = True
 
@@ -240,12 +241,14 @@ def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
 
 
 def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
-    tf.required_version = tf.required_version or DEFAULT_REQUIRED_VERSION
     pins = tf.modules or ModulePins()
     pins.eks = pins.eks or DEFAULT_MODULE_VERSIONS["eks"]
     pins.vpc = pins.vpc or DEFAULT_MODULE_VERSIONS["vpc"]
     pins.iam = pins.iam or DEFAULT_MODULE_VERSIONS["iam"]
     tf.modules = pins
+    floor = catalogs.highest_terraform_floor({"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam},
+                                             {"iam": "iam-role-for-service-accounts"})
+    tf.required_version = tf.required_version or floor or DEFAULT_REQUIRED_VERSION
     if tf.backend is not None and tf.backend.s3 is not None:
         tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)
         tf.backend.s3.encrypt = _or(tf.backend.s3.encrypt, DEFAULT_S3_ENCRYPT)

@@ -84,14 +84,9 @@ def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     for key, sub in used:
         for name, req in catalogs.load(key, pins[key], sub)["required_providers"].items():
             current = found.get(name)
-            if current is None or _floor(req["version"]) > _floor(current[1]):
+            if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
                 found[name] = (req["source"], req["version"])
     return dict(sorted(found.items()))
-
-
-def _floor(constraint: str) -> tuple[int, ...]:
-    match = re.search(r">=\s*([\d.]+)", constraint)
-    return tuple(int(p) for p in match.group(1).split(".")) if match else (0,)
 
 
 def build_versions(cluster: Cluster) -> TfFile:

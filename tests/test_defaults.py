@@ -1,0 +1,94 @@
+"""Defaults: every unset field gets its named constant; explicit values are kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import defaults as D
+from generator.defaults import apply_defaults, default_ami_type, default_subnet_layout
+from generator.load import load_documents
+from generator.model import Cluster
+from generator.spec import parse_cluster
+from tests.conftest import MINIMAL_SPEC, REPO
+
+
+def effective(text: str = MINIMAL_SPEC) -> Cluster:
+    cluster, issues = parse_cluster(load_documents(text, "c.yaml")[0])
+    assert cluster is not None, issues
+    return apply_defaults(cluster)
+
+
+def test_minimal_spec_gets_every_default() -> None:
+    s = effective().spec
+    assert s.support_type == D.DEFAULT_SUPPORT_TYPE and s.deletion_protection is True
+    assert s.vpc is not None and s.vpc.cidr == D.DEFAULT_VPC_CIDR and s.vpc.nat == D.DEFAULT_NAT
+    assert s.vpc.availability_zones == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert s.endpoint is not None and (s.endpoint.private, s.endpoint.public) == (True, False)
+    assert s.logging is not None and s.logging.types == list(D.DEFAULT_LOG_TYPES)
+    assert s.logging.retention_days == D.DEFAULT_LOG_RETENTION_DAYS
+    assert s.secrets_encryption is not None and s.secrets_encryption.create_key is True
+    assert s.access is not None and s.access.authentication_mode == "API"
+    assert s.access.cluster_creator_admin is False
+    assert list(s.addons or {}) == sorted(D.DEFAULT_ADDONS)
+    assert {n for n, a in (s.addons or {}).items() if a.before_compute} == D.ADDONS_BEFORE_COMPUTE
+    ng = (s.managed_node_groups or [])[0]
+    assert (ng.min_size, ng.max_size, ng.desired_size) == (2, 4, 2)
+    assert ng.capacity_type == "ON_DEMAND" and ng.ami_type == "AL2023_x86_64_STANDARD"
+    assert s.terraform is not None and s.terraform.modules is not None
+    assert s.terraform.modules.model_dump() == D.DEFAULT_MODULE_VERSIONS
+
+
+def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
+    text = MINIMAL_SPEC.replace('  kubernetesVersion: "1.34"\n', "")
+    releases = json.loads((REPO / "generator" / "data" / "kubernetes-releases.json").read_text())["releases"]
+    assert effective(text).spec.kubernetes_version == max(releases, key=lambda r: int(r["version"][2:]))["version"]
+
+
+def test_required_version_is_the_highest_floor_of_the_pinned_catalogs(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    assert effective().spec.terraform.required_version == ">= 1.5.7"  # type: ignore[union-attr]
+    catalog = json.loads((REPO / "modules" / "vpc-6.6.0.json").read_text())
+    catalog["required_version"] = ">= 1.10.0"
+    (tmp_path / "vpc-9.0.0.json").write_text(json.dumps(catalog))
+    monkeypatch.setenv("EKSGEN_MODULES_PATH", str(tmp_path))
+    text = MINIMAL_SPEC + "  terraform:\n    modules:\n      vpc: 9.0.0\n"
+    assert effective(text).spec.terraform.required_version == ">= 1.10.0"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("cidr", "zones", "private", "public", "intra"), [
+    ("10.0.0.0/16", 3, ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
+     ["10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"], ["10.0.52.0/24", "10.0.53.0/24", "10.0.54.0/24"]),
+    ("172.16.0.0/18", 2, ["172.16.0.0/22", "172.16.4.0/22"], ["172.16.12.0/26", "172.16.12.64/26"],
+     ["172.16.13.0/26", "172.16.13.64/26"]),
+])
+def test_default_layout_matches_cidrsubnet(cidr: str, zones: int, private: list[str], public: list[str],
+                                           intra: list[str]) -> None:
+    layout = default_subnet_layout(cidr, zones)
+    assert layout is not None
+    assert (layout.private, layout.public, layout.intra) == (private, public, intra)
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/21", "10.0.0.0/8", "not-a-cidr", "2001:db8::/56"])
+def test_no_default_layout_where_it_cannot_fit(cidr: str) -> None:
+    assert default_subnet_layout(cidr, 3) is None
+
+
+@pytest.mark.parametrize(("instance_type", "ami"), [
+    ("m6i.large", "AL2023_x86_64_STANDARD"), ("m7g.large", "AL2023_ARM_64_STANDARD"),
+    ("g5.xlarge", "AL2023_x86_64_NVIDIA"), ("g5g.xlarge", "AL2023_ARM_64_NVIDIA"),
+    ("p5.48xlarge", "AL2023_x86_64_NVIDIA"), ("inf2.xlarge", "AL2023_x86_64_NEURON"),
+    ("trn1.2xlarge", "AL2023_x86_64_NEURON"), ("c6gn.large", "AL2023_ARM_64_STANDARD"),
+])
+def test_default_ami_follows_the_instance(instance_type: str, ami: str) -> None:
+    assert default_ami_type(instance_type) == ami
+
+
+def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
+    text = MINIMAL_SPEC + "  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n  addons: {}\n"
+    once = effective(text)
+    assert once.spec.endpoint is not None and once.spec.endpoint.public is True
+    assert once.spec.addons == {}  # listing addons replaces the default set, even with none
+    assert apply_defaults(once) == once
