@@ -14,6 +14,13 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def json_schema() -> dict[str, Any]:
     schema = Cluster.model_json_schema(by_alias=True, mode="validation")
+    # `extends` is resolved before the model sees the document (overlay.py), so it is added here.
+    schema["properties"] = {"extends": {"type": "string", "description": "Path of a base spec this one overrides "
+                                        "(mappings merge, lists replace)."}, **schema["properties"]}
+    # An overlay may leave the header to its base: the top-level keys are required only without `extends`.
+    required = schema.pop("required", [])
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = {"required": required}
     return {"$schema": SCHEMA_DIALECT, "$id": f"eksgen-v1alpha1-{__version__}.json",
             "title": "eksgen cluster spec (eksgen/v1alpha1)", **schema}
 
