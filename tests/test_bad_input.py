@@ -638,3 +638,23 @@ def test_valid_spec_renders(tmp_path: Path, text: str, expected: tuple[tuple[str
         prefix = f"{spec_path}:{where}: "
         assert any(line.startswith(prefix) and fragment in line[len(prefix):]
                    for line in result.stderr.splitlines()), result.stderr
+
+
+# --- limits added after the first table: the EKS API's own caps on managed node group labels -------------
+EXTRA_CASES = [
+    case("managed-label-key-over-63-in-total",
+         spec(append="      labels:\n        example.com/" + "a" * 60 + ": x\n"),
+         ("17:9 managedNodeGroups[0].labels['example.com/" + "a" * 60 + "']", "at most 63 characters in total")),
+    case("managed-label-empty-value", spec(append="      labels:\n        team: ''\n"),
+         ("17:9 managedNodeGroups[0].labels.team", "must not be empty")),
+    case("irsa-policy-other-partition",
+         spec(append="  serviceAccounts:\n    - name: app\n      namespace: default\n      serviceAccount: app\n"
+                     "      policyArns: [arn:aws-cn:iam::111122223333:policy/app]\n"),
+         ("20:20 serviceAccounts[0].policyArns[0]", "policy is in partition aws-cn")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "today", "args"), EXTRA_CASES)
+def test_bad_input_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes,
+                          expected: tuple[tuple[str, str], ...], today: str, args: tuple[str, ...]) -> None:
+    test_bad_input(tmp_path, monkeypatch, text, expected, today, args)

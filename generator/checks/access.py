@@ -107,6 +107,9 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
         for p_index, arn in enumerate(sa.policy_arns or []):
             if not P.POLICY_ARN.fullmatch(arn):
                 yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS038")
+            elif arn.split(":")[1] != partition(ctx.cluster.metadata.region):
+                yield Issue((*loc, "policyArns", p_index), f"policy is in partition {arn.split(':')[1]} but the "
+                            f"cluster's region is in {partition(ctx.cluster.metadata.region)}", rule="EKS038")
         if not sa.well_known_policies and not sa.policy_arns:
             yield Issue(loc, "the role gets no permissions: add wellKnownPolicies or policyArns",
                         severity="warning", rule="EKS039")

@@ -18,6 +18,7 @@ MAX_FARGATE_PROFILES = 10
 MAX_FARGATE_SELECTORS = 5
 MAX_FARGATE_SELECTOR_LABELS = 5
 MAX_DISK_GIB = 16384
+MANAGED_LABEL_MAX = 63  # the EKS API's labelsMap caps key and value at 63 in total (API_CreateNodegroup)
 RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
 GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
 
@@ -105,11 +106,16 @@ def _ami_matches(instance_type: str, ami_type: str | None, loc: Loc) -> Iterator
         yield Issue(loc, f"{instance_type} is {arch} but amiType {ami_type} is not", rule="EKS055")
 
 
-def _labels(labels: dict[str, str], loc: Loc) -> Iterator[Issue]:
+def _labels(labels: dict[str, str], loc: Loc, *, managed: bool = False) -> Iterator[Issue]:
     for key, value in labels.items():
         problem = P.label_key_problem(key)
         if problem:
             yield Issue((*loc, key), f"label key {problem}", rule="EKS056")
+        elif managed and len(key) > MANAGED_LABEL_MAX:
+            yield Issue((*loc, key), f"managed node group label keys are at most {MANAGED_LABEL_MAX} characters "
+                        f"in total, prefix included (got {len(key)})", rule="EKS056")
+        if managed and not value:
+            yield Issue((*loc, key), "managed node group label values must not be empty", rule="EKS056")
         elif key.startswith(RESERVED_LABEL_PREFIXES):
             yield Issue((*loc, key), "label prefixes kubernetes.io/, k8s.io/ and eks.amazonaws.com/ are reserved",
                         rule="EKS056")
@@ -152,7 +158,7 @@ def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
         yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
     yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
     yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"))
+    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=True)
     yield from _taints(ng.taints or [], (*loc, "taints"))
     if ng.max_unavailable is not None and ng.max_unavailable_percentage is not None:
         yield Issue((*loc, "maxUnavailablePercentage"), "set maxUnavailable or maxUnavailablePercentage, not both",
