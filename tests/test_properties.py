@@ -227,7 +227,10 @@ def _placement(draw: st.DrawFn, facts: dict[str, Any]) -> Any:
     return draw(st.lists(st.sampled_from(choices), min_size=1, max_size=len(choices), unique=True))
 
 
-def _labels(draw: st.DrawFn) -> dict[str, str]:
+def _labels(draw: st.DrawFn, *, managed: bool = False) -> dict[str, str]:
+    if managed:  # the EKS API caps managed labels: key and value 1-63 characters in total
+        keys = label_keys.filter(lambda k: len(k) <= 63)
+        return draw(st.dictionaries(keys, _alnum_ends("-_.", 63), max_size=4))
     return draw(st.dictionaries(label_keys, label_values, max_size=4))
 
 
@@ -259,7 +262,7 @@ def managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[st
     _maybe(draw, draw(st.sampled_from(["ON_DEMAND", "SPOT"])), "capacityType", group)
     _sizes(draw, group)
     _maybe(draw, draw(st.integers(1, 16384)), "diskSizeGiB", group)
-    _maybe(draw, _labels(draw), "labels", group)
+    _maybe(draw, _labels(draw, managed=True), "labels", group)
     _maybe(draw, _taints(draw), "taints", group)
     unavailable = draw(st.sampled_from([None, "maxUnavailable", "maxUnavailablePercentage"]))
     if unavailable:
