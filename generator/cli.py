@@ -103,7 +103,7 @@ Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors
 Today = Annotated[str | None, typer.Option("--today", hidden=True, help="Pretend today is YYYY-MM-DD.")]
 
 
-def _today(value: str | None) -> dt.date | None:
+def parse_today(value: str | None) -> dt.date | None:
     from generator.errors import UsageError
 
     if value is None:
@@ -165,7 +165,7 @@ def render(
     text = output_format == OutputFormat.text
     progress = _Progress(len(paths), enabled=text and len(paths) > 1)
     with progress:
-        outcomes = render_fleet(paths, out_dir=out, force=force, check=check, today=_today(today),
+        outcomes = render_fleet(paths, out_dir=out, force=force, check=check, today=parse_today(today),
                                 jobs=jobs or default_jobs(), incremental=incremental and not check, strict=strict,
                                 on_done=functools.partial(_on_done, progress, check, text))
     worst = max((o.code for o in outcomes), default=0)
@@ -282,7 +282,7 @@ def validate(
             findings.extend((str(target), f, False) for f in found)
             clusters.append({"directory": str(target), "findings": len(found)})
             continue
-        for item in render_spec(target, today=_today(today)):
+        for item in render_spec(target, today=parse_today(today)):
             issues.extend(item.result.warnings)
             clusters.append({"spec": str(target), "cluster": item.name, "files": sorted(item.files)})
             if runner is None:
@@ -339,7 +339,7 @@ def explain(
     from generator.api import check_spec
     from generator.schema import effective_yaml
 
-    report = check_spec(spec, today=_today(today))
+    report = check_spec(spec, today=parse_today(today))
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
         raise SpecInvalid(errors)

@@ -65,12 +65,12 @@ def run_diff(old: Path, new: Path | None, rev: str | None, output_format: DiffFo
     """Render both sides in memory, print the report; 1 when anything changes."""
     # Imported here: the CLI imports this module at start-up, and rendering pulls in the whole pipeline.
     from generator.api import render_spec
-    from generator.cli import _today
+    from generator.cli import parse_today
     from generator.diff import diff_results
 
     if (new is None) == (rev is None):
         raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
-    date = _today(today)
+    date = parse_today(today)
     if rev is None:
         assert new is not None
         report = diff_results(render_spec(old, today=date), render_spec(new, today=date))

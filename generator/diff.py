@@ -18,7 +18,7 @@ from typing import Any, Literal
 from generator import awsauth
 from generator.api import RenderResult
 from generator.model import Cluster
-from generator.plan import _entry_key
+from generator.plan import access_entry_key
 from generator.render import header
 
 Risk = Literal["in-place", "nodes roll", "one-way", "replace"]
@@ -534,7 +534,7 @@ def _access_entries(cluster: Cluster) -> dict[str, Any]:
 def _entry_keys(cluster: Cluster) -> dict[str, str]:
     """The module map key of each entry, as plan.py assigns it (order matters when names collide)."""
     used: set[str] = set()
-    return {arn: _entry_key(arn, used) for arn in _access_entries(cluster)}
+    return {arn: access_entry_key(arn, used) for arn in _access_entries(cluster)}
 
 
 def _access_entry_changes(old: Cluster, new: Cluster) -> list[Change]:

@@ -206,7 +206,7 @@ def _networking(cluster: Cluster) -> Group:
     )
 
 
-def _entry_key(arn: str, used: set[str]) -> str:
+def access_entry_key(arn: str, used: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "_", arn.rsplit("/", 1)[-1].lower()).strip("_") or "entry"
     if base[0].isdigit():
         base = f"p_{base}"
@@ -221,7 +221,7 @@ def _access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
     assert access is not None
     used: set[str] = set()
-    pairs = [(_entry_key(e.principal_arn, used), _access_entry(e, cluster.metadata.region))
+    pairs = [(access_entry_key(e.principal_arn, used), _access_entry(e, cluster.metadata.region))
              for _, e in awsauth.all_entries(access.entries or [], access.aws_auth)]
     return Obj(tuple(pairs)) if pairs else None
 
