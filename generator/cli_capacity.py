@@ -28,7 +28,7 @@ NONE = "-"
 
 def register(app: typer.Typer) -> None:
     """Add the `capacity` command to `app`."""
-    from generator.cli import handle_errors  # here, not at import time: generator.cli imports this module
+    from generator.cli_common import handle_errors  # here, not at import time: generator.cli imports this module
 
     app.command("capacity")(handle_errors(capacity))
 

@@ -48,7 +48,7 @@ TodayOption = Annotated[str | None, typer.Option("--today", hidden=True, help="P
 
 def register(app: typer.Typer) -> None:
     """Add the `diff` command to `app`."""
-    from generator.cli import handle_errors  # here, not at the top: generator.cli imports this module
+    from generator.cli_common import handle_errors  # here, not at the top: generator.cli imports this module
 
     @app.command("diff")
     @handle_errors
@@ -65,7 +65,7 @@ def run_diff(old: Path, new: Path | None, rev: str | None, output_format: DiffFo
     """Render both sides in memory, print the report; 1 when anything changes."""
     # Imported here: the CLI imports this module at start-up, and rendering pulls in the whole pipeline.
     from generator.api import render_spec
-    from generator.cli import parse_today
+    from generator.cli_common import parse_today
     from generator.diff import diff_results
 
     if (new is None) == (rev is None):
