@@ -15,6 +15,21 @@ output "oidc_provider_arn" {
   value       = module.eks.oidc_provider_arn
 }
 
+output "vpc_id" {
+  description = "VPC ID"
+  value       = "vpc-0a1b2c3d4e5f67890"
+}
+
+output "private_subnets" {
+  description = "Private subnet IDs (nodes and pods)"
+  value       = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"]
+}
+
+output "public_subnets" {
+  description = "Public subnet IDs (internet-facing load balancers)"
+  value       = ["subnet-0a1b2c3d4e5f60101", "subnet-0a1b2c3d4e5f60102"]
+}
+
 output "configure_kubectl" {
   description = "Command that writes a kubeconfig entry for this cluster"
   value       = format("aws eks --region %s update-kubeconfig --name %s", "us-east-2", module.eks.cluster_name)
