@@ -137,7 +137,12 @@ def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, s
     return conflicts
 
 
+def _manifest_bytes(record: dict[str, object]) -> bytes:
+    return (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+
+
 def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool = False) -> WriteReport:
+    """Write `files` into `out_dir` under the lock; a run with nothing to change touches nothing."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
     with locked(out_dir):
@@ -148,23 +153,25 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
         conflicts = plan_conflicts(out_dir, files, manifest, pending)
         if conflicts and not force:
             raise HandEditedFiles(conflicts)
-        # Intent first: a run killed mid-way leaves files the next run still recognises.
-        intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
-        if set(files.items()) != {(n, (out_dir / n).read_bytes()) for n in files if (out_dir / n).is_file()}:
-            atomic_write(out_dir / MANIFEST, (json.dumps(intent, indent=2, sort_keys=True) + "\n").encode())
-        for name, data in sorted(files.items()):
-            target = targets[name]
-            if target.is_file() and target.read_bytes() == data:
-                report.unchanged.append(name)
-                continue
-            (report.updated if target.exists() else report.created).append(name)
-            atomic_write(target, data, sync_dir=False)
+        changed = {n for n, d in files.items() if not (targets[n].is_file() and targets[n].read_bytes() == d)}
+        report.unchanged = sorted(set(files) - changed)
+        record = _manifest_bytes({"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta})
+        stale = sorted(set(manifest) - set(files))
+        manifest_path = out_dir / MANIFEST
+        if not changed and not stale and manifest_path.is_file() and manifest_path.read_bytes() == record:
+            return report  # idempotent: files, manifest and their mtimes stay as they are
+        if changed:
+            # Intent first: a run killed mid-way leaves files the next run still recognises.
+            intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
+            atomic_write(manifest_path, _manifest_bytes(intent))
+        for name in sorted(changed):
+            (report.updated if targets[name].exists() else report.created).append(name)
+            atomic_write(targets[name], files[name], sync_dir=False)
         _fsync_dir(out_dir)  # one directory sync makes every rename above durable before the manifest
-        for name in sorted(set(manifest) - set(files)):
-            stale = _safe_target(out_dir, name)
-            if stale.is_file() and (force or sha256(stale.read_bytes()) in (manifest[name], pending.get(name))):
-                stale.unlink()
+        for name in stale:
+            target = _safe_target(out_dir, name)
+            if target.is_file() and (force or sha256(target.read_bytes()) in (manifest[name], pending.get(name))):
+                target.unlink()
                 report.removed.append(name)
-        record = {"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
-        atomic_write(out_dir / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+        atomic_write(manifest_path, record)
     return report
