@@ -20,7 +20,7 @@ from generator.data import kubernetes_releases
 from generator.errors import HandEditedFiles
 from generator.load import load_documents
 from generator.pipeline import check_document
-from generator.write import MANIFEST, read_manifest, sha256, write_tree
+from generator.write import read_manifest, sha256, write_tree
 
 META = {"eksgen": "test"}
 OLD = {"a.tf": b"old a\n", "b.tf": b"old b\n", "gone.tf": b"old gone\n"}
