@@ -13,11 +13,15 @@ import datetime as dt
 import difflib
 import functools
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.api import RenderResult, render_spec
 
@@ -180,3 +184,27 @@ def test_render_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     for name, data in first.items():
         if name.endswith(".tf"):
             assert data == (golden / name).read_bytes(), f"CLI render of {name} differs from the golden file"
+
+
+def _shuffled(value: object, rng: random.Random) -> object:
+    if isinstance(value, dict):
+        items = list(value.items())
+        rng.shuffle(items)
+        return {k: _shuffled(v, rng) for k, v in items}
+    if isinstance(value, list):
+        return [_shuffled(v, rng) for v in value]
+    return value
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**32 - 1), example=st.sampled_from(["production", "irsa", "mixed-node-groups"]))
+def test_reordering_mappings_changes_no_output(tmp_path_factory: pytest.TempPathFactory, seed: int,
+                                               example: str) -> None:
+    """Mapping order in a spec is not meaning: any permutation renders the same bytes (lists keep order)."""
+    source = EXAMPLES / example / "cluster.yaml"
+    data = yaml.safe_load(source.read_text())
+    spec = tmp_path_factory.mktemp("perm") / "cluster.yaml"
+    spec.write_text(yaml.safe_dump(_shuffled(data, random.Random(seed)), sort_keys=False))
+    files = render_spec(spec, today=TODAY)[0].files
+    for name, text in files.items():
+        assert text == (EXAMPLES / example / "expected" / name).read_text(), name

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator
 
 from generator import catalogs
 from generator.checks import patterns as P
 from generator.checks.context import CheckContext
 from generator.data import kubernetes_releases, region_zone_letters, release
-from generator.errors import Issue
+from generator.errors import Issue, Loc
 from generator.partition import partition
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
@@ -155,6 +156,21 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((*loc, "region"), f"unknown AWS region {s3.region!r}", rule="EKS011")
 
 
+def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
+    """Addon configuration becomes jsonencode(...): only JSON values, and finite numbers."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_values(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_values(item, (*loc, index))
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield Issue(loc, f"JSON has no {value}; use a finite number or quote it", rule="EKS012")
+    elif value is not None and not isinstance(value, (str, int, float, bool)):
+        yield Issue(loc, f"must be a JSON value (string, number, boolean, null, list or mapping); YAML read a "
+                    f"{type(value).__name__}: quote it", rule="EKS012")
+
+
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
@@ -164,6 +180,8 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(loc, "addon names are lowercase letters, digits and '-'", rule="EKS012")
         if addon.version is not None and not P.ADDON_VERSION.fullmatch(addon.version):
             yield Issue((*loc, "version"), f"must look like v1.2.3-eksbuild.1 (got {addon.version!r})", rule="EKS012")
+        if addon.configuration is not None:
+            yield from _json_values(addon.configuration, (*loc, "configuration"))
         if addon.service_account is not None and addon.service_account not in accounts:
             yield Issue((*loc, "serviceAccount"), f"no serviceAccounts entry named {addon.service_account!r}",
                         rule="EKS012")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.ir import Attr, Block, Group, Obj
 from generator.model import (
     Cluster,
@@ -31,6 +33,12 @@ def pins(cluster: Cluster) -> dict[str, str]:
 
 def nonempty(obj: Obj) -> Obj | None:
     return obj if obj.items else None
+
+
+def sorted_map(mapping: dict[str, Any]) -> dict[str, Any]:
+    """User maps in key order, nested maps too: reordering a spec's mapping changes no output
+    (Terraform's own map iteration and jsonencode are key-ordered anyway)."""
+    return {k: sorted_map(v) if isinstance(v, dict) else v for k, v in sorted(mapping.items())}
 
 
 def irsa_label(name: str) -> str:

@@ -9,6 +9,7 @@ from generator.model import (
     SelfManagedNodeGroup,
     Taint,
 )
+from generator.plan.common import sorted_map
 
 # Root volume device per AMI family: Bottlerocket keeps its data on the second volume.
 ROOT_DEVICE = {"BOTTLEROCKET": "/dev/xvdb"}
@@ -62,7 +63,7 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
         ("max_size", ng.max_size),
         ("desired_size", ng.desired_size),
         ("block_device_mappings", _disk(ng.ami_type, ng.disk_size_gib)),
-        ("labels", dict(ng.labels) if ng.labels else None),
+        ("labels", sorted_map(ng.labels) if ng.labels else None),
         ("taints", _taints(ng.taints or [])),
         ("update_config", update),
         ("subnet_ids", _subnet_ids(cluster, ng.subnets)),
@@ -96,7 +97,7 @@ def _nodeadm(ng: SelfManagedNodeGroup) -> list[Value] | None:
     """AL2023 nodes take labels and taints from a nodeadm NodeConfig, not from the module."""
     flags = []
     if ng.labels:
-        flags.append("--node-labels=" + ",".join(f"{k}={v}" for k, v in ng.labels.items()))
+        flags.append("--node-labels=" + ",".join(f"{k}={v}" for k, v in sorted(ng.labels.items())))
     if ng.taints:
         flags.append("--register-with-taints=" + ",".join(
             f"{t.key}={t.value or ''}:{_kubelet_effect(t.effect)}" for t in ng.taints))
@@ -115,7 +116,7 @@ def fargate_profiles(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
     for profile in cluster.spec.fargate_profiles or []:
         selectors: list[Value] = [
-            Obj.from_pairs([("namespace", sel.namespace), ("labels", dict(sel.labels) if sel.labels else None)])
+            Obj.from_pairs([("namespace", sel.namespace), ("labels", sorted_map(sel.labels) if sel.labels else None)])
             for sel in profile.selectors
         ]
         pairs.append((profile.name, Obj.from_pairs([

@@ -7,7 +7,7 @@ from generator.model import (
     Cluster,
 )
 from generator.plan.access import access_entries
-from generator.plan.common import group, irsa_label, module_block, nonempty, pins
+from generator.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
 from generator.plan.compute import fargate_profiles, managed_groups, self_managed_groups
 
 
@@ -68,7 +68,7 @@ def networking(cluster: Cluster) -> Group:
 def addons(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
     for name, addon in (cluster.spec.addons or {}).items():
-        config = Call("jsonencode", (addon.configuration,)) if addon.configuration else None
+        config = Call("jsonencode", (sorted_map(addon.configuration),)) if addon.configuration else None
         role = Ref(f"module.{irsa_label(addon.service_account)}.arn") if addon.service_account else None
         pairs.append((name, Obj.from_pairs([
             ("addon_version", addon.version),

@@ -7,7 +7,7 @@ from generator.ir import Attr, Block, Group, Obj, TfFile
 from generator.model import (
     Cluster,
 )
-from generator.plan.common import group, pins
+from generator.plan.common import group, pins, sorted_map
 
 
 def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
@@ -42,5 +42,5 @@ def build_versions(cluster: Cluster) -> TfFile:
         )]))
     provider_body: list[Group | Block] = [group(Attr("region", cluster.metadata.region))]
     if cluster.metadata.tags:
-        provider_body.append(Block("default_tags", (), [group(Attr("tags", dict(cluster.metadata.tags)))]))
+        provider_body.append(Block("default_tags", (), [group(Attr("tags", sorted_map(cluster.metadata.tags)))]))
     return TfFile("versions.tf", [Block("terraform", (), body), Block("provider", ("aws",), provider_body)])

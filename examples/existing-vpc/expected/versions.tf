@@ -24,8 +24,8 @@ provider "aws" {
 
   default_tags {
     tags = {
-      "team"        = "analytics"
       "environment" = "staging"
+      "team"        = "analytics"
     }
   }
 }

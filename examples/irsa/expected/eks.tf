@@ -37,9 +37,6 @@ module "eks" {
   addons = {
     aws-ebs-csi-driver = {
       configuration_values = jsonencode({
-        "defaultStorageClass" = {
-          "enabled" = true
-        }
         "controller" = {
           "extraVolumeTags" = {
             "team" = "storage"
@@ -47,6 +44,9 @@ module "eks" {
           "volumeModificationFeature" = {
             "enabled" = true
           }
+        }
+        "defaultStorageClass" = {
+          "enabled" = true
         }
       })
       service_account_role_arn = module.irsa_ebs_csi.arn
@@ -59,11 +59,11 @@ module "eks" {
     vpc-cni = {
       before_compute = true
       configuration_values = jsonencode({
-        "env" = {
-          "WARM_PREFIX_TARGET"       = "1"
-          "ENABLE_PREFIX_DELEGATION" = "true"
-        }
         "enableNetworkPolicy" = "true"
+        "env" = {
+          "ENABLE_PREFIX_DELEGATION" = "true"
+          "WARM_PREFIX_TARGET"       = "1"
+        }
         "nodeAgent" = {
           "enablePolicyEventLogs" = "true"
         }

@@ -32,9 +32,9 @@ provider "aws" {
 
   default_tags {
     tags = {
-      "team"        = "payments"
-      "environment" = "production"
       "cost-center" = "4711"
+      "environment" = "production"
+      "team"        = "payments"
     }
   }
 }

@@ -70,7 +70,7 @@ module "eks" {
       cloudinit_pre_nodeadm = [
         {
           content_type = "application/node.eks.aws"
-          content      = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags:\n      - --node-labels=workload=batch,team=batch\n      - --register-with-taints=dedicated=batch:NoSchedule\n"
+          content      = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags:\n      - --node-labels=team=batch,workload=batch\n      - --register-with-taints=dedicated=batch:NoSchedule\n"
         },
       ]
       subnet_ids = module.vpc.private_subnets
