@@ -32,10 +32,10 @@ def format_loc(loc: Loc) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif text:
-            text += f".{part}" if _is_plain_key(part) else f"[{part!r}]"
+        elif not _is_plain_key(part):  # repr: hostile keys (bidi, escapes) never reach a terminal raw
+            text += f"[{part!r}]"
         else:
-            text = part
+            text += f".{part}" if text else part
     return text or "(document)"
 
 
