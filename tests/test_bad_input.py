@@ -651,6 +651,10 @@ EXTRA_CASES = [
          spec(append="  serviceAccounts:\n    - name: app\n      namespace: default\n      serviceAccount: app\n"
                      "      policyArns: [arn:aws-cn:iam::111122223333:policy/app]\n"),
          ("20:20 serviceAccounts[0].policyArns[0]", "policy is in partition aws-cn")),
+    case("irsa-role-name-prefix-too-long",
+         spec(append="  serviceAccounts:\n    - name: " + "a" * 34 + "\n      namespace: default\n"
+                     "      serviceAccount: app\n      policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n"),
+         ("17:7 serviceAccounts[0].name", "IAM allows 38")),
     case("addon-configuration-not-json",
          spec(append="  addons:\n    vpc-cni:\n      configuration:\n        when: 2026-01-01\n        big: .inf\n"),
          ("19:9 addons.vpc-cni.configuration.when", "must be a JSON value"),

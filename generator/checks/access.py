@@ -97,6 +97,10 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
         elif sa.name in names:
             yield Issue((*loc, "name"), f"duplicate service account name {sa.name!r} "
                         f"(first at serviceAccounts[{names[sa.name]}])", rule="EKS038")
+        elif len(role := f"{ctx.cluster.metadata.name}-{sa.name}-") > P.IAM_NAME_PREFIX_MAX:
+            yield Issue((*loc, "name"), f"the role name prefix {role!r} is {len(role)} characters; IAM allows "
+                        f"{P.IAM_NAME_PREFIX_MAX} (the iam module appends '-' to <cluster>-<name>): shorten it",
+                        rule="EKS038")
         else:
             names[sa.name] = index
         if len(sa.namespace) > 63 or not P.DNS_LABEL.fullmatch(sa.namespace):

@@ -20,6 +20,7 @@ NODE_GROUP_NAME_MAX = 63
 MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE = 22
 FARGATE_PROFILE_NAME_MAX = 63
+IAM_NAME_PREFIX_MAX = 38  # IAM role name_prefix limit (the AWS provider's validation)
 PARTITION = r"(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)"
 ROLE_ARN = _ascii(
     rf"arn:{PARTITION}:iam::(\d{{12}}):role/"
