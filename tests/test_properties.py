@@ -111,7 +111,7 @@ def _dns_label(max_size: int = 20) -> st.SearchStrategy[str]:
 
 cluster_names = _word(ALNUM + "-_", ALNUM, 1, 29)
 group_names = _word(ALNUM + "-_", ALNUM, 1, 22)
-profile_names = _word(ALNUM + "-_", ALNUM, 1, 63)
+profile_names = _word(ALNUM + "-_", ALNUM, 1, 37)  # "<name>-" is the Fargate IAM role name prefix
 sa_names = _word(LOWER_DIGITS + "-", LOWER_DIGITS, 1, 38)
 label_names = _alnum_ends("-_.", 63)
 label_values = st.one_of(st.just(""), _alnum_ends("-_.", 63))
@@ -364,8 +364,10 @@ def access_sections(draw: st.DrawFn, part: str) -> dict[str, Any]:
 
 
 @st.composite
-def service_accounts(draw: st.DrawFn, part: str) -> list[dict[str, Any]]:
-    names = draw(st.lists(sa_names, max_size=3, unique=True))
+def service_accounts(draw: st.DrawFn, part: str, cluster: str) -> list[dict[str, Any]]:
+    # "<cluster>-<name>-" is the IRSA role's IAM name prefix: 38 characters at most.
+    fitting = sa_names.filter(lambda n: len(cluster) + len(n) + 2 <= 38)
+    names = draw(st.lists(fitting, max_size=3, unique=True)) if len(cluster) <= 35 else []
     result = []
     for name in names:
         sa: dict[str, Any] = {"name": name, "namespace": draw(_dns_label()),
@@ -437,7 +439,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         spec["secretsEncryption"] = {"kmsKeyArn": key_arn + "alias/eks-secrets", "createKey": False}
 
     _maybe(draw, draw(access_sections(part)), "access", spec)
-    accounts_ = draw(service_accounts(part))
+    accounts_ = draw(service_accounts(part, metadata["name"]))
     if accounts_ or draw(st.booleans()):
         spec["serviceAccounts"] = accounts_
 

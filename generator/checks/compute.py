@@ -186,7 +186,10 @@ def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
 
 
 def _fargate(profile: FargateProfile, loc: Loc) -> Iterator[Issue]:
-    if not P.NODE_GROUP_NAME.fullmatch(profile.name) or len(profile.name) > P.FARGATE_PROFILE_NAME_MAX:
+    if P.NODE_GROUP_NAME.fullmatch(profile.name) and len(profile.name) > P.FARGATE_PROFILE_NAME_MAX_WITH_MODULE:
+        yield Issue((*loc, "name"), f"must be at most {P.FARGATE_PROFILE_NAME_MAX_WITH_MODULE} characters "
+                    f"(got {len(profile.name)}): the module derives the IAM role name prefix from it", rule="EKS060")
+    elif not P.NODE_GROUP_NAME.fullmatch(profile.name) or len(profile.name) > P.FARGATE_PROFILE_NAME_MAX:
         yield Issue((*loc, "name"), "must be 1-63 letters, digits, '-' or '_', starting with a letter or digit",
                     rule="EKS060")
     if not 1 <= len(profile.selectors) <= MAX_FARGATE_SELECTORS:
