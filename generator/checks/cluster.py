@@ -15,6 +15,14 @@ from generator.partition import partition
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
+# EKS addons published by AWS (`aws eks describe-addon-versions`, 2026); marketplace addons warn.
+KNOWN_ADDONS = frozenset({
+    "adot", "amazon-cloudwatch-observability", "aws-ebs-csi-driver", "aws-efs-csi-driver", "aws-fsx-csi-driver",
+    "aws-guardduty-agent", "aws-mountpoint-s3-csi-driver", "aws-network-flow-monitoring-agent",
+    "aws-privateca-connector-for-kubernetes", "aws-secrets-store-csi-driver-provider", "cert-manager", "coredns",
+    "eks-node-monitoring-agent", "eks-pod-identity-agent", "external-dns", "fluent-bit", "kube-proxy",
+    "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
+})
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
 MAX_TAG_VALUE_LENGTH = 256
@@ -171,6 +179,18 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
                     f"{type(value).__name__}: quote it", rule="EKS012")
 
 
+def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
+    """Without nodes, CoreDNS stays Pending unless told to run on Fargate."""
+    spec = ctx.cluster.spec
+    coredns = (spec.addons or {}).get("coredns")
+    if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
+        return
+    if (coredns.configuration or {}).get("computeType") != "Fargate":
+        yield Issue(("spec", "addons", "coredns"), "a Fargate-only cluster needs CoreDNS on Fargate: set "
+                    "configuration: {computeType: Fargate} and a profile selecting kube-system",
+                    severity="warning", rule="EKS016")
+
+
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
@@ -185,6 +205,13 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
         if addon.service_account is not None and addon.service_account not in accounts:
             yield Issue((*loc, "serviceAccount"), f"no serviceAccounts entry named {addon.service_account!r}",
                         rule="EKS012")
+    for name in spec.addons or {}:
+        if P.ADDON_NAME.fullmatch(name) and name not in KNOWN_ADDONS:
+            close = difflib.get_close_matches(name, sorted(KNOWN_ADDONS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (a marketplace addon is fine: waive this)"
+            yield Issue(("spec", "addons", name), f"{name!r} is not an EKS addon eksgen knows{hint}",
+                        severity="warning", rule="EKS015")
+    yield from _coredns_on_fargate(ctx)
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
