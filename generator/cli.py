@@ -52,10 +52,20 @@ def init(
     if output.exists():
         err(f"error: {output} exists; refusing to overwrite it")
         return ExitCode.HAND_EDITED
-    text = starter_spec(name=name, region=region)
+    text = starter_spec(name=name, region=region, file=output.name)
+    errors = _starter_errors(text, str(output))
+    if errors:  # a bad --name or --region: say so now, not at the first render
+        raise SpecInvalid(errors)
     atomic_write(output.resolve(), text.encode("utf-8"))
     typer.echo(f"wrote {output}; next: eksgen render {output}")
     return 0
+
+
+def _starter_errors(text: str, file: str) -> list[Issue]:
+    from generator.load import load_documents
+    from generator.pipeline import check_document
+
+    return [i for doc in load_documents(text, file) for i in check_document(doc).errors]
 
 
 def schema() -> int:

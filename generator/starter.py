@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from generator.defaults import default_kubernetes_version
 
 STARTER = """\
@@ -41,5 +43,8 @@ spec:
 """
 
 
-def starter_spec(*, name: str, region: str) -> str:
-    return STARTER.format(name=name, region=region, version=default_kubernetes_version(), file="cluster.yaml")
+def starter_spec(*, name: str, region: str, file: str = "cluster.yaml") -> str:
+    """The starter text; name and region are written as quoted YAML scalars, never raw."""
+    shown = "".join(ch for ch in file if ch.isprintable())  # it lands in a comment
+    return STARTER.format(name=json.dumps(name), region=json.dumps(region), version=default_kubernetes_version(),
+                          file=shown)

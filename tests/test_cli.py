@@ -303,3 +303,13 @@ def test_terraform_is_found_in_the_documented_order(monkeypatch: pytest.MonkeyPa
     assert tf.find_terraform().command == ("/opt/tofu",)
     monkeypatch.setattr(tf.shutil, "which", lambda name: f"/opt/{name}")
     assert tf.find_terraform().command == ("/opt/terraform",)
+
+
+def test_init_rejects_a_bad_name_and_writes_nothing(tmp_path: Path) -> None:
+    spec = tmp_path / "cluster.yaml"
+    result = invoke("init", "-o", str(spec), "--name", "bad name: {x}\nnext", "--region", "eu-west-1")
+    assert result.exit_code == 2
+    assert "metadata.name" in result.stderr and not spec.exists()
+    assert invoke("init", "-o", str(spec), "--name", "prod-eu", "--region", "us-west-2").exit_code == 0
+    assert "eksgen render cluster.yaml" in spec.read_text()
+    assert invoke("validate", "--strict", str(spec), *TODAY).exit_code == 0
