@@ -30,7 +30,6 @@ but nothing in the spec bounds how many run, so they are not counted.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import re
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from generator import instances
 from generator.errors import Loc
 from generator.model import Cluster, ClusterSpec
+from generator.net import ipv4_network
 
 PREFIX_SIZE = 16  # a VPC CNI prefix is a /28: 16 addresses
 HOST_NETWORK_PODS = 2  # aws-node and kube-proxy use the node's IP (the calculator's +2)
@@ -299,10 +299,5 @@ def _subnets(cidrs: list[str], zones: tuple[str, ...], groups: list[GroupCapacit
 
 def usable_addresses(cidr: str) -> int | None:
     """Addresses a subnet can hand out (size - 5); None if `cidr` is not an IPv4 network."""
-    try:
-        network = ipaddress.ip_network(cidr, strict=True)
-    except ValueError:
-        return None
-    if not isinstance(network, ipaddress.IPv4Network):
-        return None
-    return max(network.num_addresses - AWS_RESERVED_PER_SUBNET, 0)
+    network = ipv4_network(cidr)
+    return None if network is None else max(network.num_addresses - AWS_RESERVED_PER_SUBNET, 0)

@@ -28,6 +28,7 @@ from generator.model import (
     Vpc,
     VpcCni,
 )
+from generator.net import ipv4_network
 
 DEFAULT_SUPPORT_TYPE = "STANDARD"
 DEFAULT_DELETION_PROTECTION = True  # a production cluster should not vanish on a stray `destroy`
@@ -86,11 +87,8 @@ def default_availability_zones(region: str) -> list[str]:
 
 def default_subnet_layout(cidr: str, az_count: int) -> Subnets | None:
     """The examples' layout, computed here so reviewers see literal ranges; None if it cannot fit."""
-    try:
-        network = ipaddress.ip_network(cidr, strict=True)
-    except ValueError:
-        return None
-    if not isinstance(network, ipaddress.IPv4Network):
+    network = ipv4_network(cidr)
+    if network is None:
         return None
     if network.prefixlen + max(PUBLIC_SUBNET_NEWBITS, INTRA_SUBNET_NEWBITS) > MAX_AWS_SUBNET_PREFIX:
         return None

@@ -21,8 +21,6 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     if access.authentication_mode == "CONFIG_MAP":
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
-    if access.aws_auth is not None and access.authentication_mode == "API":
-        pass  # converted to access entries; nothing reads the ConfigMap in API mode
     seen: dict[str, Loc] = {}
     for loc, entry in awsauth.all_entries(access.entries or [], access.aws_auth):
         yield from _entry(loc, entry, is_converted="awsAuth" in loc,
