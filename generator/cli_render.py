@@ -108,7 +108,7 @@ def _print_outcome(outcome: Any, check: bool) -> None:
     if outcome.errors:
         for line in outcome.errors:
             err(line)
-        if outcome.code == ExitCode.BAD_INPUT:
+        if outcome.code == ExitCode.BAD_INPUT and outcome.error_count:
             err(f"{outcome.error_count} error(s); nothing written")
         elif outcome.code == ExitCode.INTERNAL:
             err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec.")

@@ -117,9 +117,9 @@ def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today
         outcome.errors = [i.format() for i in sorted(exc.issues, key=Issue.sort_key)]
         outcome.error_count = exc.error_count
     except HandEditedFiles as exc:
-        outcome.code, outcome.errors = ExitCode.HAND_EDITED, [str(exc)]
+        outcome.code, outcome.errors = ExitCode.HAND_EDITED, [f"error: {exc}"]
     except EksgenError as exc:
-        outcome.code, outcome.errors = int(exc.exit_code), [str(exc)]
+        outcome.code, outcome.errors = int(exc.exit_code), [f"error: {exc}"]
     except Exception as exc:  # a bug in one cluster must not take the fleet down
         outcome.code, outcome.errors = ExitCode.INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"]
     return outcome

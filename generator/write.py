@@ -142,7 +142,21 @@ def _manifest_bytes(record: dict[str, object]) -> bytes:
 
 
 def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool = False) -> WriteReport:
-    """Write `files` into `out_dir` under the lock; a run with nothing to change touches nothing."""
+    """Write `files` into `out_dir` under the lock; a run with nothing to change touches nothing.
+
+    The file system's refusals (not a directory, permission denied, disk full) are the user's
+    environment, not a bug: they become a UsageError naming the path.
+    """
+    try:
+        return _write_tree(out_dir, files, meta, force=force)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
+def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool) -> WriteReport:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory")
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
     with locked(out_dir):

@@ -138,3 +138,24 @@ def test_files_get_the_umask_mode_not_private_temp_mode(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "a.tf").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_output_path_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    from generator.errors import UsageError
+
+    target = tmp_path / "out"
+    target.write_text("not a directory\n")
+    with pytest.raises(UsageError, match="is not a directory"):
+        write_tree(target, {"a.tf": b"a\n"}, META)
+    assert target.read_text() == "not a directory\n"
+
+
+def test_file_system_refusals_become_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.errors import UsageError
+
+    def full(*_: object, **__: object) -> int:
+        raise OSError(28, "No space left on device", str(tmp_path / "a.tf"))
+
+    monkeypatch.setattr(os, "open", full)
+    with pytest.raises(UsageError, match="No space left on device"):
+        write_tree(tmp_path, {"a.tf": b"a\n"}, META)
