@@ -38,7 +38,7 @@ def expand(patterns: list[str]) -> list[Path]:
     """Spec arguments with glob patterns expanded (quoted patterns reach us unexpanded)."""
     paths: list[Path] = []
     for pattern in patterns:
-        if GLOB_CHARS & set(pattern):
+        if GLOB_CHARS & set(pattern) and not Path(pattern).exists():  # `a[1].yaml` may be a real file
             matches = sorted(glob.glob(pattern, recursive=True))
             if not matches:
                 raise UsageError(f"no spec file matches {pattern!r}")
