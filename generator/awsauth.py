@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from generator.errors import Issue, Loc
-from generator.model import AccessEntry, AccessPolicy, AwsAuth
+from generator.errors import Issue, Loc, SpecInvalid
+from generator.load import Document, load_documents
+from generator.model import AccessEntry, AccessPolicy, AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
@@ -69,21 +71,57 @@ def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEnt
     return entry, dropped
 
 
-def configmap_to_access_yaml(text: str) -> str:
-    """`eksgen aws-auth convert`: an aws-auth ConfigMap manifest to `access.entries` YAML."""
-    manifest = yaml.safe_load(text)
+def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
+    """`eksgen aws-auth convert`: an aws-auth ConfigMap manifest to `access.entries` YAML.
+
+    Raises SpecInvalid with located issues for anything that is not a usable ConfigMap.
+    """
+    doc = load_documents(text, file)[0]
+    manifest = doc.data
     if not isinstance(manifest, dict) or manifest.get("kind") != "ConfigMap":
-        raise ValueError("not a ConfigMap manifest")
+        raise SpecInvalid([doc.issue(Issue(("kind",), "not a ConfigMap manifest (kind: ConfigMap)"))])
     data = manifest.get("data") or {}
-    parsed: dict[str, Any] = {
-        key: yaml.safe_load(data.get(key) or "[]") or [] for key in ("mapRoles", "mapUsers")
-    }
-    aws_auth = AwsAuth.model_validate(parsed, by_alias=True, strict=False)
-    converted = convert(aws_auth)
+    if not isinstance(data, dict):
+        raise SpecInvalid([doc.issue(Issue(("data",), "must be a mapping of keys to strings"))])
+    parsed: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key in ("mapRoles", "mapUsers"):
+        parsed[key], found = _mappings(data.get(key), key, doc)
+        issues.extend(found)
+    if issues:
+        raise SpecInvalid(issues)
+    converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
     entries = [_entry_yaml(e) for _, e in converted.entries]
     notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
     body = yaml.safe_dump({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
     return notes + body
+
+
+def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[Issue]]:
+    """One `data.mapRoles`/`data.mapUsers` value: a string of YAML holding a list of mappings."""
+    loc: Loc = ("data", key)
+    if value is None:
+        return [], []
+    if not isinstance(value, str):
+        return [], [doc.issue(Issue(loc, "must be a string of YAML, as kubectl stores it"))]
+    try:
+        inner = yaml.safe_load(value) or []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1} of the value)" if mark is not None else ""
+        return [], [doc.issue(Issue(loc, f"invalid YAML in the value: {getattr(exc, 'problem', exc)}{where}"))]
+    if not isinstance(inner, list):
+        return [], [doc.issue(Issue(loc, "must hold a YAML list of mappings"))]
+    model = AwsAuthRole if key == "mapRoles" else AwsAuthUser
+    issues = []
+    for index, item in enumerate(inner):
+        try:
+            model.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                path = ".".join(str(p) for p in err["loc"])
+                issues.append(doc.issue(Issue(loc, f"item {index}: {path or 'entry'}: {err['msg'].lower()}")))
+    return inner, issues
 
 
 def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:

@@ -122,12 +122,8 @@ def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth Co
     """Turn an aws-auth ConfigMap into `access.entries` YAML."""
     from generator.api import read_spec
     from generator.awsauth import configmap_to_access_yaml
-    from generator.errors import UsageError
 
-    try:
-        typer.echo(configmap_to_access_yaml(read_spec(configmap)), nl=False)
-    except ValueError as exc:
-        raise UsageError(f"{configmap}: {exc}") from None
+    typer.echo(configmap_to_access_yaml(read_spec(configmap), str(configmap)), nl=False)
     return 0
 
 

@@ -313,3 +313,20 @@ def test_init_rejects_a_bad_name_and_writes_nothing(tmp_path: Path) -> None:
     assert invoke("init", "-o", str(spec), "--name", "prod-eu", "--region", "us-west-2").exit_code == 0
     assert "eksgen render cluster.yaml" in spec.read_text()
     assert invoke("validate", "--strict", str(spec), *TODAY).exit_code == 0
+
+
+@pytest.mark.parametrize(("manifest", "expected"), [
+    ('kind: ConfigMap\ndata:\n  mapRoles: "- rolearn: [unclosed"\n', ":3:3 data.mapRoles: invalid YAML in the value"),
+    ("kind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: 5\n", ":3:3 data.mapRoles: item 0: rolearn"),
+    (": : :\n", ":1:1 (document): invalid YAML"),
+    ("kind: ConfigMap\ndata: [1]\n", ":2:1 data: must be a mapping"),
+    ("kind: Secret\n", ":1:1 kind: not a ConfigMap manifest"),
+    ("kind: ConfigMap\ndata:\n  mapUsers: 7\n", ":3:3 data.mapUsers: must be a string of YAML"),
+])
+def test_aws_auth_convert_rejects_bad_manifests(tmp_path: Path, manifest: str, expected: str) -> None:
+    path = tmp_path / "aws-auth.yaml"
+    path.write_text(manifest)
+    result = invoke("aws-auth", "convert", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"{path}{expected}" in result.stderr
+    assert "Traceback" not in result.output
