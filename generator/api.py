@@ -70,8 +70,12 @@ def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
     return CheckReport([check_document(doc, today=today) for doc in documents])
 
 
-def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None) -> list[RenderResult]:
-    """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors."""
+def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None,
+                nested: bool = False) -> list[RenderResult]:
+    """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors.
+
+    With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
+    """
     documents = load_spec(path)
     results: list[RenderResult] = []
     errors: list[Issue] = []
@@ -85,7 +89,7 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
     if errors:
         raise SpecInvalid(errors)
     for item in results:
-        item.out_dir = output_dir(path, out_dir, item.name, len(results))
+        item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
     _reject_shared_dirs(results)
     return results
 
@@ -116,13 +120,13 @@ def document_hash(doc: Document) -> str:
 
 
 def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
-                        check: bool = False, strict: bool = False,
-                        today: dt.date | None = None) -> list[RenderResult]:
+                        check: bool = False, strict: bool = False, today: dt.date | None = None,
+                        nested: bool = False) -> list[RenderResult]:
     """Render, then write (or with `check`, compare and write nothing).
 
     With `strict`, warnings count as errors and nothing is written.
     """
-    results = render_spec(path, out_dir=out_dir, today=today)
+    results = render_spec(path, out_dir=out_dir, today=today, nested=nested)
     warnings = [w for item in results for w in item.result.warnings]
     if strict and warnings:
         raise SpecInvalid(warnings)

@@ -46,9 +46,7 @@ def render(
 
     paths = shard(expand(specs), shard_spec)
     if out is not None and len(paths) > 1:
-        from generator.errors import UsageError
-
-        raise UsageError("-o/--out takes one spec; several specs render beside themselves")
+        _reject_duplicate_names(paths)
     text = output_format == OutputFormat.text
     progress = _Progress(len(paths), enabled=text and len(paths) > 1)
     with progress:
@@ -129,6 +127,26 @@ def _print_outcome(outcome: Any, check: bool) -> None:
                 changed = True
         if not changed:
             typer.echo(f"{out_dir}: up to date")
+
+
+def _reject_duplicate_names(paths: list[Path]) -> None:
+    """With one -o for several specs each cluster gets out/<name>: two of a name would collide."""
+    from generator.api import load_spec
+    from generator.errors import EksgenError, UsageError
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            documents = load_spec(path)
+        except EksgenError:
+            continue  # reported with the spec's own errors when it renders
+        for doc in documents:
+            name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
+            if isinstance(name, str) and name in seen and seen[name] != path:
+                raise UsageError(f"clusters in {seen[name]} and {path} are both named {name!r}: "
+                                 "they would share one output directory")
+            if isinstance(name, str):
+                seen[name] = path
 
 
 def register(app: typer.Typer) -> None:

@@ -61,7 +61,7 @@ def shard(paths: list[Path], spec: str | None) -> list[Path]:
     return paths[index - 1::count]
 
 
-def _unchanged(path: Path, out_dir: Path | None) -> bool:
+def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
     """Every cluster of the spec already rendered from identical input and untouched since."""
     from generator.api import document_hash, load_spec, output_dir
 
@@ -73,7 +73,7 @@ def _unchanged(path: Path, out_dir: Path | None) -> bool:
         name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
         if not isinstance(name, str):
             return False
-        target = output_dir(path, out_dir, name, len(documents))
+        target = output_dir(path, out_dir, name, 2 if nested else len(documents))
         try:
             recorded = json.loads((target / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
@@ -88,16 +88,16 @@ def _unchanged(path: Path, out_dir: Path | None) -> bool:
 
 
 def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
-               incremental: bool, strict: bool = False) -> Outcome:
+               incremental: bool, strict: bool = False, nested: bool = False) -> Outcome:
     from generator.api import render_to_directory
 
     outcome = Outcome(spec=str(path))
-    if incremental and not force and _unchanged(path, out_dir):
+    if incremental and not force and _unchanged(path, out_dir, nested):
         outcome.skipped = True
         return outcome
     try:
         for item in render_to_directory(path, out_dir=out_dir, force=force, check=check, strict=strict,
-                                        today=today):
+                                        today=today, nested=nested):
             entry: dict[str, object] = {
                 "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
                 "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
@@ -125,7 +125,7 @@ def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today
     return outcome
 
 
-Task = tuple[Path, Path | None, bool, bool, "dt.date | None", bool, bool]
+Task = tuple[Path, Path | None, bool, bool, "dt.date | None", bool, bool, bool]
 
 
 def _star(args: Task) -> Outcome:
@@ -135,7 +135,8 @@ def _star(args: Task) -> Outcome:
 def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
                  jobs: int, incremental: bool, strict: bool,
                  on_done: Callable[[Outcome], None]) -> list[Outcome]:
-    tasks: list[Task] = [(p, out_dir, force, check, today, incremental, strict) for p in paths]
+    nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
+    tasks: list[Task] = [(p, out_dir, force, check, today, incremental, strict, nested) for p in paths]
     outcomes: list[Outcome] = []
     for outcome in _run(tasks, jobs):
         on_done(outcome)

@@ -92,3 +92,15 @@ def test_glob_expansion(tmp_path: Path) -> None:
     assert expand([str(tmp_path / "*.yaml")]) == [tmp_path / "a.yaml", tmp_path / "b.yaml"]
     with pytest.raises(UsageError, match="no spec file matches"):
         expand([str(tmp_path / "*.json")])
+
+
+def test_one_out_dir_for_several_specs_nests_by_cluster_name(tmp_path: Path) -> None:
+    for name in ("alpha", "beta"):
+        (tmp_path / f"{name}.yaml").write_text(MINIMAL_SPEC.replace("name: demo", f"name: {name}"))
+    done = eksgen(tmp_path, "render", "alpha.yaml", "beta.yaml", "-o", "out")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "alpha" / "eks.tf").is_file() and (tmp_path / "out" / "beta" / "eks.tf").is_file()
+    (tmp_path / "gamma.yaml").write_text(MINIMAL_SPEC.replace("name: demo", "name: alpha"))
+    clash = eksgen(tmp_path, "render", "alpha.yaml", "gamma.yaml", "-o", "out2")
+    assert clash.returncode == 2 and "both named 'alpha'" in clash.stderr
+    assert not (tmp_path / "out2").exists()
