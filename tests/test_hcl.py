@@ -126,3 +126,31 @@ def test_terraform_reads_every_tricky_string_exactly(tmp_path: Path, terraform) 
     for index, text in enumerate(samples):
         # Terraform normalises strings to NFC (shared/facts/hcl-escaping.md).
         assert values[f"s{index}"] == unicodedata.normalize("NFC", text), text
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    """Deterministic random strings over the characters escaping cares about, plus any code point."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = list('${}%"\\\n\t\r~ aZ\u00e9\u200b\u202e\x00\x07\x1b') + ["\U0001f600", "\U000e0001"]
+    texts = []
+    while len(texts) < count:
+        text = "".join(rng.choice(alphabet) if rng.random() < 0.8 else chr(rng.choice(
+            [rng.randint(0x20, 0xD7FF), rng.randint(0xE000, 0x10FFFF)])) for _ in range(rng.randint(0, 12)))
+        if text_problem(text, free=True) is None:
+            texts.append(text)
+    return texts
+
+
+def test_terraform_reads_random_accepted_strings_exactly(tmp_path: Path, terraform) -> None:  # type: ignore[no-untyped-def]
+    samples = _random_texts(60, seed=20261125)
+    body = "".join(f'output "s{i}" {{\n  value = {hcl.quote(t)}\n}}\n' for i, t in enumerate(samples))
+    (tmp_path / "main.tf").write_text(body, encoding="utf-8")
+    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+        done = terraform.run(args, tmp_path)
+        assert done.returncode == 0, done.stderr
+    values = {k: v["value"] for k, v in json.loads(terraform.run(["output", "-json"], tmp_path).stdout).items()}
+    for index, text in enumerate(samples):
+        assert values[f"s{index}"] == unicodedata.normalize("NFC", text), repr(text)
+        assert parse("x = " + hcl.quote(text) + "\n")["x"] == hcl2_view(text)  # and python-hcl2 agrees
