@@ -133,7 +133,7 @@ def _random_texts(count: int, seed: int) -> list[str]:
     import random
 
     rng = random.Random(seed)
-    alphabet = list('${}%"\\\n\t\r~ aZ\u00e9\u200b\u202e\x00\x07\x1b') + ["\U0001f600", "\U000e0001"]
+    alphabet = [*'${}%"\\\n\t\r~ aZ\u00e9\u200b\u202e\x00\x07\x1b', "\U0001f600", "\U000e0001"]
     texts = []
     while len(texts) < count:
         text = "".join(rng.choice(alphabet) if rng.random() < 0.8 else chr(rng.choice(
