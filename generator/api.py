@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from generator import __version__, overlay
 from generator.errors import Issue, Position, SpecInvalid, UsageError
 from generator.load import Document
 from generator.pipeline import ClusterResult, build_document, check_document, load
+from generator.textdiff import diff_files
 from generator.write import WriteReport, read_manifest, write_tree
 
 
@@ -146,13 +146,6 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
 
 def directory_diff(out_dir: Path, files: dict[str, bytes]) -> str:
     """A unified diff from what is on disk to what the spec renders (owned files only)."""
-    chunks: list[str] = []
     names = set(files) | set(read_manifest(out_dir) if out_dir.is_dir() else {})
-    for name in sorted(names):
-        target = out_dir / name
-        old = target.read_text("utf-8", errors="replace") if target.is_file() else ""
-        new = files.get(name, b"").decode("utf-8")
-        if old != new:
-            chunks.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                               fromfile=f"a/{name}", tofile=f"b/{name}"))
-    return "".join(chunks)
+    on_disk = {n: (out_dir / n).read_text("utf-8", errors="replace") for n in names if (out_dir / n).is_file()}
+    return "".join(diff_files(on_disk, {n: data.decode("utf-8") for n, data in files.items()}).values())

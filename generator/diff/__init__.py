@@ -14,7 +14,6 @@ from generator.diff.report import (
     ClusterDiff,
     DiffReport,
     align_headers,
-    diff_files,
     diff_results,
     format_json,
     format_markdown,
@@ -30,6 +29,7 @@ from generator.diff.risks import (
     risk_table,
     worst,
 )
+from generator.textdiff import diff_files
 
 __all__ = [
     "ADDED", "REMOVED", "RISK_ORDER", "Change", "ClusterDiff", "DiffReport", "Risk", "Rule", "align_headers",

@@ -1,7 +1,6 @@
 """Pairing clusters, file diffs, and the text, Markdown and JSON reports."""
 
 
-import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,18 +23,7 @@ from generator.diff.risks import (
 )
 from generator.model import Cluster
 from generator.render import header
-
-
-def diff_files(old: dict[str, str], new: dict[str, str], prefix: str = "") -> dict[str, str]:
-    """A unified diff per rendered file that differs (a file only on one side diffs against nothing)."""
-    diffs = {}
-    for name in sorted(old.keys() | new.keys()):
-        a, b = old.get(name, ""), new.get(name, "")
-        if a != b:
-            lines = difflib.unified_diff(a.splitlines(keepends=True), b.splitlines(keepends=True),
-                                         fromfile=f"a/{prefix}{name}", tofile=f"b/{prefix}{name}")
-            diffs[f"{prefix}{name}"] = "".join(lines)
-    return diffs
+from generator.textdiff import diff_files
 
 
 def align_headers(files: dict[str, str], old_spec: str, new_spec: str) -> dict[str, str]:
