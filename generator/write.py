@@ -117,22 +117,33 @@ def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def plan_conflicts(out_dir: Path, files: dict[str, bytes], manifest: dict[str, str],
+def read_current(out_dir: Path, names: set[str]) -> dict[str, bytes | None]:
+    """What is on disk, read once: bytes of regular files, None for anything else present."""
+    current: dict[str, bytes | None] = {}
+    for name in names:
+        target = out_dir / name
+        if target.is_file():
+            current[name] = target.read_bytes()
+        elif target.exists() or target.is_symlink():
+            current[name] = None
+    return current
+
+
+def plan_conflicts(current: dict[str, bytes | None], files: dict[str, bytes], manifest: dict[str, str],
                    pending: dict[str, str] | None = None) -> list[str]:
     """Files eksgen would overwrite or delete that are not as it left them."""
     pending = pending or {}
     conflicts = []
     for name in sorted(set(files) | set(manifest)):
-        target = out_dir / name
-        if not target.exists() and not target.is_symlink():
+        if name not in current:
             continue
-        current = target.read_bytes() if target.is_file() else b""
+        current_bytes = current[name] or b""
         if name not in manifest:
-            if sha256(current) == pending.get(name):
+            if sha256(current_bytes) == pending.get(name):
                 continue
-            if name in files and current != files[name]:
+            if name in files and current_bytes != files[name]:
                 conflicts.append(f"{name} (not written by eksgen)")
-        elif sha256(current) not in (manifest[name], pending.get(name)) and files.get(name) != current:
+        elif sha256(current_bytes) not in (manifest[name], pending.get(name)) and files.get(name) != current_bytes:
             conflicts.append(f"{name} (edited since eksgen wrote it)")
     return conflicts
 
@@ -164,10 +175,11 @@ def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
         _remove_interrupted_temps(out_dir, set(files) | set(manifest) | {MANIFEST})
         targets = {name: _safe_target(out_dir, name) for name in files}
         pending = read_pending(out_dir)
-        conflicts = plan_conflicts(out_dir, files, manifest, pending)
+        current = read_current(out_dir, set(files) | set(manifest))
+        conflicts = plan_conflicts(current, files, manifest, pending)
         if conflicts and not force:
             raise HandEditedFiles(conflicts)
-        changed = {n for n, d in files.items() if not (targets[n].is_file() and targets[n].read_bytes() == d)}
+        changed = {n for n, d in files.items() if current.get(n) != d}
         report.unchanged = sorted(set(files) - changed)
         record = _manifest_bytes({"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta})
         stale = sorted(set(manifest) - set(files))
@@ -179,12 +191,12 @@ def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
             intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
             atomic_write(manifest_path, _manifest_bytes(intent))
         for name in sorted(changed):
-            (report.updated if targets[name].exists() else report.created).append(name)
+            (report.updated if name in current else report.created).append(name)
             atomic_write(targets[name], files[name], sync_dir=False)
         _fsync_dir(out_dir)  # one directory sync makes every rename above durable before the manifest
         for name in stale:
-            target = _safe_target(out_dir, name)
-            if target.is_file() and (force or sha256(target.read_bytes()) in (manifest[name], pending.get(name))):
+            target, on_disk = _safe_target(out_dir, name), current.get(name)
+            if on_disk is not None and (force or sha256(on_disk) in (manifest[name], pending.get(name))):
                 target.unlink()
                 report.removed.append(name)
         atomic_write(manifest_path, record)
