@@ -12,8 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
-from generator.load import load_documents
-from generator.pipeline import check_document
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import check_document
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)

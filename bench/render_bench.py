@@ -31,14 +31,14 @@ def cold(cmd: list[str], runs: int) -> list[float]:
 
 
 def stages() -> dict[str, float]:
-    from generator.checks import run_checks
-    from generator.defaults import apply_defaults
-    from generator.interface import check_interfaces
-    from generator.load import load_documents
-    from generator.plan import build_plan
-    from generator.render import render_plan
-    from generator.roundtrip import verify_round_trip
-    from generator.spec import parse_cluster
+    from generator.pipeline.checks import run_checks
+    from generator.pipeline.defaults import apply_defaults
+    from generator.pipeline.interface import check_interfaces
+    from generator.pipeline.load import load_documents
+    from generator.pipeline.plan import build_plan
+    from generator.pipeline.render import render_plan
+    from generator.pipeline.roundtrip import verify_round_trip
+    from generator.pipeline.spec import parse_cluster
 
     text = SPEC.read_text()
     out: dict[str, float] = {}

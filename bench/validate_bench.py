@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from generator.api import render_spec
-from generator.stubs import stub_root
-from generator.terraform import Terraform, embedded_terraform, find_terraform
-from generator.tfcheck import static_findings
+from generator.terraform.runner import Terraform, embedded_terraform, find_terraform
+from generator.terraform.static import static_findings
+from generator.terraform.stubs import stub_root
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "examples" / "production" / "cluster.yaml"

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from generator.cli import main
+from generator.cli.main import main
 
 raise SystemExit(main())

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from generator import __version__
-from generator.model import Cluster
+from generator.pipeline.model import Cluster
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

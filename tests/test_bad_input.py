@@ -42,7 +42,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from generator.cli import app
+from generator.cli.main import app
 
 TODAY = "2026-11-25"
 BASE = """\

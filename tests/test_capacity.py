@@ -9,14 +9,14 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from generator import capacity
 from generator.api import check_spec
-from generator.cli_capacity import register
+from generator.cli.capacity import register
 from generator.errors import Issue
-from generator.model import Cluster
+from generator.pipeline import capacity
+from generator.pipeline.model import Cluster
 from tests.conftest import REPO, TODAY, write_spec
 
-DATA = REPO / "generator" / "data" / "instance-info.jsonl"
+DATA = REPO / "generator" / "facts" / "data" / "instance-info.jsonl"
 
 # instance type: (ENIs, IPv4 per ENI, vCPUs from the name, max pods, max pods with prefix delegation),
 # each computed by hand: ENIs x (IPs - 1) + 2, and ENIs x ((IPs - 1) x 16) + 2 capped at 110 (< 30 vCPUs) or 250.

@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from generator import __version__
-from generator.cli import app
+from generator.cli.main import app
 from tests.conftest import MINIMAL_SPEC, write_spec
 
 runner = CliRunner()
@@ -200,12 +200,12 @@ def test_modules_list_and_import(tmp_path: Path) -> None:
 
 
 def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline
+    import generator.pipeline.run
 
     def boom(*_: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(generator.pipeline, "build_plan", boom)
+    monkeypatch.setattr(generator.pipeline.run, "build_plan", boom)
     result = invoke("render", str(spec_file), *TODAY)
     assert result.exit_code == 3
     assert "simulated bug" in result.stderr and "please report" in result.stderr
@@ -213,12 +213,12 @@ def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: p
 
 
 def test_ctrl_c_exits_130(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline
+    import generator.pipeline.run
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.pipeline, "build_plan", interrupt)
+    monkeypatch.setattr(generator.pipeline.run, "build_plan", interrupt)
     assert invoke("render", str(spec_file), *TODAY).exit_code == 130
 
 
@@ -281,7 +281,7 @@ def test_an_imported_catalog_is_used_for_a_newer_release(tmp_path: Path, spec_fi
 def test_no_terraform_anywhere_says_how_to_get_one(monkeypatch: pytest.MonkeyPatch, spec_file: Path) -> None:
     import importlib.util
 
-    import generator.terraform as tf
+    import generator.terraform.runner as tf
 
     monkeypatch.setattr(tf.shutil, "which", lambda _name: None)
     real_find_spec = importlib.util.find_spec
@@ -293,7 +293,7 @@ def test_no_terraform_anywhere_says_how_to_get_one(monkeypatch: pytest.MonkeyPat
 
 
 def test_terraform_is_found_in_the_documented_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import generator.terraform as tf
+    import generator.terraform.runner as tf
 
     fake = tmp_path / "my-terraform"
     fake.write_text("#!/bin/sh\n")

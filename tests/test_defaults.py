@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import defaults as D
-from generator.defaults import apply_defaults, default_ami_type, default_subnet_layout
-from generator.load import load_documents
-from generator.model import Cluster
-from generator.spec import parse_cluster
+from generator.pipeline import defaults as D
+from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
+from generator.pipeline.load import load_documents
+from generator.pipeline.model import Cluster
+from generator.pipeline.spec import parse_cluster
 from tests.conftest import MINIMAL_SPEC, REPO
 
 
@@ -43,7 +43,7 @@ def test_minimal_spec_gets_every_default() -> None:
 
 def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
     text = MINIMAL_SPEC.replace('  kubernetesVersion: "1.34"\n', "")
-    releases = json.loads((REPO / "generator" / "data" / "kubernetes-releases.json").read_text())["releases"]
+    releases = json.loads((REPO / "generator" / "facts" / "data" / "kubernetes-releases.json").read_text())["releases"]
     assert effective(text).spec.kubernetes_version == max(releases, key=lambda r: int(r["version"][2:]))["version"]
 
 

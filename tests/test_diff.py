@@ -18,8 +18,8 @@ import yaml
 from typer.testing import CliRunner
 
 from generator.api import render_spec
-from generator.cli_diff import register
-from generator.diff import (
+from generator.cli.diff import register
+from generator.gitops.diff import (
     REMOVED,
     DiffReport,
     diff_results,
@@ -29,7 +29,7 @@ from generator.diff import (
     risk_table,
     rule_for_path,
 )
-from generator.model import Cluster
+from generator.pipeline.model import Cluster
 from tests.conftest import TODAY
 
 TODAY_ARGS = ["--today", TODAY.isoformat()]

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import ExitCode
-from generator.extract import CatalogError, extract_catalog, normalize_type, write_catalog
+from generator.terraform.extract import CatalogError, extract_catalog, normalize_type, write_catalog
 
 MODULES_DIR = Path(__file__).resolve().parents[1] / "modules"
 

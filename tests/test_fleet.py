@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UsageError
-from generator.fleet import expand, shard
+from generator.gitops.fleet import expand, shard
 from tests.conftest import MINIMAL_SPEC
 
 FLEET_SIZE = 50

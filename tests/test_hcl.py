@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import hcl
-from generator.checks.strings import text_problem
 from generator.ir import Call, Obj, Ref
-from generator.roundtrip import hcl2_view, parse
+from generator.pipeline import hcl
+from generator.pipeline.checks.strings import text_problem
+from generator.pipeline.roundtrip import hcl2_view, parse
 
 TRICKY = [
     'say "hi"',

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InterfaceError
-from generator.interface import check_interfaces, problems
 from generator.ir import Attr, Block, Group, Obj, Plan, Ref
-from generator.load import load_documents
-from generator.pipeline import build_document
+from generator.pipeline.interface import check_interfaces, problems
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import build_document
 from tests.conftest import MINIMAL_SPEC, TODAY
 
 

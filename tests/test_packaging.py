@@ -43,7 +43,7 @@ def test_wheel_carries_templates_catalogs_and_data(wheel: Path) -> None:
     for catalog in (REPO / "modules").glob("*.json"):
         assert f"generator/modules/{catalog.name}" in names
     for data in ("kubernetes-releases.json", "regions.json", "instance-info.jsonl"):
-        assert f"generator/data/{data}" in names
+        assert f"generator/facts/data/{data}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 

@@ -25,22 +25,22 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import instances
-from generator.checks.strings import text_problem
-from generator.defaults import apply_defaults
 from generator.errors import Issue, SpecInvalid
-from generator.load import load_documents
-from generator.partition import partition
-from generator.pipeline import build_document, check_document
-from generator.rules import RULES
-from generator.spec import parse_cluster
+from generator.facts import instances
+from generator.facts.partition import partition
+from generator.pipeline.checks.rules import RULES
+from generator.pipeline.checks.strings import text_problem
+from generator.pipeline.defaults import apply_defaults
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import build_document, check_document
+from generator.pipeline.spec import parse_cluster
 
 TODAY = dt.date(2026, 11, 25)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _data(name: str) -> Any:
-    return resources.files("generator").joinpath("data", name).read_text("utf-8")
+    return resources.files("generator.facts").joinpath("data", name).read_text("utf-8")
 
 
 REGIONS: dict[str, str] = json.loads(_data("regions.json"))["regions"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.rules import markdown_table
+from generator.pipeline.checks.rules import markdown_table
 from tests.conftest import REPO
 
 

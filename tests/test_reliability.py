@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-import generator.write as W
-from generator.data import kubernetes_releases
+import generator.pipeline.write as W
 from generator.errors import HandEditedFiles
-from generator.load import load_documents
-from generator.pipeline import check_document
-from generator.write import read_manifest, sha256, write_tree
+from generator.facts.releases import kubernetes_releases
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import check_document
+from generator.pipeline.write import read_manifest, sha256, write_tree
 
 META = {"eksgen": "test"}
 OLD = {"a.tf": b"old a\n", "b.tf": b"old b\n", "gone.tf": b"old gone\n"}
@@ -183,7 +183,7 @@ def test_diagnostics_never_print_raw_control_or_bidi_characters(tmp_path: Path, 
     """P16: hostile values are quoted escaped, so terminals and CI logs show what is there."""
     from typer.testing import CliRunner
 
-    from generator.cli import app
+    from generator.cli.main import app
 
     spec = tmp_path / "hostile.yaml"
     spec.write_text(text)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import RoundTripError
-from generator.load import load_documents
-from generator.pipeline import build_document
-from generator.roundtrip import verify_round_trip
+from generator.pipeline.load import load_documents
+from generator.pipeline.roundtrip import verify_round_trip
+from generator.pipeline.run import build_document
 from tests.conftest import MINIMAL_SPEC, TODAY
 
 

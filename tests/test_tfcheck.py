@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.api import render_spec
-from generator.cli import app
+from generator.cli.main import app
 from tests.conftest import MINIMAL_SPEC, TODAY, write_spec
 
 runner = CliRunner()

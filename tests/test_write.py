@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import HandEditedFiles, UsageError
-from generator.write import MANIFEST, read_manifest, sha256, write_tree
+from generator.pipeline.write import MANIFEST, read_manifest, sha256, write_tree
 
 META = {"eksgen": "test"}
 
@@ -104,7 +104,7 @@ def test_two_concurrent_cli_renders(tmp_path: Path, spec_file: Path) -> None:
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from generator.write import write_tree
+from generator.pipeline.write import write_tree
 out, tag = Path(sys.argv[1]), sys.argv[2].encode()
 files = {f"f{i}.tf": (tag * 200_000) + b"\\n" for i in range(8)}
 write_tree(out, files, {"tag": sys.argv[2]})

@@ -1,0 +1,163 @@
+"""The typer app: one function per command, each a thin call into the library API.
+
+Commands with more to say live in `cli_*.py` modules and add themselves through `register`;
+`cli_common.handle_errors` maps every exception to an exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from generator import __version__
+from generator.cli.common import Today, err, handle_errors, parse_today
+from generator.errors import ExitCode, Issue, SpecInvalid
+
+app = typer.Typer(name="eksgen", help="Generate a proven Terraform root module for Amazon EKS from one YAML spec.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+aws_auth_app = typer.Typer(help="Work with legacy aws-auth ConfigMaps.", no_args_is_help=True)
+modules_app = typer.Typer(help="Module interface catalogs.", no_args_is_help=True)
+app.add_typer(aws_auth_app, name="aws-auth")
+app.add_typer(modules_app, name="modules")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"eksgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """eksgen: one cluster spec in, a complete and proven Terraform root module out."""
+
+
+def init(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the starter spec.")] = Path(
+        "cluster.yaml"),
+    name: Annotated[str, typer.Option("--name", help="Cluster name.")] = "my-cluster",
+    region: Annotated[str, typer.Option("--region", help="AWS region.")] = "eu-west-1",
+) -> int:
+    """Write a commented starter spec that renders cleanly."""
+    from generator.pipeline.write import atomic_write
+    from generator.starter import starter_spec
+
+    if output.exists():
+        err(f"error: {output} exists; refusing to overwrite it")
+        return ExitCode.HAND_EDITED
+    text = starter_spec(name=name, region=region, file=output.name)
+    errors = _starter_errors(text, str(output))
+    if errors:  # a bad --name or --region: say so now, not at the first render
+        raise SpecInvalid(errors)
+    atomic_write(output.resolve(), text.encode("utf-8"))
+    typer.echo(f"wrote {output}; next: eksgen render {output}")
+    return 0
+
+
+def _starter_errors(text: str, file: str) -> list[Issue]:
+    from generator.pipeline.load import load_documents
+    from generator.pipeline.run import check_document
+
+    return [i for doc in load_documents(text, file) for i in check_document(doc).errors]
+
+
+def schema() -> int:
+    """Print the JSON Schema (draft 2020-12) of the spec."""
+    from generator.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def explain(
+    spec: Annotated[Path, typer.Argument(help="Spec file.")],
+    capacity: Annotated[bool, typer.Option("--capacity", help="Print the pod-IP capacity table instead.")] = False,
+    today: Today = None,
+) -> int:
+    """Print the effective spec, every default filled in, as YAML (or, with --capacity, the capacity plan)."""
+    from generator.api import check_spec
+    from generator.schema import effective_yaml
+
+    report = check_spec(spec, today=parse_today(today))
+    errors = [i for i in report.issues if i.severity == "error"]
+    if errors:
+        raise SpecInvalid(errors)
+    if capacity:
+        from generator.cli.capacity import show_capacity
+
+        show_capacity(r.effective for r in report.results if r.effective)
+        return 0
+    typer.echo("---\n".join(effective_yaml(r.effective) for r in report.results if r.effective), nl=False)
+    return 0
+
+
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for the README).")] = False,
+) -> int:
+    """List every check: ID, area, severity, what it checks, its checkov twin, whether it can be waived."""
+    from generator.pipeline.checks.rules import RULES, markdown_table
+
+    if markdown:
+        typer.echo(markdown_table(), nl=False)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("rule", "area", "severity", "checks", "fix", "checkov", "waivable")
+    for rule in RULES.values():
+        table.add_row(rule.id, rule.area, rule.severity, rule.summary, rule.hint, rule.checkov or "",
+                      "yes" if rule.waivable else "no")
+    Console(width=200).print(table)
+    return 0
+
+
+def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth ConfigMap manifest (YAML).")]) -> int:
+    """Turn an aws-auth ConfigMap into `access.entries` YAML."""
+    from generator.api import read_spec
+    from generator.pipeline.awsauth import configmap_to_access_yaml
+
+    typer.echo(configmap_to_access_yaml(read_spec(configmap), str(configmap)), nl=False)
+    return 0
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules, each adding itself to the app."""
+    from generator.cli import capacity as cli_capacity
+    from generator.cli import diff as cli_diff
+    from generator.cli import modules as cli_modules
+    from generator.cli import render as cli_render
+    from generator.cli import validate as cli_validate
+
+    app.command("init")(handle_errors(init))
+    cli_render.register(app)
+    cli_validate.register(app)
+    cli_diff.register(app)
+    app.command("explain")(handle_errors(explain))
+    cli_capacity.register(app)
+    app.command("schema")(handle_errors(schema))
+    app.command("rules")(handle_errors(rules))
+    aws_auth_app.command("convert")(handle_errors(aws_auth_convert))
+    cli_modules.register(modules_app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point; returns the exit code."""
+    try:
+        app(args=argv, prog_name="eksgen")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

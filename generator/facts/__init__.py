@@ -1,0 +1,1 @@
+"""Facts shipped as data (`data/`) and their loaders: Kubernetes releases, regions, instance types, partitions."""

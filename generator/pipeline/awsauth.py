@@ -1,0 +1,142 @@
+"""The legacy aws-auth ConfigMap, converted to EKS access entries.
+
+`system:masters` becomes AmazonEKSClusterAdminPolicy at cluster scope; other `system:`
+groups (node bootstrappers, nodes) are dropped because EKS creates node entries itself;
+every other group becomes a Kubernetes group of the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from generator.errors import Issue, Loc, SpecInvalid
+from generator.pipeline.load import Document, load_documents
+from generator.pipeline.model import AccessEntry, AccessPolicy, AwsAuth, AwsAuthRole, AwsAuthUser
+
+MASTERS_GROUP = "system:masters"
+ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+
+@dataclass
+class Converted:
+    entries: list[tuple[Loc, AccessEntry]] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Converted:
+    result = Converted()
+    for key, arn_of, mappings in (
+        ("mapRoles", "rolearn", aws_auth.map_roles or []),
+        ("mapUsers", "userarn", aws_auth.map_users or []),
+    ):
+        for index, mapping in enumerate(mappings):
+            loc = (*base, key, index)
+            entry, dropped = _entry(getattr(mapping, arn_of), getattr(mapping, "username", None),
+                                    getattr(mapping, "groups", None) or [])
+            if dropped and not entry.policies and not entry.kubernetes_groups:
+                # A node role: EKS creates its entry for managed groups; an empty STANDARD entry would 409.
+                result.warnings.append(Issue((*loc, "groups"), f"node role mapping dropped ({', '.join(dropped)}): "
+                                             "EKS creates access entries for managed node groups; for "
+                                             "self-managed nodes add an entry with type: EC2_LINUX",
+                                             severity="warning", rule="EKS040"))
+                continue
+            for group in dropped:
+                result.warnings.append(Issue((*loc, "groups"), f"dropped group {group!r}: EKS manages "
+                                             "system: groups itself (node roles get EC2 access entries)",
+                                             severity="warning", rule="EKS040"))
+            result.entries.append((loc, entry))
+    return result
+
+
+def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEntry, list[str]]:
+    policies = []
+    kubernetes_groups = []
+    dropped = []
+    for group in groups:
+        if group == MASTERS_GROUP:
+            policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
+        elif group.startswith("system:"):
+            dropped.append(group)
+        else:
+            kubernetes_groups.append(group)
+    # `{{SessionName}}`-style usernames are aws-auth templating; access entries keep them as text.
+    keep_username = username if username and not username.startswith("system:node:") else None
+    entry = AccessEntry(principal_arn=arn, type="STANDARD", kubernetes_groups=kubernetes_groups,
+                        username=keep_username, policies=policies)
+    return entry, dropped
+
+
+def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
+    """`eksgen aws-auth convert`: an aws-auth ConfigMap manifest to `access.entries` YAML.
+
+    Raises SpecInvalid with located issues for anything that is not a usable ConfigMap.
+    """
+    doc = load_documents(text, file)[0]
+    manifest = doc.data
+    if not isinstance(manifest, dict) or manifest.get("kind") != "ConfigMap":
+        raise SpecInvalid([doc.issue(Issue(("kind",), "not a ConfigMap manifest (kind: ConfigMap)"))])
+    data = manifest.get("data") or {}
+    if not isinstance(data, dict):
+        raise SpecInvalid([doc.issue(Issue(("data",), "must be a mapping of keys to strings"))])
+    parsed: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key in ("mapRoles", "mapUsers"):
+        parsed[key], found = _mappings(data.get(key), key, doc)
+        issues.extend(found)
+    if issues:
+        raise SpecInvalid(issues)
+    converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
+    entries = [_entry_yaml(e) for _, e in converted.entries]
+    notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
+    body = yaml.safe_dump({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
+    return notes + body
+
+
+def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[Issue]]:
+    """One `data.mapRoles`/`data.mapUsers` value: a string of YAML holding a list of mappings."""
+    loc: Loc = ("data", key)
+    if value is None:
+        return [], []
+    if not isinstance(value, str):
+        return [], [doc.issue(Issue(loc, "must be a string of YAML, as kubectl stores it"))]
+    try:
+        inner = yaml.safe_load(value) or []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1} of the value)" if mark is not None else ""
+        return [], [doc.issue(Issue(loc, f"invalid YAML in the value: {getattr(exc, 'problem', exc)}{where}"))]
+    if not isinstance(inner, list):
+        return [], [doc.issue(Issue(loc, "must hold a YAML list of mappings"))]
+    model = AwsAuthRole if key == "mapRoles" else AwsAuthUser
+    issues = []
+    for index, item in enumerate(inner):
+        try:
+            model.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                path = ".".join(str(p) for p in err["loc"])
+                issues.append(doc.issue(Issue(loc, f"item {index}: {path or 'entry'}: {err['msg'].lower()}")))
+    return inner, issues
+
+
+def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"principalArn": entry.principal_arn}
+    if entry.kubernetes_groups:
+        out["kubernetesGroups"] = list(entry.kubernetes_groups)
+    if entry.username:
+        out["username"] = entry.username
+    if entry.policies:
+        out["policies"] = [{"policy": p.policy, "scope": p.scope} for p in entry.policies]
+    return out
+
+
+def all_entries(access_entries: list[AccessEntry], aws_auth: AwsAuth | None) -> Iterator[tuple[Loc, AccessEntry]]:
+    for index, entry in enumerate(access_entries):
+        yield ("spec", "access", "entries", index), entry
+    if aws_auth is not None:
+        yield from convert(aws_auth).entries

@@ -1,0 +1,34 @@
+"""Stage 4, checks: semantic rules over the defaulted spec. Pure; every problem is collected.
+
+Each area module exposes `check(ctx)` yielding issues; `run_checks` runs them all in a
+fixed order. Rules never mutate the cluster and never stop at the first problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from generator.errors import Issue
+from generator.pipeline.checks import access, capacity, cluster, compute, network, security, strings, waivers
+from generator.pipeline.checks.context import CheckContext
+from generator.pipeline.model import Cluster
+
+AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
+    strings.check,
+    cluster.check,
+    network.check,
+    access.check,
+    compute.check,
+    capacity.check,
+    security.check,
+)
+
+
+def run_checks(effective: Cluster, raw: dict[str, object], *, today: dt.date | None = None) -> list[Issue]:
+    """All issues for one cluster; `raw` is the loaded YAML (for text-level rules)."""
+    ctx = CheckContext(cluster=effective, raw=raw, today=today or dt.date.today())
+    issues: list[Issue] = []
+    for area in AREAS:
+        issues.extend(area(ctx))
+    return waivers.apply(ctx, issues)

@@ -1,0 +1,75 @@
+"""Text hygiene for every string in the document, before any field-specific rule.
+
+Identifiers, tags and names must be plain printable text: no control or format
+characters (invisible in review, "Trojan Source"), no surrogates, already NFC (Terraform
+normalises strings, so a non-NFC value would reach AWS changed), and no `${`/`%{`
+(Terraform template syntax; no AWS name or tag accepts `$` or `{` anyway). Addon
+`configuration` is free text: any content is escaped on the way into HCL.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from generator.errors import Issue, Loc
+from generator.pipeline.checks.context import CheckContext
+
+FREE_TEXT_PARENT = ("spec", "addons")
+FREE_TEXT_FIELD = "configuration"
+
+
+def check(ctx: CheckContext) -> Iterator[Issue]:
+    yield from _walk(ctx.raw, ())
+
+
+def _is_free_text(loc: Loc) -> bool:
+    return len(loc) >= 4 and loc[:2] == FREE_TEXT_PARENT and loc[3] == FREE_TEXT_FIELD
+
+
+def _walk(value: object, loc: Loc) -> Iterator[Issue]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = (*loc, key)
+            if isinstance(key, str):
+                problem = text_problem(key, free=_is_free_text(child))
+                if problem:
+                    yield Issue(loc=child, message=f"key {problem}", rule="EKS001")
+            yield from _walk(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*loc, index))
+    elif isinstance(value, str):
+        problem = text_problem(value, free=_is_free_text(loc))
+        if problem:
+            yield Issue(loc=loc, message=problem, rule="EKS001")
+
+
+def _unclosed_template(text: str) -> str | None:
+    """`${`/`%{` with no `}` after it: valid once escaped, but the python-hcl2 reader eksgen
+    proves its output with cannot parse it, so eksgen would be unable to verify the file."""
+    for sigil in ("${", "%{"):
+        start = text.find(sigil)
+        while start != -1:
+            if "}" not in text[start + 2:]:
+                return f"contains {sigil!r} with no closing '}}' after it; eksgen cannot verify such text"
+            start = text.find(sigil, start + 2)
+    return None
+
+
+def text_problem(text: str, *, free: bool) -> str | None:
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            return f"contains an unpaired surrogate U+{ord(ch):04X}, which cannot be written as UTF-8"
+        if free:
+            continue
+        if category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+            return f"contains the invisible or control character U+{ord(ch):04X}; remove it"
+    if free:
+        return _unclosed_template(text)
+    if unicodedata.normalize("NFC", text) != text:
+        return "is not in Unicode NFC form (Terraform would normalise it); write it composed"
+    if "${" in text or "%{" in text:
+        return "must not contain '${' or '%{' (Terraform template syntax)"
+    return None

@@ -1,0 +1,103 @@
+"""`extends: base.yaml`: a spec inherits from a base spec and overrides parts of it.
+
+Merge rule: mappings merge key by key, recursively; everything else (lists, scalars,
+null) in the overlay replaces the base value whole. Lists replace rather than append so
+an overlay can always say exactly what a cluster gets (`instanceTypes`, `entries`).
+Errors keep pointing at the file and line each value came from.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Issue, Loc, SpecInvalid
+from generator.pipeline.load import Document, load_documents
+
+EXTENDS_KEY = "extends"
+MAX_EXTENDS_DEPTH = 8
+
+
+def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Document:
+    """Return `doc` with its `extends` chain merged in (a no-op without `extends`)."""
+    data = doc.data
+    if not isinstance(data, dict) or EXTENDS_KEY not in data:
+        return doc
+    target = data[EXTENDS_KEY]
+    loc: Loc = (EXTENDS_KEY,)
+    if not isinstance(target, str) or not target:
+        raise SpecInvalid([doc.issue(Issue(loc, "must be the path of a base spec file"))])
+    base_path = (path.parent / target).resolve()
+    if base_path in chain or base_path == path.resolve():
+        raise SpecInvalid([doc.issue(Issue(loc, f"extends cycle through {target}"))])
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise SpecInvalid([doc.issue(Issue(loc, f"more than {MAX_EXTENDS_DEPTH} levels of extends"))])
+    try:
+        stat = base_path.stat()
+        bases = _load_base(base_path, stat.st_mtime_ns, stat.st_size)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {target}: {exc}"))]) from None
+    if len(bases) != 1:
+        raise SpecInvalid([doc.issue(Issue(loc, f"base spec {target} must hold exactly one document"))])
+    base = resolve(bases[0], base_path, chain=(*chain, path.resolve()))
+    return merge(base, doc)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_base(path: Path, mtime_ns: int, size: int) -> list[Document]:
+    """A fleet shares one base: parse it once per process (keyed by path, mtime and size)."""
+    return load_documents(path.read_text("utf-8"), str(_display(path)))
+
+
+def _display(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def merge(base: Document, overlay: Document) -> Document:
+    overlay_data = {k: v for k, v in overlay.data.items() if k != EXTENDS_KEY}
+    positions = {loc: (pos if pos.file else replace(pos, file=base.file)) for loc, pos in base.positions.items()}
+    positions = {k: v for k, v in positions.items() if not _replaced_below(k, overlay_data)}
+    positions.update({k: v for k, v in overlay.positions.items() if k[:1] != (EXTENDS_KEY,)})
+    scalars = {**{k: v for k, v in base.scalars.items() if not _replaced_below(k, overlay_data)},
+               **overlay.scalars}
+    return Document(file=overlay.file, index=overlay.index, data=deep_merge(base.data, overlay_data),
+                    positions=positions, scalars=scalars, overrides=overrides(base.data, overlay_data))
+
+
+def _replaced_below(loc: Loc, overlay: Any) -> bool:
+    """True when the overlay replaces a non-mapping value on the way to `loc`."""
+    node = overlay
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+        if not isinstance(node, dict):
+            return True
+    return False
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    return overlay
+
+
+def overrides(base: Any, overlay: Any, loc: Loc = ()) -> list[Loc]:
+    """Leaf paths where the overlay sets a value different from the base."""
+    if isinstance(overlay, dict):
+        found: list[Loc] = []
+        for key, value in overlay.items():
+            if loc == () and key == EXTENDS_KEY:
+                continue
+            inner = base.get(key) if isinstance(base, dict) else None
+            found.extend(overrides(inner, value, (*loc, key)))
+        return found
+    return [] if overlay == base else [loc]

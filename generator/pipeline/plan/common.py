@@ -1,0 +1,45 @@
+"""Shared pieces of the plan: module sources, module blocks, argument groups, pinned versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.ir import Attr, Block, Group, Obj
+from generator.pipeline.model import (
+    Cluster,
+)
+
+MODULE_SOURCES = {
+    "vpc": "terraform-aws-modules/vpc/aws",
+    "eks": "terraform-aws-modules/eks/aws",
+    "iam": "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts",
+}
+
+
+def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None) -> Block:
+    head = Group([Attr("source", MODULE_SOURCES[key]), Attr("version", version)])
+    return Block("module", (label,), [head, *[g for g in groups if g.attrs]], banner=banner)
+
+
+def group(*attrs: Attr | None, comment: str | None = None) -> Group:
+    return Group([a for a in attrs if a is not None and a.value is not None], comment)
+
+
+def pins(cluster: Cluster) -> dict[str, str]:
+    tf = cluster.spec.terraform
+    assert tf is not None and tf.modules is not None
+    return {"eks": tf.modules.eks or "", "vpc": tf.modules.vpc or "", "iam": tf.modules.iam or ""}
+
+
+def nonempty(obj: Obj) -> Obj | None:
+    return obj if obj.items else None
+
+
+def sorted_map(mapping: dict[str, Any]) -> dict[str, Any]:
+    """User maps in key order, nested maps too: reordering a spec's mapping changes no output
+    (Terraform's own map iteration and jsonencode are key-ordered anyway)."""
+    return {k: sorted_map(v) if isinstance(v, dict) else v for k, v in sorted(mapping.items())}
+
+
+def irsa_label(name: str) -> str:
+    return "irsa_" + name.replace("-", "_")

@@ -1,0 +1,79 @@
+"""eks.tf: the EKS module call, in the examples' order: identity, switches, addons, networking, compute."""
+
+from __future__ import annotations
+
+from generator.ir import Attr, Block, Call, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.model import (
+    Cluster,
+)
+from generator.pipeline.plan.access import access_entries
+from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
+from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
+
+
+def build_eks(cluster: Cluster) -> TfFile:
+    s = cluster.spec
+    assert s.endpoint and s.logging and s.secrets_encryption and s.access and s.vpc
+    locals_block = Block("locals", (), [group(Attr("name", cluster.metadata.name))])
+    enc = s.secrets_encryption
+    groups = [
+        group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
+        group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
+               Attr("deletion_protection", s.deletion_protection)),
+        group(Attr("endpoint_private_access", s.endpoint.private),
+               Attr("endpoint_public_access", s.endpoint.public),
+               Attr("endpoint_public_access_cidrs", list(s.endpoint.public_cidrs)
+                    if s.endpoint.public and s.endpoint.public_cidrs is not None else None)),
+        group(Attr("enabled_log_types", list(s.logging.types or [])),
+               Attr("cloudwatch_log_group_retention_in_days", s.logging.retention_days)),
+        group(Attr("create_kms_key", bool(enc.create_key)),
+               Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])
+                    if enc.kms_key_arn else None),
+               comment="Envelope encryption of Kubernetes secrets." if enc.kms_key_arn else None),
+        group(Attr("authentication_mode", s.access.authentication_mode),
+               Attr("enable_cluster_creator_admin_permissions", s.access.cluster_creator_admin)),
+        group(Attr("access_entries", access_entries(cluster))),
+        group(Attr("enable_irsa", True), comment="The OIDC provider lets IAM roles trust service accounts (IRSA)."),
+        group(Attr("addons", nonempty(addons(cluster)))),
+        networking(cluster),
+        group(Attr("eks_managed_node_groups", nonempty(managed_groups(cluster))),
+               comment="desired_size applies at creation; afterwards the autoscaler owns it."
+               if s.managed_node_groups else None),
+        group(Attr("self_managed_node_groups", nonempty(self_managed_groups(cluster)))),
+        group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
+    ]
+    return TfFile("eks.tf", [locals_block, module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+
+
+def networking(cluster: Cluster) -> Group:
+    s = cluster.spec
+    assert s.vpc is not None
+    if s.vpc.id is None:
+        vpc_id: Value = Ref("module.vpc.vpc_id")
+        subnets: Value = Ref("module.vpc.private_subnets")
+        control: Value = Ref("module.vpc.intra_subnets") if s.vpc.subnets and s.vpc.subnets.intra else None
+    else:
+        assert s.vpc.subnets is not None
+        vpc_id, subnets = s.vpc.id, list(s.vpc.subnets.private or [])
+        control = list(s.vpc.subnets.control_plane or []) or None
+    return group(
+        Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
+        Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),
+        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide.
+        Attr("create_cni_ipv6_iam_policy", True if s.ip_family == "ipv6" else None),
+        Attr("service_ipv4_cidr", s.service_ipv4_cidr),
+    )
+
+
+def addons(cluster: Cluster) -> Obj:
+    pairs: list[tuple[str, Value]] = []
+    for name, addon in (cluster.spec.addons or {}).items():
+        config = Call("jsonencode", (sorted_map(addon.configuration),)) if addon.configuration else None
+        role = Ref(f"module.{irsa_label(addon.service_account)}.arn") if addon.service_account else None
+        pairs.append((name, Obj.from_pairs([
+            ("addon_version", addon.version),
+            ("before_compute", True if addon.before_compute else None),
+            ("configuration_values", config),
+            ("service_account_role_arn", role),
+        ])))
+    return Obj(tuple(pairs))

@@ -1,0 +1,51 @@
+"""iam.tf: one IRSA role module per service account, trusted by exactly its namespace and account."""
+
+from __future__ import annotations
+
+from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.model import (
+    Cluster,
+    ServiceAccount,
+)
+from generator.pipeline.plan.common import group, irsa_label, module_block, pins
+
+WELL_KNOWN_POLICY_SWITCHES = {
+    "ebsCsi": "attach_ebs_csi_policy",
+    "efsCsi": "attach_efs_csi_policy",
+    "vpcCni": "attach_vpc_cni_policy",
+    "loadBalancerController": "attach_load_balancer_controller_policy",
+    "externalDns": "attach_external_dns_policy",
+    "clusterAutoscaler": "attach_cluster_autoscaler_policy",
+    "certManager": "attach_cert_manager_policy",
+    "externalSecrets": "attach_external_secrets_policy",
+    "velero": "attach_velero_policy",
+    "nodeTerminationHandler": "attach_node_termination_handler_policy",
+    "cloudwatchObservability": "attach_cloudwatch_observability_policy",
+    "mountpointS3Csi": "attach_mountpoint_s3_csi_policy",
+}
+
+
+def build_iam(cluster: Cluster) -> TfFile:
+    version = pins(cluster)["iam"]
+    blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts or []]
+    if blocks:
+        blocks[0].banner = "IAM roles for service accounts"
+    return TfFile("iam.tf", blocks)
+
+
+def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
+    switches = [Attr(WELL_KNOWN_POLICY_SWITCHES[p], True) for p in sa.well_known_policies or []]
+    if "vpcCni" in (sa.well_known_policies or []):
+        family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
+        switches.append(Attr(f"vpc_cni_enable_{family}", True))
+    policies = {f"policy_{i}": arn for i, arn in enumerate(sa.policy_arns or [])}
+    trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
+                               namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))
+    groups = [
+        group(Attr("name", f"{cluster.metadata.name}-{sa.name}")),
+        Group(switches),
+        group(Attr("policies", dict[str, Value](policies) or None)),
+        group(Attr("oidc_providers", trust),
+               comment=f"Only {sa.namespace}/{sa.service_account} may assume this role."),
+    ]
+    return module_block("iam", irsa_label(sa.name), version, groups)

@@ -1,0 +1,46 @@
+"""versions.tf: the terraform block (required version, providers, backend) and the AWS provider."""
+
+from __future__ import annotations
+
+from generator.ir import Attr, Block, Group, Obj, TfFile
+from generator.pipeline.model import (
+    Cluster,
+)
+from generator.pipeline.plan.common import group, pins, sorted_map
+from generator.terraform import catalogs
+
+
+def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
+    """Every provider the pinned modules need, at the highest floor any of them sets."""
+    pinned = pins(cluster)
+    used: list[tuple[str, str | None]] = [("eks", None), ("vpc", None)]
+    if cluster.spec.service_accounts:
+        used.append(("iam", "iam-role-for-service-accounts"))
+    found: dict[str, tuple[str, str]] = {}
+    for key, sub in used:
+        for name, req in catalogs.load(key, pinned[key], sub)["required_providers"].items():
+            current = found.get(name)
+            if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
+                found[name] = (req["source"], req["version"])
+    return dict(sorted(found.items()))
+
+
+def build_versions(cluster: Cluster) -> TfFile:
+    tf = cluster.spec.terraform
+    assert tf is not None
+    providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(cluster).items()}
+    body: list[Group | Block] = [
+        group(Attr("required_version", tf.required_version)),
+        Block("required_providers", (), [Group([Attr(name, obj) for name, obj in providers.items()])]),
+    ]
+    s3 = tf.backend.s3 if tf.backend else None
+    if s3 is not None:
+        body.append(Block("backend", ("s3",), [group(
+            Attr("bucket", s3.bucket), Attr("key", s3.key), Attr("region", s3.region),
+            Attr("encrypt", s3.encrypt), Attr("use_lockfile", s3.use_lockfile),
+            Attr("dynamodb_table", s3.dynamodb_table),
+        )]))
+    provider_body: list[Group | Block] = [group(Attr("region", cluster.metadata.region))]
+    if cluster.metadata.tags:
+        provider_body.append(Block("default_tags", (), [group(Attr("tags", sorted_map(cluster.metadata.tags)))]))
+    return TfFile("versions.tf", [Block("terraform", (), body), Block("provider", ("aws",), provider_body)])

@@ -1,0 +1,170 @@
+"""Stage 7, round trip: python-hcl2 parses every rendered file; the result must equal
+what the plan meant. A mismatch is eksgen's bug, reported with file and attribute.
+
+python-hcl2 8.1.4 with `strip_string_quotes` decodes backslash escapes but leaves the
+`$${`/`%%{` sigil escapes as written, and returns expressions as `${...}` text; the
+expected side is built in the same conventions (shared/facts/hcl-escaping.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import hcl2
+import lark
+
+from generator.errors import RoundTripError
+from generator.ir import Block, Call, Obj, Plan, Ref, TfFile, Value
+from generator.pipeline import hcl
+
+OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
+BLOCK_MARKER = "__is_block__"
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    """python-hcl2's own grammar and post-lexer, without position tracking (which costs a
+    third of the parse and is never read here); Lark caches the built tables on disk."""
+    from hcl2 import parser as hcl2_parser
+    from hcl2.postlexer import PostLexer
+
+    return lark.Lark.open("hcl2.lark", parser="lalr", rel_to=hcl2_parser.__file__, propagate_positions=False,
+                          postlex=PostLexer(), cache=True)
+
+
+def parse(text: str) -> dict[str, Any]:
+    """Exactly `hcl2.loads(text, serialization_options=OPTIONS)`, faster (see _parser)."""
+    tree = _parser().parse(text + "\n")  # the trailing newline is python-hcl2's own EOF workaround
+    result: dict[str, Any] = hcl2.serialize(hcl2.transform(tree, discard_comments=True),
+                                            serialization_options=OPTIONS)
+    return result
+
+
+def expected_file(file: TfFile) -> dict[str, Any]:
+    out: dict[str, list[Any]] = {}
+    for block in file.blocks:
+        out.setdefault(block.type, []).append(_expected_block(block))
+    return out
+
+
+def _expected_block(block: Block) -> dict[str, Any]:
+    body: dict[str, Any] = {attr.name: _expected_value(attr.value) for attr in block.attributes()}
+    for child in block.blocks():
+        body.setdefault(child.type, []).append(_expected_block(child))
+    body[BLOCK_MARKER] = True
+    for label in reversed(block.labels):
+        body = {label: body}
+    return body
+
+
+_ESCAPED_SIGIL = re.compile(r"(\$\$|%%)\{[^}]*\}")
+_NEXT_SIGIL = re.compile(r"\$\$\{|%%\{")
+_BACKSLASH = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def hcl2_view(text: str) -> str:
+    """The value python-hcl2 8.1.4 reads back for `text` written by `hcl.quote`.
+
+    It decodes backslash escapes but leaves each escaped sigil run (`$${...}`, `%%{...}`,
+    up to the first `}`) exactly as written, escapes inside included. Modelled here so
+    the comparison is exact; real Terraform is the second oracle in the tests.
+    """
+    body = hcl.quote(text)[1:-1]
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        raw = _ESCAPED_SIGIL.match(body, index)
+        if raw:
+            out.append(raw.group(0))
+            index = raw.end()
+            continue
+        nxt = _NEXT_SIGIL.search(body, index)
+        end = nxt.start() if nxt and nxt.start() > index else (index + 3 if nxt else len(body))
+        out.append(_BACKSLASH.sub(_decode, body[index:end]))
+        index = end
+    return "".join(out)
+
+
+def _decode(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _SIMPLE[code]
+
+
+def _expected_value(value: Value) -> Any:
+    if isinstance(value, str):
+        return hcl2_view(value)
+    if isinstance(value, Ref):
+        return "${" + value.expr + "}"
+    if isinstance(value, Call):
+        return value
+    if isinstance(value, Obj):
+        return {k: _expected_value(v) for k, v in value.items}
+    if isinstance(value, dict):  # user map keys are quoted strings: read back like values
+        return {hcl2_view(k): _expected_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expected_value(v) for v in value]
+    return value
+
+
+def differences(expected: Any, actual: Any, path: str) -> list[str]:
+    if isinstance(expected, Call):
+        return _call_differences(expected, actual, path)
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{path}: expected an object, read {actual!r}"]
+        found = []
+        for key in expected.keys() | actual.keys():
+            if key not in actual:
+                found.append(f"{path}.{key}: missing from the rendered text")
+            elif key not in expected:
+                found.append(f"{path}.{key}: in the rendered text but not in the plan")
+            else:
+                found.extend(differences(expected[key], actual[key], f"{path}.{key}"))
+        return found
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {len(expected)} items, read {actual!r}"]
+        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+                for d in differences(e, a, f"{path}[{i}]")]
+    if type(expected) is not type(actual) or expected != actual:
+        return [f"{path}: expected {expected!r}, read {actual!r}"]
+    return []
+
+
+def _call_differences(call: Call, actual: Any, path: str) -> list[str]:
+    prefix = f"${{{call.name}("
+    if not (isinstance(actual, str) and actual.startswith(prefix) and actual.endswith(")}")):
+        return [f"{path}: expected a call to {call.name}(), read {actual!r}"]
+    if call.name == "jsonencode" and len(call.args) == 1:
+        # Read the argument back as a literal, so its strings are decoded and compared.
+        inner = parse("v = " + actual[len(prefix):-2] + "\n")["v"]
+        return differences(_expected_value(call.args[0]), inner, path)
+    canonical = _parsed("v = " + hcl.literal(call) + "\n")["v"]
+    return [] if canonical == actual else [f"{path}: expected {canonical!r}, read {actual!r}"]
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> dict[str, Any]:
+    """Parse results by content: a fleet renders many identical files (same region, same
+    outputs), and identical text reads back identically. Callers never mutate the result."""
+    return parse(text)
+
+
+def _without_comment_lines(text: str) -> str:
+    """Whole-line comments (the header names the spec file) carry no values: drop them so
+    otherwise identical files share one parse. Line count is kept for error positions."""
+    return "".join("\n" if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True))
+
+
+def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
+    for file in plan.files:
+        try:
+            parsed = _parsed(_without_comment_lines(files[file.name]))
+        except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+            raise RoundTripError(f"{file.name}: rendered text does not parse: {exc}") from exc
+        found = differences(expected_file(file), parsed, file.name)
+        if found:
+            raise RoundTripError(f"{file.name}: rendered text differs from the plan:\n  " + "\n  ".join(found[:20]))

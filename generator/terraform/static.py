@@ -1,0 +1,229 @@
+"""Checking a rendered root module on disk: eksgen's own static checks on the text, then
+real Terraform (`fmt -check`, `init`, `validate`) offline against interface stubs or,
+with `online`, against the real registry modules.
+
+The static checks cover what `terraform validate` cannot: object keys Terraform would
+silently drop, references to module outputs, provider requirements, and literal strings
+with a live `${`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.ir import Expr, Value
+from generator.pipeline.interface import META_ARGUMENTS, SOURCE_TO_CATALOG, SUBMODULE
+from generator.pipeline.roundtrip import parse
+from generator.terraform import catalogs
+from generator.terraform.runner import Terraform
+from generator.terraform.stubs import stub_root
+from generator.terraform.types import conformance, parse_type
+
+MODULE_OUTPUT_REF = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)")
+LIVE_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
+# Where a module argument comes from in the spec, for diagnostics readers can act on.
+ARGUMENT_TO_SPEC = {
+    "kubernetes_version": "kubernetesVersion", "upgrade_policy": "supportType",
+    "deletion_protection": "deletionProtection", "endpoint_private_access": "endpoint.private",
+    "endpoint_public_access": "endpoint.public", "endpoint_public_access_cidrs": "endpoint.publicCidrs",
+    "enabled_log_types": "logging.types", "cloudwatch_log_group_retention_in_days": "logging.retentionDays",
+    "create_kms_key": "secretsEncryption", "encryption_config": "secretsEncryption.kmsKeyArn",
+    "authentication_mode": "access.authenticationMode", "access_entries": "access.entries",
+    "enable_cluster_creator_admin_permissions": "access.clusterCreatorAdmin", "addons": "addons",
+    "service_ipv4_cidr": "serviceIpv4Cidr", "ip_family": "ipFamily",
+    "eks_managed_node_groups": "managedNodeGroups", "self_managed_node_groups": "selfManagedNodeGroups",
+    "fargate_profiles": "fargateProfiles", "cidr": "vpc.cidr", "azs": "vpc.availabilityZones",
+    "private_subnets": "vpc.subnets.private", "public_subnets": "vpc.subnets.public",
+    "intra_subnets": "vpc.subnets.intra", "subnet_ids": "vpc.subnets", "vpc_id": "vpc.id",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int | None
+    message: str
+    source: str  # "eksgen" or "terraform"
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message} [{self.source}]"
+
+
+def _value(parsed: Any) -> Value:
+    """python-hcl2 output back to plan values; expressions stay opaque."""
+    if isinstance(parsed, str) and parsed.startswith("${") and parsed.endswith("}"):
+        return Expr(parsed[2:-1])
+    if isinstance(parsed, dict):
+        return {str(k): _value(v) for k, v in parsed.items() if k != "__is_block__"}
+    if isinstance(parsed, list):
+        return [_value(v) for v in parsed]
+    result: Value = parsed
+    return result
+
+
+def _line_of(text: str, pattern: str, after: int = 0) -> int | None:
+    """1-based line of the first match of `pattern` at or after line `after`."""
+    offset = 0
+    for _ in range(max(after - 1, 0)):
+        offset = text.find("\n", offset) + 1
+    match = re.compile(pattern, re.M).search(text, offset)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def static_findings(root: Path) -> list[Finding]:
+    findings: list[Finding] = []
+    parsed: dict[str, dict[str, Any]] = {}
+    texts: dict[str, str] = {}
+    for tf in sorted(root.glob("*.tf")):
+        texts[tf.name] = tf.read_text("utf-8")
+        try:
+            parsed[tf.name] = parse(texts[tf.name])
+        except Exception as exc:
+            findings.append(Finding(tf.name, None, f"does not parse: {str(exc).splitlines()[0]}", "eksgen"))
+    modules: dict[str, tuple[str, str, str | None]] = {}
+    for name, doc in parsed.items():
+        for label, body in _module_blocks(doc):
+            key = SOURCE_TO_CATALOG.get(str(body.get("source")))
+            version = str(body.get("version"))
+            if key is None or version not in catalogs.versions(key):
+                continue
+            modules[label] = (key, version, SUBMODULE.get(key))
+            findings.extend(_module_findings(name, texts[name], label, body, modules[label]))
+    for name, doc in parsed.items():
+        findings.extend(_reference_findings(name, texts[name], doc, modules))
+        findings.extend(_template_findings(name, texts[name], doc))
+    findings.extend(_provider_findings(parsed, modules))
+    return findings
+
+
+def _module_blocks(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for entry in doc.get("module", []):
+        yield from entry.items()
+
+
+def _module_findings(file: str, text: str, label: str, body: dict[str, Any],
+                     catalog: tuple[str, str, str | None]) -> Iterator[Finding]:
+    variables = catalogs.load(*catalog)["variables"]
+    for arg, raw in body.items():
+        if arg in META_ARGUMENTS or arg == "__is_block__":
+            continue
+        line = _line_of(text, rf"^\s*{re.escape(arg)}\s*=")
+        if arg not in variables:
+            yield Finding(file, line, f"module.{label}.{arg}: not a variable of {catalog[0]} {catalog[1]}", "eksgen")
+            continue
+        for problem in conformance(_value(raw), parse_type(variables[arg].get("type")), f"module.{label}.{arg}"):
+            nested = re.match(r"[^:]*\.([a-z0-9_]+): ", problem)
+            where = _line_of(text, rf"^\s*{nested.group(1)}\s*=", line or 0) if nested else None
+            yield Finding(file, where or line, problem, "eksgen")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _reference_findings(file: str, text: str, doc: dict[str, Any],
+                        modules: dict[str, tuple[str, str, str | None]]) -> Iterator[Finding]:
+    for string in _strings(doc):
+        for label, output in MODULE_OUTPUT_REF.findall(string):
+            target = modules.get(label)
+            if target is None:
+                continue
+            if output not in catalogs.load(*target)["outputs"]:
+                yield Finding(file, _line_of(text, re.escape(f"module.{label}.{output}")),
+                              f"module.{label}.{output}: {target[0]} {target[1]} has no output {output!r}", "eksgen")
+
+
+def _template_findings(file: str, text: str, doc: dict[str, Any]) -> Iterator[Finding]:
+    for string in _strings(doc):
+        if string.startswith("${") and string.endswith("}"):
+            continue
+        if LIVE_TEMPLATE.search(string):
+            yield Finding(file, _line_of(text, re.escape(string[:20])),
+                          f"literal string {string!r} contains a live template sequence; write $${{ or %%{{",
+                          "eksgen")
+
+
+def _provider_findings(parsed: dict[str, dict[str, Any]],
+                       modules: dict[str, tuple[str, str, str | None]]) -> Iterator[Finding]:
+    declared: dict[str, str] = {}
+    for doc in parsed.values():
+        for block in doc.get("terraform", []):
+            for providers in block.get("required_providers", []):
+                for name, req in providers.items():
+                    if isinstance(req, dict):
+                        declared[name] = str(req.get("source"))
+    for catalog in set(modules.values()):
+        for name, req in catalogs.load(*catalog)["required_providers"].items():
+            if name not in declared:
+                yield Finding("versions.tf", None, f"required_providers lacks {name!r} ({req['source']} "
+                              f"{req['version']}), which {catalog[0]} {catalog[1]} requires", "eksgen")
+
+
+def terraform_findings(root: Path, terraform: Terraform, *, online: bool = False) -> list[Finding]:
+    findings = []
+    fmt = terraform.run(["fmt", "-check", "-list=true", "-no-color", "."], root)
+    for name in fmt.stdout.split():
+        findings.append(Finding(name, None, "not terraform fmt canonical", "terraform"))
+    with tempfile.TemporaryDirectory(prefix="eksgen-validate-") as tmp:
+        work = Path(tmp) / "root"
+        if online:
+            shutil.copytree(root, work, ignore=shutil.ignore_patterns(".eksgen", ".terraform*"))
+        else:
+            stub_root(root, work)
+        init = terraform.run(["init", "-backend=false", "-input=false", "-no-color"], work)
+        if init.returncode != 0:
+            return [*findings, Finding(".", None, "terraform init failed: " + _one_line(init.stderr), "terraform")]
+        done = terraform.run(["validate", "-json", "-no-color"], work)
+        findings.extend(_diagnostics(done.stdout, root))
+    return findings
+
+
+def _one_line(text: str) -> str:
+    """Terraform's boxed diagnostics as one line: the `Error:` summaries and their locations."""
+    lines = [line.strip(" │╷╵") for line in text.splitlines()]
+    picked = [line for line in lines if line.startswith("Error:") or line.startswith("on ")]
+    return "; ".join(picked or [line for line in lines if line][-3:])[:800]
+
+
+def _diagnostics(stdout: str, root: Path) -> Iterator[Finding]:
+    try:
+        report = json.loads(stdout)
+    except ValueError:
+        yield Finding(".", None, f"terraform validate printed no JSON: {stdout[:400]}", "terraform")
+        return
+    for diag in report.get("diagnostics", []):
+        if diag.get("severity") != "error":
+            continue
+        rng = diag.get("range") or {}
+        file = rng.get("filename", ".")
+        line = (rng.get("start") or {}).get("line")
+        message = f"{diag.get('summary')}: {diag.get('detail', '')}".strip().rstrip(":")
+        spec = _spec_path(root / file, line)
+        yield Finding(file, line, message + (f" (spec: {spec})" if spec else ""), "terraform")
+
+
+def _spec_path(path: Path, line: int | None) -> str | None:
+    """The spec path behind the module argument at `line`, where there is one."""
+    if line is None or not path.is_file():
+        return None
+    lines = path.read_text("utf-8").splitlines()[:line]
+    for text in reversed(lines):
+        match = re.match(r"^  ([a-z_]+)\s*=", text)
+        if match:
+            return ARGUMENT_TO_SPEC.get(match.group(1))
+    return None
