@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from generator.errors import ExitCode
 from generator.terraform.extract import CatalogError, extract_catalog, normalize_type, write_catalog
+from tests.helpers import REPO
 
-MODULES_DIR = Path(__file__).resolve().parents[1] / "modules"
+MODULES_DIR = REPO / "modules"
 
 VERSIONS_TF = """\
 terraform {

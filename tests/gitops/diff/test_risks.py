@@ -30,9 +30,8 @@ from generator.gitops.diff import (
     rule_for_path,
 )
 from generator.pipeline.model import Cluster
-from tests.conftest import TODAY
+from tests.helpers import TODAY, TODAY_ARGS
 
-TODAY_ARGS = ["--today", TODAY.isoformat()]
 ADMIN = "arn:aws:iam::111122223333:role/platform-admins"
 OTHER_ACCOUNT_ADMIN = "arn:aws:iam::444455556666:role/platform-admins"
 DEV = "arn:aws:iam::111122223333:role/developers"

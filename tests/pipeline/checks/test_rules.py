@@ -5,8 +5,8 @@ message fragment are asserted), the nearest valid spec that does not (the same s
 fixed), and the waiver behaviour: a waivable rule disappears when `spec.waivers` waives it (with no
 EKS090/EKS091), a non-waivable one stays and the waiver itself is an EKS090 error.
 
-Specs are the BASE below with one tweak, built by `spec()` exactly as in tests/test_bad_input.py, so
-line numbers are predictable:
+Specs are the BASE of tests/helpers.py with one tweak, built by `tests.helpers.spec()` as in
+tests/cli/test_render.py, so line numbers are predictable:
 
      1  apiVersion: eksgen/v1alpha1
      2  kind: Cluster
@@ -32,7 +32,6 @@ Rows marked `bug=` are known bugs, written with the CORRECT expectation and run 
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -48,25 +47,8 @@ from generator.errors import Issue
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
+from tests.helpers import TODAY, spec
 
-TODAY = dt.date(2026, 11, 25)
-BASE = """\
-apiVersion: eksgen/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-  region: eu-west-1
-  tags:
-    team: platform
-spec:
-  kubernetesVersion: "1.35"
-  managedNodeGroups:
-    - name: general
-      instanceTypes: [m6i.large]
-      minSize: 2
-      maxSize: 6
-      desiredSize: 3
-"""
 ROLE = "arn:aws:iam::111122223333:role/admins"
 OTHER_ROLE = "arn:aws:iam::111122223333:role/ops"
 USER = "arn:aws:iam::111122223333:user/alice"
@@ -81,13 +63,6 @@ PUBLIC_SUBNET = "      public: [subnet-0a1b2c3f]\n"
 _CAPACITY = Path(generator.pipeline.checks.__file__).with_name("capacity.py")
 CAPACITY_READY = _CAPACITY.is_file() and '"EKS070"' in _CAPACITY.read_text("utf-8")
 
-
-def spec(replace: dict[int, str | None] | None = None, append: str = "") -> str:
-    lines: list[str] = BASE.splitlines()
-    for number, text in sorted((replace or {}).items(), reverse=True):
-        assert text is None or "\n" not in text, "a replacement must be one line"
-        lines[number - 1 : number] = [] if text is None else [text]
-    return "\n".join(lines) + "\n" + append
 
 
 def with_waivers(text: str, waivers: tuple[tuple[str, str], ...]) -> str:
