@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.ir import Call, Expr, Obj, Ref, Value
+from generator.ir import Call, Expr, Null, Obj, Ref, Value
 
 PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 _TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_-]*)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?)'
@@ -115,7 +115,7 @@ def parse_type(text: str | None) -> TfType:
 
 def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
     """Problems of `value` against `tf_type`; references and calls are checked by Terraform."""
-    if value is None or isinstance(value, (Ref, Call, Expr)) or tf_type.kind == "any":
+    if value is None or isinstance(value, (Null, Ref, Call, Expr)) or tf_type.kind == "any":
         return []
     kind = tf_type.kind
     if kind in ("string", "number", "bool"):

@@ -51,6 +51,7 @@ from tests.helpers import TODAY, spec
 
 ROLE = "arn:aws:iam::111122223333:role/admins"
 OTHER_ROLE = "arn:aws:iam::111122223333:role/ops"
+TEAM = "arn:aws:iam::111122223333:role/team"
 USER = "arn:aws:iam::111122223333:user/alice"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"
@@ -307,6 +308,25 @@ ROWS = [
     row("existing-vpc-discovery-tags", "EKS029", spec(append=EXISTING_VPC + TWO_PRIVATE), spec(),
         "19:7 vpc.subnets.private", "tag subnet-0a1b2c3d, subnet-0a1b2c3e with kubernetes.io/role/internal-elb=1"),
     # --- access --------------------------------------------------------------------------------------
+    row("association-keys-collide", "EKS041",
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
+             + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSViewPolicy}}]\n"),
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
+             + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSEditPolicy}}]\n"),
+        "21:21 access.entries[1].policies[0].policy", "keys this policy association 'team_admin_view', as it does "
+        "access.entries[0].policies[0].policy: Terraform stops with 'Two different items produced the key'"),
+    row("same-policy-twice", "EKS041",
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSViewPolicy}, {policy: AmazonEKSViewPolicy}]")),
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSViewPolicy}, {policy: AmazonEKSEditPolicy}]")),
+        "19:52 access.entries[0].policies[1].policy", "list each policy once"),
+    row("cluster-creator-key", "EKS041",
+        spec(append="  access:\n    clusterCreatorAdmin: true\n    entries:\n"
+                    "      - principalArn: arn:aws:iam::111122223333:role/cluster-creator\n"
+                    "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n"),
+        spec(append="  access:\n    clusterCreatorAdmin: true\n    entries:\n"
+                    "      - principalArn: arn:aws:iam::111122223333:role/cluster-creators\n"
+                    "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n"),
+        "19:9 access.entries[0].principalArn", "its module key 'cluster_creator' is the one the eks module uses"),
     row("config-map", "EKS030", spec(append="  access:\n    authenticationMode: CONFIG_MAP\n"),
         spec(append="  access:\n    authenticationMode: API\n"),
         "17:5 access.authenticationMode", "CONFIG_MAP is not supported: use API (access entries)"),
