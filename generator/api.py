@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__
 from generator.errors import Issue, Position, SpecInvalid, UsageError
 from generator.gitops.textdiff import diff_files
 from generator.pipeline import overlay
 from generator.pipeline.load import Document
 from generator.pipeline.run import ClusterResult, build_document, check_document, load
 from generator.pipeline.write import WriteReport, read_manifest, write_tree
+from generator.version import __version__
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from generator import __version__
 from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid
+from generator.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPORT_URL = "https://github.com/eksgen/eksgen/issues"

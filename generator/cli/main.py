@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from generator import __version__
 from generator.cli.common import Today, err, handle_errors, parse_today
 from generator.errors import ExitCode, Issue, SpecInvalid
+from generator.version import __version__
 
 app = typer.Typer(name="eksgen", help="Generate a proven Terraform root module for Amazon EKS from one YAML spec.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import typer
 
-from generator import __version__
 from generator.cli.common import (
     REPORT_URL,
     Format,
@@ -22,6 +21,7 @@ from generator.cli.common import (
     parse_today,
 )
 from generator.errors import ExitCode
+from generator.version import __version__
 
 
 def render(

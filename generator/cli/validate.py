@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from generator import __version__
 from generator.cli.common import (
     REPORT_URL,
     Format,
@@ -20,6 +19,7 @@ from generator.cli.common import (
     parse_today,
 )
 from generator.errors import ExitCode, Issue, SpecInvalid
+from generator.version import __version__
 
 
 def validate(

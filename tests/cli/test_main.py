@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from generator.version import __version__
 from typer.testing import CliRunner
 
-from generator import __version__
 from generator.cli.main import app
 from tests.helpers import MINIMAL_SPEC, TODAY_ARGS, write_spec
 
