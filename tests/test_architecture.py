@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "generator"
+from tests.helpers import REPO
+
+PACKAGE = REPO / "generator"
 MAX_MODULE_LINES = 400
 
 # What any layer may import: no behaviour of its own beyond facts and data types.
