@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from generator.version import __version__
 from typer.testing import CliRunner
 
 from generator.cli.main import app
+from generator.version import __version__
 from tests.helpers import MINIMAL_SPEC, TODAY_ARGS, write_spec
 
 runner = CliRunner()
