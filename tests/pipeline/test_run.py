@@ -333,8 +333,8 @@ def access_sections(draw: st.DrawFn, part: str) -> dict[str, Any]:
                              st.sampled_from(["admin:{{SessionName}}", "{{SessionName}}", "ops-{{AccountID}}"]))
         _maybe(draw, draw(username), "username", item)
         policies = []
-        for _ in range(draw(st.integers(0, 2))):
-            name = draw(st.sampled_from(ACCESS_POLICIES))
+        # Each policy once per entry: the module keys associations by policy name (EKS041).
+        for name in draw(st.lists(st.sampled_from(ACCESS_POLICIES), max_size=2, unique=True)):
             policy: dict[str, Any] = {
                 "policy": name if draw(st.booleans()) else f"arn:{part}:eks::aws:cluster-access-policy/{name}"}
             if draw(st.booleans()):
