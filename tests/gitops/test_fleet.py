@@ -19,7 +19,7 @@ BROKEN = 17
 
 
 def make_fleet(root: Path) -> None:
-    (root / "base.yaml").write_text(MINIMAL_SPEC.replace('"1.34"', '"1.35"'))
+    (root / "base.yaml").write_text(MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase"))
     for index in range(FLEET_SIZE):
         max_size = 1 if index == BROKEN else 3 + index % 5  # cluster 17: maxSize below minSize
         (root / f"c{index:02d}.yaml").write_text(

@@ -521,13 +521,13 @@ def test_git_compares_a_spec_with_its_committed_version(repo: Path) -> None:
 
 
 def test_git_reads_the_base_spec_at_the_revision_too(repo: Path) -> None:
-    base = variant(put_group("maxSize", 4))
+    base = variant(put_group("maxSize", 4), put("kind", "ClusterBase"))
     write(repo / "clusters", base, "base.yaml")
     overlay = repo / "clusters" / "prod.yaml"
     overlay.write_text("extends: base.yaml\nmetadata:\n  name: prod\n", encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "overlay")
-    write(repo / "clusters", variant(put_group("maxSize", 8)), "base.yaml")
+    write(repo / "clusters", variant(put_group("maxSize", 8), put("kind", "ClusterBase")), "base.yaml")
     result = run_cli(overlay, "--git", "HEAD")
     assert result.exit_code == 1, result.output
     assert "node group general: maxSize 4 → 8 [in-place]" in result.stdout
