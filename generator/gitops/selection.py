@@ -155,7 +155,7 @@ class _Dependents:
 
 def _extends_target(text: bytes) -> str | None:
     try:
-        documents = list(yaml.load_all(text, Loader=_LOADER))  # noqa: S506 (a safe loader)
+        documents = list(yaml.load_all(text, Loader=_LOADER))  # a safe loader (CSafeLoader or SafeLoader)
     except yaml.YAMLError:
         return None
     targets = [d.get(EXTENDS_KEY) for d in documents if isinstance(d, dict)]

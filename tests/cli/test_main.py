@@ -132,7 +132,7 @@ def test_bad_input_message_form(tmp_path: Path) -> None:
     bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
     result = invoke("render", str(bad), *TODAY_ARGS)
     assert result.exit_code == 2
-    assert f"{bad}:12:7 managedNodeGroups[0].maxSize: must be >= minSize (2)" in result.stderr
+    assert f"{bad}:12:7 managedNodeGroups[0].maxSize: error EKS053: must be >= minSize (2)" in result.stderr
     assert not (tmp_path / "demo").exists()
 
 
@@ -151,7 +151,7 @@ def test_schema_is_draft_2020_12_with_defaults() -> None:
     endpoint = schema["$defs"]["Endpoint"]["properties"]
     assert endpoint["public"]["default"] is False
     assert "description" in endpoint["public"]
-    assert schema["additionalProperties"] is False
+    assert schema["else"]["additionalProperties"] is False  # a cluster; a base is any part of one
 
 
 def test_explain_fills_defaults(spec_file: Path) -> None:

@@ -575,7 +575,8 @@ def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | 
         assert len(hits) == 1, f"expected one line `{prefix}...{fragment}...`; stderr:\n{result.stderr}"
         matched.append(hits[0])
     assert matched == sorted(matched), f"issues out of the expected order:\n{result.stderr}"
-    unexpected = [line for i, line in enumerate(issues) if i not in matched and ": warning: " not in line]
+    warning = re.compile(r": warning( EKS\d+)?: ")
+    unexpected = [line for i, line in enumerate(issues) if i not in matched and not warning.search(line)]
     assert not unexpected, "unexpected errors:\n" + "\n".join(unexpected)
 
 
@@ -591,14 +592,14 @@ GOOD = [
     case("base-spec", spec()),
     case("last-day-of-extended-support",
          spec({9: '  kubernetesVersion: "1.31"'}, append="  supportType: EXTENDED\n"),
-         ("9:3 kubernetesVersion", "warning: 1.31 leaves extended support on 2026-11-26"), today="2026-11-26"),
+         ("9:3 kubernetesVersion", "warning EKS007: 1.31 leaves extended support on 2026-11-26"), today="2026-11-26"),
     case("graviton-gpu-default-ami", spec({12: "      instanceTypes: [g5g.xlarge]"})),
     case("inferentia-default-ami", spec({12: "      instanceTypes: [inf2.xlarge]"})),
     case("public-endpoint-contract-example",
          spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n")),
     case("public-endpoint-open-to-world",
          spec(append="  endpoint:\n    public: true\n    publicCidrs: [0.0.0.0/0]\n"),
-         ("18:19 endpoint.publicCidrs[0]", "warning: ")),
+         ("18:19 endpoint.publicCidrs[0]", "warning EKS080: ")),
 ]
 
 

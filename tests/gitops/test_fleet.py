@@ -19,7 +19,8 @@ BROKEN = 17
 
 
 def make_fleet(root: Path) -> None:
-    (root / "base.yaml").write_text(MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase"))
+    base = MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase")
+    (root / "base.yaml").write_text(base)
     for index in range(FLEET_SIZE):
         max_size = 1 if index == BROKEN else 3 + index % 5  # cluster 17: maxSize below minSize
         (root / f"c{index:02d}.yaml").write_text(
@@ -46,7 +47,8 @@ def test_one_broken_cluster_fails_alone(rendered: tuple[Path, subprocess.Complet
     assert summary["exitCode"] == 2 and len(summary["specs"]) == FLEET_SIZE
     broken = [s for s in summary["specs"] if s["code"] != 0]
     assert [s["spec"] for s in broken] == [f"c{BROKEN}.yaml"]
-    assert broken[0]["errors"] == [f"c{BROKEN}.yaml:8:7 managedNodeGroups[0].maxSize: must be >= minSize (2)"]
+    assert broken[0]["errors"] == [
+        f"c{BROKEN}.yaml:8:7 managedNodeGroups[0].maxSize: error EKS053: must be >= minSize (2)"]
     assert not (root / f"c{BROKEN}").exists()
     for index in range(FLEET_SIZE):
         if index != BROKEN:

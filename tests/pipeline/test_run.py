@@ -579,7 +579,9 @@ def test_issues_are_sorted_and_formatted(document: dict[str, Any]) -> None:
     for issue in issues:
         assert issue.position is not None
         prefix = f"cluster.yaml:{issue.position.line}:{issue.position.column} {issue.path}: "
-        assert issue.format() == prefix + ("warning: " if issue.severity == "warning" else "") + issue.message
+        plain = "warning: " if issue.severity == "warning" else ""
+        label = f"{issue.severity} {issue.rule}: " if issue.rule else plain
+        assert issue.format() == prefix + label + issue.message
 
 
 @SETTINGS
