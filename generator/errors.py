@@ -123,6 +123,14 @@ class UsageError(EksgenError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class EnvironmentProblem(UsageError):
+    """The machine, not the spec and not eksgen: no network, a missing or read-only directory (exit 2)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 @dataclass
 class SpecInvalid(EksgenError):
     """The spec has errors; every one of them is listed, sorted by position."""

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from generator.cli.common import Today, handle_errors, parse_today
+from generator.cli.common import Format, OutputFormat, Today, handle_errors, parse_today
 from generator.errors import Terminated
 from generator.version import __version__
 
@@ -50,7 +50,7 @@ def init(
     from generator import api
 
     written = api.init_spec(output, name=name, region=region)
-    typer.echo(f"wrote {written}; next: eksgen render {written}")
+    typer.echo(f"wrote {' and '.join(str(p) for p in written)}; next: eksgen render {output}")
     return 0
 
 
@@ -81,10 +81,19 @@ def explain(
 
 def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for the README).")] = False,
+    output_format: Format = OutputFormat.text,
 ) -> int:
     """List every check: ID, area, severity, what it checks, its checkov twin, whether it can be waived."""
     from generator import api
 
+    if output_format == OutputFormat.json:
+        from generator.gitops.output import envelope
+        from generator.pipeline.checks.rules import DATED_RULES
+
+        listed = [{"id": r.id, "area": r.area, "severity": r.severity, "summary": r.summary, "hint": r.hint,
+                   "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in api.rules()]
+        typer.echo(json.dumps(envelope("rules", 0, rules=listed), indent=2))
+        return 0
     if markdown:
         typer.echo(api.rules_markdown(), nl=False)
         return 0

@@ -182,14 +182,17 @@ def _cell(text: str) -> str:
 
 
 def report_json(report: DiffReport) -> dict[str, Any]:
-    """`{"changes": [...], "worstRisk": ..., "clusters": [...], "files": {name: unified diff}}`."""
-    return {
-        "changes": [c.as_json(cd.name) for cd in report.clusters for c in cd.changes],
-        "worstRisk": report.worst_risk,
-        "clusters": [{"name": cd.name, "worstRisk": cd.worst_risk, "areas": cd.area_risks()}
-                     for cd in report.clusters],
-        "files": {name: text for cd in report.clusters for name, text in cd.files.items()},
-    }
+    """The shared JSON envelope (gitops/output.py) with `changes`, `worstRisk` and `files` (name: unified diff)."""
+    from generator.gitops.output import envelope
+
+    return envelope(
+        "diff", 1 if report.has_changes else 0,
+        clusters=[{"cluster": cd.name, "status": "changed" if cd.changes or cd.files else "unchanged",
+                   "worstRisk": cd.worst_risk, "areas": cd.area_risks()} for cd in report.clusters],
+        changes=[c.as_json(cd.name) for cd in report.clusters for c in cd.changes],
+        worstRisk=report.worst_risk,
+        files={name: text for cd in report.clusters for name, text in cd.files.items()},
+    )
 
 
 def format_json(report: DiffReport) -> str:

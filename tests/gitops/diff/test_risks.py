@@ -433,7 +433,8 @@ def test_json_lists_changes_worst_risk_and_file_diffs(instance_type_report: Diff
                                 "note": data["changes"][0]["note"]}]
     assert "create_before_destroy" in data["changes"][0]["note"]
     assert list(data["files"]) == ["eks.tf"] and data["files"]["eks.tf"].startswith("--- a/eks.tf")
-    assert data["clusters"] == [{"name": "demo", "worstRisk": "nodes roll", "areas": {"node group": "nodes roll"}}]
+    assert data["clusters"] == [{"cluster": "demo", "status": "changed", "worstRisk": "nodes roll",
+                                 "areas": {"node group": "nodes roll"}}]
 
 
 def test_no_changes_in_every_format(tmp_path: Path) -> None:
