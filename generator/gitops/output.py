@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator.version import __version__
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "output.schema.json"
 
