@@ -138,7 +138,11 @@ def _print_outcome(outcome: Any, check: bool) -> None:
         for line in outcome.errors:
             err(line)
         if outcome.code == ExitCode.BAD_INPUT and outcome.error_count:
-            err(f"{outcome.spec}: {outcome.error_count} error(s); nothing written")
+            errors = sum(1 for i in outcome.issues if i.get("severity") == "error")
+            if errors:
+                err(f"{errors} error(s) in {outcome.spec}; nothing written")
+            else:  # --strict: the warnings are what failed, counted as such
+                err(f"{len(outcome.issues)} warning(s) treated as errors (--strict) in {outcome.spec}; nothing written")
         elif outcome.code == ExitCode.INTERNAL:
             err(bug_report())
         return

@@ -91,8 +91,8 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         target = output_dir(path, out_dir, name, 2 if nested else len(documents))
         survey.targets.append((name, os.path.abspath(target)))
         records.append((name, target, document_hash(doc)))
-    if incremental and records:
-        survey.replay = _replay(path, records, today, strict)
+    if incremental and records and len({t for _, t in survey.targets}) == len(records):
+        survey.replay = _replay(path, records, today, strict)  # never for a file whose clusters clash
     return survey
 
 
@@ -152,6 +152,8 @@ def shared_directories(surveys: list[Survey]) -> list[str]:
     clashes = []
     for survey in surveys:
         for name, target in survey.targets:
+            if target in first and first[target][0] == survey.spec:
+                continue  # two clusters of one file: its render refuses them, located at metadata.name
             if target in first:
                 other_spec, other_name = first[target]
                 clashes.append(f"{other_spec} ({other_name}) and {survey.spec} ({name}) would both write "

@@ -48,7 +48,7 @@ from tests.helpers import BASE, TODAY, spec
 ROLE = "arn:aws:iam::111122223333:role/admins"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"  # lines 16-17
-SUMMARY = re.compile(r"^\d+ (error|problem)")
+SUMMARY = re.compile(r"^\d+ (error|problem|warning)")
 
 
 
