@@ -32,6 +32,7 @@ from generator.gitops.fleet import (
     render_to_directory,
     shard,
 )
+from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
@@ -50,12 +51,47 @@ from generator.terraform.static import Finding
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
-    "CapacityReport", "CheckReport", "Cluster", "DiffReport", "Finding", "GroupCapacity", "Outcome", "RenderResult",
-    "Rule", "Selection", "SubnetCapacity", "TypeCapacity", "ValidationReport", "capacity", "check_spec",
+    "CapacityReport",
+    "CheckReport",
+    "Cluster",
+    "DiffReport",
+    "Finding",
+    "GroupCapacity",
+    "Outcome",
+    "RenderResult",
+    "Rule",
+    "Selection",
+    "SubnetCapacity",
+    "TypeCapacity",
+    "ValidationReport",
+    "capacity",
+    "check_spec",
     "convert_aws_auth",
-    "diff_specs", "document_hash", "effective_clusters", "explain", "format_json", "format_markdown", "format_text",
-    "import_catalog", "init_spec", "json_schema", "load_spec", "module_catalogs", "output_dir", "read_spec",
-    "render_spec", "render_specs", "render_to_directory", "rules", "rules_markdown", "select", "validate",
+    "diff_specs",
+    "document_hash",
+    "effective_clusters",
+    "envelope",
+    "explain",
+    "fleet_clusters",
+    "format_json",
+    "format_markdown",
+    "format_text",
+    "import_catalog",
+    "init_spec",
+    "json_schema",
+    "load_spec",
+    "module_catalogs",
+    "output_dir",
+    "output_schema",
+    "read_spec",
+    "render_spec",
+    "render_specs",
+    "render_to_directory",
+    "rules",
+    "rules_json",
+    "rules_markdown",
+    "select",
+    "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam")
 
@@ -131,6 +167,14 @@ def rules() -> list[Rule]:
     from generator.pipeline.checks.rules import RULES
 
     return list(RULES.values())
+
+
+def rules_json() -> list[dict[str, object]]:
+    """`eksgen rules --format json`: every rule, with whether it depends on the clock."""
+    from generator.pipeline.checks.rules import DATED_RULES
+
+    return [{"id": r.id, "area": r.area, "severity": r.severity, "summary": r.summary, "hint": r.hint,
+             "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in rules()]
 
 
 def rules_markdown() -> str:

@@ -52,7 +52,7 @@ def handle_errors(func: F) -> F:
 def report_error(exc: BaseException, *, json_output: bool = False, command: str = "eksgen") -> None:
     """What the user sees for a failure: located spec errors, a message with a hint, or a bug report request.
     With --format json even a failure prints the one JSON format (gitops/output.py)."""
-    from generator.gitops.output import envelope
+    from generator.api import envelope
 
     if isinstance(exc, SpecInvalid):
         issues = sorted(exc.issues, key=Issue.sort_key)

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from generator.cli.common import Format, OutputFormat, Today, handle_errors, parse_today
+from generator.cli.help import install as install_readable_help
 from generator.errors import Terminated
 from generator.version import __version__
 
@@ -87,12 +88,7 @@ def rules(
     from generator import api
 
     if output_format == OutputFormat.json:
-        from generator.gitops.output import envelope
-        from generator.pipeline.checks.rules import DATED_RULES
-
-        listed = [{"id": r.id, "area": r.area, "severity": r.severity, "summary": r.summary, "hint": r.hint,
-                   "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in api.rules()]
-        typer.echo(json.dumps(envelope("rules", 0, rules=listed), indent=2))
+        typer.echo(json.dumps(api.envelope("rules", 0, rules=api.rules_json()), indent=2))
         return 0
     if markdown:
         typer.echo(api.rules_markdown(), nl=False)
@@ -137,6 +133,7 @@ def _register_commands() -> None:
 
 
 _register_commands()
+install_readable_help()
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -61,9 +61,7 @@ def render(
                                     on_done=functools.partial(_on_done, progress, check, text))
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
-        from generator.gitops.output import envelope, fleet_clusters
-
-        typer.echo(json.dumps(envelope("render", code, clusters=fleet_clusters(outcomes),
+        typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),
                                        issues=[i for o in outcomes for i in o.issues],
                                        bases={str(b): [str(c) for c in cs] for b, cs in selection.bases.items()}),
                               indent=2))

@@ -47,9 +47,7 @@ def validate(
                           strict=strict, today=parse_today(today))
     code = exit_code(report.failure)
     if output_format == OutputFormat.json:
-        from generator.gitops.output import envelope
-
-        typer.echo(json.dumps(envelope(
+        typer.echo(json.dumps(api.envelope(
             "validate", code, clusters=report.targets, issues=[i.as_json() for i in report.warnings],
             directories=report.directories, bases={str(b): [str(c) for c in cs] for b, cs in report.bases.items()},
             findings=[{"target": where, "file": f.file, "line": f.line, "message": f.message, "source": f.source}
