@@ -72,6 +72,7 @@ __all__ = [
     "effective_clusters",
     "envelope",
     "explain",
+    "explain_markdown",
     "fleet_clusters",
     "format_json",
     "format_markdown",
@@ -154,6 +155,18 @@ def explain(spec: Path, *, today: dt.date | None = None) -> str:
     from generator.schema import effective_yaml
 
     return "---\n".join(effective_yaml(cluster) for cluster in effective_clusters(spec, today=today))
+
+
+def explain_markdown(spec: Path, *, today: dt.date | None = None) -> str:
+    """For a pull request: per cluster a Mermaid diagram, then the effective spec folded away."""
+    from generator.gitops.diagram import fenced
+    from generator.schema import effective_yaml
+
+    parts = []
+    for cluster in effective_clusters(spec, today=today):
+        parts.append(f"## {cluster.metadata.name}\n\n{fenced(cluster)}\n<details>\n<summary>Effective spec"
+                     f"</summary>\n\n```yaml\n{effective_yaml(cluster)}```\n\n</details>\n")
+    return "\n".join(parts)
 
 
 def capacity(spec: Path, *, today: dt.date | None = None) -> list[CapacityReport]:

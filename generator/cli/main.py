@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,11 @@ def root(
     """eksgen: one cluster spec in, a complete and proven Terraform root module out."""
 
 
+class ExplainFormat(StrEnum):
+    yaml = "yaml"
+    markdown = "markdown"
+
+
 def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the starter spec.")] = Path(
         "cluster.yaml"),
@@ -66,6 +72,9 @@ def schema() -> int:
 def explain(
     spec: Annotated[Path, typer.Argument(help="Spec file.")],
     capacity: Annotated[bool, typer.Option("--capacity", help="Print the pod-IP capacity table instead.")] = False,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", help="yaml, or markdown: a Mermaid diagram "
+                                                          "of each cluster and its effective spec, for a pull "
+                                                          "request.")] = ExplainFormat.yaml,
     today: Today = None,
 ) -> int:
     """Print the effective spec, every default filled in, as YAML (or, with --capacity, the capacity plan)."""
@@ -75,6 +84,9 @@ def explain(
         from generator.cli.capacity import print_reports
 
         print_reports(api.capacity(spec, today=parse_today(today)))
+        return 0
+    if output_format == ExplainFormat.markdown:
+        typer.echo(api.explain_markdown(spec, today=parse_today(today)), nl=False)
         return 0
     typer.echo(api.explain(spec, today=parse_today(today)), nl=False)
     return 0
