@@ -67,6 +67,7 @@ __all__ = [
     "capacity",
     "check_spec",
     "convert_aws_auth",
+    "diff_at_revision",
     "diff_specs",
     "document_hash",
     "effective_clusters",
@@ -230,6 +231,14 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
         return diff_results(render_at_revision(old, rev, today), render_spec(old, today=today))
     assert new is not None
     return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+
+
+def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = None) -> DiffReport:
+    """Every spec the arguments name (a base stands for its clusters), each against itself at `rev`."""
+    from generator.gitops.diff import DiffReport
+
+    reports = [diff_specs(spec, rev=rev, today=today) for spec in select(arguments).specs]
+    return DiffReport([cluster for report in reports for cluster in report.clusters])
 
 
 @dataclass

@@ -178,3 +178,18 @@ def test_init_writes_the_schema_its_modeline_names(tmp_path: Path) -> None:
     modeline = (tmp_path / "prod.yaml").read_text().splitlines()[0]
     assert modeline == "# yaml-language-server: $schema=./eksgen.schema.json"
     assert json.loads((tmp_path / "eksgen.schema.json").read_text())["$schema"].startswith("https://json-schema")
+
+
+def test_diff_takes_the_same_spec_arguments_with_git(repo: Path) -> None:
+    (repo / "bases" / "standard.yaml").write_text(BASE.replace("maxSize: 4", "maxSize: 4\n      desiredSize: 3"))
+    (repo / "clusters" / "lone.yaml").write_text(MINIMAL_SPEC.replace("name: demo", "name: lone").replace(
+        "maxSize: 4", "maxSize: 5"))
+    done = eksgen(repo, "diff", "clusters", "--git", "HEAD", "--format", "json")
+    data = schema_valid(done.stdout)
+    assert done.returncode == 1
+    clusters = data["clusters"]
+    assert isinstance(clusters, list)
+    assert [(c["cluster"], c["status"]) for c in clusters] == [("a", "unchanged"), ("b", "unchanged"),
+                                                              ("lone", "changed")]
+    markdown = eksgen(repo, "diff", "bases/standard.yaml", "--git", "HEAD", "--format", "markdown")
+    assert markdown.returncode == 0 and markdown.stdout.count("```mermaid") == 2
