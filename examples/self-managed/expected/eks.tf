@@ -70,7 +70,16 @@ module "eks" {
       cloudinit_pre_nodeadm = [
         {
           content_type = "application/node.eks.aws"
-          content      = "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags:\n      - --node-labels=team=batch,workload=batch\n      - --register-with-taints=dedicated=batch:NoSchedule\n"
+          content      = <<-EOT
+            ---
+            apiVersion: node.eks.aws/v1alpha1
+            kind: NodeConfig
+            spec:
+              kubelet:
+                flags:
+                  - --node-labels=team=batch,workload=batch
+                  - --register-with-taints=dedicated=batch:NoSchedule
+          EOT
         },
       ]
       subnet_ids = module.vpc.private_subnets
