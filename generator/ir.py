@@ -45,7 +45,8 @@ class Call:
 class Heredoc:
     """A multi-line string a reviewer reads as a document (the nodeadm NodeConfig), written as
     an indented heredoc. Only text a heredoc holds exactly: printable lines, each ending in a
-    newline, at least one of them unindented (so `<<-` strips no more than eksgen added)."""
+    newline, none of spaces only (`<<-` leaves those alone), at least one unindented (so `<<-`
+    strips no more than eksgen added)."""
 
     text: str
 
@@ -53,8 +54,8 @@ class Heredoc:
         lines = self.text.split("\n")
         if not self.text.endswith("\n") or lines.pop() != "":
             raise ValueError(f"a heredoc ends with a newline: {self.text!r}")
-        if any(not line.isprintable() or "\t" in line for line in lines):
-            raise ValueError(f"a heredoc holds printable lines only: {self.text!r}")
+        if any(not line.isprintable() or "\t" in line or (line and not line.strip()) for line in lines):
+            raise ValueError(f"a heredoc holds printable lines, none of spaces only: {self.text!r}")
         if not any(line and not line[0].isspace() for line in lines):
             raise ValueError(f"a heredoc needs an unindented line: {self.text!r}")
 
