@@ -54,7 +54,7 @@ def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Con
 
 
 def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEntry, list[str]]:
-    policies = []
+    policies: list[AccessPolicy] = []
     kubernetes_groups = []
     dropped = []
     for group in groups:
