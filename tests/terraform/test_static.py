@@ -52,7 +52,7 @@ FAULTS = [
     ("reference to a missing module output", "eks.tf", r"module\.vpc\.private_subnets$",
      "module.vpc.private_subnet_ids",
      "module.vpc.private_subnet_ids: vpc 6.6.0 has no output 'private_subnet_ids'", "eksgen"),
-    ("unescaped ${", "eks.tf", r'^  name = "demo"$', '  name = "demo-${var.suffix}"',
+    ("unescaped ${", "locals.tf", r'^  name = "demo"$', '  name = "demo-${var.suffix}"',
      "contains a live template sequence", "eksgen"),
     ("duplicated attribute", "eks.tf", r"^  enable_irsa = true$", "  enable_irsa = true\n  enable_irsa = false",
      "Attribute redefined", "terraform"),
