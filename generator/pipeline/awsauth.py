@@ -60,8 +60,9 @@ def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEnt
     kubernetes_groups = []
     dropped = []
     for group in groups:
-        if group == MASTERS_GROUP and not policies:  # listed twice, still one association
-            policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
+        if group == MASTERS_GROUP:
+            if not policies:  # listed twice, still one association
+                policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
         elif group.startswith("system:"):
             dropped.append(group)
         else:
