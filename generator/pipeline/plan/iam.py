@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.keys import irsa_policy_keys
 from generator.pipeline.model import (
     Cluster,
     ServiceAccount,
@@ -23,17 +24,6 @@ WELL_KNOWN_POLICY_SWITCHES = {
     "cloudwatchObservability": "attach_cloudwatch_observability_policy",
     "mountpointS3Csi": "attach_mountpoint_s3_csi_policy",
 }
-
-
-def irsa_policy_keys(arns: list[str]) -> dict[str, str]:
-    """`policies` map keys from the policy names, so reordering `policyArns` moves no attachment;
-    names shared by several ARNs (other accounts or paths) take the account too."""
-    names = [arn.rsplit("/", 1)[-1] for arn in arns]
-    result: dict[str, str] = {}
-    for arn, name in zip(arns, names, strict=True):
-        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
-        result[name if names.count(name) == 1 else f"{account}-{arn.split(':', 5)[-1]}"] = arn
-    return dict(sorted(result.items()))
 
 
 def build_iam(cluster: Cluster) -> TfFile:
