@@ -75,6 +75,7 @@ DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 DEFAULT_S3_USE_LOCKFILE = True
+LOCKFILE_REQUIRED_VERSION = ">= 1.10.0"  # the S3 backend's use_lockfile arrived in Terraform 1.10
 DEFAULT_S3_ENCRYPT = True
 
 NodeGroupT = TypeVar("NodeGroupT", bound=NodeGroup)
@@ -251,8 +252,12 @@ def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
     tf.modules = pins
     floor = catalogs.highest_terraform_floor({"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam},
                                              {"iam": "iam-role-for-service-accounts"})
-    tf.required_version = tf.required_version or floor or DEFAULT_REQUIRED_VERSION
     if tf.backend is not None and tf.backend.s3 is not None:
         tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)
+        if tf.backend.s3.use_lockfile:
+            floor = max(floor or LOCKFILE_REQUIRED_VERSION, LOCKFILE_REQUIRED_VERSION, key=catalogs.version_floor)
+    # An explicit "" stays, for the checks to reject.
+    tf.required_version = _or(tf.required_version, floor or DEFAULT_REQUIRED_VERSION)
+    if tf.backend is not None and tf.backend.s3 is not None:
         tf.backend.s3.encrypt = _or(tf.backend.s3.encrypt, DEFAULT_S3_ENCRYPT)
     return tf

@@ -66,7 +66,8 @@ MUST_RENDER = {
                    "addon_version", "deletion_protection = true", "service_ipv4_cidr"],
         "versions.tf": ['backend "s3"', "use_lockfile = true", "default_tags"],
     },
-    "existing-vpc": {"eks.tf": ['vpc_id                   = "vpc-', "control_plane_subnet_ids = [\"subnet-"]},
+    "existing-vpc": {"eks.tf": ['vpc_id                   = "vpc-', "control_plane_subnet_ids = [\"subnet-",
+                              "encryption_config = null"]},
     "fargate-only": {"eks.tf": ["fargate_profiles", 'namespace = "team-*"', "computeType"]},
     "self-managed": {"eks.tf": ["self_managed_node_groups", "cloudinit_pre_nodeadm", "BOTTLEROCKET_ARM_64",
                                 "/dev/xvdb"]},
@@ -81,6 +82,8 @@ MUST_RENDER = {
     "ipv6": {"eks.tf": ['ip_family                  = "ipv6"', "create_cni_ipv6_iam_policy = true"],
              "vpc.tf": ["enable_ipv6", "private_subnet_ipv6_prefixes"],
              "iam.tf": ["vpc_cni_enable_ipv6", "kube-system:aws-node"]},
+    "windows": {"eks.tf": ['device_name = "/dev/sda1"', "WINDOWS_CORE_2022_x86_64", "WINDOWS_CORE_2025_x86_64",
+                           "tags = local.tags"]},
 }
 
 

@@ -84,4 +84,6 @@ module "eks" {
       subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
     }
   }
+
+  tags = local.tags
 }

@@ -75,4 +75,6 @@ module "eks" {
       ]
     }
   }
+
+  tags = local.tags
 }

@@ -60,4 +60,6 @@ module "eks" {
       desired_size   = 2
     }
   }
+
+  tags = local.tags
 }

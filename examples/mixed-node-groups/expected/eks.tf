@@ -158,4 +158,6 @@ module "eks" {
       subnet_ids = [module.vpc.private_subnets[0], module.vpc.private_subnets[1], module.vpc.private_subnets[2]]
     }
   }
+
+  tags = local.tags
 }

@@ -152,4 +152,6 @@ module "eks" {
       }
     }
   }
+
+  tags = local.tags
 }

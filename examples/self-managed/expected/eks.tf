@@ -101,4 +101,6 @@ module "eks" {
       subnet_ids = module.vpc.private_subnets
     }
   }
+
+  tags = local.tags
 }

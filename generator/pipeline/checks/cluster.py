@@ -12,7 +12,7 @@ from generator.facts.partition import partition
 from generator.facts.releases import kubernetes_releases, region_zone_letters, release
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.terraform import catalogs
+from generator.terraform import catalogs, constraints
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -24,6 +24,7 @@ KNOWN_ADDONS = frozenset({
     "eks-node-monitoring-agent", "eks-pod-identity-agent", "external-dns", "fluent-bit", "kube-proxy",
     "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
 })
+LOCKFILE_FLOOR = (1, 10, 0)  # the S3 backend's use_lockfile needs Terraform 1.10
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
 MAX_TAG_VALUE_LENGTH = 256
@@ -167,6 +168,7 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
                         "import one with `eksgen modules import`", rule="EKS010")
     s3 = tf.backend.s3 if tf.backend else None
+    yield from _required_version(ctx, bool(s3 and s3.use_lockfile))
     if s3 is not None:
         loc = ("spec", "terraform", "backend", "s3")
         if not P.S3_BUCKET.fullmatch(s3.bucket) or ".." in s3.bucket:
@@ -176,6 +178,25 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((*loc, "key"), "must be a non-empty object key not starting with '/'", rule="EKS011")
         if s3.region not in region_zone_letters():
             yield Issue((*loc, "region"), f"unknown AWS region {s3.region!r}", rule="EKS011")
+
+
+def _required_version(ctx: CheckContext, lockfile: bool) -> Iterator[Issue]:
+    tf = ctx.cluster.spec.terraform
+    assert tf is not None and tf.modules is not None
+    text, loc = tf.required_version or "", ("spec", "terraform", "requiredVersion")
+    floor_text = catalogs.highest_terraform_floor({"eks": tf.modules.eks or "", "vpc": tf.modules.vpc or "",
+                                                   "iam": tf.modules.iam or ""},
+                                                  {"iam": "iam-role-for-service-accounts"}) or ">= 0"
+    floor = constraints.parse_version(".".join(str(p) for p in catalogs.version_floor(floor_text)))
+    needs, why = (max(floor, LOCKFILE_FLOOR), "the pinned modules' floor and use_lockfile's 1.10") if lockfile \
+        else (floor, "the pinned modules' floor")
+    shown = ".".join(str(p) for p in needs)
+    if constraints.terms(text) is None:
+        yield Issue(loc, f"{text!r} is not a Terraform version constraint; write one like \">= {shown}\"",
+                    rule="EKS017")
+    elif not constraints.admits_from(text, needs):
+        yield Issue(loc, f"{text!r} admits no Terraform 1.x release at or above {shown} ({why}); "
+                    f"write one like \">= {shown}\"", rule="EKS017")
 
 
 def _json_values(value: object, loc: Loc) -> Iterator[Issue]:

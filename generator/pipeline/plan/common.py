@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import Attr, Block, Group, Obj
+from generator.ir import Attr, Block, Group, Obj, Ref
 from generator.pipeline.model import (
     Cluster,
 )
@@ -29,6 +29,14 @@ def module_block(key: str, label: str, version: str, groups: list[Group], banner
 
 def group(*attrs: Attr | None, comment: str | None = None) -> Group:
     return Group([a for a in attrs if a is not None and a.value is not None], comment)
+
+
+def tags_group(cluster: Cluster, comment: str | None = None) -> Group:
+    """`tags = local.tags` for every module: the provider's default_tags never reach launch-template
+    tag_specifications, so nodes and volumes get the cost tags only this way. Node groups' own
+    tags merge over these inside the eks module (merge(var.tags, each.value.tags))."""
+    return group(Attr("tags", Ref("local.tags") if cluster.metadata.tags else None),
+                 comment=comment if cluster.metadata.tags else None)
 
 
 def pins(cluster: Cluster) -> dict[str, str]:

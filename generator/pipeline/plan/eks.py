@@ -7,7 +7,7 @@ from generator.pipeline.model import (
     Cluster,
 )
 from generator.pipeline.plan.access import access_entries
-from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
+from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map, tags_group
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
 
 
@@ -36,6 +36,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                if s.managed_node_groups else None),
         group(Attr("self_managed_node_groups", nonempty(self_managed_groups(cluster)))),
         group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
+        tags_group(cluster, "Also on nodes and their volumes, which the provider's default_tags do not reach."),
     ]
     return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
 

@@ -8,7 +8,7 @@ from generator.pipeline.model import (
     Cluster,
     ServiceAccount,
 )
-from generator.pipeline.plan.common import group, irsa_label, module_block, pins
+from generator.pipeline.plan.common import group, irsa_label, module_block, pins, tags_group
 
 WELL_KNOWN_POLICY_SWITCHES = {
     "ebsCsi": "attach_ebs_csi_policy",
@@ -48,5 +48,6 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
         group(Attr("policies", dict[str, Value](policies) or None)),
         group(Attr("oidc_providers", trust),
                comment=f"Only {sa.namespace}/{sa.service_account} may assume this role."),
+        tags_group(cluster),
     ]
     return module_block("iam", irsa_label(sa.name), version, groups)

@@ -8,6 +8,7 @@ from generator.pipeline.model import (
 )
 from generator.pipeline.plan.common import group, pins, sorted_map
 from generator.terraform import catalogs
+from generator.terraform.internals import internals
 
 
 def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
@@ -17,8 +18,12 @@ def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     if cluster.spec.service_accounts:
         used.append(("iam", "iam-role-for-service-accounts"))
     found: dict[str, tuple[str, str]] = {}
+    nested = (internals("eks", pinned["eks"]) or {}).get("nested_required_providers", {}).get("providers", {})
     for key, sub in used:
-        for name, req in catalogs.load(key, pinned[key], sub)["required_providers"].items():
+        providers = dict(catalogs.load(key, pinned[key], sub)["required_providers"])
+        if key == "eks":  # submodules' own providers, which the catalog of the root module does not list
+            providers.update({name: req for name, req in nested.items() if name not in providers})
+        for name, req in providers.items():
             current = found.get(name)
             if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
                 found[name] = (req["source"], req["version"])

@@ -6,7 +6,7 @@ from generator.ir import Attr, Ref, TfFile
 from generator.pipeline.model import (
     Cluster,
 )
-from generator.pipeline.plan.common import group, module_block, pins
+from generator.pipeline.plan.common import group, module_block, pins, tags_group
 
 ELB_TAG = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
@@ -47,4 +47,5 @@ def build_vpc(cluster: Cluster) -> TfFile:
         Attr("private_subnet_tags", {INTERNAL_ELB_TAG: "1"}),
         comment="Discovery tags: the AWS Load Balancer Controller picks subnets by these.",
     ))
+    groups.append(tags_group(cluster))
     return TfFile("vpc.tf", [module_block("vpc", "vpc", pins(cluster)["vpc"], groups, banner="VPC")])

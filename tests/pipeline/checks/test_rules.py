@@ -246,6 +246,24 @@ ROWS = [
     row("no-compute", "EKS013", spec({n: None for n in range(10, 16)}),
         spec({n: None for n in range(10, 16)}, append=fargate()),
         "8:1 spec", "the cluster has no node groups and no Fargate profile"),
+    row("required-version-not-a-constraint", "EKS017", spec(append="  terraform:\n    requiredVersion: banana\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.5.7'\n"),
+        "17:5 terraform.requiredVersion", "'banana' is not a Terraform version constraint"),
+    row("required-version-empty", "EKS017", spec(append="  terraform:\n    requiredVersion: ''\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.5.7'\n"),
+        "17:5 terraform.requiredVersion", "'' is not a Terraform version constraint"),
+    row("required-version-below-floor", "EKS017", spec(append="  terraform:\n    requiredVersion: '< 1.0'\n"),
+        spec(append="  terraform:\n    requiredVersion: '< 1.6'\n"),
+        "17:5 terraform.requiredVersion", "'< 1.0' admits no Terraform 1.x release at or above 1.5.7"),
+    row("required-version-unreleased", "EKS017", spec(append="  terraform:\n    requiredVersion: '>= 99.0'\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.14'\n"),
+        "17:5 terraform.requiredVersion", "'>= 99.0' admits no Terraform 1.x release"),
+    row("required-version-lockfile", "EKS017",
+        spec(append="  terraform:\n    requiredVersion: '~> 1.9.0'\n    backend:\n"
+                    "      s3: {bucket: tf-state, key: eks/demo.tfstate, region: eu-west-1}\n"),
+        spec(append="  terraform:\n    requiredVersion: '~> 1.10.0'\n    backend:\n"
+                    "      s3: {bucket: tf-state, key: eks/demo.tfstate, region: eu-west-1}\n"),
+        "17:5 terraform.requiredVersion", "at or above 1.10.0 (the pinned modules' floor and use_lockfile's 1.10)"),
     # --- network -------------------------------------------------------------------------------------
     row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
         spec(append=EXISTING_VPC + TWO_PRIVATE),
@@ -473,6 +491,22 @@ ROWS = [
         spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
                     "      labels: {role: legacy}\n"),
         "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+    row("al2-on-1.33", "EKS065",
+        spec({9: '  kubernetesVersion: "1.33"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        spec({9: '  kubernetesVersion: "1.32"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        "16:7 managedNodeGroups[0].amiType", "AWS publishes no AL2_x86_64 AMIs for Kubernetes 1.33 and later "
+        "(Amazon Linux 2 ended with 1.32): use AL2023_x86_64_STANDARD"),
+    row("al2-arm-self-managed", "EKS065",
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2_ARM_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2023_ARM_64_STANDARD\n"),
+        "19:7 selfManagedNodeGroups[0].amiType", "use AL2023_ARM_64_STANDARD"),
+    row("windows-lookup-swapped", "EKS066",
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2022_x86_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2025_x86_64\n"),
+        "18:7 selfManagedNodeGroups[0].amiType", "looks up the WINDOWS_FULL_2022_x86_64 AMI for "
+        "WINDOWS_CORE_2022_x86_64 and the other way round (modules/self-managed-node-group/main.tf:32)"),
     # --- capacity ------------------------------------------------------------------------------------
     # /20 VPC: default private subnets are /24 (251 usable); m6i.large takes 29 pods + 1 = 30 IPs per node.
     row("default-layout", "EKS070", spec({14: "      maxSize: 30"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),

@@ -14,7 +14,7 @@ from generator.api import render_spec
 from generator.ir import NULL, Attr, Block, Group, Plan, TfFile
 from generator.pipeline.interface import problems
 from generator.terraform import catalogs
-from tests.conftest import TODAY, write_spec
+from tests.helpers import TODAY, write_spec
 
 HEAD = """\
 apiVersion: eksgen/v1alpha1
@@ -103,3 +103,38 @@ def test_access_entry_keys_are_role_names(tmp_path: Path) -> None:
     eks = render(tmp_path, _entries(ROLES))["eks.tf"]
     assert "    dev = {\n" in eks
     assert "    p_111122223333_platform_admins = {\n" in eks and "    p_444455556666_platform_admins = {\n" in eks
+
+
+# --- 6: metadata.tags reach every module (and so the nodes' launch templates) ---------------------
+
+def test_tags_are_each_modules_tags_argument(tmp_path: Path) -> None:
+    files = render(tmp_path, "", "plain.yaml")
+    tagged = render_with_tags(tmp_path)
+    assert 'tags = {\n    "team" = "platform"\n  }' in tagged["eks.tf"]
+    for name in ("eks.tf", "vpc.tf", "iam.tf"):
+        assert tagged[name].count("  tags = local.tags\n") == 1, name
+    assert "local.tags" not in "".join(files.values())  # no tags, no argument
+
+
+def render_with_tags(tmp_path: Path) -> dict[str, str]:
+    text = HEAD.replace("  region: eu-west-1\n", "  region: eu-west-1\n  tags: {team: platform}\n") + (
+        "  serviceAccounts:\n    - {name: ebs, namespace: kube-system, serviceAccount: ebs,"
+        " wellKnownPolicies: [ebsCsi]}\n")
+    (result,) = render_spec(write_spec(tmp_path, text, "tagged.yaml"), today=TODAY)
+    return result.result.files
+
+
+# --- 10: providers of nested submodules ------------------------------------------------------------
+
+def test_nested_submodule_providers_are_required(tmp_path: Path) -> None:
+    versions = render(tmp_path, "")["versions.tf"]
+    assert 'cloudinit = {\n      source  = "hashicorp/cloudinit"\n      version = ">= 2.0"\n    }' in versions
+    assert 'null = {\n      source  = "hashicorp/null"\n      version = ">= 3.0"\n    }' in versions
+
+
+# --- 14: outputs users need next ------------------------------------------------------------------
+
+def test_outputs_carry_ca_data_and_irsa_role_arns_by_name(tmp_path: Path) -> None:
+    outputs = render_with_tags(tmp_path)["outputs.tf"]
+    assert "value       = module.eks.cluster_certificate_authority_data" in outputs
+    assert 'output "irsa_role_arns" {' in outputs and '"ebs" = module.irsa_ebs.arn' in outputs
