@@ -439,7 +439,8 @@ ROWS = [
     row("unknown-type", "EKS064", spec({12: "      instanceTypes: [zz9.large]"}), spec(),
         "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'zz9.large'", severity="warning"),
     # p3 and f1 were missing from the ENI table (instance-supplement.jsonl adds them).
-    row("p3-known", "EKS064", spec({12: "      instanceTypes: [p3.4xlarge]"}), spec({12: "      instanceTypes: [p3.2xlarge]"}),
+    row("p3-known", "EKS064", spec({12: "      instanceTypes: [p3.4xlarge]"}),
+        spec({12: "      instanceTypes: [p3.2xlarge]"}),
         "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'p3.4xlarge'", severity="warning"),
     row("arm-ami-on-x86", "EKS055", spec(append="      amiType: AL2023_ARM_64_STANDARD\n"),
         spec(append="      amiType: AL2023_x86_64_STANDARD\n"),
