@@ -59,6 +59,8 @@ _RULES = [
          "set coredns configuration computeType: Fargate", waivable=True),
     Rule("EKS017", "cluster", "error", "requiredVersion: a Terraform constraint admitting the modules' floor "
          "(1.10 with useLockfile)", "write e.g. \">= 1.10.0\""),
+    Rule("EKS018", "cluster", "warning", "No placeholder account IDs (111122223333, 123456789012) in ARNs",
+         "write your own account ID", waivable=True),
     Rule("EKS020", "network", "error", "Existing VPC: a VPC ID, and no new-VPC settings", "remove cidr/nat/zones"),
     Rule("EKS021", "network", "error", "Existing VPC: at least 2 distinct private subnet IDs",
          "list subnets in two or more AZs"),
