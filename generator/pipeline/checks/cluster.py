@@ -25,6 +25,7 @@ KNOWN_ADDONS = frozenset({
     "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
 })
 LOCKFILE_FLOOR = (1, 10, 0)  # the S3 backend's use_lockfile needs Terraform 1.10
+S3_KEY_MAX_BYTES = 1024  # S3 user guide, "Naming Amazon S3 objects": keys up to 1,024 bytes UTF-8
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
 MAX_TAG_VALUE_LENGTH = 256
@@ -176,6 +177,9 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
                         rule="EKS011")
         if not s3.key or s3.key.startswith("/"):
             yield Issue((*loc, "key"), "must be a non-empty object key not starting with '/'", rule="EKS011")
+        elif len(s3.key.encode("utf-8")) > S3_KEY_MAX_BYTES:
+            yield Issue((*loc, "key"), f"S3 object keys are at most {S3_KEY_MAX_BYTES} bytes of UTF-8 (got "
+                        f"{len(s3.key.encode('utf-8'))})", rule="EKS011")
         if s3.region not in region_zone_letters():
             yield Issue((*loc, "region"), f"unknown AWS region {s3.region!r}", rule="EKS011")
 

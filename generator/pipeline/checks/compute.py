@@ -21,6 +21,8 @@ from generator.terraform.internals import internals
 
 MAX_MANAGED_NODE_GROUPS = 30
 MAX_NODES_PER_GROUP = 450
+# AWS What's New 2025-07-16, "Amazon EKS enables ultra scale AI/ML workloads with support for 100K nodes per cluster".
+MAX_NODES_PER_CLUSTER = 100_000
 MAX_INSTANCE_TYPES = 20
 MAX_TAINTS = 50
 MAX_FARGATE_PROFILES = 10
@@ -115,6 +117,9 @@ def _scaling(lo: int | None, hi: int | None, desired: int | None, loc: Loc) -> I
         yield Issue((*loc, "maxSize"), f"must be >= 1 (got {hi})", rule="EKS053")
     elif hi < lo:
         yield Issue((*loc, "maxSize"), f"must be >= minSize ({lo})", rule="EKS053")
+    elif hi > MAX_NODES_PER_CLUSTER:
+        yield Issue((*loc, "maxSize"), f"exceeds {MAX_NODES_PER_CLUSTER} nodes, the most any EKS cluster supports "
+                    "(no quota increase reaches it)", rule="EKS067")
     elif hi > MAX_NODES_PER_GROUP:
         yield Issue((*loc, "maxSize"), f"exceeds the EKS quota of {MAX_NODES_PER_GROUP} nodes per group "
                     "(adjustable: request an increase first)", severity="warning", rule="EKS063")

@@ -144,6 +144,10 @@ def s3(bucket: str) -> str:
     return f"  terraform:\n    backend:\n      s3: {{bucket: {bucket}, key: eks/demo.tfstate, region: eu-west-1}}\n"
 
 
+def s3_key(key: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: tf-state, key: {key}, region: eu-west-1}}\n"
+
+
 def many_groups(count: int) -> str:
     return "".join(f"    - name: g{i}\n" for i in range(1, count))
 
@@ -264,6 +268,10 @@ ROWS = [
         spec(append="  terraform:\n    requiredVersion: '~> 1.10.0'\n    backend:\n"
                     "      s3: {bucket: tf-state, key: eks/demo.tfstate, region: eu-west-1}\n"),
         "17:5 terraform.requiredVersion", "at or above 1.10.0 (the pinned modules' floor and use_lockfile's 1.10)"),
+    row("s3-key-1025-bytes", "EKS011", spec(append=s3_key("a" * 1025)), spec(append=s3_key("a" * 1024)),
+        "18:30 terraform.backend.s3.key", "S3 object keys are at most 1024 bytes of UTF-8 (got 1025)"),
+    row("s3-key-multibyte", "EKS011", spec(append=s3_key("\u00e9" * 513)), spec(append=s3_key("\u00e9" * 512)),
+        "18:30 terraform.backend.s3.key", "(got 1026)"),
     # --- network -------------------------------------------------------------------------------------
     row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
         spec(append=EXISTING_VPC + TWO_PRIVATE),
@@ -326,6 +334,21 @@ ROWS = [
     row("existing-vpc-discovery-tags", "EKS029", spec(append=EXISTING_VPC + TWO_PRIVATE), spec(),
         "19:7 vpc.subnets.private", "tag subnet-0a1b2c3d, subnet-0a1b2c3e with kubernetes.io/role/internal-elb=1"),
     # --- access --------------------------------------------------------------------------------------
+    row("role-name-case", "EKS031",
+        spec(append=entry(ROLE) + f"      - principalArn: {ROLE.replace('admins', 'Admins')}\n"),
+        spec(append=entry(ROLE) + f"      - principalArn: {OTHER_ROLE}\n"),
+        "19:9 access.entries[1].principalArn", "IAM names are case-insensitive"),
+    row("arn-path-too-long", "EKS032", spec(append=entry(ROLE.replace("role/", "role/" + "p" * 511 + "/"))),
+        spec(append=entry(ROLE.replace("role/", "role/" + "p" * 510 + "/"))),
+        "18:9 access.entries[0].principalArn", "is 513 characters; IAM allows 512"),
+    row("arn-path-double-slash", "EKS032", spec(append=entry(ROLE.replace("role/", "role/team//"))),
+        spec(append=entry(ROLE.replace("role/", "role/team/"))),
+        "18:9 access.entries[0].principalArn", "has an empty segment ('//')"),
+    row("empty-username", "EKS034", spec(append=entry(ROLE, 'username: ""')), spec(append=entry(ROLE, "username: ops")),
+        "19:9 access.entries[0].username", "usernames are 1-255 characters (got 0)"),
+    row("group-256-chars", "EKS034", spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 256 + "]")),
+        spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 255 + "]")),
+        "19:28 access.entries[0].kubernetesGroups[0]", "Kubernetes group names are 1-255 characters (got 256)"),
     row("association-keys-collide", "EKS041",
         spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
              + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSViewPolicy}}]\n"),
@@ -430,6 +453,8 @@ ROWS = [
         "14:7 managedNodeGroups[0].maxSize", "must be >= minSize (7)"),
     row("desired-above-max", "EKS053", spec({15: "      desiredSize: 9"}), spec({15: "      desiredSize: 6"}),
         "15:7 managedNodeGroups[0].desiredSize", "must be between minSize (2) and maxSize (6) (got 9)"),
+    row("above-largest-cluster", "EKS067", spec({14: "      maxSize: 100001"}), spec({14: "      maxSize: 100000"}),
+        "14:7 managedNodeGroups[0].maxSize", "exceeds 100000 nodes, the most any EKS cluster supports"),
     # A warning under an error rule (not waivable): the per-group node quota is adjustable.
     row("above-node-quota", "EKS063", spec({14: "      maxSize: 451"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
         spec({14: "      maxSize: 450"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
