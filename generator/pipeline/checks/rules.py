@@ -107,6 +107,8 @@ _RULES = [
          "EKS creates node access entries itself", waivable=True),
     Rule("EKS041", "access", "error", "Module keys of access entries and policy associations are unique",
          "the eks module keys associations <entry>_<policy> and reserves cluster_creator: rename or merge"),
+    Rule("EKS042", "access", "warning", "aws-auth IAM Identity Center roles get their aws-reserved path back",
+         "check the converted ARN with aws iam get-role", waivable=True),
     Rule("EKS050", "compute", "error", "At most 30 managed node groups and 10 Fargate profiles",
          "request a quota increase or merge groups"),
     Rule("EKS051", "compute", "error", "Node group and Fargate profile names are unique", "rename one"),

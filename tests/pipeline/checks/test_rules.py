@@ -349,6 +349,18 @@ ROWS = [
     row("group-256-chars", "EKS034", spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 256 + "]")),
         spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 255 + "]")),
         "19:28 access.entries[0].kubernetesGroups[0]", "Kubernetes group names are 1-255 characters (got 256)"),
+    row("placeholder-account", "EKS018", spec(append=entry(ROLE)),
+        spec(append=entry(ROLE.replace("111122223333", "444455556666"))),
+        "18:9 access.entries[0].principalArn", "111122223333 is a placeholder account ID", severity="warning"),
+    row("sso-role-path", "EKS042",
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/AWSReservedSSO_Admin_0123456789abcdef\n"
+                    "          groups: [ops]\n"),
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/"
+                    "AWSReservedSSO_Admin_0123456789abcdef\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].rolearn", "converted to arn:aws:iam::444455556666:role/aws-reserved/"
+        "sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", severity="warning"),
     row("association-keys-collide", "EKS041",
         spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
              + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSViewPolicy}}]\n"),
