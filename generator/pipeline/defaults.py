@@ -46,6 +46,9 @@ PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET = 4, 0
 PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET = 8, 48
 INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET = 8, 52
 MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
+# An ALB needs a /27 or larger with at least 8 free addresses per subnet (ELB user guide, "Subnets for
+# your load balancer"); internet-facing ones live in the public subnets.
+LOAD_BALANCER_MIN_PREFIX = 27
 MIN_AWS_VPC_PREFIX = 16  # AWS VPCs are /16../28
 DEFAULT_ENDPOINT_PRIVATE = True
 DEFAULT_ENDPOINT_PUBLIC = False  # the module's default; a public API server is opt-in
@@ -107,10 +110,16 @@ def default_subnet_layout(cidr: str, az_count: int) -> Subnets | None:
         return [str(ipaddress.ip_network((base + (k + offset) * size, network.prefixlen + newbits)))
                 for k in range(az_count)]
 
+    # Public subnets hold internet-facing load balancers: never smaller than an ALB's /27. In a /20 the
+    # examples' /28s become /27s at the same address, and the intra /28s move up behind them.
+    public_newbits = min(PUBLIC_SUBNET_NEWBITS, LOAD_BALANCER_MIN_PREFIX - network.prefixlen)
+    shrink = PUBLIC_SUBNET_NEWBITS - public_newbits
+    public_offset = PUBLIC_SUBNET_OFFSET >> shrink
+    intra_offset = max(INTRA_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET + (az_count << shrink))
     return Subnets(
         private=carve(PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET),
-        public=carve(PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET),
-        intra=carve(INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET),
+        public=carve(public_newbits, public_offset),
+        intra=carve(INTRA_SUBNET_NEWBITS, intra_offset),
     )
 
 

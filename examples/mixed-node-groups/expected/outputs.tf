@@ -20,6 +20,11 @@ output "oidc_provider_arn" {
   value       = module.eks.oidc_provider_arn
 }
 
+output "nat_public_ips" {
+  description = "Elastic IPs of the NAT gateways: what nodes' traffic to a public endpoint comes from"
+  value       = module.vpc.nat_public_ips
+}
+
 output "vpc_id" {
   description = "VPC ID"
   value       = module.vpc.vpc_id

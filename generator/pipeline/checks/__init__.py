@@ -10,7 +10,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from generator.errors import Issue
-from generator.pipeline.checks import access, capacity, cluster, compute, network, security, strings, waivers
+from generator.pipeline.checks import (
+    access,
+    capacity,
+    cluster,
+    compute,
+    network,
+    reachability,
+    security,
+    strings,
+    waivers,
+)
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.model import Cluster
 
@@ -18,6 +28,7 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     strings.check,
     cluster.check,
     network.check,
+    reachability.check,
     access.check,
     compute.check,
     capacity.check,

@@ -25,6 +25,9 @@ def build_outputs(cluster: Cluster) -> TfFile:
         subnets = vpc.subnets
         vpc_id, private = vpc.id, list((subnets.private if subnets else None) or [])
         public = list((subnets.public if subnets else None) or [])
+    if vpc.id is None and vpc.nat != "Disabled":
+        rows.append(("nat_public_ips", Ref("module.vpc.nat_public_ips"),
+                     "Elastic IPs of the NAT gateways: what nodes' traffic to a public endpoint comes from"))
     rows += [
         ("vpc_id", vpc_id, "VPC ID"),
         ("private_subnets", private, "Private subnet IDs (nodes and pods)"),

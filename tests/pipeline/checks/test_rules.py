@@ -315,6 +315,19 @@ ROWS = [
     row("foreign-az", "EKS025", spec(append="  vpc:\n    availabilityZones: [eu-west-1a, us-east-1b]\n"),
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
         "17:37 vpc.availabilityZones[1]", "'us-east-1b' is not an availability zone of eu-west-1"),
+    row("zones-differ-per-account", "EKS025", spec({5: "  region: us-west-1"}),
+        spec({5: "  region: us-west-1"}, append="  vpc:\n    availabilityZones: [us-west-1a, us-west-1c]\n"),
+        "8:1 spec", "in us-west-1 accounts see two of the letters a, b and c"),
+    row("public-only-endpoint-behind-nat", "EKS072",
+        spec(append="  endpoint:\n    private: false\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        spec(append="  endpoint:\n    private: true\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "17:5 endpoint.private", "`terraform output nat_public_ips` lists them"),
+    row("public-subnet-28", "EKS073",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/28]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/27]\n"),
+        "20:30 vpc.subnets.public[1]", "10.0.49.0/28 is smaller than /27"),
     row("subnet-outside-vpc", "EKS026",
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                     "      private: [10.0.0.0/20, 10.1.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
