@@ -62,6 +62,8 @@ DEFAULT_POLICY_SCOPE = "cluster"
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
 ADDONS_BEFORE_COMPUTE = frozenset({"vpc-cni", "eks-pod-identity-agent"})
 DEFAULT_PREFIX_DELEGATION = False
+# The first IPv6 cluster of an account creates the policy; later ones must set createIpv6Policy: false.
+DEFAULT_CREATE_IPV6_POLICY = True
 DEFAULT_INSTANCE_TYPE = "m6i.large"
 DEFAULT_CAPACITY_TYPE = "ON_DEMAND"
 DEFAULT_MANAGED_MIN_SIZE = 2  # two nodes survive one node's replacement
@@ -154,6 +156,7 @@ def apply_defaults(cluster: Cluster) -> Cluster:
     s.access = _access_defaults(s.access or Access())
     s.vpc_cni = s.vpc_cni or VpcCni()
     s.vpc_cni.prefix_delegation = _or(s.vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
+    s.vpc_cni.create_ipv6_policy = _or(s.vpc_cni.create_ipv6_policy, DEFAULT_CREATE_IPV6_POLICY)
     s.addons = _addon_defaults(s.addons, bool(s.vpc_cni.prefix_delegation))
     s.managed_node_groups = [_managed_defaults(ng) for ng in s.managed_node_groups or []]
     s.self_managed_node_groups = [_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []]

@@ -162,6 +162,8 @@ class Addon(SpecModel):
 
 class VpcCni(SpecModel):
     prefix_delegation: bool | None = opt("Enable VPC CNI prefix delegation.", False)
+    create_ipv6_policy: bool | None = opt(
+        "IPv6: create the account-wide IAM policy AmazonEKS_CNI_IPv6_Policy (false: it exists already).", True)
 
 
 class Taint(SpecModel):

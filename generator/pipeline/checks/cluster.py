@@ -13,6 +13,7 @@ from generator.facts.releases import kubernetes_releases, region_zone_letters, r
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.terraform import catalogs, constraints
+from generator.terraform.internals import internals
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -230,6 +231,18 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
                     severity="warning", rule="EKS016")
 
 
+def _ipv6_policy(ctx: CheckContext) -> Iterator[Issue]:
+    spec, tf = ctx.cluster.spec, ctx.cluster.spec.terraform
+    if spec.ip_family != "ipv6" or spec.vpc_cni is None or not spec.vpc_cni.create_ipv6_policy:
+        return
+    facts = internals("eks", tf.modules.eks or "") if tf is not None and tf.modules is not None else None
+    fixed = facts["fixed_names"]["cni_ipv6_policy"] if facts else {"name": "AmazonEKS_CNI_IPv6_Policy"}
+    yield Issue(("spec", "ipFamily"), f"the eks module creates the IAM policy {fixed['name']}, whose name is fixed "
+                "account-wide: a second IPv6 cluster in this account fails with EntityAlreadyExists; give it "
+                "vpcCni: {createIpv6Policy: false} (waive this on the account's first IPv6 cluster)",
+                severity="warning", rule="EKS019")
+
+
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
@@ -251,6 +264,7 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(("spec", "addons", name), f"{name!r} is not an EKS addon eksgen knows{hint}",
                         severity="warning", rule="EKS015")
     yield from _coredns_on_fargate(ctx)
+    yield from _ipv6_policy(ctx)
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")

@@ -62,6 +62,8 @@ _RULES = [
          "(1.10 with useLockfile)", "write e.g. \">= 1.10.0\""),
     Rule("EKS018", "cluster", "warning", "No placeholder account IDs (111122223333, 123456789012) in ARNs",
          "write your own account ID", waivable=True),
+    Rule("EKS019", "cluster", "warning", "IPv6: the module's CNI policy name is account-wide (one cluster creates it)",
+         "set vpcCni.createIpv6Policy: false on every other IPv6 cluster of the account", waivable=True),
     Rule("EKS020", "network", "error", "Existing VPC: a VPC ID, and no new-VPC settings", "remove cidr/nat/zones"),
     Rule("EKS021", "network", "error", "Existing VPC: at least 2 distinct private subnet IDs",
          "list subnets in two or more AZs"),

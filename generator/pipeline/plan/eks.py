@@ -70,8 +70,10 @@ def networking(cluster: Cluster) -> Group:
     return group(
         Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
         Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),
-        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide.
-        Attr("create_cni_ipv6_iam_policy", True if s.ip_family == "ipv6" else None),
+        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide; its name is
+        # fixed, so only one cluster per account creates it (vpcCni.createIpv6Policy).
+        Attr("create_cni_ipv6_iam_policy", bool(s.vpc_cni.create_ipv6_policy) if s.ip_family == "ipv6" and s.vpc_cni
+             else None),
         Attr("service_ipv4_cidr", s.service_ipv4_cidr),
     )
 

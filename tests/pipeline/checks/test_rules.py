@@ -272,6 +272,10 @@ ROWS = [
         "18:30 terraform.backend.s3.key", "S3 object keys are at most 1024 bytes of UTF-8 (got 1025)"),
     row("s3-key-multibyte", "EKS011", spec(append=s3_key("\u00e9" * 513)), spec(append=s3_key("\u00e9" * 512)),
         "18:30 terraform.backend.s3.key", "(got 1026)"),
+    row("ipv6-policy-account-wide", "EKS019", spec(append="  ipFamily: ipv6\n"),
+        spec(append="  ipFamily: ipv6\n  vpcCni:\n    createIpv6Policy: false\n"),
+        "16:3 ipFamily", "creates the IAM policy AmazonEKS_CNI_IPv6_Policy, whose name is fixed account-wide",
+        severity="warning"),
     # --- network -------------------------------------------------------------------------------------
     row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
         spec(append=EXISTING_VPC + TWO_PRIVATE),

@@ -138,3 +138,11 @@ def test_outputs_carry_ca_data_and_irsa_role_arns_by_name(tmp_path: Path) -> Non
     outputs = render_with_tags(tmp_path)["outputs.tf"]
     assert "value       = module.eks.cluster_certificate_authority_data" in outputs
     assert 'output "irsa_role_arns" {' in outputs and '"ebs" = module.irsa_ebs.arn' in outputs
+
+
+# --- 3: the account-wide IPv6 CNI policy is a choice ------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "rendered"), [("", "true"), ("  vpcCni: {createIpv6Policy: false}\n", "false")])
+def test_ipv6_policy_creation_follows_the_spec(tmp_path: Path, extra: str, rendered: str) -> None:
+    eks = render(tmp_path, "  ipFamily: ipv6\n" + extra)["eks.tf"]
+    assert f"create_cni_ipv6_iam_policy = {rendered}\n" in eks
