@@ -169,6 +169,10 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
                         "import one with `eksgen modules import`", rule="EKS010")
+        elif key in ("eks", "iam") and internals(key, version) is None:
+            yield Issue(("spec", "terraform", "modules", key), f"no recorded module internals for {key} {version} "
+                        "(modules/internals.json): its map keys and fixed names are not checked (EKS019, EKS041, "
+                        "EKS066); record them from the upstream source", severity="warning", rule="EKS010")
     s3 = tf.backend.s3 if tf.backend else None
     yield from _required_version(ctx, bool(s3 and s3.use_lockfile))
     if s3 is not None:
