@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import NULL, Attr, Call, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.checks.rules import checkov_skips
 from generator.pipeline.model import (
     Cluster,
 )
@@ -38,7 +39,15 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
         tags_group(cluster, "Also on nodes and their volumes, which the provider's default_tags do not reach."),
     ]
-    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS",
+                                          comment=checkov_skip_comment(cluster))])
+
+
+def checkov_skip_comment(cluster: Cluster) -> str | None:
+    """Spec waivers that have a checkov twin, as checkov:skip lines checkov honours on the module call."""
+    lines = [f"checkov:skip={check}:{waiver.rule} waived: {waiver.reason.strip()}"
+             for waiver in cluster.spec.waivers or [] for check in checkov_skips(waiver.rule)]
+    return "\n".join(dict.fromkeys(lines)) or None
 
 
 def _encryption(cluster: Cluster) -> Group:

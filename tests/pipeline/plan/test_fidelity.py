@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.api import render_spec
+from generator.errors import SpecInvalid
 from generator.ir import NULL, Attr, Block, Group, Plan, TfFile
 from generator.pipeline.interface import problems
 from generator.terraform import catalogs
@@ -146,3 +147,23 @@ def test_outputs_carry_ca_data_and_irsa_role_arns_by_name(tmp_path: Path) -> Non
 def test_ipv6_policy_creation_follows_the_spec(tmp_path: Path, extra: str, rendered: str) -> None:
     eks = render(tmp_path, "  ipFamily: ipv6\n" + extra)["eks.tf"]
     assert f"create_cni_ipv6_iam_policy = {rendered}\n" in eks
+
+
+# --- 15: a spec waiver reaches checkov -------------------------------------------------------------
+
+def test_waivers_with_a_checkov_twin_render_checkov_skip_comments(tmp_path: Path) -> None:
+    (result,) = render_spec(write_spec(tmp_path, HEAD + (
+        "  endpoint: {public: true}\n  waivers:\n"
+        "    - {rule: EKS080, reason: CI runners have no fixed egress}\n"
+        "    - {rule: CKV_AWS_39, reason: kubectl from laptops}\n")), today=TODAY)
+    assert not [i for i in result.result.issues if i.rule in ("EKS090", "EKS091")]
+    eks = result.result.files["eks.tf"]
+    assert ('  # checkov:skip=CKV_AWS_38:EKS080 waived: CI runners have no fixed egress\n'
+            '  # checkov:skip=CKV_AWS_39:CKV_AWS_39 waived: kubectl from laptops\n'
+            '  source  = "terraform-aws-modules/eks/aws"\n') in eks
+
+
+def test_a_checkov_waiver_needs_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(SpecInvalid) as info:
+        render_spec(write_spec(tmp_path, HEAD + "  waivers:\n    - {rule: CKV_AWS_37, reason: ' '}\n"), today=TODAY)
+    assert [i.rule for i in info.value.issues] == ["EKS090"]
