@@ -56,7 +56,7 @@ def test_init_spec_passes_every_rule_but_the_placeholder_account(tmp_path: Path)
     result = invoke("validate", str(spec), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     assert "1 warning(s)" in result.stdout
-    assert "access.entries[0].principalArn: warning: 111122223333 is a placeholder account ID" in result.output
+    assert "access.entries[0].principalArn: warning EKS018: 111122223333 is a placeholder account ID" in result.output
     spec.write_text(spec.read_text().replace("111122223333", "444455556666"))
     strict = invoke("validate", "--strict", str(spec), *TODAY_ARGS)
     assert strict.exit_code == 0 and "0 warning(s)" in strict.stdout, strict.output
