@@ -178,9 +178,12 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 CHECKOV_DIFFERENCES = {
     "CKV_AWS_37": "checkov wants all five control-plane log types; eksgen asks for api, audit and authenticator "
                   "(EKS082): controllerManager and scheduler logs are operational, not security, and cost",
-    "CKV_AWS_38": "twin of EKS080; checkov also fails the module's default when publicCidrs is unset",
+    "CKV_AWS_38": "twin of EKS080; checkov also fails private-only clusters, reading the module's default "
+                  "0.0.0.0/0 CIDR list although public access is off",
     "CKV_AWS_39": "checkov fails any public endpoint; eksgen accepts one restricted to publicCidrs (EKS080) and "
                   "the starter uses one so kubectl works from outside the VPC",
+    "CKV_AWS_58": "twin of EKS081; checkov does not resolve the module's dynamic encryption_config block and "
+                  "fails clusters that are envelope-encrypted (createKey or kmsKeyArn)",
     "CKV_AWS_338": "checkov wants log retention of a year; eksgen defaults to 90 days (cost) and accepts any "
                    "CloudWatch period; compliance clusters set 365 (see examples/production)",
     "CKV_AWS_339": "checkov's version list ends at 1.35; eksgen's release table (EKS006/EKS007) knows 1.36",
