@@ -111,7 +111,7 @@ def test_access_entry_keys_are_role_names(tmp_path: Path) -> None:
 def test_tags_are_each_modules_tags_argument(tmp_path: Path) -> None:
     files = render(tmp_path, "", "plain.yaml")
     tagged = render_with_tags(tmp_path)
-    assert 'tags = {\n    "team" = "platform"\n  }' in tagged["eks.tf"]
+    assert 'tags = {\n    "team" = "platform"\n  }' in tagged["locals.tf"]
     for name in ("eks.tf", "vpc.tf", "iam.tf"):
         assert tagged[name].count("  tags = local.tags\n") == 1, name
     assert "local.tags" not in "".join(files.values())  # no tags, no argument
