@@ -26,6 +26,8 @@ KNOWN_OUTPUTS: dict[str, dict[str, str]] = {
         "cluster_version": "var.kubernetes_version",
         "oidc_provider_arn": 'format("arn:aws:iam::000000000000:oidc-provider/%s", var.name)',
         "cluster_ip_family": "var.ip_family",
+        "cluster_certificate_authority_data": '"c3R1Yi1jYQ=="',
+        "node_iam_role_name": 'try(var.compute_config.enabled, false) ? format("%s-eks-auto", var.name) : null',
     },
     "vpc": {
         "vpc_id": '"vpc-0000000000000000a"',
@@ -34,6 +36,23 @@ KNOWN_OUTPUTS: dict[str, dict[str, str]] = {
         "public_subnets": '[for i, _ in var.public_subnets : format("subnet-public-%d", i)]',
         "intra_subnets": '[for i, _ in var.intra_subnets : format("subnet-intra-%d", i)]',
         "vpc_cidr_block": "var.cidr",
+        "private_route_table_ids": '[for i, _ in var.private_subnets : format("rtb-private-%d", i)]',
+    },
+    "vpc/vpc-endpoints": {
+        "endpoints": "{ for k, v in var.endpoints : k => { service = v.service } }",
+        "security_group_id": 'var.create_security_group ? "sg-0000000000000000e" : null',
+    },
+    "eks/karpenter": {
+        "iam_role_arn": 'format("arn:aws:iam::000000000000:role/%s-stub", var.iam_role_name)',
+        "queue_name": 'var.enable_spot_termination ? coalesce(var.queue_name, format("Karpenter-%s", '
+                      "var.cluster_name)) : null",
+        "node_iam_role_name": 'coalesce(var.node_iam_role_name, format("Karpenter-%s", var.cluster_name))',
+        "namespace": "var.namespace",
+        "service_account": "var.service_account",
+    },
+    "pod-identity": {
+        "iam_role_arn": 'format("arn:aws:iam::000000000000:role/%s", var.name)',
+        "iam_role_name": "var.name",
     },
     "iam": {
         "arn": 'format("arn:aws:iam::000000000000:role/%s", var.name)',
@@ -109,7 +128,8 @@ def stub_root(src: Path, dest: Path) -> list[str]:
             if not stub_dir.exists():
                 stub_dir.mkdir(parents=True)
                 catalog = catalogs.load(key, version["version"], sub)
-                (stub_dir / "main.tf").write_text(stub_text(catalog, key), "utf-8")
+                (stub_dir / "main.tf").write_text(stub_text(catalog, key if sub is None else f"{key}/{sub}"),
+                                                 "utf-8")
             rel = stub_dir.relative_to(dest).as_posix()
             new_body = SOURCE_LINE.sub(f'  source = "./{rel}"\n', body, count=1)
             # A comment, not a deletion: diagnostics must keep the original line numbers.
