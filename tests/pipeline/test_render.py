@@ -96,8 +96,9 @@ MUST_RENDER = {
                                 "The aws-ebs-csi-driver addon associates this role"],
                      "eks.tf": ["role_arn        = module.pod_identity_ebs_csi.iam_role_arn"],
                      "outputs.tf": ["pod_identity_role_arns"]},
-    "private-cluster": {"vpc.tf": ["terraform-aws-modules/vpc/aws//modules/vpc-endpoints", 'service_type    = "Gateway"',
-                                   "module.vpc.private_route_table_ids", "private_dns_enabled = true", "eks_auth",
+    "private-cluster": {"vpc.tf": ["terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
+                                   'service_type    = "Gateway"', "module.vpc.private_route_table_ids",
+                                   "private_dns_enabled = true", "eks_auth",
                                    "enable_nat_gateway     = false"],
                         "iam.tf": ["attach_cluster_autoscaler_policy", "cluster_autoscaler_cluster_names"]},
 }
