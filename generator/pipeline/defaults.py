@@ -75,7 +75,7 @@ DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
-DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0", "podIdentity": "2.8.1"}
+DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0", "pod_identity": "2.8.1"}
 DEFAULT_VPC_ENDPOINTS: tuple[str, ...] = ()
 DEFAULT_AUTO_MODE_ENABLED = False
 # Both built-in pools, as the module's eks-auto-mode example starts from; [] keeps only the IAM role.
@@ -292,7 +292,7 @@ def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
     pins.eks = pins.eks or DEFAULT_MODULE_VERSIONS["eks"]
     pins.vpc = pins.vpc or DEFAULT_MODULE_VERSIONS["vpc"]
     pins.iam = pins.iam or DEFAULT_MODULE_VERSIONS["iam"]
-    pins.pod_identity = pins.pod_identity or DEFAULT_MODULE_VERSIONS["podIdentity"]
+    pins.pod_identity = pins.pod_identity or DEFAULT_MODULE_VERSIONS["pod_identity"]
     tf.modules = pins
     floor = catalogs.highest_terraform_floor(
         {"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam, "pod-identity": pins.pod_identity},
