@@ -32,13 +32,13 @@ def _auto_mode(ctx: CheckContext) -> Iterator[Issue]:
     for index, pool in enumerate(pools):
         if pool in pools[:index]:
             yield Issue(("spec", "autoMode", "nodePools", index), f"node pool {pool!r} is listed twice",
-                        rule="EKS068")
+                        rule="EKS133")
     if auto_mode_only(ctx.cluster):
         for name in ctx.cluster.spec.addons or {}:
             if name in AUTO_MODE_BUILT_IN_ADDONS:
                 yield Issue(("spec", "addons", name), f"Auto Mode runs {name}'s work itself on its nodes; as an "
                             "addon it would run a second copy (keep it only while node groups remain)",
-                            severity="warning", rule="EKS017")
+                            severity="warning", rule="EKS110")
 
 
 def _karpenter(ctx: CheckContext) -> Iterator[Issue]:
@@ -48,32 +48,32 @@ def _karpenter(ctx: CheckContext) -> Iterator[Issue]:
         return
     namespace = karpenter.namespace or ""
     if len(namespace) > 63 or not P.DNS_LABEL.fullmatch(namespace):
-        yield Issue((*KARPENTER, "namespace"), f"{namespace!r} is not a valid namespace name", rule="EKS067")
+        yield Issue((*KARPENTER, "namespace"), f"{namespace!r} is not a valid namespace name", rule="EKS132")
     account = karpenter.service_account or ""
     if len(account) > 253 or not P.DNS_SUBDOMAIN.fullmatch(account):
-        yield Issue((*KARPENTER, "serviceAccount"), f"{account!r} is not a valid service account name", rule="EKS067")
+        yield Issue((*KARPENTER, "serviceAccount"), f"{account!r} is not a valid service account name", rule="EKS132")
     region = ctx.cluster.metadata.region
     for key, arn in (karpenter.node_iam_role_additional_policies or {}).items():
         loc = (*KARPENTER, "nodeIamRoleAdditionalPolicies", key)
         if not P.POLICY_ARN.fullmatch(arn):
-            yield Issue(loc, f"must be an IAM policy ARN (got {arn!r})", rule="EKS067")
+            yield Issue(loc, f"must be an IAM policy ARN (got {arn!r})", rule="EKS132")
         elif arn.split(":")[1] != partition(region):
             yield Issue(loc, f"policy is in partition {arn.split(':')[1]} but the cluster's region is in "
-                        f"{partition(region)}", rule="EKS067")
+                        f"{partition(region)}", rule="EKS132")
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     fargate = any(_selects(sel.namespace, namespace) for p in spec.fargate_profiles or [] for sel in p.selectors)
     if not (spec.managed_node_groups or fargate or auto_mode):
         yield Issue(KARPENTER, "Karpenter's controller needs somewhere to run before Karpenter launches any node: "
                     f"add a managed node group, a Fargate profile selecting {namespace!r}, or Auto Mode",
-                    rule="EKS065")
+                    rule="EKS130")
     if AGENT_ADDON not in (spec.addons or {}):
         yield Issue(KARPENTER, f"the controller gets its role through Pod Identity: add {AGENT_ADDON} to addons",
-                    rule="EKS066")
+                    rule="EKS131")
     vpc = spec.vpc
     if vpc is not None and vpc.id is not None and vpc.subnets is not None and vpc.subnets.private:
         yield Issue(("spec", "vpc", "subnets", "private"), f"tag {', '.join(vpc.subnets.private)} with "
                     f"{DISCOVERY_TAG}={ctx.cluster.metadata.name} so Karpenter finds them (eksgen does not manage "
-                    "an existing VPC; the node security group is tagged)", severity="warning", rule="EKS069")
+                    "an existing VPC; the node security group is tagged)", severity="warning", rule="EKS134")
 
 
 def _selects(pattern: str, namespace: str) -> bool:

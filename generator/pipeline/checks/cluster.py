@@ -245,4 +245,4 @@ def _control_plane(ctx: CheckContext) -> Iterator[Issue]:
     if tier is not None and tier != "standard":
         yield Issue(("spec", "controlPlane", "tier"), f"{tier} is a provisioned control plane, billed for every "
                     f"hour the cluster exists at the {tier} rate on top of the standard cluster fee, used or not "
-                    f"({PRICING_PAGE})", severity="warning", rule="EKS018")
+                    f"({PRICING_PAGE})", severity="warning", rule="EKS111")

@@ -29,14 +29,14 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _entry(ctx, entry, loc)
         if entry.name in names:
             yield Issue((*loc, "name"), f"duplicate name {entry.name!r} (first at podIdentityAssociations"
-                        f"[{names[entry.name]}])", rule="EKS041")
+                        f"[{names[entry.name]}])", rule="EKS120")
         else:
             names[entry.name] = index
         pair = (entry.namespace, entry.service_account)
         if pair in bound:
             yield Issue((*loc, "serviceAccount"), f"{entry.namespace}/{entry.service_account} already has a Pod "
                         f"Identity association at {format_loc(bound[pair])}; EKS allows one per service account",
-                        rule="EKS041")
+                        rule="EKS120")
         else:
             bound[pair] = loc
         if entry.role_arn is None and not entry.well_known_policies and not entry.policy_arns \
@@ -52,32 +52,32 @@ def _entry(ctx: CheckContext, entry: PodIdentityAssociation, loc: Loc) -> Iterat
     region = ctx.cluster.metadata.region
     if not P.MODULE_LABEL_PART.fullmatch(entry.name):
         yield Issue((*loc, "name"), "must be 1-38 lowercase letters, digits and '-' (it names a module and a role)",
-                    rule="EKS041")
+                    rule="EKS120")
     elif entry.role_arn is None and len(role := f"{ctx.cluster.metadata.name}-{entry.name}-") > P.IAM_NAME_PREFIX_MAX:
         yield Issue((*loc, "name"), f"the role name prefix {role!r} is {len(role)} characters; IAM allows "
                     f"{P.IAM_NAME_PREFIX_MAX} (the eks-pod-identity module appends '-' to <cluster>-<name>): "
-                    "shorten it", rule="EKS041")
+                    "shorten it", rule="EKS120")
     if len(entry.namespace) > 63 or not P.DNS_LABEL.fullmatch(entry.namespace):
-        yield Issue((*loc, "namespace"), f"{entry.namespace!r} is not a valid namespace name", rule="EKS041")
+        yield Issue((*loc, "namespace"), f"{entry.namespace!r} is not a valid namespace name", rule="EKS120")
     if len(entry.service_account) > 253 or not P.DNS_SUBDOMAIN.fullmatch(entry.service_account):
         yield Issue((*loc, "serviceAccount"), f"{entry.service_account!r} is not a valid service account name",
-                    rule="EKS041")
+                    rule="EKS120")
     if entry.role_arn is not None:
         match = P.ROLE_ARN.fullmatch(entry.role_arn)
         if match is None:
-            yield Issue((*loc, "roleArn"), f"must be an IAM role ARN (got {entry.role_arn!r})", rule="EKS041")
+            yield Issue((*loc, "roleArn"), f"must be an IAM role ARN (got {entry.role_arn!r})", rule="EKS120")
         elif match.group(1) != partition(region):
             yield Issue((*loc, "roleArn"), f"role is in partition {match.group(1)} but the cluster's region is in "
-                        f"{partition(region)}", rule="EKS041")
+                        f"{partition(region)}", rule="EKS120")
         if entry.well_known_policies or entry.policy_arns:
             yield Issue((*loc, "roleArn"), "an existing role takes no wellKnownPolicies or policyArns: eksgen "
-                        "cannot attach policies to a role it does not create", rule="EKS041")
+                        "cannot attach policies to a role it does not create", rule="EKS120")
     for p_index, arn in enumerate(entry.policy_arns or []):
         if not P.POLICY_ARN.fullmatch(arn):
-            yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS041")
+            yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS120")
         elif arn.split(":")[1] != partition(region):
             yield Issue((*loc, "policyArns", p_index), f"policy is in partition {arn.split(':')[1]} but the "
-                        f"cluster's region is in {partition(region)}", rule="EKS041")
+                        f"cluster's region is in {partition(region)}", rule="EKS120")
 
 
 def _addon_references(ctx: CheckContext, names: set[str]) -> Iterator[Issue]:
@@ -104,7 +104,7 @@ def _agent(ctx: CheckContext) -> Iterator[Issue]:
     if uses and AGENT_ADDON not in (spec.addons or {}) and not auto_mode:
         yield Issue(ENTRIES if spec.pod_identity_associations else ("spec", "addons"),
                     f"Pod Identity needs the {AGENT_ADDON} addon on the nodes (or Auto Mode, which runs it): "
-                    f"add {AGENT_ADDON} to addons", rule="EKS042")
+                    f"add {AGENT_ADDON} to addons", rule="EKS121")
 
 
 def _irsa_overlap(ctx: CheckContext) -> Iterator[Issue]:
@@ -115,4 +115,4 @@ def _irsa_overlap(ctx: CheckContext) -> Iterator[Issue]:
         if first is not None:
             yield Issue((*ENTRIES, index, "serviceAccount"), f"{entry.namespace}/{entry.service_account} also has "
                         f"an IRSA role (serviceAccounts[{first}]): two mechanisms for one identity, and which "
-                        "one a pod's SDK uses depends on its credential chain", severity="warning", rule="EKS043")
+                        "one a pod's SDK uses depends on its credential chain", severity="warning", rule="EKS122")
