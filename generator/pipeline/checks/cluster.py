@@ -161,9 +161,10 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
     assert tf is not None and tf.modules is not None
-    for key in ("eks", "vpc", "iam"):
-        version = getattr(tf.modules, key)
-        available = catalogs.versions(key)
+    for key, field, catalog_key in (("eks", "eks", "eks"), ("vpc", "vpc", "vpc"), ("iam", "iam", "iam"),
+                                    ("podIdentity", "pod_identity", "pod-identity")):
+        version = getattr(tf.modules, field)
+        available = catalogs.versions(catalog_key)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
