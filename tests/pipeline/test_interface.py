@@ -110,8 +110,9 @@ def _association(**attrs: Value) -> Block:
                  [Group([Attr(k, v) for k, v in attrs.items()])])
 
 
-ASSOCIATION: dict[str, Value] = {"cluster_name": Ref("module.eks.cluster_name"), "namespace": "payments", "service_account": "app",
-               "role_arn": "arn:aws:iam::111122223333:role/app"}
+ASSOCIATION: dict[str, Value] = {
+    "cluster_name": Ref("module.eks.cluster_name"), "namespace": "payments", "service_account": "app",
+    "role_arn": "arn:aws:iam::111122223333:role/app"}
 
 
 @pytest.mark.parametrize(("change", "expected"), [
