@@ -66,6 +66,10 @@ def _karpenter(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue(KARPENTER, "Karpenter's controller needs somewhere to run before Karpenter launches any node: "
                     f"add a managed node group, a Fargate profile selecting {namespace!r}, or Auto Mode",
                     rule="EKS130")
+    elif fargate and not (spec.managed_node_groups or auto_mode):
+        yield Issue(KARPENTER, "Karpenter's controller would run on Fargate, where EKS Pod Identity does not "
+                    "reach pods: the module gives the controller its role only through Pod Identity; run it on a "
+                    "managed node group or Auto Mode", severity="warning", rule="EKS135")
     if AGENT_ADDON not in (spec.addons or {}):
         yield Issue(KARPENTER, f"the controller gets its role through Pod Identity: add {AGENT_ADDON} to addons",
                     rule="EKS131")

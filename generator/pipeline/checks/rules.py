@@ -172,6 +172,8 @@ _RULES = [
     Rule("EKS133", "compute", "error", "Auto Mode node pools listed once", "remove the duplicate"),
     Rule("EKS134", "compute", "warning", "Existing VPC subnets carry Karpenter's discovery tag",
          "add the printed tag to the subnets (or waive when they are managed elsewhere)", waivable=True),
+    Rule("EKS135", "compute", "warning", "Karpenter's controller runs where Pod Identity works (not Fargate only)",
+         "add a managed node group for the controller", waivable=True),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

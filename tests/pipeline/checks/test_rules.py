@@ -590,6 +590,12 @@ ROWS = [
         spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: karpenter\n      selectors:\n"
                                             "        - namespace: kube-system\n"),
         "10:3 karpenter", "Karpenter's controller needs somewhere to run"),
+    row("karpenter-on-fargate-only", "EKS135",
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: karpenter\n      selectors:\n"
+                                            "        - namespace: kube-system\n"),
+        spec(replace={}, append=KARPENTER_ON + "  fargateProfiles:\n    - name: karpenter\n      selectors:\n"
+                                               "        - namespace: kube-system\n"),
+        "10:3 karpenter", "EKS Pod Identity does not reach pods"),
     row("karpenter-without-agent", "EKS131", spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n"),
         spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n    eks-pod-identity-agent: {}\n"),
         "16:3 karpenter", "add eks-pod-identity-agent to addons"),
