@@ -12,8 +12,8 @@ from generator.pipeline.model import Cluster
 from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
-from generator.pipeline.plan.locals import build_locals
 from generator.pipeline.plan.karpenter import build_karpenter
+from generator.pipeline.plan.locals import build_locals
 from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
