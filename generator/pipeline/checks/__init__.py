@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterable
 from generator.errors import Issue
 from generator.pipeline.checks import (
     access,
+    autoscaling,
     capacity,
     cluster,
     compute,
+    endpoints,
+    identity,
     network,
     reachability,
     security,
@@ -29,8 +32,11 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     cluster.check,
     network.check,
     reachability.check,
+    endpoints.check,
     access.check,
+    identity.check,
     compute.check,
+    autoscaling.check,
     capacity.check,
     security.check,
 )

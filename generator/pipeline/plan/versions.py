@@ -6,7 +6,7 @@ from generator.ir import Attr, Block, Group, Obj, TfFile
 from generator.pipeline.model import (
     Cluster,
 )
-from generator.pipeline.plan.common import group, pins, sorted_map
+from generator.pipeline.plan.common import MODULE_CATALOGS, group, pins, sorted_map, used_modules
 from generator.terraform import catalogs
 from generator.terraform.internals import internals
 
@@ -14,14 +14,12 @@ from generator.terraform.internals import internals
 def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     """Every provider the pinned modules need, at the highest floor any of them sets."""
     pinned = pins(cluster)
-    used: list[tuple[str, str | None]] = [("eks", None), ("vpc", None)]
-    if cluster.spec.service_accounts:
-        used.append(("iam", "iam-role-for-service-accounts"))
     found: dict[str, tuple[str, str]] = {}
     nested = (internals("eks", pinned["eks"]) or {}).get("nested_required_providers", {}).get("providers", {})
-    for key, sub in used:
-        providers = dict(catalogs.load(key, pinned[key], sub)["required_providers"])
-        if key == "eks":  # submodules' own providers, which the catalog of the root module does not list
+    for kind in used_modules(cluster):
+        key, sub, _pin = MODULE_CATALOGS[kind]
+        providers = dict(catalogs.load(key, pinned[kind], sub)["required_providers"])
+        if kind == "eks":  # submodules' own providers, which the catalog of the root module does not list
             providers.update({name: req for name, req in nested.items() if name not in providers})
         for name, req in providers.items():
             current = found.get(name)

@@ -167,3 +167,15 @@ def test_a_checkov_waiver_needs_a_reason(tmp_path: Path) -> None:
     with pytest.raises(SpecInvalid) as info:
         render_spec(write_spec(tmp_path, HEAD + "  waivers:\n    - {rule: CKV_AWS_37, reason: ' '}\n"), today=TODAY)
     assert [i.rule for i in info.value.issues] == ["EKS090"]
+
+
+@pytest.mark.parametrize(("example", "file", "modules"), [
+    ("karpenter", "karpenter.tf", 1), ("private-cluster", "vpc.tf", 2), ("pod-identity", "iam.tf", 3)])
+def test_tags_reach_the_second_release_modules_too(tmp_path: Path, example: str, file: str, modules: int) -> None:
+    text = (Path("examples") / example / "cluster.yaml").read_text("utf-8")
+    text = re.sub(r"^  region: .*\n", r"\g<0>  tags: {team: platform}\n", text, count=1, flags=re.M)
+    (result,) = render_spec(write_spec(tmp_path, text, "tagged.yaml"), today=TODAY)
+    rendered = result.result.files[file]
+    assert rendered.count("module \"") == modules
+    # tags is each module's last argument: the line before every module's closing brace.
+    assert rendered.count("  tags = local.tags\n}\n") == modules
