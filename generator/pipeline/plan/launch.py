@@ -59,20 +59,12 @@ def user_data(ng: NodeGroup, *, managed: bool) -> list[tuple[str, Value]]:
         parts: list[Value] = []
         if not managed or custom_ami:
             parts += _node_config(ng)
-        if script is not None:
-            parts.append(Obj.of(content_type=SHELL_CONTENT_TYPE, content=_document(script)))
+        if script is not None:  # quoted, not a heredoc: python-hcl2 reads a heredoc's "#!" line as a comment
+            parts.append(Obj.of(content_type=SHELL_CONTENT_TYPE, content=script))
         pairs.append(("cloudinit_pre_nodeadm", parts or None))
     elif family == "AL2":
-        pairs.append(("pre_bootstrap_user_data", _document(script) if script is not None else None))
+        pairs.append(("pre_bootstrap_user_data", script))
     return pairs
-
-
-def _document(text: str) -> Value:
-    """A heredoc when the text is one a heredoc holds exactly (see ir.Heredoc), else a quoted string."""
-    try:
-        return Heredoc(text)
-    except ValueError:  # user shell text with tabs, control characters or spaces-only lines
-        return text
 
 
 def _script(commands: list[str]) -> str | None:
