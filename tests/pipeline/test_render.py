@@ -271,4 +271,6 @@ def test_examples_read_as_reviewers_expect(spec: Path) -> None:
         names = [a.name for a in block.attributes()]
         assert names[:2] == ["source", "version"]
         assert "tags" not in names[:-1], f"module {block.labels[0]}: tags must be the last argument"
-    assert [v for v in values if isinstance(v, str) and "\n" in v] == [], "multi-line strings are heredocs"
+    # Shell scripts stay quoted: python-hcl2, the reader proving the output, takes a heredoc's "#!" line for a comment.
+    documents = [v for v in values if isinstance(v, str) and "\n" in v and not v.startswith("#!")]
+    assert documents == [], "multi-line strings are heredocs"

@@ -58,7 +58,7 @@ def test_managed_custom_ami_renders_its_own_join(ami_type: str, node_config: boo
     parts = args.get("cloudinit_pre_nodeadm") or []
     assert [dict(p.items)["content_type"] for p in parts] == (["application/node.eks.aws"] if node_config else [])
     if node_config:
-        assert "--node-labels=tier=gpu" in dict(parts[0].items)["content"]
+        assert "--node-labels=tier=gpu" in dict(parts[0].items)["content"].text
 
 
 def test_self_managed_custom_ami_needs_no_switch() -> None:
