@@ -51,7 +51,7 @@ def _nodes_reach_public_endpoint(ctx: CheckContext) -> Iterator[Issue]:
            else "they are the Elastic IPs of the NAT gateways of the VPC's private subnets")
     yield Issue(("spec", "endpoint", "private"), "nodes and pods reach a public-only endpoint through the NAT "
                 f"gateways, so publicCidrs must include the gateways' public IPs ({how}), or nodes cannot "
-                "join: set private: true (recommended), or add those IPs", severity="warning", rule="EKS072")
+                "join: set private: true (recommended), or add those IPs", severity="warning", rule="EKS140")
 
 
 def _public_subnets_hold_a_load_balancer(ctx: CheckContext) -> Iterator[Issue]:
@@ -66,4 +66,4 @@ def _public_subnets_hold_a_load_balancer(ctx: CheckContext) -> Iterator[Issue]:
         if network.prefixlen > LOAD_BALANCER_MIN_PREFIX:
             yield Issue(("spec", "vpc", "subnets", "public", index), f"{network} is smaller than /"
                         f"{LOAD_BALANCER_MIN_PREFIX}: an internet-facing ALB needs a /{LOAD_BALANCER_MIN_PREFIX} "
-                        "or larger with 8 free addresses per subnet", severity="warning", rule="EKS073")
+                        "or larger with 8 free addresses per subnet", severity="warning", rule="EKS141")

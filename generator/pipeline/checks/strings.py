@@ -4,7 +4,8 @@ Identifiers, tags and names must be plain printable text: no control or format
 characters (invisible in review, "Trojan Source"), no surrogates, already NFC (Terraform
 normalises strings, so a non-NFC value would reach AWS changed), and no `${`/`%{`
 (Terraform template syntax; no AWS name or tag accepts `$` or `{` anyway). Addon
-`configuration` is free text: any content is escaped on the way into HCL.
+`configuration` and node groups' `preBootstrapCommands` are free text: any content is
+escaped on the way into HCL.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from generator.pipeline.checks.context import CheckContext
 
 FREE_TEXT_PARENT = ("spec", "addons")
 FREE_TEXT_FIELD = "configuration"
+# Shell run on the node: any text, escaped into HCL and handed to cloud-init unchanged.
+SHELL_PARENTS = (("spec", "managedNodeGroups"), ("spec", "selfManagedNodeGroups"))
+SHELL_FIELD = "preBootstrapCommands"
 
 
 # Account IDs of the starter spec and of AWS's documentation: an ARN still naming one points nowhere.
@@ -44,7 +48,9 @@ def _placeholders(value: object, loc: Loc) -> Iterator[Issue]:
 
 
 def _is_free_text(loc: Loc) -> bool:
-    return len(loc) >= 4 and loc[:2] == FREE_TEXT_PARENT and loc[3] == FREE_TEXT_FIELD
+    if len(loc) >= 4 and loc[:2] == FREE_TEXT_PARENT and loc[3] == FREE_TEXT_FIELD:
+        return True
+    return len(loc) == 5 and loc[:2] in SHELL_PARENTS and loc[3] == SHELL_FIELD
 
 
 def _walk(value: object, loc: Loc) -> Iterator[Issue]:
