@@ -662,7 +662,7 @@ ROWS = [
         disk("amiId: ami-0abcdef1234567890", "amiType: AL2023_x86_64_STANDARD"),
         "17:7 managedNodeGroups[0].amiType", "amiType names the AMI's family"),
     row("commands-on-bottlerocket", "EKS072", disk("amiType: BOTTLEROCKET_x86_64", "preBootstrapCommands: [echo]"),
-        disk("amiType: AL2_x86_64", "preBootstrapCommands: [echo]"),
+        disk("amiType: AL2023_x86_64_STANDARD", "preBootstrapCommands: [echo]"),  # AL2: none on 1.33+ (EKS065)
         "17:7 managedNodeGroups[0].preBootstrapCommands", "BOTTLEROCKET_x86_64 runs no shell user data"),
     row("commands-on-windows", "EKS072",
         disk("amiType: WINDOWS_CORE_2022_x86_64", "preBootstrapCommands: [echo]"),
