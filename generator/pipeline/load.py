@@ -261,6 +261,18 @@ def load_documents(text: str, file: str) -> list[Document]:
     return documents
 
 
+def decode_utf8(data: bytes, file: str) -> str:
+    """UTF-8 text, or SpecInvalid located at the first byte that is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise SpecInvalid([Issue(loc=(), message=f"not UTF-8 text: byte 0x{data[exc.start]:02x} ({exc.reason})",
+                                 file=file, position=Position(line, column))]) from None
+
+
 def _yaml_issue(exc: yaml.YAMLError, file: str, text: str) -> Issue:
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, yaml.reader.ReaderError):
