@@ -114,12 +114,12 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
         # and depth and size stay bounded.
         inner_docs = load_documents(value, f"{doc.file} data.{key}") if value.strip() else []
     except SpecInvalid as exc:
-        return [], [doc.issue(Issue(loc, f"in the value: {_inner(i)}")) for i in exc.issues]
+        return [], [doc.issue(Issue(loc, _inner(i))) for i in exc.issues]
     if len(inner_docs) > 1:
         return [], [doc.issue(Issue(loc, "must hold one YAML list of mappings, not several documents"))]
     duplicates = [i for d in inner_docs for i in d.load_issues]
     if duplicates:
-        return [], [doc.issue(Issue(loc, f"in the value: {_inner(i)}")) for i in duplicates]
+        return [], [doc.issue(Issue(loc, _inner(i))) for i in duplicates]
     inner = inner_docs[0].data if inner_docs else []
     if not isinstance(inner, list):
         return [], [doc.issue(Issue(loc, "must hold a YAML list of mappings"))]
@@ -137,9 +137,9 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
 
 def _inner(issue: Issue) -> str:
     """An issue inside a ConfigMap value, located by its line within the value."""
-    where = f"line {issue.position.line} of the value" if issue.position else "the value"
-    path = f" {issue.path}" if issue.loc else ""
-    return f"{where}{path}: {issue.message}"
+    line = f", line {issue.position.line}" if issue.position else ""
+    path = f" at {issue.path}" if issue.loc else ""
+    return f"in the value{line}{path}: {issue.message}"
 
 
 def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
