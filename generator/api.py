@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import Issue, SpecInvalid, UsageError, quote_name
+from generator.errors import Issue, SpecInvalid, Terminated, UsageError, quote_name
 from generator.gitops.textdiff import diff_files
 from generator.pipeline import overlay
 from generator.pipeline.load import Document, decode_utf8
@@ -44,6 +44,16 @@ class CheckReport:
     @property
     def issues(self) -> list[Issue]:
         return sorted((i for r in self.results for i in r.issues), key=Issue.sort_key)
+
+
+def raise_on_sigterm() -> None:
+    """Turn SIGTERM into errors.Terminated: temp files, locks and the manifest unwind as after Ctrl-C."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 def read_spec(path: Path) -> str:
@@ -107,6 +117,13 @@ def _reject_shared_dirs(results: list[RenderResult]) -> None:
         seen[item.out_dir] = item.name
     if issues:
         raise SpecInvalid(issues)
+
+
+def cluster_name(doc: Document) -> str | None:
+    """`metadata.name` when the document has one as text; None for any other shape."""
+    metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def document_hash(doc: Document) -> str:

@@ -18,6 +18,13 @@ class ExitCode(int, Enum):
     INTERNAL = 3
     HAND_EDITED = 4
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, how CI cancels a job
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it unwinds exactly as after Ctrl-C."""
+
+    exit_code = ExitCode.TERMINATED
 
 
 def format_loc(loc: Loc) -> str:

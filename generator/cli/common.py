@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from generator import __version__
-from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid
+from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid, Terminated
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPORT_URL = "https://github.com/eksgen/eksgen/issues"
@@ -45,9 +45,9 @@ def handle_errors(func: F) -> F:
                 err(str(exc))
                 err(f"{exc.error_count} error(s); nothing written")
             raise typer.Exit(ExitCode.BAD_INPUT) from None
-        except KeyboardInterrupt:
-            err("interrupted")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except KeyboardInterrupt as exc:  # SIGTERM too (errors.Terminated): the same cleanup, its own code
+            err("terminated" if isinstance(exc, Terminated) else "interrupted")
+            raise typer.Exit(getattr(exc, "exit_code", ExitCode.INTERRUPTED)) from None
         except EksgenError as exc:
             err(f"error: {exc}")
             if exc.exit_code == ExitCode.INTERNAL:

@@ -152,6 +152,9 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns the exit code."""
+    from generator.api import raise_on_sigterm
+
+    raise_on_sigterm()
     try:
         app(args=argv, prog_name="eksgen")
     except SystemExit as exc:

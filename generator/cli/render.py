@@ -42,16 +42,19 @@ def render(
     today: Today = None,
 ) -> int:
     """Check specs and write their Terraform root modules; many specs render in parallel."""
-    from generator.gitops.fleet import default_jobs, expand, render_fleet, shard
+    from generator.gitops.fleet import clamp_jobs, expand, render_fleet, shard
 
     paths = shard(expand(specs), shard_spec)
+    workers, note = clamp_jobs(jobs)
+    if note:
+        err(note)
     if out is not None and len(paths) > 1:
         _reject_duplicate_names(paths)
     text = output_format == OutputFormat.text
     progress = _Progress(len(paths), enabled=text and len(paths) > 1)
     with progress:
         outcomes = render_fleet(paths, out_dir=out, force=force, check=check, today=parse_today(today),
-                                jobs=jobs or default_jobs(), incremental=incremental and not check, strict=strict,
+                                jobs=workers, incremental=incremental and not check, strict=strict,
                                 on_done=functools.partial(_on_done, progress, check, text))
     worst = max((o.code for o in outcomes), default=0)
     if output_format == OutputFormat.json:
@@ -131,7 +134,7 @@ def _print_outcome(outcome: Any, check: bool) -> None:
 
 def _reject_duplicate_names(paths: list[Path]) -> None:
     """With one -o for several specs each cluster gets out/<name>: two of a name would collide."""
-    from generator.api import load_spec
+    from generator.api import cluster_name, load_spec
     from generator.errors import EksgenError, UsageError
 
     seen: dict[str, Path] = {}
@@ -141,11 +144,11 @@ def _reject_duplicate_names(paths: list[Path]) -> None:
         except EksgenError:
             continue  # reported with the spec's own errors when it renders
         for doc in documents:
-            name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
-            if isinstance(name, str) and name in seen and seen[name] != path:
+            name = cluster_name(doc)
+            if name is not None and name in seen and seen[name] != path:
                 raise UsageError(f"clusters in {seen[name]} and {path} are both named {name!r}: "
                                  "they would share one output directory")
-            if isinstance(name, str):
+            if name is not None:
                 seen[name] = path
 
 

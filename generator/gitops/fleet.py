@@ -63,15 +63,15 @@ def shard(paths: list[Path], spec: str | None) -> list[Path]:
 
 def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
     """Every cluster of the spec already rendered from identical input and untouched since."""
-    from generator.api import document_hash, load_spec, output_dir
+    from generator.api import cluster_name, document_hash, load_spec, output_dir
 
     try:
         documents = load_spec(path)
     except EksgenError:
         return False
     for doc in documents:
-        name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
-        if not isinstance(name, str):
+        name = cluster_name(doc)
+        if name is None:
             return False
         target = output_dir(path, out_dir, name, 2 if nested else len(documents))
         try:
@@ -80,7 +80,11 @@ def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
             return False
         if recorded.get("specSha256") != document_hash(doc) or recorded.get("pending"):
             return False
-        for file, digest in read_manifest(target).items():
+        try:
+            owned = read_manifest(target)
+        except EksgenError:
+            return False  # the render reports it
+        for file, digest in owned.items():
             current = target / file
             if not current.is_file() or sha256(current.read_bytes()) != digest:
                 return False
@@ -149,9 +153,29 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
         yield from (_star(t) for t in tasks)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context)
+    try:
         yield from pool.map(_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+    except BaseException:
+        # Interrupted: start no new spec (each running one finishes or unwinds its own write).
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def clamp_jobs(requested: int) -> tuple[int, str | None]:
+    """`-j N`: 0 means every CPU; more workers than CPUs only cost memory, so N is capped, with a note."""
+    available = default_jobs()
+    if requested < 0:
+        raise UsageError(f"-j/--jobs must be 0 (all CPUs) or a positive number (got {requested})")
+    if requested == 0:
+        return available, None
+    if requested > available:
+        digits = str(requested)
+        shown = digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
+        return available, f"note: -j {shown} is more than the {available} CPU(s) available; using {available}"
+    return requested, None

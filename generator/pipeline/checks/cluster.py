@@ -152,6 +152,10 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
                         "import one with `eksgen modules import`", rule="EKS010")
+    if tf.required_version is not None and not all(
+            P.TERRAFORM_CONSTRAINT.fullmatch(part) for part in tf.required_version.split(",")):
+        yield Issue(("spec", "terraform", "requiredVersion"), "must be a Terraform version constraint such as "
+                    f"\">= 1.5.7\" or \">= 1.5.7, < 2.0.0\" (got {tf.required_version!r})", rule="EKS019")
     s3 = tf.backend.s3 if tf.backend else None
     if s3 is not None:
         loc = ("spec", "terraform", "backend", "s3")

@@ -55,6 +55,8 @@ _RULES = [
          "fix the name, or waive for a marketplace addon", waivable=True),
     Rule("EKS016", "cluster", "warning", "A Fargate-only cluster runs CoreDNS on Fargate",
          "set coredns configuration computeType: Fargate", waivable=True),
+    Rule("EKS019", "cluster", "error", "terraform.requiredVersion is a valid Terraform version constraint",
+         "write a constraint such as \">= 1.5.7\""),
     Rule("EKS020", "network", "error", "Existing VPC: a VPC ID, and no new-VPC settings", "remove cidr/nat/zones"),
     Rule("EKS021", "network", "error", "Existing VPC: at least 2 distinct private subnet IDs",
          "list subnets in two or more AZs"),
