@@ -438,7 +438,7 @@ CASES = [
          ("17:9 managedNodeGroups[0].labels['Team.Example.com/role']", "label key prefix must be a lowercase DNS")),
     case("label-key-reserved-prefix", spec(append="      labels:\n        kubernetes.io/role: x\n"),
          ("17:9 managedNodeGroups[0].labels['kubernetes.io/role']",
-          "label prefixes kubernetes.io/, k8s.io/ and eks.amazonaws.com/ are reserved")),
+          "the EKS API refuses managed node group labels under kubernetes.io, k8s.io and eks.amazonaws.com")),
     case("label-value-invalid", spec(append="      labels:\n        role: -x-\n"),
          ("17:9 managedNodeGroups[0].labels.role", "label value must be at most 63 characters, alphanumeric")),
     case("taint-effect-kubernetes-spelling",

@@ -443,7 +443,7 @@ ROWS = [
         "16:7 managedNodeGroups[0].amiType", "p6-b200.48xlarge has accelerators"),
     row("reserved-label", "EKS056", spec(append="      labels:\n        kubernetes.io/role: x\n"),
         spec(append="      labels:\n        example.com/role: x\n"),
-        "17:9 managedNodeGroups[0].labels['kubernetes.io/role']", "label prefixes kubernetes.io/, k8s.io/"),
+        "17:9 managedNodeGroups[0].labels['kubernetes.io/role']", "the EKS API refuses managed node group labels"),
     row("duplicate-taint", "EKS057",
         spec(append=TAINT_A + "        - {key: a, effect: NO_SCHEDULE}\n"),
         spec(append=TAINT_A + "        - {key: a, effect: NO_EXECUTE}\n"),
