@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,7 +242,8 @@ def test_non_nfc_text_is_refused(tmp_path: Path, case: Case, command: str) -> No
 
 # Item 7: duplicate keys survive `extends`; merge-key overrides are not duplicates.
 DUP_BASE = BASE + "      minSize: 3\n"
-MERGE_OVERRIDE = BASE + "    - &ng\n      name: ng1\n      minSize: 1\n      maxSize: 3\n    - <<: *ng\n      name: ng2\n"
+MERGE_OVERRIDE = (BASE + "    - &ng\n      name: ng1\n      minSize: 1\n      maxSize: 3\n"
+                  "    - <<: *ng\n      name: ng2\n")
 DUPLICATES = _cases(
     Case("base-duplicate-key", {"base.yaml": DUP_BASE, "bad.yaml": "extends: base.yaml\n"},
          ("base.yaml:13:7 managedNodeGroups[0].minSize: duplicate key 'minSize' (first at line 11)",),
