@@ -68,9 +68,8 @@ def state_dir(out_dir: Path, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(lock_path: Path, *, say: Callable[[str], None] = _say) -> Iterator[None]:
-    """Hold the lock at `lock_path`; wait at most `wait_seconds()` for another holder."""
-    limit = wait_seconds()
+def exclusive(lock_path: Path, limit: float, *, say: Callable[[str], None] = _say) -> Iterator[None]:
+    """Hold the lock at `lock_path`; wait at most `limit` seconds for another holder."""
     fd = open_no_follow(lock_path, os.O_RDWR | os.O_CREAT)
     try:
         _acquire(fd, lock_path, limit, say)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import HandEditedFiles, UsageError, quote_name
-from generator.pipeline.lock import exclusive, open_no_follow, state_dir
+from generator.pipeline.lock import exclusive, open_no_follow, state_dir, wait_seconds
 
 STATE_DIR = ".eksgen"
 MANIFEST = f"{STATE_DIR}/manifest.json"
@@ -126,10 +126,11 @@ def _safe_target(out_dir: Path, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
+def locked(out_dir: Path, limit: float | None = None) -> Iterator[None]:
     """An exclusive lock, so two renders into one directory run one after the other."""
+    limit = wait_seconds() if limit is None else limit
     state_dir(out_dir, STATE_DIR)
-    with exclusive(out_dir / LOCK):
+    with exclusive(out_dir / LOCK, limit):
         yield
 
 
@@ -189,12 +190,21 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
+def _refuse_links(out_dir: Path) -> None:
+    """Symlinks where eksgen keeps its state, refused before anything is created (again under the lock)."""
+    for name in (STATE_DIR, LOCK, MANIFEST):
+        if (out_dir / name).is_symlink():
+            raise UsageError(f"refusing to use {out_dir / name}: it is a symlink")
+
+
 def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool) -> WriteReport:
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} exists and is not a directory")
+    limit = wait_seconds()  # a bad setting is refused before anything is created
+    _refuse_links(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
-    with locked(out_dir):
+    with locked(out_dir, limit):
         manifest = read_manifest(out_dir)
         pending = read_pending(out_dir)
         known = set(files) | set(manifest) | set(pending)
