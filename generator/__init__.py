@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from generator.version import __version__
 
 __all__ = ["RenderResult", "__version__", "check_spec", "render_spec", "render_to_directory"]
 

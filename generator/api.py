@@ -1,164 +1,255 @@
-"""The library API the CLI is a thin shell over; tests and other Python code call it too."""
+"""The library API: every CLI command is one call into this module, and Python code calls it too.
+
+It composes the layers below (pipeline, terraform, gitops) and decides nothing about exit
+codes (`errors.exit_code` does) or presentation (the CLI prints).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import json
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from generator import __version__
-from generator.errors import Issue, SpecInvalid, Terminated, UsageError, quote_name
-from generator.gitops.textdiff import diff_files
-from generator.pipeline import overlay
-from generator.pipeline.load import Document, decode_utf8
-from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.run import ClusterResult, build_document, check_document, load
-from generator.pipeline.write import WriteReport, read_manifest, write_tree
+from generator.errors import EksgenError, InternalError, Issue, RefusedToOverwrite, SpecInvalid, UsageError
+from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
+from generator.gitops.fleet import (
+    Outcome,
+    clamp_jobs,
+    expand,
+    reject_duplicate_names,
+    render_fleet,
+    render_to_directory,
+    shard,
+)
+from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
+from generator.pipeline.checks.rules import Rule
+from generator.pipeline.model import Cluster
+from generator.pipeline.specfile import (
+    CheckReport,
+    RenderResult,
+    check_spec,
+    document_hash,
+    load_spec,
+    output_dir,
+    read_spec,
+    render_spec,
+)
+from generator.terraform.static import Finding
 
-
-@dataclass
-class RenderResult:
-    """One cluster of a spec file: where it goes, what it renders to, what was found."""
-
-    spec: Path
-    result: ClusterResult
-    out_dir: Path
-    report: WriteReport | None = None
-    diff: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.result.effective.metadata.name if self.result.effective else "?"
-
-    @property
-    def files(self) -> dict[str, str]:
-        return self.result.files
-
-
-@dataclass
-class CheckReport:
-    results: list[ClusterResult] = field(default_factory=list)
-
-    @property
-    def issues(self) -> list[Issue]:
-        return sorted((i for r in self.results for i in r.issues), key=Issue.sort_key)
-
-
-def raise_on_sigterm() -> None:
-    """Turn SIGTERM into errors.Terminated: temp files, locks and the manifest unwind as after Ctrl-C."""
-    import signal
-
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated()
-
-    signal.signal(signal.SIGTERM, terminate)
+# Besides its own functions, the API re-exports the types it returns and the diff formatters.
+__all__ = [
+    "CapacityReport", "CheckReport", "Cluster", "DiffReport", "Finding", "GroupCapacity", "Outcome", "RenderResult",
+    "Rule", "SubnetCapacity", "TypeCapacity", "ValidationReport", "capacity", "check_spec", "convert_aws_auth",
+    "diff_specs", "document_hash", "effective_clusters", "explain", "format_json", "format_markdown", "format_text",
+    "import_catalog", "init_spec", "json_schema", "load_spec", "module_catalogs", "output_dir", "read_spec",
+    "render_spec", "render_specs", "render_to_directory", "rules", "rules_markdown", "validate",
+]
+CATALOG_KEYS = ("eks", "vpc", "iam")
 
 
-def read_spec(path: Path) -> str:
-    """A spec, base or manifest file as text: a bounded regular file, UTF-8 (errors located)."""
-    try:
-        data = read_regular_file(path)
-    except UnreadableFile as exc:
-        raise UsageError(f"{quote_name(str(path))}: {exc}") from None
-    return decode_utf8(data, str(path))
+def init_spec(output: Path, *, name: str, region: str) -> Path:
+    """Write a commented starter spec that renders cleanly; a bad name or region is refused first."""
+    from generator.pipeline.load import load_documents
+    from generator.pipeline.run import check_document
+    from generator.pipeline.write import atomic_write
+    from generator.starter import starter_spec
 
-
-def load_spec(path: Path) -> list[Document]:
-    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
-    return [overlay.resolve(doc, path) for doc in load(read_spec(path), str(path))]
-
-
-def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
-    """Every check, nothing rendered or written. Load errors raise SpecInvalid."""
-    documents = load_spec(path)
-    return CheckReport([check_document(doc, today=today) for doc in documents])
-
-
-def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None,
-                nested: bool = False) -> list[RenderResult]:
-    """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors.
-
-    With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
-    """
-    documents = load_spec(path)
-    results: list[RenderResult] = []
-    errors: list[Issue] = []
-    for doc in documents:
-        try:
-            built = build_document(doc, path.name, today=today)
-        except SpecInvalid as exc:
-            errors.extend(exc.issues)
-            continue
-        results.append(RenderResult(spec=path, result=built, out_dir=Path()))
+    if output.exists():
+        raise RefusedToOverwrite(f"{output} exists; refusing to overwrite it")
+    text = starter_spec(name=name, region=region, file=output.name)
+    errors = [i for doc in load_documents(text, str(output)) for i in check_document(doc).errors]
     if errors:
         raise SpecInvalid(errors)
-    for item in results:
-        item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
-    _reject_shared_dirs(results)
-    return results
+    atomic_write(output.resolve(), text.encode("utf-8"))
+    return output
 
 
-def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
-    if out_dir is None:
-        return spec.parent / name
-    return out_dir / name if count > 1 else out_dir
+def json_schema() -> dict[str, Any]:
+    from generator.schema import json_schema as schema
+
+    return schema()
 
 
-def _reject_shared_dirs(results: list[RenderResult]) -> None:
-    seen: dict[Path, str] = {}
-    issues = []
-    for item in results:
-        if item.out_dir in seen:
-            issues.append(item.result.document.issue(Issue(
-                ("metadata", "name"), f"another cluster in this file is named {item.name!r}; "
-                f"both would write to {item.out_dir}")))
-        seen[item.out_dir] = item.name
-    if issues:
-        raise SpecInvalid(issues)
+def effective_clusters(spec: Path, *, today: dt.date | None = None) -> list[Cluster]:
+    """Every cluster of `spec` with its defaults filled in; SpecInvalid if any has errors."""
+    report = check_spec(spec, today=today)
+    errors = [i for i in report.issues if i.severity == "error"]
+    if errors:
+        raise SpecInvalid(errors)
+    return [r.effective for r in report.results if r.effective is not None]
 
 
-def cluster_name(doc: Document) -> str | None:
-    """`metadata.name` when the document has one as text; None for any other shape."""
-    metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    return name if isinstance(name, str) else None
+def explain(spec: Path, *, today: dt.date | None = None) -> str:
+    """The effective spec as YAML, one document per cluster."""
+    from generator.schema import effective_yaml
+
+    return "---\n".join(effective_yaml(cluster) for cluster in effective_clusters(spec, today=today))
 
 
-def document_hash(doc: Document) -> str:
-    """What a cluster's output depends on: its merged spec data and the eksgen version."""
-    canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{__version__}\n{canonical}".encode()).hexdigest()
+def capacity(spec: Path, *, today: dt.date | None = None) -> list[CapacityReport]:
+    """Max pods per node and pod IPs per private subnet at max scale, per cluster."""
+    from generator.pipeline.capacity import plan
+
+    return [plan(cluster) for cluster in effective_clusters(spec, today=today)]
 
 
-def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
-                        check: bool = False, strict: bool = False, today: dt.date | None = None,
-                        nested: bool = False) -> list[RenderResult]:
-    """Render, then write (or with `check`, compare and write nothing).
+def rules() -> list[Rule]:
+    from generator.pipeline.checks.rules import RULES
 
-    With `strict`, warnings count as errors and nothing is written.
-    """
-    results = render_spec(path, out_dir=out_dir, today=today, nested=nested)
-    warnings = [w for item in results for w in item.result.warnings]
-    if strict and warnings:
-        raise SpecInvalid(warnings)
-    for item in results:
-        data = {name: text.encode("utf-8") for name, text in item.files.items()}
-        if check:
-            item.diff = directory_diff(item.out_dir, data)
+    return list(RULES.values())
+
+
+def rules_markdown() -> str:
+    from generator.pipeline.checks.rules import markdown_table
+
+    return markdown_table()
+
+
+def convert_aws_auth(configmap: Path) -> str:
+    """An aws-auth ConfigMap manifest as `access.entries` YAML."""
+    from generator.pipeline.awsauth import configmap_to_access_yaml
+
+    return configmap_to_access_yaml(read_spec(configmap), str(configmap))
+
+
+def render_specs(patterns: list[str], *, out_dir: Path | None = None, check: bool = False, force: bool = False,
+                 jobs: int = 0, shard_spec: str | None = None, incremental: bool = True, strict: bool = False,
+                 today: dt.date | None = None, on_start: Callable[[int], None] = lambda total: None,
+                 on_done: Callable[[Outcome], None] = lambda outcome: None,
+                 on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
+    """Render (or with `check`, compare) every spec the patterns name, in parallel."""
+    workers, note = clamp_jobs(jobs)
+    if note:
+        on_note(note)
+    paths = shard(expand(patterns), shard_spec)
+    if out_dir is not None and len(paths) > 1:
+        reject_duplicate_names(paths)
+    on_start(len(paths))
+    return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=workers,
+                        incremental=incremental and not check, strict=strict, on_done=on_done)
+
+
+def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
+               today: dt.date | None = None) -> DiffReport:
+    """What changes from `old` to `new` (or from `old` at git revision `rev` to `old` now)."""
+    from generator.gitops.diff import diff_results
+    from generator.gitops.revision import render_at_revision
+
+    if (new is None) == (rev is None):
+        raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
+    if rev is not None:
+        return diff_results(render_at_revision(old, rev, today), render_spec(old, today=today))
+    assert new is not None
+    return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+
+
+@dataclass
+class ValidationReport:
+    """Every target's outcome: spec warnings, and findings of the static checks and Terraform."""
+
+    targets: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    findings: list[tuple[str, Finding, bool]] = field(default_factory=list)  # (where, finding, from a spec)
+    with_terraform: bool = False
+
+    @property
+    def failure(self) -> EksgenError | None:
+        """A finding on what eksgen rendered is eksgen's bug; on a directory, the user's input."""
+        if any(from_spec for _, _, from_spec in self.findings):
+            return InternalError("Terraform rejected what eksgen rendered")
+        return UsageError(f"{len(self.findings)} problem(s) found") if self.findings else None
+
+
+def validate(targets: list[Path], *, with_terraform: bool = False, online: bool = False,
+             terraform_bin: str | None = None, strict: bool = False,
+             today: dt.date | None = None) -> ValidationReport:
+    """Every check on spec files, eksgen's static checks on rendered directories, and with
+    `with_terraform` real Terraform on both; nothing is written."""
+    from generator.terraform.runner import find_terraform
+    from generator.terraform.static import static_findings, terraform_findings
+
+    runner = find_terraform(terraform_bin) if with_terraform else None
+    report = ValidationReport(with_terraform=runner is not None)
+    for target in targets:
+        if target.is_dir():
+            found = static_findings(target)
+            if runner is not None:
+                found += terraform_findings(target, runner, online=online)
+            report.findings.extend((str(target), f, False) for f in found)
+            report.targets.append({"directory": str(target), "findings": len(found)})
             continue
-        effective = item.result.effective
-        assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
-        meta: dict[str, object] = {"eksgen": __version__, "spec": path.name,
-                                   "specSha256": document_hash(item.result.document),
-                                   "modules": effective.spec.terraform.modules.model_dump(mode="json")}
-        item.report = write_tree(item.out_dir, data, meta, force=force)
-    return results
+        for item in render_spec(target, today=today):
+            report.warnings.extend(item.result.warnings)
+            report.targets.append({"spec": str(target), "cluster": item.name, "files": sorted(item.files)})
+            if runner is None:
+                continue
+            with _rendered(item) as root:
+                found = static_findings(root) + terraform_findings(root, runner, online=online)
+            report.findings.extend((f"{target} ({item.name})", f, True) for f in found)
+    if strict and report.warnings:
+        raise SpecInvalid(report.warnings)
+    return report
 
 
-def directory_diff(out_dir: Path, files: dict[str, bytes]) -> str:
-    """A unified diff from what is on disk to what the spec renders (owned files only)."""
-    names = set(files) | set(read_manifest(out_dir) if out_dir.is_dir() else {})
-    on_disk = {n: (out_dir / n).read_text("utf-8", errors="replace") for n in names if (out_dir / n).is_file()}
-    return "".join(diff_files(on_disk, {n: data.decode("utf-8") for n, data in files.items()}).values())
+@contextlib.contextmanager
+def _rendered(item: RenderResult) -> Iterator[Path]:
+    """A temporary directory holding one rendered cluster's files."""
+    with tempfile.TemporaryDirectory(prefix="eksgen-") as tmp:
+        for name, text in item.files.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        yield Path(tmp)
+
+
+def module_catalogs() -> Iterator[tuple[str, str, str | None, Path]]:
+    """Every interface catalog eksgen knows: (key, version, submodule, file)."""
+    from generator.terraform import catalogs
+
+    for (key, version, sub), path in sorted(catalogs.index().items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                                      kv[0][2] or "")):
+        yield key, version, sub, path
+
+
+@dataclass
+class ImportedCatalog:
+    path: Path
+    catalog: dict[str, Any]
+
+
+def import_catalog(module_dir: Path, *, name: str, version: str | None = None, submodule: str | None = None,
+                   repo: str | None = None, commit: str | None = None, out: Path) -> ImportedCatalog:
+    """Read a module's variables and outputs into an interface catalog file under `out`."""
+    from generator.terraform.extract import extract_catalog, write_catalog
+
+    if name not in CATALOG_KEYS:
+        raise UsageError(f"--name must be eks, vpc or iam (got {name!r})")
+    if not module_dir.is_dir():
+        raise UsageError(f"{module_dir}: not a directory")
+    recorded = _terraform_module_record(module_dir)
+    version = version or recorded.get("Version")
+    if not version:
+        raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
+    source = {"repo": repo or recorded.get("Source"), "ref": f"v{version}", "commit": commit,
+              "path": f"modules/{submodule}" if submodule else "."}
+    catalog = extract_catalog(module_dir, module=name, version=version, submodule=submodule, source=source)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
+    write_catalog(catalog, target)
+    return ImportedCatalog(target, catalog)
+
+
+def _terraform_module_record(path: Path) -> dict[str, str]:
+    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
+    manifest = path.resolve().parent / "modules.json"
+    try:
+        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    for module in modules:
+        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
+            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
+    return {}

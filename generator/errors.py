@@ -1,8 +1,9 @@
-"""One error root; each subclass carries the exit code the CLI maps it to."""
+"""One error root; each subclass carries its exit code, and `exit_code` is the one place
+that turns what happened (an exception, or a result's differences) into the process's code."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
@@ -18,13 +19,7 @@ class ExitCode(int, Enum):
     INTERNAL = 3
     HAND_EDITED = 4
     INTERRUPTED = 130
-    TERMINATED = 143  # 128 + SIGTERM, how CI cancels a job
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so it unwinds exactly as after Ctrl-C."""
-
-    exit_code = ExitCode.TERMINATED
+    TERMINATED = 143  # 128 + SIGTERM, as shells report it
 
 
 def format_loc(loc: Loc) -> str:
@@ -141,11 +136,40 @@ class InterfaceError(InternalError):
     pass
 
 
-@dataclass
-class HandEditedFiles(EksgenError):
-    paths: Sequence[str] = field(default_factory=list)
+class RefusedToOverwrite(EksgenError):
+    """eksgen will not replace a file it did not write (or one edited since)."""
+
     exit_code = ExitCode.HAND_EDITED
+
+
+@dataclass
+class HandEditedFiles(RefusedToOverwrite):
+    paths: Sequence[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         listed = "\n".join(f"  {p}" for p in self.paths)
         return f"refusing to overwrite files edited by hand (use --force to overwrite):\n{listed}"
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (CI cancelled the job); a BaseException so no `except Exception` swallows it."""
+
+
+def exit_code(error: BaseException | None = None, *, differences: bool = False,
+              parts: Iterable[int] = ()) -> ExitCode:
+    """The exit code of a command, decided here and nowhere else.
+
+    `error` is what the command raised (any exception: an unplanned one is eksgen's bug);
+    without one, `differences` (render --check, diff) means 1; `parts` are the codes of a
+    fleet's specs, and the worst of them wins.
+    """
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    if isinstance(error, Terminated):
+        return ExitCode.TERMINATED
+    if isinstance(error, EksgenError):
+        return error.exit_code
+    if error is not None:
+        return ExitCode.INTERNAL
+    worst = max((ExitCode(code) for code in parts), default=ExitCode.OK)
+    return max(worst, ExitCode.DIFFERENCES if differences else ExitCode.OK)

@@ -44,6 +44,14 @@ class Expr:
 
 
 @dataclass(frozen=True)
+class Null:
+    """An explicit `null`: unlike an unset argument, it overrides a module's non-null default."""
+
+
+NULL = Null()
+
+
+@dataclass(frozen=True)
 class Obj:
     """An object whose keys are schema attribute names (rendered as bare identifiers)."""
 
@@ -59,7 +67,7 @@ class Obj:
 
 
 # Plain dicts are user maps (keys always quoted); lists are tuples in HCL.
-Value = Union[str, int, float, bool, None, Ref, Call, Expr, Obj, "list[Value]", "dict[str, Value]"]
+Value = Union[str, int, float, bool, None, Null, Ref, Call, Expr, Obj, "list[Value]", "dict[str, Value]"]
 
 
 @dataclass(frozen=True)

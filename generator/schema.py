@@ -6,8 +6,8 @@ from typing import Any
 
 import yaml
 
-from generator import __version__
 from generator.pipeline.model import Cluster
+from generator.version import __version__
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

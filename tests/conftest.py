@@ -1,40 +1,21 @@
-"""Shared helpers: a minimal valid spec, a fixed clock, and Terraform when one exists."""
+"""Fixtures: a spec file, stub-backed Terraform roots for pytest-terraform, and Terraform when one exists.
+
+Plain helpers (the fixed date, spec builders) live in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pytest
 
-TODAY = dt.date(2026, 11, 25)
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import MINIMAL_SPEC, REPO, TODAY, write_spec
 
-MINIMAL_SPEC = """\
-apiVersion: eksgen/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-  region: eu-west-1
-spec:
-  kubernetesVersion: "1.34"
-  managedNodeGroups:
-    - name: general
-      instanceTypes: [m6i.large]
-      minSize: 2
-      maxSize: 4
-"""
-
-
-def write_spec(directory: Path, text: str, name: str = "cluster.yaml") -> Path:
-    path = directory / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
+# Re-exported for tests written against the old home of these helpers.
+__all__ = ["MINIMAL_SPEC", "REPO", "TODAY", "write_spec"]
 
 STUB_ROOT = Path(tempfile.mkdtemp(prefix="eksgen-stub-roots-"))
 

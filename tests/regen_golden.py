@@ -4,7 +4,7 @@
     python tests/regen_golden.py minimal ipv6 # only these examples
 
 Each `examples/<name>/cluster.yaml` is rendered in memory through the library API
-(`generator.api.render_spec`) with the same fixed date tests/test_golden.py uses, and
+(`generator.api.render_spec`) with the same fixed date tests/pipeline/test_render.py uses, and
 exactly the rendered files are written to `examples/<name>/expected/`: `.tf` files that
 the spec no longer renders are removed, and nothing else (no `.eksgen/` manifest or
 lock) is written. Review the resulting `git diff examples/` before committing it.
@@ -12,19 +12,18 @@ lock) is written. Review the resulting `git diff examples/` before committing it
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-# Fixed, so the Kubernetes support-window checks give the same answer on every day.
-TODAY = dt.date(2026, 11, 25)
 REGEN_COMMAND = "python tests/regen_golden.py"
 
 if str(REPO) not in sys.path:  # run as a script from anywhere, without installing
     sys.path.insert(0, str(REPO))
+
+from tests.helpers import TODAY  # noqa: E402  (the one fixed date the goldens are rendered on)
 
 
 def example_specs() -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TODAY
+from tests.helpers import REPO, TODAY
 
 PROBE = """
 import datetime, sys

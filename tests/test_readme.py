@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.pipeline.checks.rules import markdown_table
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_readme_rule_table_is_current() -> None:

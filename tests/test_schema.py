@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from generator.schema import json_schema
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EXAMPLES = sorted(REPO.glob("examples/*/cluster.yaml"))
 

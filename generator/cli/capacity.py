@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from generator.errors import SpecInvalid
-
-if TYPE_CHECKING:  # the capacity model and rich load only when the command runs: --help stays fast
+if TYPE_CHECKING:  # rich loads only when the command runs: --help stays fast
     from rich.console import Console
     from rich.table import Table
 
-    from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
-    from generator.pipeline.model import Cluster
+    from generator.api import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 
 PLAIN_WIDTH = 200  # rich's 80-column default for pipes would wrap the 12-column table
 UNKNOWN = "?"
@@ -35,23 +32,17 @@ def register(app: typer.Typer) -> None:
 
 def capacity(spec: Annotated[Path, typer.Argument(help="Spec file.", show_default=False)]) -> int:
     """Show max pods per node and pod IPs per private subnet at max scale, per cluster."""
-    from generator.api import check_spec
+    from generator import api
 
-    report = check_spec(spec, today=None)
-    errors = [issue for result in report.results for issue in result.errors]
-    if errors:
-        raise SpecInvalid(errors)
-    show_capacity([r.effective for r in report.results if r.effective is not None])
+    print_reports(api.capacity(spec))
     return 0
 
 
-def show_capacity(clusters: Iterable[Cluster], console: Console | None = None) -> None:
+def print_reports(reports: Iterable[CapacityReport], console: Console | None = None) -> None:
     """Print each cluster's capacity report (also used by `eksgen explain --capacity`)."""
-    from generator.pipeline.capacity import plan
-
     out = console or _console()
-    for cluster in clusters:
-        print_report(plan(cluster), out)
+    for report in reports:
+        print_report(report, out)
 
 
 def _console() -> Console:

@@ -1,7 +1,8 @@
-"""What every command shares: the one exception-to-exit-code mapping, output formats, options.
+"""What every command shares: error reporting, output formats, options.
 
-`handle_errors` is the one place that turns exceptions into exit codes:
-0 ok, 1 differences (--check), 2 bad input, 3 internal error, 4 hand-edited files, 130 Ctrl-C.
+`handle_errors` prints what a command raised and exits with `errors.exit_code` of it, the
+function that decides every exit code (0 ok, 1 differences, 2 bad input, 3 eksgen's bug,
+4 refused to overwrite, 130/143 interrupted).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from generator import __version__
-from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid, Terminated
+from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid, Terminated, exit_code
+from generator.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPORT_URL = "https://github.com/eksgen/eksgen/issues"
@@ -33,39 +34,48 @@ def err(message: str) -> None:
 
 
 def handle_errors(func: F) -> F:
+    """Run a command: its return value is its exit code; whatever it raises is reported here."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             code = func(*args, **kwargs)
-        except SpecInvalid as exc:
-            if kwargs.get("output_format") == OutputFormat.json:
-                typer.echo(json.dumps({"ok": False, "exitCode": 2, "issues": [i.as_json() for i in
-                                       sorted(exc.issues, key=Issue.sort_key)]}, indent=2))
-            else:
-                err(str(exc))
-                err(f"{exc.error_count} error(s); nothing written")
-            raise typer.Exit(ExitCode.BAD_INPUT) from None
-        except KeyboardInterrupt as exc:  # SIGTERM too (errors.Terminated): the same cleanup, its own code
-            err("terminated" if isinstance(exc, Terminated) else "interrupted")
-            raise typer.Exit(getattr(exc, "exit_code", ExitCode.INTERRUPTED)) from None
-        except EksgenError as exc:
-            err(f"error: {exc}")
-            if exc.exit_code == ExitCode.INTERNAL:
-                err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec.")
-            raise typer.Exit(exc.exit_code) from None
-        except typer.Exit:
-            raise
-        except Exception as exc:
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            err(f"internal error: {type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
-            err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec "
-                "and this message (set EKSGEN_DEBUG=1 for the full traceback).")
-            if _debug():
-                traceback.print_exc()
-            raise typer.Exit(ExitCode.INTERNAL) from None
+        except (Exception, KeyboardInterrupt, Terminated) as exc:
+            if isinstance(exc, typer.Exit):
+                raise
+            code = exit_code(exc)
+            report_error(exc, json_output=kwargs.get("output_format") == OutputFormat.json)
         raise typer.Exit(code or 0)
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_error(exc: BaseException, *, json_output: bool = False) -> None:
+    """What the user sees for a failure: located spec errors, a message, or a bug report request."""
+    if isinstance(exc, SpecInvalid):
+        issues = sorted(exc.issues, key=Issue.sort_key)
+        if json_output:
+            typer.echo(json.dumps({"ok": False, "exitCode": int(exit_code(exc)),
+                                   "issues": [i.as_json() for i in issues]}, indent=2))
+        else:
+            err(str(exc))
+            err(f"{exc.error_count} error(s); nothing written")
+    elif isinstance(exc, (KeyboardInterrupt, Terminated)):
+        err("terminated" if isinstance(exc, Terminated) else "interrupted")
+    elif isinstance(exc, EksgenError):
+        err(f"error: {exc}")
+        if exit_code(exc) == ExitCode.INTERNAL:
+            err(bug_report())
+    else:
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        err(f"internal error: {type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
+        err(bug_report("and this message (set EKSGEN_DEBUG=1 for the full traceback)"))
+        if _debug():
+            traceback.print_exception(exc)
+
+
+def bug_report(what: str = "") -> str:
+    also = f" {what}" if what else ""
+    return f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec{also}."
 
 
 def _debug() -> bool:

@@ -1,21 +1,22 @@
-"""The typer app: one function per command, each a thin call into the library API.
-
-Commands with more to say live in `cli_*.py` modules and add themselves through `register`;
-`cli_common.handle_errors` maps every exception to an exit code.
+"""The typer app: one function per command, each argument parsing, one `generator.api` call
+and printing. Commands with more to say live in their own `cli/` modules and add themselves
+through `register`; `cli.common.handle_errors` reports what a command raises.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from generator import __version__
-from generator.cli.common import Today, err, handle_errors, parse_today
-from generator.errors import ExitCode, Issue, SpecInvalid
+from generator.cli.common import Today, handle_errors, parse_today
+from generator.errors import Terminated
+from generator.version import __version__
 
 app = typer.Typer(name="eksgen", help="Generate a proven Terraform root module for Amazon EKS from one YAML spec.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -46,33 +47,18 @@ def init(
     region: Annotated[str, typer.Option("--region", help="AWS region.")] = "eu-west-1",
 ) -> int:
     """Write a commented starter spec that renders cleanly."""
-    from generator.pipeline.write import atomic_write
-    from generator.starter import starter_spec
+    from generator import api
 
-    if output.exists():
-        err(f"error: {output} exists; refusing to overwrite it")
-        return ExitCode.HAND_EDITED
-    text = starter_spec(name=name, region=region, file=output.name)
-    errors = _starter_errors(text, str(output))
-    if errors:  # a bad --name or --region: say so now, not at the first render
-        raise SpecInvalid(errors)
-    atomic_write(output.resolve(), text.encode("utf-8"))
-    typer.echo(f"wrote {output}; next: eksgen render {output}")
+    written = api.init_spec(output, name=name, region=region)
+    typer.echo(f"wrote {written}; next: eksgen render {written}")
     return 0
-
-
-def _starter_errors(text: str, file: str) -> list[Issue]:
-    from generator.pipeline.load import load_documents
-    from generator.pipeline.run import check_document
-
-    return [i for doc in load_documents(text, file) for i in check_document(doc).errors]
 
 
 def schema() -> int:
     """Print the JSON Schema (draft 2020-12) of the spec."""
-    from generator.schema import json_schema
+    from generator import api
 
-    typer.echo(json.dumps(json_schema(), indent=2))
+    typer.echo(json.dumps(api.json_schema(), indent=2))
     return 0
 
 
@@ -82,19 +68,14 @@ def explain(
     today: Today = None,
 ) -> int:
     """Print the effective spec, every default filled in, as YAML (or, with --capacity, the capacity plan)."""
-    from generator.api import check_spec
-    from generator.schema import effective_yaml
+    from generator import api
 
-    report = check_spec(spec, today=parse_today(today))
-    errors = [i for i in report.issues if i.severity == "error"]
-    if errors:
-        raise SpecInvalid(errors)
     if capacity:
-        from generator.cli.capacity import show_capacity
+        from generator.cli.capacity import print_reports
 
-        show_capacity(r.effective for r in report.results if r.effective)
+        print_reports(api.capacity(spec, today=parse_today(today)))
         return 0
-    typer.echo("---\n".join(effective_yaml(r.effective) for r in report.results if r.effective), nl=False)
+    typer.echo(api.explain(spec, today=parse_today(today)), nl=False)
     return 0
 
 
@@ -102,16 +83,16 @@ def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for the README).")] = False,
 ) -> int:
     """List every check: ID, area, severity, what it checks, its checkov twin, whether it can be waived."""
-    from generator.pipeline.checks.rules import RULES, markdown_table
+    from generator import api
 
     if markdown:
-        typer.echo(markdown_table(), nl=False)
+        typer.echo(api.rules_markdown(), nl=False)
         return 0
     from rich.console import Console
     from rich.table import Table
 
     table = Table("rule", "area", "severity", "checks", "fix", "checkov", "waivable")
-    for rule in RULES.values():
+    for rule in api.rules():
         table.add_row(rule.id, rule.area, rule.severity, rule.summary, rule.hint, rule.checkov or "",
                       "yes" if rule.waivable else "no")
     Console(width=200).print(table)
@@ -120,10 +101,9 @@ def rules(
 
 def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth ConfigMap manifest (YAML).")]) -> int:
     """Turn an aws-auth ConfigMap into `access.entries` YAML."""
-    from generator.api import read_spec
-    from generator.pipeline.awsauth import configmap_to_access_yaml
+    from generator import api
 
-    typer.echo(configmap_to_access_yaml(read_spec(configmap), str(configmap)), nl=False)
+    typer.echo(api.convert_aws_auth(configmap), nl=False)
     return 0
 
 
@@ -150,11 +130,14 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns the exit code."""
-    from generator.api import raise_on_sigterm
-
-    raise_on_sigterm()
+    if threading.current_thread() is threading.main_thread():  # a cancelled CI job exits 143, cleaning up
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=argv, prog_name="eksgen")
     except SystemExit as exc:

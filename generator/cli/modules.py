@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -15,10 +14,9 @@ from generator.cli.common import (
 
 def modules_list() -> int:
     """Show the interface catalogs eksgen knows."""
-    from generator.terraform import catalogs
+    from generator import api
 
-    for (key, version, sub), path in sorted(catalogs.index().items(), key=lambda kv: (kv[0][0], kv[0][1],
-                                                                                      kv[0][2] or "")):
+    for key, version, sub, path in api.module_catalogs():
         typer.echo(f"{key:<4} {version:<8} {sub or '(root)':<32} {path}")
     return 0
 
@@ -36,39 +34,14 @@ def modules_import(
                                       "at it.")] = Path("eksgen-modules"),
 ) -> int:
     """Read a module's variables and outputs into an interface catalog."""
-    from generator.errors import UsageError
-    from generator.terraform.extract import extract_catalog, write_catalog
+    from generator import api
 
-    if name not in ("eks", "vpc", "iam"):
-        raise UsageError(f"--name must be eks, vpc or iam (got {name!r})")
-    if not path.is_dir():
-        raise UsageError(f"{path}: not a directory")
-    recorded = _terraform_module_record(path)
-    version = version or recorded.get("Version")
-    if not version:
-        raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
-    source = {"repo": repo or recorded.get("Source"), "ref": f"v{version}", "commit": commit,
-              "path": f"modules/{submodule}" if submodule else "."}
-    catalog = extract_catalog(path, module=name, version=version, submodule=submodule, source=source)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
-    write_catalog(catalog, target)
-    typer.echo(f"wrote {target} ({len(catalog['variables'])} variables, {len(catalog['outputs'])} outputs, "
+    imported = api.import_catalog(path, name=name, version=version, submodule=submodule, repo=repo, commit=commit,
+                                  out=out)
+    catalog = imported.catalog
+    typer.echo(f"wrote {imported.path} ({len(catalog['variables'])} variables, {len(catalog['outputs'])} outputs, "
                f"{catalog['content_hash']}); use it with EKSGEN_MODULES_PATH={out}")
     return 0
-
-
-def _terraform_module_record(path: Path) -> dict[str, str]:
-    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
-    manifest = path.resolve().parent / "modules.json"
-    try:
-        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    for module in modules:
-        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
-            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
-    return {}
 
 
 def register(modules_app: typer.Typer) -> None:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from generator import __version__
 from generator.cli.common import (
-    REPORT_URL,
     Format,
     OutputFormat,
     Strict,
     Today,
+    bug_report,
     err,
     handle_errors,
     parse_today,
 )
-from generator.errors import ExitCode
+from generator.errors import ExitCode, exit_code
 
 
 def render(
@@ -42,32 +42,27 @@ def render(
     today: Today = None,
 ) -> int:
     """Check specs and write their Terraform root modules; many specs render in parallel."""
-    from generator.gitops.fleet import clamp_jobs, expand, render_fleet, shard
+    from generator import api
 
-    paths = shard(expand(specs), shard_spec)
-    workers, note = clamp_jobs(jobs)
-    if note:
-        err(note)
-    if out is not None and len(paths) > 1:
-        _reject_duplicate_names(paths)
     text = output_format == OutputFormat.text
-    progress = _Progress(len(paths), enabled=text and len(paths) > 1)
+    progress = _Progress(enabled=text)
     with progress:
-        outcomes = render_fleet(paths, out_dir=out, force=force, check=check, today=parse_today(today),
-                                jobs=workers, incremental=incremental and not check, strict=strict,
-                                on_done=functools.partial(_on_done, progress, check, text))
-    worst = max((o.code for o in outcomes), default=0)
+        outcomes = api.render_specs(specs, out_dir=out, check=check, force=force, jobs=jobs, shard_spec=shard_spec,
+                                    incremental=incremental, strict=strict, today=parse_today(today),
+                                    on_start=progress.start, on_done=functools.partial(_on_done, progress, check, text),
+                                    on_note=err)
+    code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
         from dataclasses import asdict
 
         clusters = [{"spec": o.spec, **c} for o in outcomes for c in o.clusters]
-        typer.echo(json.dumps({"ok": worst == 0, "exitCode": worst, "clusters": clusters,
+        typer.echo(json.dumps({"ok": code == 0, "exitCode": int(code), "clusters": clusters,
                                "specs": [asdict(o) for o in outcomes]}, indent=2))
     elif len(outcomes) > 1:
-        failed = sum(1 for o in outcomes if o.code not in (0, 1))
+        failed = sum(1 for o in outcomes if o.code not in (ExitCode.OK, ExitCode.DIFFERENCES))
         skipped = sum(1 for o in outcomes if o.skipped)
         typer.echo(f"{len(outcomes)} spec(s): {len(outcomes) - failed} ok ({skipped} unchanged), {failed} failed")
-    return worst
+    return code
 
 
 def _on_done(progress: _Progress, check: bool, text: bool, outcome: Any) -> None:
@@ -77,21 +72,21 @@ def _on_done(progress: _Progress, check: bool, text: bool, outcome: Any) -> None
 
 
 class _Progress:
-    """A rich progress bar on a terminal; nothing extra in CI logs (plain lines instead)."""
+    """A rich progress bar on a terminal for several specs; nothing extra in CI logs (plain lines instead)."""
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        import os
-
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
         self.bar: Any = None
-        if enabled and sys.stderr.isatty() and not os.environ.get("CI"):
+
+    def start(self, total: int) -> None:
+        if self.enabled and total > 1:
             from rich.progress import Progress
 
             self.bar = Progress(transient=True)
             self.task = self.bar.add_task("rendering", total=total)
+            self.bar.start()
 
     def __enter__(self) -> _Progress:
-        if self.bar is not None:
-            self.bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -112,7 +107,7 @@ def _print_outcome(outcome: Any, check: bool) -> None:
         if outcome.code == ExitCode.BAD_INPUT and outcome.error_count:
             err(f"{outcome.error_count} error(s); nothing written")
         elif outcome.code == ExitCode.INTERNAL:
-            err(f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec.")
+            err(bug_report())
         return
     if outcome.skipped:
         typer.echo(f"{outcome.spec}: unchanged")
@@ -130,26 +125,6 @@ def _print_outcome(outcome: Any, check: bool) -> None:
                 changed = True
         if not changed:
             typer.echo(f"{out_dir}: up to date")
-
-
-def _reject_duplicate_names(paths: list[Path]) -> None:
-    """With one -o for several specs each cluster gets out/<name>: two of a name would collide."""
-    from generator.api import cluster_name, load_spec
-    from generator.errors import EksgenError, UsageError
-
-    seen: dict[str, Path] = {}
-    for path in paths:
-        try:
-            documents = load_spec(path)
-        except EksgenError:
-            continue  # reported with the spec's own errors when it renders
-        for doc in documents:
-            name = cluster_name(doc)
-            if name is not None and name in seen and seen[name] != path:
-                raise UsageError(f"clusters in {seen[name]} and {path} are both named {name!r}: "
-                                 "they would share one output directory")
-            if name is not None:
-                seen[name] = path
 
 
 def register(app: typer.Typer) -> None:

@@ -8,18 +8,17 @@ from typing import Annotated
 
 import typer
 
-from generator import __version__
 from generator.cli.common import (
-    REPORT_URL,
     Format,
     OutputFormat,
     Strict,
     Today,
+    bug_report,
     err,
     handle_errors,
     parse_today,
 )
-from generator.errors import ExitCode, Issue, SpecInvalid
+from generator.errors import ExitCode, exit_code
 
 
 def validate(
@@ -40,57 +39,29 @@ def validate(
     (unknown arguments and nested keys, types, module outputs, providers, live `${`),
     and with --terraform real Terraform too.
     """
-    import tempfile
+    from generator import api
 
-    from generator.api import render_spec
-    from generator.terraform.runner import find_terraform
-    from generator.terraform.static import Finding, static_findings, terraform_findings
-
-    runner = find_terraform(terraform_bin) if with_terraform else None
-    issues: list[Issue] = []
-    findings: list[tuple[str, Finding, bool]] = []  # (where, finding, from a spec)
-    clusters = []
-    for target in specs:
-        if target.is_dir():
-            found = static_findings(target)
-            if runner is not None:
-                found += terraform_findings(target, runner, online=online)
-            findings.extend((str(target), f, False) for f in found)
-            clusters.append({"directory": str(target), "findings": len(found)})
-            continue
-        for item in render_spec(target, today=parse_today(today)):
-            issues.extend(item.result.warnings)
-            clusters.append({"spec": str(target), "cluster": item.name, "files": sorted(item.files)})
-            if runner is None:
-                continue
-            with tempfile.TemporaryDirectory(prefix="eksgen-") as tmp:
-                for name, text in item.files.items():
-                    (Path(tmp) / name).write_text(text, encoding="utf-8")
-                found = static_findings(Path(tmp)) + terraform_findings(Path(tmp), runner, online=online)
-            findings.extend((f"{target} ({item.name})", f, True) for f in found)
-    if strict and issues:
-        raise SpecInvalid(issues)
-    code = 0
-    if findings:
-        code = ExitCode.INTERNAL if any(from_spec for _, _, from_spec in findings) else ExitCode.BAD_INPUT
+    report = api.validate(specs, with_terraform=with_terraform, online=online, terraform_bin=terraform_bin,
+                          strict=strict, today=parse_today(today))
+    code = exit_code(report.failure)
     if output_format == OutputFormat.json:
-        typer.echo(json.dumps({"ok": code == 0, "exitCode": int(code), "clusters": clusters,
-                               "issues": [i.as_json() for i in issues],
+        typer.echo(json.dumps({"ok": code == 0, "exitCode": int(code), "clusters": report.targets,
+                               "issues": [i.as_json() for i in report.warnings],
                                "findings": [{"target": where, "file": f.file, "line": f.line, "message": f.message,
-                                             "source": f.source} for where, f, _ in findings]}, indent=2))
+                                             "source": f.source} for where, f, _ in report.findings]}, indent=2))
         return code
-    for issue in issues:
+    for issue in report.warnings:
         err(issue.format())
-    for where, finding, _ in findings:
+    for where, finding, _ in report.findings:
         err(f"{where}/{finding.format()}")
     if code == ExitCode.INTERNAL:
-        err(f"Terraform rejected what eksgen rendered: a bug in eksgen {__version__}; "
-            f"please report it at {REPORT_URL}.")
-    elif code:
-        err(f"{len(findings)} problem(s) found")
+        err(f"{report.failure}: {bug_report()}")
+    elif report.failure is not None:
+        err(str(report.failure))
     else:
-        checked = " and Terraform" if runner else ""
-        typer.echo(f"ok: {len(clusters)} target(s) valid (eksgen checks{checked}), {len(issues)} warning(s)")
+        checked = " and Terraform" if report.with_terraform else ""
+        typer.echo(f"ok: {len(report.targets)} target(s) valid (eksgen checks{checked}), "
+                   f"{len(report.warnings)} warning(s)")
     return code
 
 

@@ -1,5 +1,6 @@
-"""Rendering many specs: glob expansion, CI sharding, incremental skips by spec hash,
-and parallel workers. One bad cluster fails with its own errors; the rest still render.
+"""Rendering specs into directories: one spec (write, or with `check` compare), or many:
+glob expansion, CI sharding, incremental skips by spec hash and parallel workers. One bad
+cluster fails with its own errors; the rest still render.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.errors import EksgenError, ExitCode, HandEditedFiles, Issue, SpecInvalid, UsageError
+from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
+from generator.gitops.textdiff import directory_diff
+from generator.pipeline.specfile import (
+    RenderResult,
+    cluster_name,
+    document_hash,
+    encoded,
+    load_spec,
+    output_dir,
+    render_spec,
+    write_result,
+)
 from generator.pipeline.write import MANIFEST, read_manifest, sha256
 
 GLOB_CHARS = frozenset("*?[")
@@ -61,10 +73,25 @@ def shard(paths: list[Path], spec: str | None) -> list[Path]:
     return paths[index - 1::count]
 
 
+def reject_duplicate_names(paths: list[Path]) -> None:
+    """With one -o for several specs each cluster gets out/<name>: two of a name would collide."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            documents = load_spec(path)
+        except EksgenError:
+            continue  # reported with the spec's own errors when it renders
+        for doc in documents:
+            name = cluster_name(doc)
+            if name is not None and name in seen and seen[name] != path:
+                raise UsageError(f"clusters in {seen[name]} and {path} are both named {name!r}: "
+                                 "they would share one output directory")
+            if name is not None:
+                seen[name] = path
+
+
 def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
     """Every cluster of the spec already rendered from identical input and untouched since."""
-    from generator.api import cluster_name, document_hash, load_spec, output_dir
-
     try:
         documents = load_spec(path)
     except EksgenError:
@@ -91,10 +118,27 @@ def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
     return True
 
 
+def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
+                        check: bool = False, strict: bool = False, today: dt.date | None = None,
+                        nested: bool = False) -> list[RenderResult]:
+    """Render, then write (or with `check`, compare and write nothing).
+
+    With `strict`, warnings count as errors and nothing is written.
+    """
+    results = render_spec(path, out_dir=out_dir, today=today, nested=nested)
+    warnings = [w for item in results for w in item.result.warnings]
+    if strict and warnings:
+        raise SpecInvalid(warnings)
+    for item in results:
+        if check:
+            item.diff = directory_diff(item.out_dir, encoded(item))
+        else:
+            write_result(item, force=force)
+    return results
+
+
 def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
                incremental: bool, strict: bool = False, nested: bool = False) -> Outcome:
-    from generator.api import render_to_directory
-
     outcome = Outcome(spec=str(path))
     if incremental and not force and _unchanged(path, out_dir, nested):
         outcome.skipped = True
@@ -109,23 +153,21 @@ def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today
             if check:
                 entry["upToDate"] = not item.diff
                 entry["diff"] = item.diff
-                outcome.code = max(outcome.code, ExitCode.DIFFERENCES if item.diff else 0)
+                outcome.code = exit_code(differences=bool(item.diff), parts=[outcome.code])
             elif item.report is not None:
                 entry.update(asdict(item.report))
             outcome.clusters.append(entry)
             outcome.issues.extend(w.as_json() for w in item.result.warnings)
             outcome.warnings.extend(w.format() for w in item.result.warnings)
     except SpecInvalid as exc:
-        outcome.code = ExitCode.BAD_INPUT
+        outcome.code = exit_code(exc)
         outcome.issues = [i.as_json() for i in sorted(exc.issues, key=Issue.sort_key)]
         outcome.errors = [i.format() for i in sorted(exc.issues, key=Issue.sort_key)]
         outcome.error_count = exc.error_count
-    except HandEditedFiles as exc:
-        outcome.code, outcome.errors = ExitCode.HAND_EDITED, [f"error: {exc}"]
     except EksgenError as exc:
-        outcome.code, outcome.errors = int(exc.exit_code), [f"error: {exc}"]
+        outcome.code, outcome.errors = exit_code(exc), [f"error: {exc}"]
     except Exception as exc:  # a bug in one cluster must not take the fleet down
-        outcome.code, outcome.errors = ExitCode.INTERNAL, [f"internal error: {type(exc).__name__}: {exc}"]
+        outcome.code, outcome.errors = exit_code(exc), [f"internal error: {type(exc).__name__}: {exc}"]
     return outcome
 
 

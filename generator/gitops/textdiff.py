@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
+
+from generator.pipeline.write import read_manifest
 
 
 def diff_files(old: dict[str, str], new: dict[str, str], prefix: str = "") -> dict[str, str]:
@@ -15,3 +18,10 @@ def diff_files(old: dict[str, str], new: dict[str, str], prefix: str = "") -> di
                                          fromfile=f"a/{prefix}{name}", tofile=f"b/{prefix}{name}")
             diffs[f"{prefix}{name}"] = "".join(lines)
     return diffs
+
+
+def directory_diff(out_dir: Path, files: dict[str, bytes]) -> str:
+    """A unified diff from what is on disk to what the spec renders (owned files only)."""
+    names = set(files) | set(read_manifest(out_dir) if out_dir.is_dir() else {})
+    on_disk = {n: (out_dir / n).read_text("utf-8", errors="replace") for n in names if (out_dir / n).is_file()}
+    return "".join(diff_files(on_disk, {n: data.decode("utf-8") for n, data in files.items()}).values())

@@ -7,7 +7,7 @@ default subnet layout) is left unset for the checks stage to report.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
@@ -21,6 +21,7 @@ from generator.pipeline.model import (
     LogType,
     ManagedNodeGroup,
     ModulePins,
+    NodeGroup,
     SecretsEncryption,
     SelfManagedNodeGroup,
     Subnets,
@@ -74,6 +75,8 @@ DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 DEFAULT_S3_USE_LOCKFILE = True
 DEFAULT_S3_ENCRYPT = True
+
+NodeGroupT = TypeVar("NodeGroupT", bound=NodeGroup)
 
 
 def default_kubernetes_version() -> str:
@@ -213,30 +216,28 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
     return lo, hi, desired if desired is not None else lo
 
 
+def _node_group_defaults(ng: NodeGroupT, first_instance_type: str, default_min: int, default_max: int) -> NodeGroupT:
+    """What every node group defaults the same way; the AMI follows its first instance type."""
+    ng.ami_type = ng.ami_type or default_ami_type(first_instance_type)
+    ng.min_size, ng.max_size, ng.desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size,
+                                                       default_min, default_max)
+    ng.labels = ng.labels or {}
+    ng.taints = ng.taints or []
+    ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
+    return ng
+
+
 def _managed_defaults(ng: ManagedNodeGroup) -> ManagedNodeGroup:
     if ng.instance_types is None:  # an explicit [] stays, for the checks to reject
         ng.instance_types = [DEFAULT_INSTANCE_TYPE]
     ng.capacity_type = ng.capacity_type or DEFAULT_CAPACITY_TYPE  # type: ignore[assignment]
-    ng.ami_type = ng.ami_type or default_ami_type(ng.instance_types[0] if ng.instance_types else "")
-    ng.min_size, ng.max_size, ng.desired_size = _sizes(
-        ng.min_size, ng.max_size, ng.desired_size, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE
-    )
-    ng.labels = ng.labels or {}
-    ng.taints = ng.taints or []
-    ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
-    return ng
+    first = ng.instance_types[0] if ng.instance_types else ""
+    return _node_group_defaults(ng, first, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE)
 
 
 def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
     ng.instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
-    ng.ami_type = ng.ami_type or default_ami_type(ng.instance_type)
-    ng.min_size, ng.max_size, ng.desired_size = _sizes(
-        ng.min_size, ng.max_size, ng.desired_size, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE
-    )
-    ng.labels = ng.labels or {}
-    ng.taints = ng.taints or []
-    ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
-    return ng
+    return _node_group_defaults(ng, ng.instance_type, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
 
 
 def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:

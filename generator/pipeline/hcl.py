@@ -10,7 +10,7 @@ from __future__ import annotations
 import decimal
 import re
 
-from generator.ir import Call, Obj, Ref, Value
+from generator.ir import Call, Null, Obj, Ref, Value
 
 INDENT = "  "
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -69,7 +69,7 @@ def number(value: float) -> str:
 
 def literal(value: Value, indent: str = "") -> HclText:
     """Render `value` as HCL; `indent` is the indentation of the line the value starts on."""
-    if value is None:
+    if value is None or isinstance(value, Null):
         return HclText("null")
     if isinstance(value, bool):
         return HclText("true" if value else "false")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from generator.errors import InterfaceError
-from generator.ir import Attr, Block, Call, Obj, Plan, Ref, Value
+from generator.ir import Attr, Block, Call, Null, Obj, Plan, Ref, Value
 from generator.pipeline.plan import MODULE_SOURCES
 from generator.terraform import catalogs
 from generator.terraform.types import TfType, conformance, parse_type
@@ -59,6 +59,9 @@ def _module_problems(block: Block, catalog: tuple[str, str, str | None]) -> Iter
         if tf_type is None:
             yield f"{label}.{attr.name}: not a variable of {key} {version}"
             continue
+        if isinstance(attr.value, Null) and catalogs.load(key, version, sub)["variables"][attr.name].get(
+                "nullable") is False:
+            yield f"{label}.{attr.name}: null given, but the variable is not nullable"
         yield from conformance(attr.value, tf_type, f"{label}.{attr.name}")
 
 

@@ -144,33 +144,35 @@ class Taint(SpecModel):
     effect: TaintEffect
 
 
-class ManagedNodeGroup(SpecModel):
+class NodeGroup(SpecModel):
+    """What managed and self-managed node groups share; each kind adds how it picks instances."""
+
+    name: str = Field(description="Unique node group name (across managed and self-managed groups).")
+    ami_type: AmiType | None = opt("AMI type; the default suits the instance type.", "AL2023_x86_64_STANDARD")
+    min_size: int | None = opt("Minimum nodes.")
+    max_size: int | None = opt("Maximum nodes.", 3)
+    desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
+    disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
+    labels: dict[str, str] | None = opt("Kubernetes labels.", {})
+    taints: list[Taint] | None = opt("Kubernetes taints.", [])
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+
+
+class ManagedNodeGroup(NodeGroup):
     name: str = Field(description="Unique node group name (<= 22 characters under the module's IAM prefix).")
-    instance_types: list[str] | None = opt("EC2 instance types (1..20).", ["m6i.large"])
-    capacity_type: CapacityType | None = opt("Capacity type.", "ON_DEMAND")
     ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
     min_size: int | None = opt("Minimum nodes.", 2)
-    max_size: int | None = opt("Maximum nodes.", 3)
-    desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
-    disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
-    labels: dict[str, str] | None = opt("Kubernetes labels.", {})
-    taints: list[Taint] | None = opt("Kubernetes taints.", [])
+    instance_types: list[str] | None = opt("EC2 instance types (1..20).", ["m6i.large"])
+    capacity_type: CapacityType | None = opt("Capacity type.", "ON_DEMAND")
     max_unavailable: int | None = opt("Nodes unavailable during an update.")
     max_unavailable_percentage: int | None = opt("Percentage of nodes unavailable during an update.")
-    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
 
 
-class SelfManagedNodeGroup(SpecModel):
+class SelfManagedNodeGroup(NodeGroup):
     name: str = Field(description="Unique node group name.")
-    instance_type: str | None = opt("EC2 instance type.", "m6i.large")
     ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
     min_size: int | None = opt("Minimum nodes.", 1)
-    max_size: int | None = opt("Maximum nodes.", 3)
-    desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
-    disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
-    labels: dict[str, str] | None = opt("Kubernetes labels.", {})
-    taints: list[Taint] | None = opt("Kubernetes taints.", [])
-    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+    instance_type: str | None = opt("EC2 instance type.", "m6i.large")
 
 
 class FargateSelector(SpecModel):

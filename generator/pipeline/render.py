@@ -13,11 +13,11 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__
 from generator.errors import InternalError
 from generator.ir import Block, Group, Plan, TfFile
 from generator.paths import shipped_dir
 from generator.pipeline import hcl
+from generator.version import __version__
 
 BANNER_RULE = "#" * 80
 

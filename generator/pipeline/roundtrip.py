@@ -16,7 +16,7 @@ import hcl2
 import lark
 
 from generator.errors import RoundTripError
-from generator.ir import Block, Call, Obj, Plan, Ref, TfFile, Value
+from generator.ir import Block, Call, Null, Obj, Plan, Ref, TfFile, Value
 from generator.pipeline import hcl
 
 OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
@@ -94,6 +94,8 @@ def _decode(match: re.Match[str]) -> str:
 
 
 def _expected_value(value: Value) -> Any:
+    if isinstance(value, Null):
+        return None
     if isinstance(value, str):
         return hcl2_view(value)
     if isinstance(value, Ref):

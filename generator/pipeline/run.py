@@ -1,5 +1,5 @@
 """The fixed pipeline, stage by stage: load -> model -> defaults -> checks -> plan ->
-render -> round-trip -> interface check. Writing is the caller's (api.py) business.
+render -> round-trip -> interface check, for one document (`specfile` does a file and writes).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from generator.ir import Plan
 from generator.pipeline.checks import run_checks
 from generator.pipeline.defaults import apply_defaults
 from generator.pipeline.interface import check_interfaces
-from generator.pipeline.load import Document, load_documents
+from generator.pipeline.load import Document
 from generator.pipeline.model import Cluster
 from generator.pipeline.plan import build_plan
 from generator.pipeline.render import render_plan
@@ -65,7 +65,3 @@ def build_document(doc: Document, spec_name: str, *, today: dt.date | None = Non
     verify_round_trip(result.plan, result.files)
     check_interfaces(result.plan)
     return result
-
-
-def load(text: str, file: str) -> list[Document]:
-    return load_documents(text, file)

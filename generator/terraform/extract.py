@@ -21,6 +21,7 @@ from lark.exceptions import LarkError
 
 from generator.errors import UsageError
 from generator.pipeline.write import atomic_write
+from generator.terraform import types
 
 __all__ = ["CatalogError", "extract_catalog", "normalize_type", "write_catalog"]
 
@@ -40,22 +41,6 @@ _HCL_OPTIONS = hcl2.SerializationOptions(
 )
 
 _SOURCE_KEYS = ("repo", "ref", "commit", "path")
-
-_TYPE_TOKEN = re.compile(
-    r"""
-    (?P<space>[ \t\r]+)
-    | (?P<newline>\n)
-    | (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
-    | (?P<string>"(?:[^"\\\n]|\\.)*")
-    | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
-    | (?P<punct>[(){}\[\],=:-])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_OPENERS = {"(": ")", "{": "}", "[": "]"}
-_CLOSERS = frozenset(_OPENERS.values())
-_WORDLIKE = frozenset({"string", "number", "word"})
 
 # python-hcl2 returns a heredoc as its raw source wrapped in double quotes.
 _HEREDOC = re.compile(r'\A"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n(.*)"\Z', re.DOTALL)
@@ -100,86 +85,11 @@ def write_catalog(catalog: dict[str, Any], path: Path) -> None:
 
 
 def normalize_type(text: str) -> str:
-    """Return the canonical one-line form of a type constraint.
-
-    Accepts source text or python-hcl2's ``${...}`` rendering: comments and
-    whitespace go, newline-separated object attributes get commas, trailing
-    commas go, ``:`` becomes ``=``, and separators are written ``, `` and
-    `` = ``. String and number tokens are kept as written.
-    """
-    stripped = text.strip()
-    if stripped.startswith("${") and stripped.endswith("}"):
-        stripped = stripped[2:-1]
-    if stripped.startswith('"'):
-        raise CatalogError(f"quoted type constraints are not supported: {text!r}")
-    tokens = _drop_trailing_commas(_type_tokens(stripped))
-    if not tokens:
-        raise CatalogError("empty type constraint")
-    return _render_type(tokens)
-
-
-def _type_tokens(text: str) -> list[tuple[str, str]]:
-    """Split a type expression into significant tokens, turning separators into commas."""
-    tokens: list[tuple[str, str]] = []
-    stack: list[str] = []
-    pos = 0
-    while pos < len(text):
-        match = _TYPE_TOKEN.match(text, pos)
-        if match is None:
-            raise CatalogError(f"unsupported syntax in type constraint at {text[pos : pos + 20]!r}")
-        pos = match.end()
-        kind, value = match.lastgroup or "", match.group()
-        if kind == "newline" and _newline_separates(tokens, stack):
-            tokens.append(("punct", ","))
-        if kind in {"space", "newline", "comment"}:
-            continue
-        _track_brackets(value, stack, text)
-        tokens.append((kind, "=" if value == ":" else value))
-    if stack:
-        raise CatalogError(f"unbalanced brackets in type constraint {text!r}")
-    return tokens
-
-
-def _newline_separates(tokens: list[tuple[str, str]], stack: list[str]) -> bool:
-    """Tell whether a newline ends an object attribute (HCL allows it instead of a comma)."""
-    return bool(stack) and stack[-1] == "{" and bool(tokens) and tokens[-1][1] not in {"{", ",", "="}
-
-
-def _track_brackets(value: str, stack: list[str], text: str) -> None:
-    """Push openers and pop matching closers, rejecting mismatches."""
-    if value in _OPENERS:
-        stack.append(value)
-    elif value in _CLOSERS and (not stack or _OPENERS[stack.pop()] != value):
-        raise CatalogError(f"unbalanced brackets in type constraint {text!r}")
-
-
-def _drop_trailing_commas(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Remove commas that precede a closer or another comma."""
-    kept: list[tuple[str, str]] = []
-    for index, token in enumerate(tokens):
-        following = tokens[index + 1][1] if index + 1 < len(tokens) else ")"
-        if token[1] == "," and (following in _CLOSERS or following == ","):
-            continue
-        kept.append(token)
-    return kept
-
-
-def _render_type(tokens: list[tuple[str, str]]) -> str:
-    """Join tokens with the canonical spacing."""
-    parts: list[str] = []
-    previous = ""
-    for kind, value in tokens:
-        if value == ",":
-            parts.append(", ")
-        elif value == "=":
-            parts.append(" = ")
-        else:
-            # Two adjacent words never occur in valid types; a space keeps them apart.
-            if kind in _WORDLIKE and previous in _WORDLIKE:
-                parts.append(" ")
-            parts.append(value)
-        previous = kind
-    return "".join(parts)
+    """The canonical one-line form of a type constraint (see `types.normalize_type`)."""
+    try:
+        return types.normalize_type(text)
+    except types.TypeSyntaxError as exc:
+        raise CatalogError(str(exc)) from exc
 
 
 def _read_tf_files(module_dir: Path) -> list[tuple[str, bytes]]:

@@ -10,11 +10,30 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.ir import Call, Expr, Obj, Ref, Value
+from generator.ir import Call, Expr, Null, Obj, Ref, Value
 
 PRIMITIVES = frozenset({"string", "number", "bool", "any"})
-_TOKEN = re.compile(r'\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_-]*)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?)'
-                    r"|(?P<punct>[(){}\[\],=]))")
+# The one tokeniser of type expressions, for source text (`eksgen modules import`) and the
+# canonical one-line form in catalogs alike.
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r]+)
+    | (?P<newline>\n)
+    | (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
+    | (?P<string>"(?:[^"\\\n]|\\.)*")
+    | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+    | (?P<punct>[(){}\[\],=:-])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_OPENERS = {"(": ")", "{": "}", "[": "]"}
+_CLOSERS = frozenset(_OPENERS.values())
+_WORDLIKE = frozenset({"string", "number", "word"})
+
+
+class TypeSyntaxError(ValueError):
+    """Text that is not a type expression eksgen can read."""
 
 
 @dataclass(frozen=True)
@@ -25,11 +44,77 @@ class TfType:
     elements: tuple[TfType, ...] = ()
 
 
+def tokens(text: str) -> list[tuple[str, str]]:
+    """The significant tokens of a type expression, as (kind, text).
+
+    Comments and whitespace go; a newline that ends an object attribute becomes a comma (HCL
+    allows either), `:` becomes `=`, and trailing commas go, so source text and the canonical
+    form give the same tokens.
+    """
+    stripped = text.strip()
+    if stripped.startswith("${") and stripped.endswith("}"):  # python-hcl2's rendering of an expression
+        stripped = stripped[2:-1]
+    if stripped.startswith('"'):
+        raise TypeSyntaxError(f"quoted type constraints are not supported: {text!r}")
+    found: list[tuple[str, str]] = []
+    stack: list[str] = []
+    pos = 0
+    while pos < len(stripped):
+        match = _TOKEN.match(stripped, pos)
+        if match is None:
+            raise TypeSyntaxError(f"unsupported syntax in type constraint at {stripped[pos : pos + 20]!r}")
+        pos = match.end()
+        kind, value = match.lastgroup or "", match.group()
+        if kind == "newline" and stack and stack[-1] == "{" and found and found[-1][1] not in {"{", ",", "="}:
+            found.append(("punct", ","))
+        if kind in {"space", "newline", "comment"}:
+            continue
+        if value in _OPENERS:
+            stack.append(value)
+        elif value in _CLOSERS and (not stack or _OPENERS[stack.pop()] != value):
+            raise TypeSyntaxError(f"unbalanced brackets in type constraint {text!r}")
+        found.append((kind, "=" if value == ":" else value))
+    if stack:
+        raise TypeSyntaxError(f"unbalanced brackets in type constraint {text!r}")
+    return _drop_trailing_commas(found)
+
+
+def _drop_trailing_commas(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Remove commas that precede a closer or another comma."""
+    kept: list[tuple[str, str]] = []
+    for index, token in enumerate(found):
+        following = found[index + 1][1] if index + 1 < len(found) else ")"
+        if token[1] == "," and (following in _CLOSERS or following == ","):
+            continue
+        kept.append(token)
+    return kept
+
+
+def normalize_type(text: str) -> str:
+    """The canonical one-line form of a type constraint: separators written `, ` and ` = `,
+    string and number tokens kept as written."""
+    found = tokens(text)
+    if not found:
+        raise TypeSyntaxError("empty type constraint")
+    parts: list[str] = []
+    previous = ""
+    for kind, value in found:
+        if value == ",":
+            parts.append(", ")
+        elif value == "=":
+            parts.append(" = ")
+        else:
+            # Two adjacent words never occur in valid types; a space keeps them apart.
+            if kind in _WORDLIKE and previous in _WORDLIKE:
+                parts.append(" ")
+            parts.append(value)
+        previous = kind
+    return "".join(parts)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.tokens = [m.group(0).strip() for m in _TOKEN.finditer(text)]
-        if "".join(self.tokens) != re.sub(r"\s+", "", text):
-            raise ValueError(f"cannot tokenise type {text!r}")
+        self.tokens = [value for _, value in tokens(text)]
         self.pos = 0
 
     def peek(self) -> str:
@@ -38,7 +123,7 @@ class _Parser:
     def take(self, expected: str | None = None) -> str:
         token = self.peek()
         if expected is not None and token != expected:
-            raise ValueError(f"expected {expected!r}, got {token!r}")
+            raise TypeSyntaxError(f"expected {expected!r}, got {token!r}")
         self.pos += 1
         return token
 
@@ -54,7 +139,7 @@ class _Parser:
         elif name == "tuple":
             result = TfType("tuple", elements=self._elements())
         else:
-            raise ValueError(f"unknown type {name!r}")
+            raise TypeSyntaxError(f"unknown type {name!r}")
         self.take(")")
         return result
 
@@ -94,6 +179,8 @@ class _Parser:
         depth = 0
         while True:
             token = self.peek()
+            if not token:
+                raise TypeSyntaxError("unterminated optional() default")
             if depth == 0 and token in (",", ")"):
                 return
             if token in "([{":
@@ -109,13 +196,13 @@ def parse_type(text: str | None) -> TfType:
     parser = _Parser(text)
     result = parser.type()
     if parser.peek():
-        raise ValueError(f"trailing text in type {text!r}")
+        raise TypeSyntaxError(f"trailing text in type {text!r}")
     return result
 
 
 def conformance(value: Value, tf_type: TfType, path: str) -> list[str]:
     """Problems of `value` against `tf_type`; references and calls are checked by Terraform."""
-    if value is None or isinstance(value, (Ref, Call, Expr)) or tf_type.kind == "any":
+    if value is None or isinstance(value, (Null, Ref, Call, Expr)) or tf_type.kind == "any":
         return []
     kind = tf_type.kind
     if kind in ("string", "number", "bool"):

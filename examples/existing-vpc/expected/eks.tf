@@ -26,7 +26,9 @@ module "eks" {
   enabled_log_types                      = ["api", "audit", "authenticator"]
   cloudwatch_log_group_retention_in_days = 90
 
-  create_kms_key = true
+  # No KMS envelope encryption of secrets: null (not unset) turns the module's default off.
+  create_kms_key    = false
+  encryption_config = null
 
   authentication_mode                      = "API"
   enable_cluster_creator_admin_permissions = false

@@ -46,7 +46,7 @@ module "irsa_reports" {
   name = "storage-demo-reports"
 
   policies = {
-    "policy_0" = "arn:aws:iam::111122223333:policy/reports-bucket-write"
+    "reports-bucket-write" = "arn:aws:iam::111122223333:policy/reports-bucket-write"
   }
 
   # Only reports/report-exporter may assume this role.

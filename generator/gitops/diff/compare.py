@@ -46,7 +46,7 @@ from generator.gitops.diff.risks import (
 )
 from generator.pipeline import awsauth
 from generator.pipeline.model import Cluster
-from generator.pipeline.plan import access_entry_key
+from generator.pipeline.plan import access_entry_keys
 
 
 def _lookup(rules: dict[str, RuleLike], name: str) -> RuleLike | None:
@@ -212,9 +212,8 @@ def _access_entries(cluster: Cluster) -> dict[str, Any]:
 
 
 def _entry_keys(cluster: Cluster) -> dict[str, str]:
-    """The module map key of each entry, as plan.py assigns it (order matters when names collide)."""
-    used: set[str] = set()
-    return {arn: access_entry_key(arn, used) for arn in _access_entries(cluster)}
+    """The module map key of each entry, as the plan assigns it (from names; never from positions)."""
+    return access_entry_keys(list(_access_entries(cluster)))
 
 
 def _access_entry_changes(old: Cluster, new: Cluster) -> list[Change]:

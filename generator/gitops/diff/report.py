@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.api import RenderResult
 from generator.gitops.diff.compare import diff_clusters
 from generator.gitops.diff.risks import (
     ADDED,
@@ -24,6 +23,7 @@ from generator.gitops.diff.risks import (
 from generator.gitops.textdiff import diff_files
 from generator.pipeline.model import Cluster
 from generator.pipeline.render import header
+from generator.pipeline.specfile import RenderResult
 
 
 def align_headers(files: dict[str, str], old_spec: str, new_spec: str) -> dict[str, str]:

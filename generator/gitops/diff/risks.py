@@ -198,7 +198,8 @@ ACCESS_ENTRY_RULES: dict[str, RuleLike] = {
     "username": Rule(IN_PLACE, "UpdateAccessEntry"),
     "policies": Rule(IN_PLACE, "policy associations are added or deleted; a changed scope recreates its "
                                "association", unordered=True),
-    "terraformKey": Rule(REPLACE, "the module's map key for this entry moves (colliding names renumbered): "
+    "terraformKey": Rule(REPLACE, "the module's map key for this entry moves (another principal now shares, or no "
+                                  "longer shares, its name, so the key gains or loses account and path): "
                                   "Terraform deletes and recreates the entry"),
 }
 ADDON_RULES: dict[str, RuleLike] = {
@@ -251,7 +252,7 @@ SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
     "namespace": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
     "serviceAccount": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
     "wellKnownPolicies": Rule(IN_PLACE, "policy attachments added or removed", unordered=True),
-    "policyArns": Rule(IN_PLACE, "policy attachments (keyed by position) added or removed"),
+    "policyArns": Rule(IN_PLACE, "policy attachments (keyed by policy name) added or removed", unordered=True),
 }
 TERRAFORM_RULES: dict[str, RuleLike] = {
     "requiredVersion": Rule(IN_PLACE, "Terraform version constraint: no infrastructure change"),

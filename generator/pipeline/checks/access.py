@@ -10,6 +10,8 @@ from generator.pipeline import awsauth
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.model import AccessEntry
+from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
+from generator.terraform.internals import internals
 
 ACCESS = ("spec", "access")
 NODE_ENTRY_TYPES = frozenset({"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"})
@@ -33,7 +35,45 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             seen[entry.principal_arn] = loc
     if access.aws_auth is not None:
         yield from awsauth.convert(access.aws_auth).warnings
+    yield from _module_keys(ctx)
     yield from _service_accounts(ctx)
+
+
+def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
+    """The eks module keys entries by their map key and associations by "<entry>_<policy>"
+    (modules/internals.json): two items with one key fail the plan, and the key cluster_creator
+    silently replaces the module's own creator-admin entry."""
+    access, tf = ctx.cluster.spec.access, ctx.cluster.spec.terraform
+    assert access is not None and tf is not None and tf.modules is not None
+    facts = internals("eks", tf.modules.eks or "")
+    if facts is None:
+        return
+    creator = facts["creator_access_entry_key"]
+    template = facts["policy_association_key"]["template"]
+    entries = list(awsauth.all_entries(access.entries or [], access.aws_auth))
+    keys = access_entry_keys([e.principal_arn for _, e in entries])
+    seen: dict[str, str] = {}
+    if access.cluster_creator_admin:
+        seen[template.format(entry_key=creator["key"], policy_key=creator["policy_key"])] = \
+            "the module's creator-admin entry (clusterCreatorAdmin: true)"
+    for loc, entry in entries:
+        key = keys[entry.principal_arn]
+        if access.cluster_creator_admin and key == creator["key"]:
+            yield Issue(_arn_loc(loc), f"its module key {key!r} is the one the eks module uses for the cluster "
+                        "creator's admin entry, which it would silently replace: set clusterCreatorAdmin: false "
+                        "and list the creator's role as an entry instead", rule="EKS041")
+        for index, policy in enumerate(entry.policies or []):
+            ploc = (*loc, "groups") if "awsAuth" in loc else (*loc, "policies", index, "policy")
+            association = template.format(entry_key=key, policy_key=policy_key(policy_arn(
+                policy.policy, ctx.cluster.metadata.region)))
+            first = seen.get(association)
+            if first is None:
+                seen[association] = format_loc(ploc)
+                continue
+            same_entry = first.startswith(format_loc(loc) + ".")
+            yield Issue(ploc, f"the eks module keys this policy association {association!r}, as it does "
+                        f"{first}: Terraform stops with 'Two different items produced the key'; "
+                        + ("list each policy once" if same_entry else "rename one of the roles"), rule="EKS041")
 
 
 def _arn_loc(loc: Loc) -> Loc:
@@ -107,7 +147,9 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((*loc, "serviceAccount"), f"{sa.service_account!r} is not a valid service account name",
                         rule="EKS038")
         for p_index, arn in enumerate(sa.policy_arns or []):
-            if not P.POLICY_ARN.fullmatch(arn):
+            if arn in (sa.policy_arns or [])[:p_index]:
+                yield Issue((*loc, "policyArns", p_index), f"{arn} is listed twice", rule="EKS038")
+            elif not P.POLICY_ARN.fullmatch(arn):
                 yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS038")
             elif arn.split(":")[1] != partition(ctx.cluster.metadata.region):
                 yield Issue((*loc, "policyArns", p_index), f"policy is in partition {arn.split(':')[1]} but the "

@@ -9,7 +9,14 @@ from generator.facts import instances
 from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import FargateProfile, ManagedNodeGroup, SelfManagedNodeGroup, Taint
+from generator.pipeline.model import (
+    ClusterSpec,
+    FargateProfile,
+    ManagedNodeGroup,
+    NodeGroup,
+    SelfManagedNodeGroup,
+    Taint,
+)
 
 MAX_MANAGED_NODE_GROUPS = 30
 MAX_NODES_PER_GROUP = 450
@@ -26,21 +33,16 @@ GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
 def check(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     names: dict[str, str] = {}
-    zones = set(spec.vpc.availability_zones or []) if spec.vpc and spec.vpc.id is None else set()
+    existing = spec.vpc.id is not None if spec.vpc else False
+    zones = set(spec.vpc.availability_zones or []) if spec.vpc and not existing else set()
     managed = spec.managed_node_groups or []
     if len(managed) > MAX_MANAGED_NODE_GROUPS:
         yield Issue(("spec", "managedNodeGroups"), f"EKS allows {MAX_MANAGED_NODE_GROUPS} managed node groups "
                     f"per cluster (got {len(managed)})", rule="EKS050")
-    for index, mng in enumerate(managed):
-        loc: Loc = ("spec", "managedNodeGroups", index)
-        yield from _unique(names, mng.name, loc)
-        yield from _managed(mng, loc)
-        yield from _placement(mng.subnets, (*loc, "subnets"), zones, spec.vpc.id is not None if spec.vpc else False)
-    for index, smng in enumerate(spec.self_managed_node_groups or []):
-        loc = ("spec", "selfManagedNodeGroups", index)
-        yield from _unique(names, smng.name, loc)
-        yield from _self_managed(smng, loc)
-        yield from _placement(smng.subnets, (*loc, "subnets"), zones, spec.vpc.id is not None if spec.vpc else False)
+    for loc, group in node_groups(spec):
+        yield from _unique(names, group.name, loc)
+        yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
+        yield from _placement(group.subnets, (*loc, "subnets"), zones, existing)
     profiles = spec.fargate_profiles or []
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
@@ -50,7 +52,15 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         loc = ("spec", "fargateProfiles", index)
         yield from _unique(fargate_names, profile.name, loc)
         yield from _fargate(profile, loc)
-        yield from _placement(profile.subnets, (*loc, "subnets"), zones, spec.vpc.id is not None if spec.vpc else False)
+        yield from _placement(profile.subnets, (*loc, "subnets"), zones, existing)
+
+
+def node_groups(spec: ClusterSpec) -> Iterator[tuple[Loc, ManagedNodeGroup | SelfManagedNodeGroup]]:
+    """Every node group with its location, managed first, as the spec lists them."""
+    for index, mng in enumerate(spec.managed_node_groups or []):
+        yield ("spec", "managedNodeGroups", index), mng
+    for index, smng in enumerate(spec.self_managed_node_groups or []):
+        yield ("spec", "selfManagedNodeGroups", index), smng
 
 
 def _unique(names: dict[str, str], name: str, loc: Loc) -> Iterator[Issue]:
@@ -150,20 +160,28 @@ def _disk(size: int | None, loc: Loc) -> Iterator[Issue]:
         yield Issue((*loc, "diskSizeGiB"), f"must be between 1 and {MAX_DISK_GIB} (got {size})", rule="EKS058")
 
 
+def _node_group(ng: NodeGroup, loc: Loc, instance_types: list[tuple[Loc, str]], *, name_max: int,
+                managed: bool) -> Iterator[Issue]:
+    """The rules every node group shares; `instance_types` are the kind's own, with their locations."""
+    yield from _name(ng.name, loc, name_max)
+    for instance_loc, instance_type in instance_types:
+        yield from _instance(instance_type, instance_loc)
+        yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
+    yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
+    yield from _disk(ng.disk_size_gib, loc)
+    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=managed)
+    yield from _taints(ng.taints or [], (*loc, "taints"))
+
+
 def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
-    yield from _name(ng.name, loc, P.MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE)
     types = ng.instance_types or []
     if not 1 <= len(types) <= MAX_INSTANCE_TYPES:
         yield Issue((*loc, "instanceTypes"), f"give 1 to {MAX_INSTANCE_TYPES} instance types", rule="EKS054")
     for index, instance_type in enumerate(types):
-        yield from _instance(instance_type, (*loc, "instanceTypes", index))
         if instance_type in types[:index]:
             yield Issue((*loc, "instanceTypes", index), f"duplicate instance type {instance_type}", rule="EKS054")
-        yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
-    yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
-    yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=True)
-    yield from _taints(ng.taints or [], (*loc, "taints"))
+    yield from _node_group(ng, loc, [((*loc, "instanceTypes", i), t) for i, t in enumerate(types)],
+                           name_max=P.MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE, managed=True)
     if ng.max_unavailable is not None and ng.max_unavailable_percentage is not None:
         yield Issue((*loc, "maxUnavailablePercentage"), "set maxUnavailable or maxUnavailablePercentage, not both",
                     rule="EKS059")
@@ -179,14 +197,9 @@ def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
         key = "labels" if ng.labels else "taints"
         yield Issue((*loc, key), f"labels and taints on self-managed groups are set through AL2023 nodeadm; "
                     f"{ng.ami_type} needs them in its own bootstrap settings", rule="EKS062")
-    yield from _name(ng.name, loc, P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE)
     assert ng.instance_type is not None
-    yield from _instance(ng.instance_type, (*loc, "instanceType"))
-    yield from _ami_matches(ng.instance_type, ng.ami_type, (*loc, "amiType"))
-    yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
-    yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"))
-    yield from _taints(ng.taints or [], (*loc, "taints"))
+    yield from _node_group(ng, loc, [((*loc, "instanceType"), ng.instance_type)],
+                           name_max=P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE, managed=False)
 
 
 def _fargate(profile: FargateProfile, loc: Loc) -> Iterator[Issue]:

@@ -97,6 +97,8 @@ _RULES = [
          "add wellKnownPolicies or policyArns", waivable=True),
     Rule("EKS040", "access", "warning", "aws-auth system: groups are dropped in the conversion",
          "EKS creates node access entries itself", waivable=True),
+    Rule("EKS041", "access", "error", "Module keys of access entries and policy associations are unique",
+         "the eks module keys associations <entry>_<policy> and reserves cluster_creator: rename or merge"),
     Rule("EKS050", "compute", "error", "At most 30 managed node groups and 10 Fargate profiles",
          "request a quota increase or merge groups"),
     Rule("EKS051", "compute", "error", "Node group and Fargate profile names are unique", "rename one"),

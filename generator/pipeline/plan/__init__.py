@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.ir import Plan
 from generator.pipeline.model import Cluster
-from generator.pipeline.plan.access import access_entry_key
+from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
@@ -16,7 +16,8 @@ from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
 
-__all__ = ["MODULE_SOURCES", "access_entry_key", "build_plan", "irsa_label", "required_providers"]
+__all__ = ["MODULE_SOURCES", "access_entry_keys", "build_plan", "irsa_label", "policy_arn", "policy_key",
+           "required_providers"]
 
 
 def build_plan(cluster: Cluster) -> Plan:

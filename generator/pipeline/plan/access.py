@@ -15,37 +15,57 @@ from generator.pipeline.model import (
 ACCESS_POLICY_ARN = "arn:{partition}:eks::aws:cluster-access-policy/{name}"
 
 
-def access_entry_key(arn: str, used: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", arn.rsplit("/", 1)[-1].lower()).strip("_") or "entry"
-    if base[0].isdigit():
-        base = f"p_{base}"
-    key, n = base, 2
-    while key in used:
-        key, n = f"{base}_{n}", n + 1
-    used.add(key)
-    return key
+def _identifier(text: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "entry"
+    return f"p_{key}" if key[0].isdigit() else key
+
+
+def access_entry_keys(arns: list[str]) -> dict[str, str]:
+    """The module map key of each principal, from its name alone: reordering entries moves no key.
+
+    The key is the role or user name; principals sharing a name (other paths or accounts) all take
+    `<account>_<path>_<name>` instead, so no key depends on which of them came first.
+    """
+    short = {arn: _identifier(arn.rsplit("/", 1)[-1]) for arn in arns}
+    counts: dict[str, int] = {}
+    for arn in dict.fromkeys(arns):
+        counts[short[arn]] = counts.get(short[arn], 0) + 1
+    keys = {}
+    for arn in arns:
+        if counts[short[arn]] == 1:
+            keys[arn] = short[arn]
+        else:
+            account = arn.split(":")[4] if arn.count(":") >= 5 else ""
+            keys[arn] = _identifier(account + "_" + arn.split(":", 5)[-1].split("/", 1)[-1])
+    return keys
+
+
+def policy_arn(policy: str, region: str) -> str:
+    return policy if policy.startswith("arn:") else ACCESS_POLICY_ARN.format(partition=partition(region), name=policy)
+
+
+def policy_key(arn: str) -> str:
+    """AmazonEKSAdminViewPolicy -> admin_view: the association key part, from the policy's name."""
+    name = arn.rsplit("/", 1)[-1].removeprefix("AmazonEKS").removesuffix("Policy")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() or "policy"
 
 
 def access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
     assert access is not None
-    used: set[str] = set()
-    pairs = [(access_entry_key(e.principal_arn, used), _access_entry(e, cluster.metadata.region))
-             for _, e in awsauth.all_entries(access.entries or [], access.aws_auth)]
+    entries = [e for _, e in awsauth.all_entries(access.entries or [], access.aws_auth)]
+    keys = access_entry_keys([e.principal_arn for e in entries])
+    pairs = [(keys[e.principal_arn], _access_entry(e, cluster.metadata.region)) for e in entries]
     return Obj(tuple(pairs)) if pairs else None
 
 
 def _access_entry(entry: AccessEntry, region: str) -> Obj:
     policies: list[tuple[str, Value]] = []
-    for index, policy in enumerate(entry.policies or []):
-        arn = policy.policy if policy.policy.startswith("arn:") else ACCESS_POLICY_ARN.format(
-            partition=partition(region), name=policy.policy)
-        name = re.sub(r"(?<!^)(?=[A-Z])", "_", arn.rsplit("/", 1)[-1].removeprefix("AmazonEKS")
-                      .removesuffix("Policy")).lower() or "policy"
+    for policy in entry.policies or []:
+        arn = policy_arn(policy.policy, region)
         scope = Obj.from_pairs([("type", policy.scope),
                                 ("namespaces", list(policy.namespaces or []) if policy.scope == "namespace" else None)])
-        key = name if all(k != name for k, _ in policies) else f"{name}_{index}"
-        policies.append((key, Obj.of(policy_arn=arn, access_scope=scope)))
+        policies.append((policy_key(arn), Obj.of(policy_arn=arn, access_scope=scope)))
     return Obj.from_pairs([
         ("principal_arn", entry.principal_arn),
         ("type", entry.type if entry.type != "STANDARD" else None),

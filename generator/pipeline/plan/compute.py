@@ -6,6 +6,7 @@ from generator.ir import Obj, Ref, Value
 from generator.pipeline.model import (
     Cluster,
     ManagedNodeGroup,
+    NodeGroup,
     SelfManagedNodeGroup,
     Taint,
 )
@@ -46,6 +47,21 @@ def _disk(ami_type: str | None, size: int | None) -> Obj | None:
     return Obj(((device.rsplit("/", 1)[-1], Obj.of(device_name=device, ebs=ebs)),))
 
 
+def _node_group(ng: NodeGroup, instances: list[tuple[str, Value]],
+                placement: list[tuple[str, Value]], kind_pairs: list[tuple[str, Value]]) -> Obj:
+    """The arguments every node group takes, in one order; each kind adds its own."""
+    return Obj.from_pairs([
+        ("ami_type", ng.ami_type),
+        *instances,
+        ("min_size", ng.min_size),
+        ("max_size", ng.max_size),
+        ("desired_size", ng.desired_size),
+        ("block_device_mappings", _disk(ng.ami_type, ng.disk_size_gib)),
+        *kind_pairs,
+        *placement,
+    ])
+
+
 def managed_groups(cluster: Cluster) -> Obj:
     return Obj(tuple((ng.name, _managed(cluster, ng)) for ng in cluster.spec.managed_node_groups or []))
 
@@ -55,18 +71,13 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
     if ng.max_unavailable is not None or ng.max_unavailable_percentage is not None:
         update = Obj.from_pairs([("max_unavailable", ng.max_unavailable),
                                  ("max_unavailable_percentage", ng.max_unavailable_percentage)])
-    return Obj.from_pairs([
-        ("ami_type", ng.ami_type),
+    return _node_group(ng, [
         ("instance_types", list(ng.instance_types or [])),
         ("capacity_type", ng.capacity_type),
-        ("min_size", ng.min_size),
-        ("max_size", ng.max_size),
-        ("desired_size", ng.desired_size),
-        ("block_device_mappings", _disk(ng.ami_type, ng.disk_size_gib)),
-        ("labels", sorted_map(ng.labels) if ng.labels else None),
+    ], [("subnet_ids", _subnet_ids(cluster, ng.subnets))], [
+        ("labels", sorted_map(ng.labels) if ng.labels else None),  # the module sets them on the EKS API
         ("taints", _taints(ng.taints or [])),
         ("update_config", update),
-        ("subnet_ids", _subnet_ids(cluster, ng.subnets)),
     ])
 
 
@@ -81,19 +92,11 @@ def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
         assert vpc is not None
         subnets = Ref("module.vpc.private_subnets") if vpc.id is None else list(
             (vpc.subnets.private if vpc.subnets else None) or [])
-    return Obj.from_pairs([
-        ("ami_type", ng.ami_type),
-        ("instance_type", ng.instance_type),
-        ("min_size", ng.min_size),
-        ("max_size", ng.max_size),
-        ("desired_size", ng.desired_size),
-        ("block_device_mappings", _disk(ng.ami_type, ng.disk_size_gib)),
-        ("cloudinit_pre_nodeadm", _nodeadm(ng)),
-        ("subnet_ids", subnets),
-    ])
+    return _node_group(ng, [("instance_type", ng.instance_type)], [("subnet_ids", subnets)],
+                       [("cloudinit_pre_nodeadm", _nodeadm(ng))])
 
 
-def _nodeadm(ng: SelfManagedNodeGroup) -> list[Value] | None:
+def _nodeadm(ng: NodeGroup) -> list[Value] | None:
     """AL2023 nodes take labels and taints from a nodeadm NodeConfig, not from the module."""
     flags = []
     if ng.labels:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import Attr, Block, Call, Group, Obj, Ref, TfFile, Value
+from generator.ir import NULL, Attr, Block, Call, Group, Obj, Ref, TfFile, Value
 from generator.pipeline.model import (
     Cluster,
 )
@@ -15,7 +15,6 @@ def build_eks(cluster: Cluster) -> TfFile:
     s = cluster.spec
     assert s.endpoint and s.logging and s.secrets_encryption and s.access and s.vpc
     locals_block = Block("locals", (), [group(Attr("name", cluster.metadata.name))])
-    enc = s.secrets_encryption
     groups = [
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
         group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
@@ -26,10 +25,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                     if s.endpoint.public and s.endpoint.public_cidrs is not None else None)),
         group(Attr("enabled_log_types", list(s.logging.types or [])),
                Attr("cloudwatch_log_group_retention_in_days", s.logging.retention_days)),
-        group(Attr("create_kms_key", bool(enc.create_key)),
-               Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])
-                    if enc.kms_key_arn else None),
-               comment="Envelope encryption of Kubernetes secrets." if enc.kms_key_arn else None),
+        _encryption(cluster),
         group(Attr("authentication_mode", s.access.authentication_mode),
                Attr("enable_cluster_creator_admin_permissions", s.access.cluster_creator_admin)),
         group(Attr("access_entries", access_entries(cluster))),
@@ -43,6 +39,20 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
     ]
     return TfFile("eks.tf", [locals_block, module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+
+
+def _encryption(cluster: Cluster) -> Group:
+    enc = cluster.spec.secrets_encryption
+    assert enc is not None
+    if enc.kms_key_arn:
+        return group(Attr("create_kms_key", False),
+                     Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])),
+                     comment="Envelope encryption of Kubernetes secrets.")
+    if enc.create_key:
+        return group(Attr("create_kms_key", True))
+    # The module's default `{}` would still add an encryption_config with key_arn = null (UPGRADE-21.0.md).
+    return group(Attr("create_kms_key", False), Attr("encryption_config", NULL),
+                 comment="No KMS envelope encryption of secrets: null (not unset) turns the module's default off.")
 
 
 def networking(cluster: Cluster) -> Group:

@@ -25,6 +25,17 @@ WELL_KNOWN_POLICY_SWITCHES = {
 }
 
 
+def irsa_policy_keys(arns: list[str]) -> dict[str, str]:
+    """`policies` map keys from the policy names, so reordering `policyArns` moves no attachment;
+    names shared by several ARNs (other accounts or paths) take the account too."""
+    names = [arn.rsplit("/", 1)[-1] for arn in arns]
+    result: dict[str, str] = {}
+    for arn, name in zip(arns, names, strict=True):
+        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
+        result[name if names.count(name) == 1 else f"{account}-{arn.split(':', 5)[-1]}"] = arn
+    return dict(sorted(result.items()))
+
+
 def build_iam(cluster: Cluster) -> TfFile:
     version = pins(cluster)["iam"]
     blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts or []]
@@ -38,7 +49,7 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
     if "vpcCni" in (sa.well_known_policies or []):
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"vpc_cni_enable_{family}", True))
-    policies = {f"policy_{i}": arn for i, arn in enumerate(sa.policy_arns or [])}
+    policies = irsa_policy_keys(sa.policy_arns or [])
     trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
                                namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))
     groups = [

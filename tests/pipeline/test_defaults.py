@@ -12,7 +12,7 @@ from generator.pipeline.defaults import apply_defaults, default_ami_type, defaul
 from generator.pipeline.load import load_documents
 from generator.pipeline.model import Cluster
 from generator.pipeline.spec import parse_cluster
-from tests.conftest import MINIMAL_SPEC, REPO
+from tests.helpers import MINIMAL_SPEC, REPO
 
 
 def effective(text: str = MINIMAL_SPEC) -> Cluster:

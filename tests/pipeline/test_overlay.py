@@ -10,7 +10,7 @@ import pytest
 from generator.api import load_spec, render_spec
 from generator.errors import SpecInvalid
 from generator.pipeline.overlay import deep_merge, overrides
-from tests.conftest import MINIMAL_SPEC, TODAY, write_spec
+from tests.helpers import MINIMAL_SPEC, TODAY, write_spec
 
 
 @pytest.mark.parametrize(("base", "overlay", "merged"), [

@@ -34,8 +34,8 @@ from generator.pipeline.defaults import apply_defaults
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
+from tests.helpers import TODAY
 
-TODAY = dt.date(2026, 11, 25)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -196,7 +196,7 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
     cidr = vpc.get("cidr", "10.0.0.0/16")
     explicit = draw(st.booleans())
     # The default layout (public at k + 48, intra at k + 52) only fits 3 zones: more overlap (a known bug,
-    # see tests/test_rules.py), so more than 3 zones come with explicit subnets here.
+    # see tests/pipeline/checks/test_rules.py), so more than 3 zones come with explicit subnets here.
     most = len(letters) if explicit else min(len(letters), 3)
     zones = [f"{region}{c}" for c in letters[:3]]
     if draw(st.booleans()):

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from generator.errors import ExitCode
 from generator.terraform.extract import CatalogError, extract_catalog, normalize_type, write_catalog
+from generator.terraform.types import parse_type
+from tests.helpers import REPO
 
-MODULES_DIR = Path(__file__).resolve().parents[1] / "modules"
+MODULES_DIR = REPO / "modules"
 
 VERSIONS_TF = """\
 terraform {
@@ -469,6 +471,13 @@ def test_normalize_type_agrees_with_python_hcl2(tree: TypeTree, rng: random.Rand
     text = f'variable "v" {{\n  type = {messy(tree, rng)}\n}}\n'
     parsed = hcl2.loads(text, serialization_options=hcl2.SerializationOptions(with_comments=False))
     assert normalize_type(parsed["variable"][0]['"v"']["type"]) == canonical(tree)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TYPES, st.randoms(use_true_random=False))
+def test_the_type_checker_reads_source_text_as_its_canonical_form(tree: TypeTree, rng: random.Random) -> None:
+    """One tokeniser: the conformance checker's parser reads messy source exactly as the catalog form."""
+    assert parse_type(messy(tree, rng)) == parse_type(canonical(tree))
 
 
 # --- The pinned catalogs in modules/ --------------------------------------------------------

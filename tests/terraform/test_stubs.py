@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pytest_terraform import terraform
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EXAMPLES = sorted(p.parent.name for p in REPO.glob("examples/*/expected"))
 for _example in EXAMPLES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ from generator.ir import Attr, Block, Group, Obj, Plan, Ref
 from generator.pipeline.interface import check_interfaces, problems
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document
-from tests.conftest import MINIMAL_SPEC, TODAY
+from tests.helpers import MINIMAL_SPEC, REPO, TODAY
 
 
 def fresh_plan() -> Plan:
@@ -97,10 +96,10 @@ def test_catalogs_match_shared_upstream_facts() -> None:
     """Our catalogs hold the same interface facts as the reference extraction."""
     import json
 
-    shared = Path(__file__).resolve().parents[2] / "shared" / "upstream"
+    shared = REPO.parent / "shared" / "upstream"
     if not shared.is_dir():
         pytest.skip("shared/ not beside the project")
-    ours = json.loads((Path(__file__).resolve().parents[1] / "modules" / "eks-21.19.0.json").read_text())
+    ours = json.loads((REPO / "modules" / "eks-21.19.0.json").read_text())
     theirs = json.loads((shared / "terraform-aws-eks-v21.19.0.json").read_text())
     assert ours["variables"] == theirs["variables"]
     assert ours["outputs"] == theirs["outputs"]

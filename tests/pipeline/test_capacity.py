@@ -14,7 +14,7 @@ from generator.cli.capacity import register
 from generator.errors import Issue
 from generator.pipeline import capacity
 from generator.pipeline.model import Cluster
-from tests.conftest import REPO, TODAY, write_spec
+from tests.helpers import REPO, TODAY, write_spec
 
 DATA = REPO / "generator" / "facts" / "data" / "instance-info.jsonl"
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.errors import UsageError
 from generator.gitops.fleet import expand, shard
-from tests.conftest import MINIMAL_SPEC
+from tests.helpers import MINIMAL_SPEC, TODAY_ARGS
 
 FLEET_SIZE = 50
 BROKEN = 17
@@ -28,7 +28,7 @@ def make_fleet(root: Path) -> None:
 
 
 def eksgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args, "--today", "2026-11-25"], cwd=root,
+    return subprocess.run([sys.executable, "-m", "generator", *args, *TODAY_ARGS], cwd=root,
                           capture_output=True, text=True, check=False)
 
 

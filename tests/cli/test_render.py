@@ -1,7 +1,7 @@
 """Bad input, table-driven: every case must exit 2, name each problem as `FILE:LINE:COL PATH: message`,
 print no traceback and write nothing (the output directory and the spec's directory stay byte-identical).
 
-Each case is the valid BASE spec below with one tweak (a few cases are whole texts). `spec()` builds the
+Each case is the valid BASE spec of tests/helpers.py with one tweak (a few cases are whole texts). `spec()` builds the
 text so line numbers are predictable:
 
      1  apiVersion: eksgen/v1alpha1
@@ -43,41 +43,16 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli.main import app
+from tests.helpers import BASE, TODAY, spec
 
-TODAY = "2026-11-25"
-BASE = """\
-apiVersion: eksgen/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-  region: eu-west-1
-  tags:
-    team: platform
-spec:
-  kubernetesVersion: "1.35"
-  managedNodeGroups:
-    - name: general
-      instanceTypes: [m6i.large]
-      minSize: 2
-      maxSize: 6
-      desiredSize: 3
-"""
-BASE_LINES = len(BASE.splitlines())  # appended text starts at line BASE_LINES + 1 == 16
 ROLE = "arn:aws:iam::111122223333:role/admins"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"  # lines 16-17
 SUMMARY = re.compile(r"^\d+ (error|problem)")
 
 
-def spec(replace: dict[int, str | None] | None = None, append: str = "") -> str:
-    lines: list[str] = BASE.splitlines()
-    for number, text in sorted((replace or {}).items(), reverse=True):
-        assert text is None or "\n" not in text, "a replacement must be one line"
-        lines[number - 1 : number] = [] if text is None else [text]
-    return "\n".join(lines) + "\n" + append
 
-
-def case(case_id: str, text: str | bytes, *expected: tuple[str, str], today: str = TODAY,
+def case(case_id: str, text: str | bytes, *expected: tuple[str, str], today: str = TODAY.isoformat(),
          args: tuple[str, ...] = (), bug: str | None = None) -> Any:
     marks = [pytest.mark.xfail(strict=True, reason=f"bug: {bug}")] if bug else []
     return pytest.param(text, expected, today, args, id=case_id, marks=marks)

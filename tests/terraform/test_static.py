@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from generator.api import render_spec
 from generator.cli.main import app
-from tests.conftest import MINIMAL_SPEC, TODAY, write_spec
+from tests.helpers import MINIMAL_SPEC, REPO, TODAY, TODAY_ARGS, write_spec
 
 runner = CliRunner()
 
@@ -80,12 +80,12 @@ def test_terraform_validate_maps_diagnostics_to_the_spec(rendered: Path, terrafo
 
 def test_spec_validate_with_terraform(tmp_path: Path, terraform) -> None:  # type: ignore[no-untyped-def]
     spec = write_spec(tmp_path, MINIMAL_SPEC)
-    result = runner.invoke(app, ["validate", "--terraform", str(spec), "--today", "2026-11-25"])
+    result = runner.invoke(app, ["validate", "--terraform", str(spec), *TODAY_ARGS])
     assert result.exit_code == 0, result.output
     assert "eksgen checks and Terraform" in result.stdout
 
 
-GOLDEN_DIRS = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples").glob("*/expected"))
+GOLDEN_DIRS = sorted(p for p in (REPO / "examples").glob("*/expected"))
 
 
 @pytest.mark.parametrize("golden", GOLDEN_DIRS, ids=[p.parent.name for p in GOLDEN_DIRS])

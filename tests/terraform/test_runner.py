@@ -16,8 +16,8 @@ import pytest
 
 from generator.errors import UsageError
 from generator.terraform.runner import Terraform, find_terraform
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 EXPECTED_DIRS = sorted({p.parent for p in EXAMPLES.glob("*/expected/*.tf")})
 FMT_CHECK = ["fmt", "-check", "-diff", "-recursive"]
@@ -43,7 +43,7 @@ def _fmt_check(terraform: Terraform, directory: Path) -> tuple[subprocess.Comple
 
 
 def test_there_are_goldens() -> None:
-    # tests/test_golden.py checks that every example has its goldens; this only guards
+    # tests/pipeline/test_render.py checks that every example has its goldens; this only guards
     # against the parametrization below silently running over nothing.
     assert len(EXPECTED_DIRS) >= 9
 

@@ -5,8 +5,8 @@ message fragment are asserted), the nearest valid spec that does not (the same s
 fixed), and the waiver behaviour: a waivable rule disappears when `spec.waivers` waives it (with no
 EKS090/EKS091), a non-waivable one stays and the waiver itself is an EKS090 error.
 
-Specs are the BASE below with one tweak, built by `spec()` exactly as in tests/test_bad_input.py, so
-line numbers are predictable:
+Specs are the BASE of tests/helpers.py with one tweak, built by `tests.helpers.spec()` as in
+tests/cli/test_render.py, so line numbers are predictable:
 
      1  apiVersion: eksgen/v1alpha1
      2  kind: Cluster
@@ -32,7 +32,6 @@ Rows marked `bug=` are known bugs, written with the CORRECT expectation and run 
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -48,27 +47,11 @@ from generator.errors import Issue
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
+from tests.helpers import TODAY, spec
 
-TODAY = dt.date(2026, 11, 25)
-BASE = """\
-apiVersion: eksgen/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-  region: eu-west-1
-  tags:
-    team: platform
-spec:
-  kubernetesVersion: "1.35"
-  managedNodeGroups:
-    - name: general
-      instanceTypes: [m6i.large]
-      minSize: 2
-      maxSize: 6
-      desiredSize: 3
-"""
 ROLE = "arn:aws:iam::111122223333:role/admins"
 OTHER_ROLE = "arn:aws:iam::111122223333:role/ops"
+TEAM = "arn:aws:iam::111122223333:role/team"
 USER = "arn:aws:iam::111122223333:user/alice"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"
@@ -81,13 +64,6 @@ PUBLIC_SUBNET = "      public: [subnet-0a1b2c3f]\n"
 _CAPACITY = Path(generator.pipeline.checks.__file__).with_name("capacity.py")
 CAPACITY_READY = _CAPACITY.is_file() and '"EKS070"' in _CAPACITY.read_text("utf-8")
 
-
-def spec(replace: dict[int, str | None] | None = None, append: str = "") -> str:
-    lines: list[str] = BASE.splitlines()
-    for number, text in sorted((replace or {}).items(), reverse=True):
-        assert text is None or "\n" not in text, "a replacement must be one line"
-        lines[number - 1 : number] = [] if text is None else [text]
-    return "\n".join(lines) + "\n" + append
 
 
 def with_waivers(text: str, waivers: tuple[tuple[str, str], ...]) -> str:
@@ -335,6 +311,25 @@ ROWS = [
     row("existing-vpc-discovery-tags", "EKS029", spec(append=EXISTING_VPC + TWO_PRIVATE), spec(),
         "19:7 vpc.subnets.private", "tag subnet-0a1b2c3d, subnet-0a1b2c3e with kubernetes.io/role/internal-elb=1"),
     # --- access --------------------------------------------------------------------------------------
+    row("association-keys-collide", "EKS041",
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
+             + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSViewPolicy}}]\n"),
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
+             + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSEditPolicy}}]\n"),
+        "21:21 access.entries[1].policies[0].policy", "keys this policy association 'team_admin_view', as it does "
+        "access.entries[0].policies[0].policy: Terraform stops with 'Two different items produced the key'"),
+    row("same-policy-twice", "EKS041",
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSViewPolicy}, {policy: AmazonEKSViewPolicy}]")),
+        spec(append=entry(TEAM, "policies: [{policy: AmazonEKSViewPolicy}, {policy: AmazonEKSEditPolicy}]")),
+        "19:52 access.entries[0].policies[1].policy", "list each policy once"),
+    row("cluster-creator-key", "EKS041",
+        spec(append="  access:\n    clusterCreatorAdmin: true\n    entries:\n"
+                    "      - principalArn: arn:aws:iam::111122223333:role/cluster-creator\n"
+                    "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n"),
+        spec(append="  access:\n    clusterCreatorAdmin: true\n    entries:\n"
+                    "      - principalArn: arn:aws:iam::111122223333:role/cluster-creators\n"
+                    "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n"),
+        "19:9 access.entries[0].principalArn", "its module key 'cluster_creator' is the one the eks module uses"),
     row("config-map", "EKS030", spec(append="  access:\n    authenticationMode: CONFIG_MAP\n"),
         spec(append="  access:\n    authenticationMode: API\n"),
         "17:5 access.authenticationMode", "CONFIG_MAP is not supported: use API (access entries)"),

