@@ -1,4 +1,4 @@
-"""Fault injection for subprocess tests (on PYTHONPATH only in tests/test_hostile_writer.py).
+"""Fault injection for subprocess tests (on PYTHONPATH only in tests/cli/test_hostile_writer.py).
 
 EKSGEN_FAULT=signal:SIG:N sends SIG to this process right after the N-th file eksgen writes
 (the manifest's intent is write 1); EKSGEN_FAULT=enospc:N makes the N-th write fail as a full

@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_helpers import BASE, EKSGEN, TODAY, assert_clean_refusal, eksgen, snapshot, spec_with
+from tests.helpers import CLEAN_SPEC as BASE
+from tests.helpers import EKSGEN, assert_clean_refusal, eksgen, snapshot, spec_with
+from tests.helpers import TODAY as _TODAY
 
-FAULTS = Path(__file__).resolve().parent / "faults"
+TODAY = _TODAY.isoformat()
+
+FAULTS = Path(__file__).resolve().parent.parent / "faults"
 RENDER = ("render", "cluster.yaml", "-o", "out", "--today", TODAY)
 
 

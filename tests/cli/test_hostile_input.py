@@ -16,7 +16,11 @@ from typing import Any
 
 import pytest
 
-from tests.hostile_helpers import BASE, CONFIGMAP, TODAY, assert_clean_refusal, eksgen, snapshot, spec_with
+from tests.helpers import CLEAN_SPEC as BASE
+from tests.helpers import CONFIGMAP, assert_clean_refusal, eksgen, snapshot, spec_with
+from tests.helpers import TODAY as _TODAY
+
+TODAY = _TODAY.isoformat()
 
 SPEC_COMMANDS = ("render", "validate", "diff", "explain")
 # Every command loads through one function; the first row of each table runs them all, the rest
