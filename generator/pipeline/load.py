@@ -76,6 +76,9 @@ _CANONICAL = {
 _YAML12_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+|0o[0-7]+|[-+]?\.(inf|Inf|INF)")
 
 
+_UNREADABLE = object()  # an explicitly tagged scalar its tag cannot read (`!!float abc`)
+
+
 def _coercion(node: yaml.ScalarNode, value: Any) -> str | None:
     """Why a plain scalar must be quoted or rewritten, or None when it means what it spells."""
     raw = node.value
@@ -89,6 +92,8 @@ def _coercion(node: yaml.ScalarNode, value: Any) -> str | None:
         return _tag_problem(node.tag, raw)
     if pattern.fullmatch(raw):
         return None
+    if value is _UNREADABLE or node.tag == NULL:
+        return f"{raw} is not a valid {node.tag.replace(_TAG, '!!')}; quote it (\"{raw}\") for text"
     if node.tag == BOOL:
         meaning = str(value).lower()
         return f"YAML 1.1 reads {raw} as the boolean {meaning}; write {meaning} or quote it (\"{raw}\")"
@@ -134,7 +139,7 @@ class _Builder:
         if node.tag != STR and node.tag not in _CANONICAL:
             self._problem(loc, node, _tag_problem(node.tag, node.value))
             return node.value
-        value = self._constructor.construct_object(node, deep=True)
+        value = self._safe_construct(node)
         problem = _coercion(node, value)
         if problem:
             self._problem(loc, node, problem)
@@ -152,8 +157,8 @@ class _Builder:
             problem = _coercion(node, node.value)
         elif node.tag in (INT, FLOAT) and _CANONICAL[node.tag].fullmatch(node.value):
             return str(node.value)  # `80:` is the key "80", as written
-        elif node.tag in (BOOL, NULL):
-            value = self._constructor.construct_object(node)
+        elif node.tag in (BOOL, NULL) and _CANONICAL[node.tag].fullmatch(node.value):
+            value = self._safe_construct(node)
             meaning = "null" if value is None else f"the boolean {str(value).lower()}"
             problem = f"YAML reads the key {node.value or '(empty)'} as {meaning}; quote it (\"{node.value}\")"
         else:
@@ -164,9 +169,13 @@ class _Builder:
         return str(node.value)
 
     def _safe_construct(self, node: yaml.ScalarNode) -> Any:
-        if _CANONICAL.get(node.tag) is None:
+        """The scalar's value; _UNREADABLE when an explicit tag does not fit its text."""
+        if node.tag == STR or _CANONICAL.get(node.tag) is None:
             return node.value
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):
+            return _UNREADABLE
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

@@ -161,6 +161,15 @@ COERCIONS = _cases(
     Case("date-in-configuration", {"bad.yaml": spec_with("  addons:\n    coredns:\n      configuration:\n"
                                                          "        when: 2026-01-01\n")},
          ("bad.yaml:16:15 addons.coredns.configuration.when: YAML 1.1 reads 2026-01-01 as a date",)),
+    # Found by bench/fuzz_hostile.py: an explicit tag its text does not fit made PyYAML raise (exit 3).
+    *[Case(f"fuzz-explicit-{tag}-misfit",
+           {"bad.yaml": spec_with(replace={"region: eu-west-1": f"region: !!{tag} {text}"})},
+           (f"bad.yaml:5:11 metadata.region: {text} is not a valid !!{tag}; quote it",))
+      for tag, text in (("float", "1est-1a"), ("int", "abc"), ("bool", "maybe"), ("null", "x"))],
+    Case("fuzz-explicit-tag-misfit-key",
+         {"bad.yaml": spec_with(replace={"metadata:\n  name: demo\n  region: eu-west-1\n":
+                                         TAGS + "    !!int abc: x\n"})},
+         ("bad.yaml:7:5 metadata.tags.abc: abc is not a valid !!int; quote it",)),
     Case("configmap-custom-tag", {"bad.yaml": CONFIGMAP.replace("kind: ConfigMap", "kind: !evil ConfigMap")
                                   + "    - rolearn: arn:aws:iam::111122223333:role/a\n"},
          ("bad.yaml:2:7 kind: the YAML tag !evil is not supported",), commands=("convert",)),
