@@ -170,6 +170,11 @@ COERCIONS = _cases(
          {"bad.yaml": spec_with(replace={"metadata:\n  name: demo\n  region: eu-west-1\n":
                                          TAGS + "    !!int abc: x\n"})},
          ("bad.yaml:7:5 metadata.tags.abc: abc is not a valid !!int; quote it",)),
+    # Found by bench/fuzz_hostile.py: a non-mapping vpc-cni env with prefixDelegation crashed the defaults.
+    *[Case(f"fuzz-vpc-cni-env-{name}", {"bad.yaml": spec_with(
+        f"  vpcCni:\n    prefixDelegation: true\n  addons:\n    vpc-cni:\n      configuration:\n        env: {env}\n")},
+        ("bad.yaml:18:9 addons.vpc-cni.configuration.env: must be a mapping of variable names to values",))
+      for name, env in (("string", "x"), ("list", "[a, b]"), ("number", "1"))],
     Case("configmap-custom-tag", {"bad.yaml": CONFIGMAP.replace("kind: ConfigMap", "kind: !evil ConfigMap")
                                   + "    - rolearn: arn:aws:iam::111122223333:role/a\n"},
          ("bad.yaml:2:7 kind: the YAML tag !evil is not supported",), commands=("convert",)),

@@ -219,6 +219,11 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
+    cni = (spec.addons or {}).get("vpc-cni")
+    env = (cni.configuration or {}).get("env") if cni is not None else None
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and env is not None and not isinstance(env, dict):
+        yield Issue(("spec", "addons", "vpc-cni", "configuration", "env"), "must be a mapping of variable names "
+                    "to values: vpcCni.prefixDelegation adds ENABLE_PREFIX_DELEGATION to it", rule="EKS012")
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles):
         yield Issue(("spec",), "the cluster has no node groups and no Fargate profile: nothing can run pods",
                     severity="warning", rule="EKS013")
