@@ -230,6 +230,10 @@ EXIT3 = _cases(
          ("bad.yaml:3:1 metadata: must be a mapping",)),
     Case("required-version-banana", {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
          ("bad.yaml:14:5 terraform.requiredVersion: must be a Terraform version constraint",)),
+    Case("required-version-banana-with-terraform",
+         {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
+         ("bad.yaml:14:5 terraform.requiredVersion: must be a Terraform version constraint",),
+         commands=("validate",), extra=("--terraform",), absent=("a bug in eksgen",)),
 )
 
 
