@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import SpecInvalid
+from generator.pipeline import loadlimits
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document
 from tests.helpers import REPO, TODAY
@@ -253,3 +254,31 @@ def test_accepted_documents_render_exactly_the_scalars_they_spell(
 ])
 def test_the_yaml_1_2_reading_the_property_checks_against(spelling: str, meaning: Any) -> None:
     assert yaml12(spelling) == meaning and type(yaml12(spelling)) is type(meaning)
+
+
+def _flat(items: int, documents: int = 1) -> str:
+    """`documents` documents, each of 3 + `items` values (a mapping, its key, a list and its items)."""
+    return "---\n".join("a: [" + ", ".join(["1"] * items) + "]\n" for _ in range(documents))
+
+
+@pytest.mark.parametrize(("text", "refusal"), [
+    (_flat(loadlimits.MAX_VALUES_PER_DOCUMENT - 3), None),
+    (_flat(loadlimits.MAX_VALUES_PER_DOCUMENT - 2), "document holds more than 5000 values"),
+    ("a: &x [" + ", ".join(["1"] * 99) + "]\nb: [" + ", ".join(["*x"] * 48) + "]\n", None),  # 4,904 values expanded
+    ("a: &x [" + ", ".join(["1"] * 99) + "]\nb: [" + ", ".join(["*x"] * 49) + "]\n",
+     "more than 5000 values once its aliases are expanded (an alias bomb?)"),
+    (_flat(4997, documents=4), None),
+    (_flat(4997, documents=4) + "---\na: 1\n", "the file holds more than 20000 values in all"),
+    ("a: " + "[" * 63 + "]" * 63 + "\n", None),
+    ("a: " + "[" * 64 + "]" * 64 + "\n", "nested more than 64 levels deep"),
+    ("a: &s " + "x" * 1_048_000 + "\nb: *s\n", None),
+    ("a: &s " + "x" * 1_048_600 + "\nb: *s\n", "more than 2097152 characters of text once its aliases"),
+], ids=["values-at-limit", "values-over", "aliased-at-limit", "aliased-over", "file-at-limit", "file-over",
+        "depth-at-limit", "depth-over", "text-at-limit", "text-over"])
+def test_loader_bounds_both_sides(text: str, refusal: str | None) -> None:
+    if refusal is None:
+        assert load_documents(text, "b.yaml")
+        return
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents(text, "b.yaml")
+    assert refusal in str(raised.value)
