@@ -192,7 +192,7 @@ def main() -> int:
     @given(inputs)
     def run(text: str) -> None:
         fuzz.one(text, rng)
-        if fuzz.count % 5000 == 0:
+        if fuzz.count % 1000 == 0:
             print(f"{fuzz.count} inputs, {fuzz.cli_runs} CLI runs, {fuzz.crash_count} crashes "
                   f"({len(fuzz.seen)} distinct), {time.monotonic() - started:.0f} s", flush=True)
 
