@@ -23,6 +23,7 @@ import io
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -150,6 +151,8 @@ class Fuzz:
         except BaseException:
             self.crash(f"cli {command} raised", text, traceback.format_exc())
             return
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # main() turns SIGTERM into an exception
         self.cli_runs += 1
         self.outcomes[f"cli {command} exit {code}"] = self.outcomes.get(f"cli {command} exit {code}", 0) + 1
         message = stderr.getvalue()
