@@ -100,6 +100,21 @@ mutated = st.builds(_mutate, st.sampled_from([*SEEDS, CONFIGMAP]),
 inputs = st.one_of(mutated, structured, node.map(lambda n: f"root: {n}\n"))
 
 
+def cheap_variants(rng: random.Random, text: str, count: int) -> list[str]:
+    """`count` more inputs from one hypothesis example, mutated with its own random stream: the
+    same kinds of edits, without hypothesis's per-example generation cost."""
+    out = []
+    for _ in range(count):
+        variant = text
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randint(0, len(variant))
+            insert = rng.choice(HOSTILE_SCALARS) if rng.random() < 0.7 else "".join(
+                chr(rng.randint(0, 0x2FFF)) for _ in range(rng.randint(1, 4)))
+            variant = variant[:at] + insert + variant[at + rng.randint(0, 6):]
+        out.append(variant)
+    return out
+
+
 class Fuzz:
     def __init__(self, crashes: Path, cli_every: int) -> None:
         self.crashes = crashes
@@ -184,24 +199,27 @@ def main() -> int:
     parser.add_argument("--cli-every", type=int, default=10)
     parser.add_argument("--crashes", type=Path, default=Path(tempfile.gettempdir()) / "eksgen-fuzz-crashes")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--variants", type=int, default=9, help="cheap mutations per hypothesis example")
     args = parser.parse_args()
     args.crashes.mkdir(parents=True, exist_ok=True)
     fuzz = Fuzz(args.crashes, args.cli_every)
     rng = random.Random(args.seed)
     started = time.monotonic()
 
-    @settings(max_examples=args.examples, database=None, deadline=None, phases=[Phase.generate],
+    @settings(max_examples=-(-args.examples // (args.variants + 1)), database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), derandomize=False)
-    @given(inputs)
-    def run(text: str) -> None:
-        fuzz.one(text, rng)
-        if fuzz.count % 1000 == 0:
+    @given(inputs, st.randoms(use_true_random=False))
+    def run(text: str, variants_rng: random.Random) -> None:
+        before = fuzz.count
+        for item in [text, *cheap_variants(variants_rng, text, args.variants)]:
+            fuzz.one(item, rng)
+        if fuzz.count // 1000 != before // 1000:
             print(f"{fuzz.count} inputs, {fuzz.cli_runs} CLI runs, {fuzz.crash_count} crashes "
                   f"({len(fuzz.seen)} distinct), {time.monotonic() - started:.0f} s", flush=True)
 
     os.environ.setdefault("EKSGEN_LOCK_TIMEOUT", "5")
     run()
-    summary: dict[str, Any] = {"inputs": fuzz.count, "cli_runs": fuzz.cli_runs, "crashes": fuzz.crash_count,
+    summary: dict[str, Any] = {"inputs": fuzz.count, "hypothesis_examples": -(-args.examples // (args.variants + 1)), "cli_runs": fuzz.cli_runs, "crashes": fuzz.crash_count,
                                "distinct_crashes": len(fuzz.seen), "seconds": round(time.monotonic() - started),
                                "outcomes": dict(sorted(fuzz.outcomes.items())), "crash_dir": str(args.crashes)}
     print(json.dumps(summary, indent=2))
