@@ -9,6 +9,7 @@ never leaves a stale lock behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import socket
@@ -47,7 +48,7 @@ def open_no_follow(path: Path, flags: int) -> int:
     try:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o666)
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP: the last component is a symlink
+        if exc.errno == errno.ELOOP:  # the last component is a symlink
             raise UsageError(f"refusing to use {path}: it is a symlink") from None
         raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
