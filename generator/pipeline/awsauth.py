@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
-from generator.pipeline.load import Document, load_documents
+from generator.pipeline.load import Document, dump_yaml, load_documents
 from generator.pipeline.model import AccessEntry, AccessPolicy, AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
@@ -98,7 +97,7 @@ def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
     converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
     entries = [_entry_yaml(e) for _, e in converted.entries]
     notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
-    body = yaml.safe_dump({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
+    body = dump_yaml({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
     return notes + body
 
 

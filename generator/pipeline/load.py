@@ -79,6 +79,18 @@ _YAML12_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+|0
 _UNREADABLE = object()  # an explicitly tagged scalar its tag cannot read (`!!float abc`)
 
 
+class SpecDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting the strings this loader refuses plain (`1e5`, `0o17`), so
+    every YAML eksgen writes (explain, aws-auth convert) loads back unchanged."""
+
+
+SpecDumper.add_implicit_resolver(FLOAT, re.compile(f"^(?:{_YAML12_NUMBER.pattern})$"), list("-+.0123456789"))
+
+
+def dump_yaml(data: Any, **options: Any) -> str:
+    return str(yaml.dump(data, Dumper=SpecDumper, **options))
+
+
 def _coercion(node: yaml.ScalarNode, value: Any) -> str | None:
     """Why a plain scalar must be quoted or rewritten, or None when it means what it spells."""
     raw = node.value
