@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 
 API_VERSION = "eksgen/v1alpha1"
 KIND = "Cluster"
+BASE_KIND = "ClusterBase"  # a partial spec other specs extend; never rendered on its own
 
 LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 NatMode = Literal["HighlyAvailable", "Single", "Disabled"]

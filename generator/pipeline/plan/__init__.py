@@ -7,8 +7,8 @@ terraform-aws-eks examples: source and version, identity, switches, addons, netw
 from __future__ import annotations
 
 from generator.ir import Plan
+from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.model import Cluster
-from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
