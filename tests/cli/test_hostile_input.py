@@ -263,14 +263,14 @@ def test_non_nfc_text_is_refused(tmp_path: Path, case: Case, command: str) -> No
 
 
 # Item 7: duplicate keys survive `extends`; merge-key overrides are not duplicates.
-DUP_BASE = BASE + "      minSize: 3\n"
+DUP_BASE = BASE.replace("kind: Cluster", "kind: ClusterBase") + "      minSize: 3\n"
 MERGE_OVERRIDE = (BASE + "    - &ng\n      name: ng1\n      minSize: 1\n      maxSize: 3\n"
                   "    - <<: *ng\n      name: ng2\n")
 DUPLICATES = _cases(
     Case("base-duplicate-key", {"base.yaml": DUP_BASE, "bad.yaml": "extends: base.yaml\n"},
          ("base.yaml:13:7 managedNodeGroups[0].minSize: duplicate key 'minSize' (first at line 11)",),
          commands=SPEC_COMMANDS),
-    Case("base-of-base-duplicate-key", {"base.yaml": DUP_BASE, "mid.yaml": "extends: base.yaml\n",
+    Case("base-of-base-duplicate-key", {"base.yaml": DUP_BASE, "mid.yaml": "kind: ClusterBase\nextends: base.yaml\n",
                                         "bad.yaml": "extends: mid.yaml\nspec:\n  kubernetesVersion: \"1.34\"\n"},
          ("base.yaml:13:7 managedNodeGroups[0].minSize: duplicate key 'minSize' (first at line 11)",)),
     Case("duplicate-explicit-key-after-merge", {"bad.yaml": MERGE_OVERRIDE + "      name: ng3\n"},
