@@ -169,8 +169,8 @@ class _Builder:
             problem = _coercion(node, node.value)
         elif node.tag in (INT, FLOAT) and _CANONICAL[node.tag].fullmatch(node.value):
             return str(node.value)  # `80:` is the key "80", as written
-        elif node.tag in (BOOL, NULL) and _CANONICAL[node.tag].fullmatch(node.value):
-            value = self._safe_construct(node)
+        elif node.tag in (BOOL, NULL) and (value := self._safe_construct(node)) is not _UNREADABLE and (
+                node.tag == BOOL or _CANONICAL[NULL].fullmatch(node.value)):
             meaning = "null" if value is None else f"the boolean {str(value).lower()}"
             problem = f"YAML reads the key {node.value or '(empty)'} as {meaning}; quote it (\"{node.value}\")"
         else:

@@ -173,7 +173,7 @@ COERCIONS = _cases(
     # Found by bench/fuzz_hostile.py: a non-mapping vpc-cni env with prefixDelegation crashed the defaults.
     *[Case(f"fuzz-vpc-cni-env-{name}", {"bad.yaml": spec_with(
         f"  vpcCni:\n    prefixDelegation: true\n  addons:\n    vpc-cni:\n      configuration:\n        env: {env}\n")},
-        ("bad.yaml:18:9 addons.vpc-cni.configuration.env: must be a mapping of variable names to values",))
+        ("bad.yaml:18:9 addons.vpc-cni.configuration.env: error EKS012: must be a mapping of variable names",))
       for name, env in (("string", "x"), ("list", "[a, b]"), ("number", "1"))],
     Case("configmap-custom-tag", {"bad.yaml": CONFIGMAP.replace("kind: ConfigMap", "kind: !evil ConfigMap")
                                   + "    - rolearn: arn:aws:iam::111122223333:role/a\n"},
@@ -229,10 +229,10 @@ EXIT3 = _cases(
     Case("metadata-list", {"bad.yaml": "apiVersion: eksgen/v1alpha1\nkind: Cluster\nmetadata: [a]\n"},
          ("bad.yaml:3:1 metadata: must be a mapping",)),
     Case("required-version-banana", {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
-         ("bad.yaml:14:5 terraform.requiredVersion: must be a Terraform version constraint",)),
+         ("bad.yaml:14:5 terraform.requiredVersion: error EKS019: must be a Terraform version constraint",)),
     Case("required-version-banana-with-terraform",
          {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
-         ("bad.yaml:14:5 terraform.requiredVersion: must be a Terraform version constraint",),
+         ("bad.yaml:14:5 terraform.requiredVersion: error EKS019: must be a Terraform version constraint",),
          commands=("validate",), extra=("--terraform",), absent=("a bug in eksgen",)),
 )
 
@@ -245,8 +245,9 @@ def test_former_exit_3_inputs_are_located_exit_2(tmp_path: Path, case: Case, com
 # Item 6: text Terraform would read changed (it normalises every literal to NFC).
 NFC = _cases(*[
     Case(f"configuration-{name}", {"bad.yaml": spec_with(f"  addons:\n    coredns:\n      configuration:\n{line}")},
-         (f"bad.yaml:16:9 addons.coredns.configuration{path}: {what}is not in Unicode NFC form: Terraform would read "
-          f"{composed} from character 1 on",), commands=SPEC_COMMANDS if name == "nfd-key" else RENDER)
+         (f"bad.yaml:16:9 addons.coredns.configuration{path}: error EKS001: {what}is not in Unicode NFC form: "
+          f"Terraform would read {composed} from character 1 on",),
+         commands=SPEC_COMMANDS if name == "nfd-key" else RENDER)
     for name, line, path, what, composed in [
         ("nfd-key", '        "e\\u0301": x\n', "['e\u0301']", "key ", r"'\xe9'"),
         ("ohm-sign", '        k: "\\u2126"\n', ".k", "", r"'\u03a9'"),
@@ -363,7 +364,7 @@ def test_reserved_label_prefixes(tmp_path: Path, group: str, key: str, code: int
     before = snapshot(tmp_path)
     run = eksgen("validate", "bad.yaml", "--today", TODAY, cwd=tmp_path)
     where = "managedNodeGroups[0]" if group == "managed" else "selfManagedNodeGroups[0]"
-    expected = (f"labels['{key}']: {message}",) if code else ()
+    expected = (f"labels['{key}']: error EKS056: {message}",) if code else ()
     assert_clean_refusal(run, code, expected)
     if code:
         assert where in run.stderr
