@@ -201,7 +201,8 @@ def test_a_fleet_reports_a_bad_spec_and_still_renders_and_reports_the_rest(work:
     (work / "bad.yaml").write_text(f"apiVersion: eksgen/v1alpha1\nkind: Cluster\n{metadata}\n")
     run = eksgen("render", "cluster.yaml", "bad.yaml", "-o", "out", "-j", "2", "--today", TODAY, cwd=work)
     assert_clean_refusal(run, 2, ("bad.yaml:3:1 metadata: must be a mapping",))
-    assert "created out/demo/eks.tf" in run.stdout and "2 spec(s): 1 ok (0 unchanged), 1 failed" in run.stdout
+    assert "cluster.yaml (demo): written to out/demo: created eks.tf" in run.stdout  # the rest still renders
+    assert "failed: bad.yaml" in run.stdout  # and the bad spec is named
 
 
 @pytest.mark.parametrize(("jobs", "code", "message"), [
