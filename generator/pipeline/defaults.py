@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
+from generator.pipeline import awsauth
 from generator.pipeline.model import (
     Access,
     Addon,
@@ -192,6 +193,8 @@ def _access_defaults(access: Access) -> Access:
         entry.policies = entry.policies or []
         for policy in entry.policies:
             policy.scope = policy.scope or DEFAULT_POLICY_SCOPE  # type: ignore[assignment]
+    if access.aws_auth is not None:
+        access.set_converted_aws_auth(awsauth.convert(access.aws_auth))
     return access
 
 

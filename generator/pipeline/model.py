@@ -7,10 +7,13 @@ no cross-field rules here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
+
+from generator.errors import Issue, Loc
 
 API_VERSION = "eksgen/v1alpha1"
 KIND = "Cluster"
@@ -126,6 +129,27 @@ class Access(SpecModel):
     cluster_creator_admin: bool | None = opt("Grant the identity running Terraform cluster admin.", False)
     entries: list[AccessEntry] | None = opt("Access entries.", [])
     aws_auth: AwsAuth | None = opt("Legacy aws-auth ConfigMap data, converted to access entries.")
+    # The defaults stage converts aws_auth once (awsauth.convert); checks, plan and diff read the result.
+    _converted: ConvertedAwsAuth | None = PrivateAttr(default=None)
+
+    @property
+    def converted_aws_auth(self) -> ConvertedAwsAuth:
+        if self._converted is None:
+            if self.aws_auth is not None:
+                raise RuntimeError("access.awsAuth is converted by the defaults stage, which has not run")
+            return ConvertedAwsAuth()
+        return self._converted
+
+    def set_converted_aws_auth(self, converted: ConvertedAwsAuth) -> None:
+        self._converted = converted
+
+
+@dataclass
+class ConvertedAwsAuth:
+    """aws-auth mappings as access entries, each with its place in the spec, and what was dropped."""
+
+    entries: list[tuple[Loc, AccessEntry]] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
 
 
 class Addon(SpecModel):

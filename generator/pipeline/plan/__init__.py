@@ -12,6 +12,7 @@ from generator.pipeline.model import Cluster
 from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
+from generator.pipeline.plan.locals import build_locals
 from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
@@ -21,7 +22,7 @@ __all__ = ["MODULE_SOURCES", "access_entry_keys", "build_plan", "irsa_label", "p
 
 
 def build_plan(cluster: Cluster) -> Plan:
-    files = [build_versions(cluster)]
+    files = [build_versions(cluster), build_locals(cluster)]
     if cluster.spec.vpc is not None and cluster.spec.vpc.id is None:
         files.append(build_vpc(cluster))
     files.append(build_eks(cluster))

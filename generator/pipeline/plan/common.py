@@ -16,9 +16,15 @@ MODULE_SOURCES = {
 }
 
 
+TAGS = "tags"
+
+
 def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None) -> Block:
+    """source and version first, `tags` last (in its own group), as the terraform-aws-eks examples write them."""
     head = Group([Attr("source", MODULE_SOURCES[key]), Attr("version", version)])
-    return Block("module", (label,), [head, *[g for g in groups if g.attrs]], banner=banner)
+    tags = [a for g in groups for a in g.attrs if a.name == TAGS]
+    body = [Group([a for a in g.attrs if a.name != TAGS], g.comment) for g in groups]
+    return Block("module", (label,), [head, *[g for g in [*body, Group(tags)] if g.attrs]], banner=banner)
 
 
 def group(*attrs: Attr | None, comment: str | None = None) -> Group:
