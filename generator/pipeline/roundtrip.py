@@ -135,8 +135,8 @@ def differences(expected: Any, actual: Any, path: str) -> list[str]:
         return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True))
                 for d in differences(e, a, f"{path}[{i}]")]
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        read = _number_view(actual)
-        return [] if read is not None and read == expected else [f"{path}: expected {expected!r}, read {actual!r}"]
+        number = _number_view(actual)
+        return [] if number is not None and number == expected else [f"{path}: expected {expected!r}, read {actual!r}"]
     if type(expected) is not type(actual) or expected != actual:
         return [f"{path}: expected {expected!r}, read {actual!r}"]
     return []
