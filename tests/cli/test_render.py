@@ -271,8 +271,8 @@ CASES = [
          spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"
                                     "      intra: [10.0.0.0/24]\n"),
          ("20:7 vpc.subnets.intra", "applies only to a new VPC; use controlPlane")),
-    case("node-group-subnets-public", spec(append="      subnets: public\n"),
-         ("16:7 managedNodeGroups[0].subnets", "(got 'public'); nodes and Fargate pods belong in private subnets")),
+    case("node-group-subnets-unknown-word", spec(append="      subnets: privat\n"),
+         ("16:7 managedNodeGroups[0].subnets", "must be 'private', 'public', a list of availability zones")),
     case("node-group-subnets-foreign-az", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
          ("16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's")),
     # --- endpoint and service CIDR ---------------------------------------------------------------------
@@ -450,7 +450,8 @@ CASES = [
     case("fargate-subnets-public",
          spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n        - namespace: kube-system\n"
                      "      subnets: public\n"),
-         ("20:7 fargateProfiles[0].subnets", "(got 'public'); nodes and Fargate pods belong in private subnets")),
+         ("20:7 fargateProfiles[0].subnets", "must be 'private', a list of availability zones or subnet IDs "
+                                             "(got 'public'); Fargate pods run in private subnets only")),
     case("fargate-namespace-invalid",
          spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n        - namespace: Kube_System\n"),
          ("19:11 fargateProfiles[0].selectors[0].namespace", "'Kube_System' is not a valid namespace name")),

@@ -62,21 +62,26 @@ def _region(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _tags(ctx: CheckContext) -> Iterator[Issue]:
-    tags = ctx.cluster.metadata.tags or {}
-    if len(tags) > MAX_TAGS:
-        yield Issue(("metadata", "tags"), f"at most {MAX_TAGS} tags per resource (got {len(tags)})", rule="EKS004")
+    yield from tag_issues(ctx.cluster.metadata.tags or {}, ("metadata", "tags"))
+
+
+def tag_issues(tags: dict[str, str], loc: Loc, *, max_tags: int = MAX_TAGS) -> Iterator[Issue]:
+    """EKS004 for one tag map; `max_tags` is what is left once other tags on the resource count."""
+    if len(tags) > max_tags:
+        yield Issue(loc, f"at most {max_tags} tags per resource (got {len(tags)})", rule="EKS004")
     for key, value in tags.items():
-        loc = ("metadata", "tags", key)
+        tag_loc = (*loc, key)
         if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
-            yield Issue(loc, f"tag key must be 1-{MAX_TAG_KEY_LENGTH} characters", rule="EKS004")
+            yield Issue(tag_loc, f"tag key must be 1-{MAX_TAG_KEY_LENGTH} characters", rule="EKS004")
         elif key.lower().startswith("aws:"):
-            yield Issue(loc, "tag keys starting with 'aws:' are reserved by AWS", rule="EKS004")
+            yield Issue(tag_loc, "tag keys starting with 'aws:' are reserved by AWS", rule="EKS004")
         elif not P.is_iam_tag_text(key, allow_empty=False):
-            yield Issue(loc, "tag key may contain only letters, digits, spaces and _ . : / = + - @", rule="EKS004")
+            yield Issue(tag_loc, "tag key may contain only letters, digits, spaces and _ . : / = + - @",
+                        rule="EKS004")
         if len(value) > MAX_TAG_VALUE_LENGTH:
-            yield Issue(loc, f"tag value must be at most {MAX_TAG_VALUE_LENGTH} characters", rule="EKS004")
+            yield Issue(tag_loc, f"tag value must be at most {MAX_TAG_VALUE_LENGTH} characters", rule="EKS004")
         elif not P.is_iam_tag_text(value, allow_empty=True):
-            yield Issue(loc, "tag value may contain only letters, digits, spaces and _ . : / = + - @",
+            yield Issue(tag_loc, "tag value may contain only letters, digits, spaces and _ . : / = + - @",
                         rule="EKS004")
 
 

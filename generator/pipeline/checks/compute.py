@@ -43,7 +43,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     for loc, group in node_groups(spec):
         yield from _unique(names, group.name, loc)
         yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
-        yield from _placement(group.subnets, (*loc, "subnets"), zones, existing)
+        yield from _placement(group.subnets, (*loc, "subnets"), zones, existing, public=_public_subnets(spec))
     profiles = spec.fargate_profiles or []
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
@@ -204,8 +204,10 @@ def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
         key = "labels" if ng.labels else "taints"
         yield Issue((*loc, key), f"labels and taints on self-managed groups are set through AL2023 nodeadm; "
                     f"{ng.ami_type} needs them in its own bootstrap settings", rule="EKS062")
-    assert ng.instance_type is not None
-    yield from _node_group(ng, loc, [((*loc, "instanceType"), ng.instance_type)],
+    mix = ng.instances_distribution
+    types = ([((*loc, "instancesDistribution", "instanceTypes", i), t) for i, t in enumerate(mix.instance_types)]
+             if mix is not None else [((*loc, "instanceType"), ng.instance_type or "")])
+    yield from _node_group(ng, loc, types,
                            name_max=P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE, managed=False)
 
 
@@ -229,12 +231,22 @@ def _fargate(profile: FargateProfile, loc: Loc) -> Iterator[Issue]:
                         rule="EKS060")
 
 
-def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], existing: bool) -> Iterator[Issue]:
-    """`private`, a list of the VPC's AZs (new VPC), or a list of subnet IDs."""
+def _public_subnets(spec: ClusterSpec) -> list[str]:
+    return list((spec.vpc.subnets.public if spec.vpc and spec.vpc.subnets else None) or [])
+
+
+def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], existing: bool,
+               public: list[str] | None = None) -> Iterator[Issue]:
+    """`private`, `public` (node groups only: `public` is then the VPC's public subnets), a list
+    of the VPC's AZs (new VPC), or a list of subnet IDs."""
     if isinstance(subnets, str):
-        if subnets != "private":
-            hint = "; nodes and Fargate pods belong in private subnets" if subnets == "public" else ""
-            yield Issue(loc, f"must be 'private', a list of availability zones or subnet IDs (got {subnets!r}){hint}",
+        if subnets == "public" and public is not None:
+            if not public:
+                yield Issue(loc, "the VPC has no public subnets: list them under vpc.subnets.public", rule="EKS061")
+        elif subnets != "private":
+            hint = "; Fargate pods run in private subnets only" if subnets == "public" else ""
+            choices = "'private'" if public is None else "'private', 'public'"
+            yield Issue(loc, f"must be {choices}, a list of availability zones or subnet IDs (got {subnets!r}){hint}",
                         rule="EKS061")
         return
     values = subnets or []
