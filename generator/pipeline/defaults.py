@@ -272,10 +272,10 @@ def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
     cni = result.get("vpc-cni")
     if prefix_delegation and cni is not None:
         config = dict(cni.configuration or {})
-        env = dict(config.get("env") or {})
-        env.setdefault("ENABLE_PREFIX_DELEGATION", "true")
-        config["env"] = env
-        cni.configuration = config
+        env = config.get("env") or {}
+        if isinstance(env, dict):  # anything else is reported by checks (EKS014); left as written
+            config["env"] = {**env, "ENABLE_PREFIX_DELEGATION": env.get("ENABLE_PREFIX_DELEGATION", "true")}
+            cni.configuration = config
     return dict(sorted(result.items()))
 
 

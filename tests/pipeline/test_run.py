@@ -31,7 +31,7 @@ from generator.facts.partition import partition
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.checks.strings import text_problem
 from generator.pipeline.defaults import apply_defaults
-from generator.pipeline.load import load_documents
+from generator.pipeline.load import dump_yaml, load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
 from tests.helpers import TODAY
@@ -131,7 +131,7 @@ iam_names = st.text(ALNUM + "+=,.@_-", min_size=1, max_size=64)
 
 
 def _yaml(document: Any) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    return dump_yaml(document, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _nfc(text: str) -> bool:
@@ -697,7 +697,7 @@ def test_check_never_raises_and_returns_issues(document: dict[str, Any]) -> None
 @given(corrupted_specs())
 def test_check_never_raises_on_corrupted_specs(document: dict[str, Any]) -> None:
     try:
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        text = dump_yaml(document, sort_keys=False, allow_unicode=True)
         doc = parse(text)
     except SpecInvalid:
         return  # a load-level problem (e.g. a non-string key), reported without a traceback

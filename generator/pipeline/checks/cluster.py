@@ -208,9 +208,10 @@ def _required_version(ctx: CheckContext, lockfile: bool) -> Iterator[Issue]:
     needs, why = (max(floor, LOCKFILE_FLOOR), "the pinned modules' floor and use_lockfile's 1.10") if lockfile \
         else (floor, "the pinned modules' floor")
     shown = ".".join(str(p) for p in needs)
-    if constraints.terms(text) is None:
-        yield Issue(loc, f"{text!r} is not a Terraform version constraint; write one like \">= {shown}\"",
-                    rule="EKS017")
+    # Both readings must accept it: eksgen's constraint parser and Terraform's per-term syntax.
+    if constraints.terms(text) is None or not all(P.TERRAFORM_CONSTRAINT.fullmatch(part) for part in text.split(",")):
+        yield Issue(loc, f"must be a Terraform version constraint such as \">= {shown}\" or \">= {shown}, < 2.0.0\" "
+                    f"(got {text!r})", rule="EKS017")
     elif not constraints.admits_from(text, needs):
         yield Issue(loc, f"{text!r} admits no Terraform 1.x release at or above {shown} ({why}); "
                     f"write one like \">= {shown}\"", rule="EKS017")
@@ -282,6 +283,11 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
+    cni = (spec.addons or {}).get("vpc-cni")
+    env = (cni.configuration or {}).get("env") if cni is not None else None
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and env is not None and not isinstance(env, dict):
+        yield Issue(("spec", "addons", "vpc-cni", "configuration", "env"), "must be a mapping of variable names "
+                    "to values: vpcCni.prefixDelegation adds ENABLE_PREFIX_DELEGATION to it", rule="EKS012")
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles or auto_mode):
         yield Issue(("spec",), "the cluster has no node groups and no Fargate profile (and no Auto Mode): nothing "

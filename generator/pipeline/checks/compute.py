@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.errors import Issue, Loc, format_loc
 from generator.facts import instances
+from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.model import (
@@ -30,7 +31,6 @@ MAX_FARGATE_SELECTORS = 5
 MAX_FARGATE_SELECTOR_LABELS = 5
 MAX_DISK_GIB = 16384
 MANAGED_LABEL_MAX = 63  # the EKS API's labelsMap caps key and value at 63 in total (API_CreateNodegroup)
-RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
 GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
 # EKS AL2 AMIs end with Kubernetes 1.32 (EKS user guide, eks-ami-deprecation-faqs): nothing to boot on 1.33+.
 LAST_AL2_MINOR = 32
@@ -165,9 +165,13 @@ def _labels(labels: dict[str, str], loc: Loc, *, managed: bool = False) -> Itera
                         f"in total, prefix included (got {len(key)})", rule="EKS056")
         if managed and not value:
             yield Issue((*loc, key), "managed node group label values must not be empty", rule="EKS056")
-        elif key.startswith(RESERVED_LABEL_PREFIXES):
-            yield Issue((*loc, key), "label prefixes kubernetes.io/, k8s.io/ and eks.amazonaws.com/ are reserved",
-                        rule="EKS056")
+        if managed and labels_facts.eks_refuses(key):
+            yield Issue((*loc, key), "the EKS API refuses managed node group labels under kubernetes.io, k8s.io "
+                        "and eks.amazonaws.com (subdomains included); use your own prefix", rule="EKS056")
+        elif not managed and labels_facts.kubelet_refuses(key):
+            yield Issue((*loc, key), "the kubelet refuses --node-labels under kubernetes.io and k8s.io (subdomains "
+                        "included) except its own labels and the node.kubernetes.io and kubelet.kubernetes.io "
+                        "namespaces; use your own prefix", rule="EKS056")
         value_problem = P.label_value_problem(value)
         if value_problem:
             yield Issue((*loc, key), f"label value {value_problem}", rule="EKS056")

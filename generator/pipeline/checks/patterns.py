@@ -125,3 +125,8 @@ def label_value_problem(value: str) -> str | None:
     if value and (len(value) > 63 or not LABEL_NAME.fullmatch(value)):
         return "must be at most 63 characters, alphanumeric at both ends, with '-', '_', '.' inside"
     return None
+
+# One part of a comma-separated Terraform version constraint (hashicorp/go-version's grammar:
+# an optional operator, then a version with an optional pre-release); Terraform refuses anything else.
+TERRAFORM_CONSTRAINT = re.compile(
+    r"\s*(=|!=|>=|<=|>|<|~>)?\s*v?[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z][0-9A-Za-z.-]*)?\s*", re.ASCII)

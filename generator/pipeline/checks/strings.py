@@ -5,7 +5,8 @@ characters (invisible in review, "Trojan Source"), no surrogates, already NFC (T
 normalises strings, so a non-NFC value would reach AWS changed), and no `${`/`%{`
 (Terraform template syntax; no AWS name or tag accepts `$` or `{` anyway). Addon
 `configuration` and node groups' `preBootstrapCommands` are free text: any content is
-escaped on the way into HCL.
+escaped on the way into HCL, but it too must be NFC, because Terraform reads every string
+literal normalised.
 """
 
 from __future__ import annotations
@@ -92,10 +93,13 @@ def text_problem(text: str, *, free: bool) -> str | None:
             continue
         if category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             return f"contains the invisible or control character U+{ord(ch):04X}; remove it"
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text:  # free text too: Terraform normalises every string literal it reads
+        changed = next(i for i, (a, b) in enumerate(zip(text + "\0", composed + "\0", strict=False)) if a != b)
+        return (f"is not in Unicode NFC form: Terraform would read {composed[changed:changed + 3]!a} from "
+                f"character {changed + 1} on; write it composed")
     if free:
         return _unclosed_template(text)
-    if unicodedata.normalize("NFC", text) != text:
-        return "is not in Unicode NFC form (Terraform would normalise it); write it composed"
     if "${" in text or "%{" in text:
         return "must not contain '${' or '%{' (Terraform template syntax)"
     return None
