@@ -79,6 +79,7 @@ __all__ = [
     "format_markdown",
     "format_text",
     "import_catalog",
+    "import_terraform",
     "init_spec",
     "json_schema",
     "load_spec",
@@ -367,3 +368,41 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
         if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
             return {k: str(v) for k, v in module.items() if isinstance(v, str)}
     return {}
+
+
+@dataclass
+class TerraformImport:
+    """A spec imported from a Terraform root module: its text, what could not be carried over (warnings,
+    located in the .tf files) and eksgen's own findings on the spec (located in it)."""
+
+    text: str
+    warnings: list[Issue]
+    findings: list[Issue]
+    written: Path | None = None
+
+
+def import_terraform(directory: Path, *, output: Path | None = None, strict: bool = False) -> TerraformImport:
+    """`eksgen import terraform DIR`: the spec a terraform-aws-eks root module describes. With `output`
+    the spec is written there (never over an existing file); with `strict` any warning refuses the import.
+    Nothing is written unless the whole import succeeded."""
+    from generator.adopt.terraform import import_root_module
+    from generator.adopt.terraform.output import spec_text
+    from generator.pipeline.write import atomic_write
+
+    imported = import_root_module(directory)
+    text, findings = spec_text(imported, output.name if output else "spec.yaml")
+    if strict and (imported.warnings or findings):
+        raise SpecInvalid(sorted([*imported.warnings, *findings], key=Issue.sort_key))
+    result = TerraformImport(text, imported.warnings, findings)
+    if output is not None:
+        if output.exists() or output.is_symlink():
+            raise RefusedToOverwrite(f"{output} exists; refusing to overwrite it")
+        if not output.parent.is_dir():
+            raise EnvironmentProblem(f"{output.parent}: no such directory", f"create it first: mkdir -p {output.parent}")
+        try:
+            atomic_write(output.resolve(), text.encode("utf-8"))
+        except OSError as exc:
+            raise EnvironmentProblem(f"cannot write {output}: {exc.strerror or exc}",
+                                     "choose a writable place with -o") from None
+        result.written = output
+    return result

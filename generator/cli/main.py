@@ -130,6 +130,7 @@ def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth Co
 
 def _register_commands() -> None:
     """Commands that live in their own modules, each adding itself to the app."""
+    from generator.cli import adopt as cli_adopt
     from generator.cli import capacity as cli_capacity
     from generator.cli import diff as cli_diff
     from generator.cli import modules as cli_modules
@@ -146,6 +147,7 @@ def _register_commands() -> None:
     app.command("rules")(handle_errors(rules))
     aws_auth_app.command("convert")(handle_errors(aws_auth_convert))
     cli_modules.register(modules_app)
+    cli_adopt.register(app)
 
 
 _register_commands()
