@@ -109,17 +109,19 @@ def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], e
     irsa = {c.label: identities.irsa(c, name, report) for c in irsa_calls}
     addon_users = cluster.addon_pod_identity_labels(eks)
     eks_addons = eks.args.get("addons", eks.args.get("cluster_addons"))
-    pods = {c.label: identities.pod_identity(c, name, report, identities.addon_service_account(
-        c, addon_users[c.label], eks_addons) if c.label in addon_users else None) for c in pod_calls}
+    found = [(c.block.where, c.label, identities.pod_identity(c, name, report, identities.addon_service_account(
+        c, addon_users[c.label], eks_addons) if c.label in addon_users else None)) for c in pod_calls]
     for block in root.of_type("resource"):
         if block.labels[:1] == (ASSOCIATION_RESOURCE,):
             values = {n: scope.evaluate(a.expr, a.where.file) for n, a in block.attributes.items()}
             entry = identities.association_resource(block, values, report)
             if entry is not None:
-                pods[block.labels[1]] = entry
+                found.append((block.where, block.labels[1], entry))
         else:
             report.warn(block.where, ("resource", *block.labels), "a resource outside the modules eksgen maps; "
                         "not carried into the spec (keep it in a root module of its own)")
+    # In the order they are written: modules and resources interleave as the spec's entries do.
+    pods = {label: entry for _where, label, entry in sorted(found, key=lambda f: (f[0].file, f[0].line))}
     mode = eks.take("compute_config", "cluster_compute_config")[1]
     eks.take("create_auto_mode_iam_resources")
     auto_only = False
@@ -130,8 +132,11 @@ def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], e
     if auto_only and not eks.has("addons", "cluster_addons"):
         spec["addons"] = {}
     else:
-        cluster.addons(eks, report, spec, {k: v["name"] for k, v in irsa.items()},
-                       {k: v["name"] for k, v in pods.items()})
+        outputs = _output(root, scope, "pod_identity_role_arns")
+        role_names = {v: k for k, v in outputs.items() if isinstance(v, str)} if isinstance(outputs, dict) else {}
+        for entry in cluster.addons(eks, report, spec, {k: v["name"] for k, v in irsa.items()},
+                                    {k: v["name"] for k, v in pods.items()}, role_names):
+            pods[f"addon:{entry['name']}"] = entry
     _prefix_delegation(spec)
     zones = (vpc or {}).get("availabilityZones") or []
     existing = spec.get("vpc", {}).get("subnets") if "id" in spec.get("vpc", {}) else None

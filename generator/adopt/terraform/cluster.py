@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.adopt.terraform.calls import Call, Reporter, literal, string_map, strings
 from generator.adopt.terraform.values import Json, Unknown
+from generator.pipeline.defaults import ADDONS_BEFORE_COMPUTE
 from generator.pipeline.keys import ACCESS_POLICY_ARN
 from generator.pipeline.plan.pod_identity import pod_identity_label
 
@@ -156,25 +157,30 @@ def _entry(eks: Call, report: Reporter, key: str, body: Any, partition: str) -> 
     return entry
 
 
-def addons(eks: Call, report: Reporter, spec: dict[str, Any], irsa: dict[str, str], pod: dict[str, str]) -> None:
-    """`irsa` and `pod` map module labels to spec entry names (for role references)."""
+def addons(eks: Call, report: Reporter, spec: dict[str, Any], irsa: dict[str, str], pod: dict[str, str],
+           role_names: dict[str, str]) -> list[dict[str, Any]]:
+    """`irsa` and `pod` map module labels to spec entry names (for role references), `role_names` existing
+    role ARNs to entry names (the pod_identity_role_arns output). Returns the Pod Identity entries of
+    existing roles only an addon's association names."""
+    existing: list[dict[str, Any]] = []
     name, value = eks.take("addons", "cluster_addons")
     if name is None:
         spec["addons"] = {}
         report.warn(eks.block.where, eks.loc("addons"), "no addons: EKS installs its self-managed defaults, which "
                     "eksgen does not manage; the spec lists none (addons: {})")
-        return
+        return existing
     if not isinstance(value, dict):
         literal(eks, report, name, value, dict, "addons")
-        return
+        return existing
     result: dict[str, Any] = {}
     for addon, body in value.items():
         body = body if isinstance(body, dict) else {}
         item: dict[str, Any] = {}
         if isinstance(body.get("addon_version"), str):
             item["version"] = body["addon_version"]
-        if isinstance(body.get("before_compute"), bool):
-            item["beforeCompute"] = body["before_compute"]
+        before = body.get("before_compute") is True  # the module's default is false
+        if before != (addon in ADDONS_BEFORE_COMPUTE):  # written where eksgen's default differs
+            item["beforeCompute"] = before
         config = body.get("configuration_values")
         if isinstance(config, Json) and isinstance(config.value, dict):
             item["configuration"] = config.value
@@ -194,12 +200,18 @@ def addons(eks: Call, report: Reporter, spec: dict[str, Any], irsa: dict[str, st
             label = arn.text.split(".")[1] if isinstance(arn, Unknown) and arn.text.startswith("module.") else None
             if label in pod:
                 item["podIdentity"] = pod[label]
+            elif isinstance(arn, str):
+                account = associations[0].get("service_account")
+                item["podIdentity"] = role_names.get(arn, addon)
+                existing.append({"name": item["podIdentity"], "namespace": "kube-system",
+                                 "serviceAccount": account if isinstance(account, str) else addon, "roleArn": arn})
         known = {"addon_version", "before_compute", "configuration_values", "service_account_role_arn",
                  "pod_identity_association", "most_recent"}
         for extra in sorted(set(body) - known):
             report.warn(eks.where(name), eks.loc(name, addon, extra), "no spec key; left out")
         result[addon] = item
     spec["addons"] = result
+    return existing
 
 
 def addon_pod_identity_labels(eks: Call) -> dict[str, str]:

@@ -40,7 +40,7 @@ class Placement:
             return {"module.vpc.public_subnets": "public", "module.vpc.private_subnets": "private"}.get(value.text)
         if not isinstance(value, list):
             return None
-        if self.public is not None and value == self.public and not managed:
+        if self.public is not None and value == self.public:
             return "public"
         if self.private is not None and value == self.private and not managed:
             return "private"

@@ -190,7 +190,8 @@ class _Evaluator:
             if isinstance(inner, lark.Token) and inner.type == "STRING_CHARS":
                 pieces.append(decode_string(str(inner)))
             elif isinstance(inner, lark.Token) and inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                pieces.append(str(inner)[1:])
+                # `$${...}` / `%%{...}`: the sigil is literal, the rest an ordinary run of characters
+                pieces.append(str(inner)[1:3] + decode_string(str(inner)[3:]))
             elif isinstance(inner, lark.Tree) and inner.data == "interpolation":
                 value = self.value(self.trees(inner)[0])
                 if isinstance(value, Unknown) or isinstance(value, dict | list | Json) or value is None:
