@@ -215,11 +215,12 @@ def convert_aws_auth(configmap: Path) -> str:
 def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None, check: bool = False,
                  force: bool = False, jobs: int = 0, shard_spec: str | None = None, incremental: bool = True,
                  strict: bool = False, today: dt.date | None = None, dated_gate: bool = False,
-                 on_start: Callable[[int], None] = lambda total: None,
+                 import_blocks: bool = False, on_start: Callable[[int], None] = lambda total: None,
                  on_done: Callable[[Outcome], None] = lambda outcome: None,
                  on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
     """Render (or with `check`, compare) every spec the arguments name (files, globs, directories; a base
-    stands for its clusters), in parallel; two clusters bound for one directory refuse the run."""
+    stands for its clusters), in parallel; two clusters bound for one directory refuse the run. With
+    `import_blocks` each directory also gets imports.tf, adopting a cluster that exists already."""
     workers, note = clamp_jobs(jobs)
     if note:
         on_note(note)
@@ -228,7 +229,7 @@ def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None
     on_start(len(paths))
     return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=workers,
                         incremental=incremental and not check, strict=strict, on_done=on_done,
-                        dated_gate=dated_gate)
+                        dated_gate=dated_gate, import_blocks=import_blocks)
 
 
 def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
@@ -398,7 +399,8 @@ def import_terraform(directory: Path, *, output: Path | None = None, strict: boo
         if output.exists() or output.is_symlink():
             raise RefusedToOverwrite(f"{output} exists; refusing to overwrite it")
         if not output.parent.is_dir():
-            raise EnvironmentProblem(f"{output.parent}: no such directory", f"create it first: mkdir -p {output.parent}")
+            raise EnvironmentProblem(f"{output.parent}: no such directory",
+                                     f"create it first: mkdir -p {output.parent}")
         try:
             atomic_write(output.resolve(), text.encode("utf-8"))
         except OSError as exc:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 # A reference is a plain traversal the plan writes itself (never spec text).
-TRAVERSAL = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*|\[\d+\]|\[\"[a-z0-9_-]+\"\])*")
+TRAVERSAL = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*|\[\d+\]|\[\"[A-Za-z0-9_-]+\"\])*")
 FUNCTION = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -41,6 +41,9 @@ def render(
                                               "recorded findings are still reported).")] = True,
     gate_on_dates: Annotated[bool, typer.Option("--gate-on-dates", help="With --check: let date-driven errors "
                                                 "(end of support, EKS006) fail the gate too.")] = False,
+    import_blocks: Annotated[bool, typer.Option("--import-blocks", help="Also write imports.tf: Terraform import "
+                                                "blocks adopting a cluster that exists already (see the README, "
+                                                "'Adopting an existing cluster').")] = False,
     output_format: Format = OutputFormat.text,
     strict: Strict = False,
     today: Today = None,
@@ -57,7 +60,8 @@ def render(
     with progress:
         outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
                                     shard_spec=shard_spec, incremental=incremental, strict=strict,
-                                    today=parse_today(today), dated_gate=gate_on_dates, on_start=progress.start,
+                                    today=parse_today(today), dated_gate=gate_on_dates,
+                                    import_blocks=import_blocks, on_start=progress.start,
                                     on_done=functools.partial(_on_done, progress, check, text), on_note=err)
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:

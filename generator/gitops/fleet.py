@@ -170,7 +170,8 @@ def shared_directories(surveys: list[Survey]) -> list[str]:
 
 def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
                         check: bool = False, strict: bool = False, today: dt.date | None = None,
-                        nested: bool = False, dated_gate: bool = False) -> list[RenderResult]:
+                        nested: bool = False, dated_gate: bool = False,
+                        import_blocks: bool = False) -> list[RenderResult]:
     """Render, then write (or with `check`, compare and write nothing).
 
     With `strict`, warnings count as errors and nothing is written. With `check`, the date-driven
@@ -178,7 +179,7 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     """
     clock = today or dt.date.today()
     results = render_spec(path, out_dir=out_dir, today=clock, nested=nested,
-                          dated_as_warnings=check and not dated_gate and not strict)
+                          dated_as_warnings=check and not dated_gate and not strict, import_blocks=import_blocks)
     warnings = [w for item in results for w in item.result.warnings]
     if strict and warnings:
         raise SpecInvalid(warnings)
@@ -191,11 +192,13 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
 
 
 def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
-               strict: bool = False, nested: bool = False, dated_gate: bool = False) -> Outcome:
+               strict: bool = False, nested: bool = False, dated_gate: bool = False,
+               import_blocks: bool = False) -> Outcome:
     outcome = Outcome(spec=str(path))
     try:
         for item in render_to_directory(path, out_dir=out_dir, force=force, check=check, strict=strict,
-                                        today=today, nested=nested, dated_gate=dated_gate):
+                                        today=today, nested=nested, dated_gate=dated_gate,
+                                        import_blocks=import_blocks):
             entry: dict[str, object] = {
                 "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
                 "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
@@ -231,18 +234,18 @@ T = TypeVar("T")
 
 def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
                  jobs: int, incremental: bool, strict: bool, on_done: Callable[[Outcome], None],
-                 dated_gate: bool = False) -> list[Outcome]:
+                 dated_gate: bool = False, import_blocks: bool = False) -> list[Outcome]:
     """Survey, refuse shared directories, then render what a recorded verdict cannot stand in for."""
     clock = today or dt.date.today()  # one clock for the whole run
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
-    skip = incremental and not force and not check
+    skip = incremental and not force and not check and not import_blocks
     with _pool(jobs, len(paths)) as pool, _cancelled_on_interrupt(pool):
         surveys = list(_map(pool, survey_one, [(p, out_dir, nested, clock, skip, strict) for p in paths]))
         clashes = shared_directories(surveys)
         if clashes:
             raise UsageError("two clusters would write one directory; nothing written:\n  " + "\n  ".join(clashes)
                              + "\ngive each cluster its own metadata.name (or its own spec directory)")
-        todo = [(p, out_dir, force, check, clock, strict, nested, dated_gate)
+        todo = [(p, out_dir, force, check, clock, strict, nested, dated_gate, import_blocks)
                 for p, s in zip(paths, surveys, strict=True) if s.replay is None]
         rendered = _map(pool, render_one, todo)
         outcomes = []

@@ -15,6 +15,7 @@ from functools import cache
 from generator.errors import InterfaceError
 from generator.ir import Attr, Block, Call, Expr, Null, Obj, Plan, Ref, Value
 from generator.pipeline.plan.common import MODULE_CATALOGS, MODULE_SOURCES
+from generator.pipeline.plan.imports import IMPORT_TARGETS
 from generator.terraform import catalogs
 from generator.terraform.types import TfType, conformance, parse_type
 
@@ -65,6 +66,9 @@ def problems(plan: Plan) -> list[str]:
                 found.extend(f"{file.name}: {p}" for _, p in argument_problems(block, modules[block.labels[0]]))
             if block.type == "resource":
                 found.extend(f"{file.name}: {p}" for p in resource_problems(block))
+            if block.type == "import":  # `to` is an address inside a module, not a reference to an output
+                found.extend(f"{file.name}: {p}" for p in import_problems(block, modules))
+                continue
             found.extend(f"{file.name}: {p}" for _, p in reference_problems(block, modules))
             found.extend(f"{file.name}: {p}" for p in resource_reference_problems(block, resources))
     return found
@@ -89,6 +93,21 @@ def resource_problems(block: Block) -> Iterator[str]:
             yield f"{kind}.{label}.{name}: not an argument of {kind}"
             continue
         yield from conformance(value, parse_type(type_text), f"{kind}.{label}.{name}")
+
+
+def import_problems(block: Block, modules: dict[str, Catalog]) -> Iterator[str]:
+    """An import block's `to` names a resource the pinned module really has (plan/imports.py's table)."""
+    to = next((a.value for a in block.attributes() if a.name == "to"), None)
+    if not isinstance(to, Ref) or not to.expr.startswith("module."):
+        yield f"import {to!r}: not a module resource address"
+        return
+    label, _, rest = to.expr.removeprefix("module.").partition(".")
+    catalog = modules.get(label)
+    pattern = re.sub(r'\["[^"]*"\]', '["*"]', rest)
+    if catalog is None:
+        yield f"import {to.expr}: no module {label!r} in the output"
+    elif pattern not in IMPORT_TARGETS.get(catalog[0], frozenset()):
+        yield f"import {to.expr}: no resource {rest!r} in {catalog[0]} {catalog[1]}"
 
 
 def resource_reference_problems(block: Block, resources: dict[str, str]) -> Iterator[str]:

@@ -63,12 +63,12 @@ def check_document(doc: Document, *, today: dt.date | None = None, dated_as_warn
 
 
 def build_document(doc: Document, spec_name: str, *, today: dt.date | None = None,
-                   dated_as_warnings: bool = False) -> ClusterResult:
+                   dated_as_warnings: bool = False, import_blocks: bool = False) -> ClusterResult:
     """All stages; raises SpecInvalid on errors, InternalError if the output cannot be proven."""
     result = check_document(doc, today=today, dated_as_warnings=dated_as_warnings)
     if result.errors or result.effective is None:
         raise SpecInvalid(result.issues)  # warnings too: the author sees everything at once
-    result.plan = build_plan(result.effective)
+    result.plan = build_plan(result.effective, import_blocks=import_blocks)
     result.files = render_plan(result.plan, spec_name)
     verify_round_trip(result.plan, result.files)
     check_interfaces(result.plan)

@@ -78,7 +78,8 @@ def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
 
 
 def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None,
-                nested: bool = False, dated_as_warnings: bool = False) -> list[RenderResult]:
+                nested: bool = False, dated_as_warnings: bool = False,
+                import_blocks: bool = False) -> list[RenderResult]:
     """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors.
 
     With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
@@ -88,7 +89,8 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
     errors: list[Issue] = []
     for doc in documents:
         try:
-            built = build_document(doc, path.name, today=today, dated_as_warnings=dated_as_warnings)
+            built = build_document(doc, path.name, today=today, dated_as_warnings=dated_as_warnings,
+                                   import_blocks=import_blocks)
         except SpecInvalid as exc:
             errors.extend(exc.issues)
             continue
@@ -140,12 +142,16 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in item.files.items()}
 
 
+IMPORT_BLOCKS_MARK = "+import-blocks"  # on the recorded spec hash: a render without the flag is no replay
+
+
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
     effective = item.result.effective
     assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
-                               "specSha256": document_hash(item.result.document),
+                               "specSha256": document_hash(item.result.document)
+                               + (IMPORT_BLOCKS_MARK if "imports.tf" in item.files else ""),
                                "modules": effective.spec.terraform.modules.model_dump(mode="json"),
                                **verdict_record(item.result, today or dt.date.today())}
     item.report = write_tree(item.out_dir, encoded(item), meta, force=force)

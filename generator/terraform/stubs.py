@@ -136,10 +136,32 @@ def stub_root(src: Path, dest: Path) -> list[str]:
             new_body = VERSION_LINE.sub(f'  # version = "{version["version"]}" (stubbed)\n', new_body, count=1)
             text = text.replace(match.group(0), match.group(0).replace(body, new_body))
             stubbed.append(match["label"])
+        text = _stub_imports(text)
         text, resources = _stub_resources(text, dest)
         stubbed += resources
         (dest / tf.name).write_text(_drop_providers(text), "utf-8")
     return stubbed
+
+
+IMPORT_BLOCK = re.compile(r"(?ms)^import \{\n(?P<body>.*?)^\}")
+IMPORT_TO = re.compile(r"(?m)^  to = (?P<to>.*)$")
+IMPORT_ID = re.compile(r"(?m)^  id = ")
+
+
+def _stub_imports(text: str) -> str:
+    """Import blocks (imports.tf) as locals: Terraform checks an import target against the provider's schema,
+    which stubs do not have; the `id` expression (variables, functions) is still validated, and the
+    addresses are eksgen's interface check (pipeline/interface.py). Line numbers are kept."""
+    count = 0
+
+    def local(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        body = IMPORT_TO.sub(lambda m: f"  # to = {m['to']} (stubbed)", match["body"], count=1)
+        body = IMPORT_ID.sub(f"  import_{count}_id = ", body, count=1)
+        return "locals {\n" + body + "}"
+
+    return IMPORT_BLOCK.sub(local, text)
 
 
 # The resource eksgen writes always opens with a comment line; the stub module's `source` takes its

@@ -153,10 +153,12 @@ def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], e
         spec["karpenter"] = identities.karpenter(karpenter[0], report)
         eks.take("node_security_group_tags")
     _enable_irsa(eks, report)
-    spec["terraform"] = settings.terraform_settings(root, scope, report)
+    terraform = settings.terraform_settings(root, scope, report)
     pins = settings.module_pins(calls, report)
     if pins:
-        spec["terraform"]["modules"] = pins
+        terraform["modules"] = pins
+    if terraform:
+        spec["terraform"] = terraform
     waivers = settings.waivers(root)
     if waivers:
         spec["waivers"] = waivers
@@ -188,7 +190,7 @@ def _prefix_delegation(spec: dict[str, Any]) -> None:
 
 
 def _enable_irsa(eks: Call, report: Reporter) -> None:
-    name, value = eks.take("enable_irsa")
+    _name, value = eks.take("enable_irsa")
     if value is False:
         report.warn(eks.where("enable_irsa"), eks.loc("enable_irsa"), "eksgen always creates the OIDC provider "
                     "(enable_irsa = true); the next apply adds it")

@@ -93,9 +93,8 @@ def encryption(eks: Call, report: Reporter, spec: dict[str, Any]) -> None:
         report.warn(eks.where(name or "source"), eks.loc(name or "encryption_config"),
                     f"encryption key {key.text} cannot be resolved offline; write secretsEncryption.kmsKeyArn by hand")
         spec["secretsEncryption"] = {"createKey": False}
-    elif name is not None and config is None:  # explicit null: no envelope encryption
-        spec["secretsEncryption"] = {"createKey": False}
-    elif name == "cluster_encryption_config" and config == {}:  # v20: an empty map turns encryption off
+    elif (name is not None and config is None) or (name == "cluster_encryption_config" and config == {}):
+        # explicit null, or v20's empty map: no envelope encryption
         spec["secretsEncryption"] = {"createKey": False}
     elif create is False:
         report.warn(eks.where(create_name or "source"), eks.loc("create_kms_key"),
@@ -190,16 +189,18 @@ def addons(eks: Call, report: Reporter, spec: dict[str, Any], irsa: dict[str, st
             except ValueError:
                 report.warn(eks.where(name), eks.loc(name, addon), "configuration_values is not JSON; left out")
         role = body.get("service_account_role_arn")
-        if isinstance(role, Unknown) and role.text.startswith("module.") and role.text.endswith(".arn"):
+        # `arn` is the iam v6 module's output, `iam_role_arn` v5's
+        if isinstance(role, Unknown) and role.text.startswith("module.") and role.text.endswith(
+                (".arn", ".iam_role_arn")):
             label = role.text.split(".")[1]
             if label in irsa:
                 item["serviceAccount"] = irsa[label]
         associations = body.get("pod_identity_association")
         if isinstance(associations, list) and associations:
             arn = associations[0].get("role_arn") if isinstance(associations[0], dict) else None
-            label = arn.text.split(".")[1] if isinstance(arn, Unknown) and arn.text.startswith("module.") else None
-            if label in pod:
-                item["podIdentity"] = pod[label]
+            module = arn.text.split(".")[1] if isinstance(arn, Unknown) and arn.text.startswith("module.") else None
+            if module is not None and module in pod:
+                item["podIdentity"] = pod[module]
             elif isinstance(arn, str):
                 account = associations[0].get("service_account")
                 item["podIdentity"] = role_names.get(arn, addon)

@@ -61,7 +61,7 @@ def node_groups(eks: Call, report: Reporter, spec: dict[str, Any], placement: Pl
     major = eks.major if eks.major in (20, 21) else 21
     for arg, kind, spec_key in (("eks_managed_node_groups", "managed", "managedNodeGroups"),
                                 ("self_managed_node_groups", "self", "selfManagedNodeGroups")):
-        name, groups = eks.take(arg)
+        _name, groups = eks.take(arg)
         defaults = eks.take(arg.replace("_groups", "_group_defaults"))[1]  # v20 only
         if not isinstance(groups, dict):
             continue
@@ -91,6 +91,9 @@ def _group(eks: Call, report: Reporter, loc: tuple[str, str], name: str, body: d
                               ("desiredSize", "desired_size", desired)):
         group[key] = body[arg] if isinstance(body.get(arg), int) and not isinstance(body[arg], bool) else default
     _disk(body, group)
+    if "diskSizeGiB" in group and "block_device_mappings" not in body:
+        report.warn(where, eks.loc(*loc, "disk_size"), "eksgen writes the size as a root-volume "
+                    "block_device_mappings entry (the module's launch template ignores disk_size): the nodes roll")
     if managed:
         _managed(body, group)
     else:
@@ -218,7 +221,7 @@ def _network(body: dict[str, Any], group: dict[str, Any]) -> None:
 
 
 def fargate(eks: Call, report: Reporter, spec: dict[str, Any], placement: Placement) -> None:
-    name, profiles = eks.take("fargate_profiles")
+    _name, profiles = eks.take("fargate_profiles")
     if not isinstance(profiles, dict):
         return
     result = []

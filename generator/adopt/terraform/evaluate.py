@@ -194,7 +194,7 @@ class _Evaluator:
                 pieces.append(str(inner)[1:3] + decode_string(str(inner)[3:]))
             elif isinstance(inner, lark.Tree) and inner.data == "interpolation":
                 value = self.value(self.trees(inner)[0])
-                if isinstance(value, Unknown) or isinstance(value, dict | list | Json) or value is None:
+                if isinstance(value, (Unknown, dict | list | Json)) or value is None:
                     raise self.fail(tree, "a string built from values eksgen cannot resolve")
                 pieces.append(_scalar_text(value))
             else:
@@ -235,7 +235,9 @@ class _Evaluator:
         if function is None:
             raise self.fail(tree, f"function {name}() is not evaluated by eksgen")
         if name == "jsonencode":
-            return Json(args[0]) if len(args) == 1 and not has_unknown(args[0]) else _raise(self.fail(tree, "jsonencode"))
+            if len(args) != 1 or has_unknown(args[0]):
+                raise self.fail(tree, "jsonencode() of values eksgen cannot resolve")
+            return Json(args[0])
         try:
             return function(*args)
         except functions.Unresolvable:
@@ -300,10 +302,6 @@ class _Evaluator:
         return out_map if as_object else out_list
 
 
-def _raise(exc: Exception) -> Any:
-    raise exc
-
-
 def _scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -334,7 +332,7 @@ def _traversal(tree: lark.Tree[lark.Token]) -> list[str | int] | None:
         return [*head, _name(step.children[-1])]
     if step.data == "short_index":
         return [*head, int(str(step.children[-1]))]
-    index = [c for c in step.children if isinstance(c, lark.Tree) and c.data != "new_line_or_comment"][0]
+    index = next(c for c in step.children if isinstance(c, lark.Tree) and c.data != "new_line_or_comment")
     literal = index.children[0] if index.data == "expr_term" and index.children else None
     if isinstance(literal, lark.Tree) and literal.data == "int_lit":
         return [*head, int(str(literal.children[0]))]
@@ -354,8 +352,9 @@ def _traversal_text(path: list[str | int]) -> str:
 
 
 def _why(head: str | int) -> str:
-    return {"data": "a data source, read only when Terraform plans", "module": "another module's output",
-            "each": "an iteration value", "count": "an iteration value"}.get(str(head), "not a value eksgen can resolve")
+    reasons = {"data": "a data source, read only when Terraform plans", "module": "another module's output",
+               "each": "an iteration value", "count": "an iteration value"}
+    return reasons.get(str(head), "not a value eksgen can resolve")
 
 
 def _step(value: Any, part: Any, missing: NotLiteral) -> Any:

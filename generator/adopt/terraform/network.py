@@ -28,8 +28,8 @@ def new_vpc(vpc: Call, report: Reporter) -> dict[str, Any]:
                     "availabilityZones to eksgen's default (the region's first zones, a, b, c); check they match")
     else:
         literal(vpc, report, "azs", zones, list, "availability zones")
-    nat = tuple(vpc.take(arg)[1] is True for arg in ("enable_nat_gateway", "single_nat_gateway",
-                                                     "one_nat_gateway_per_az"))
+    nat = (vpc.take("enable_nat_gateway")[1] is True, vpc.take("single_nat_gateway")[1] is True,
+           vpc.take("one_nat_gateway_per_az")[1] is True)
     mode = NAT_MODES.get(nat) or ("Single" if nat[0] and nat[1] else "HighlyAvailable" if nat[0] else "Disabled")
     result["nat"] = mode
     subnets: dict[str, Any] = {}

@@ -89,7 +89,9 @@ def read_root_module(directory: Path) -> RootModule:
             tree = hcl2.parses_to_tree(text + "\n")
         except UnexpectedInput as exc:
             where = Where(name, max(exc.line, 1), max(exc.column, 1))
-            problems.append(issue(where, (), f"HCL syntax error: {_first_line(exc)}"))
+            token = getattr(exc, "token", None)
+            found = f"unexpected {str(token).splitlines()[0][:40]!r}" if token is not None else _first_line(exc)
+            problems.append(issue(where, (), f"HCL syntax error: {found}"))
             continue
         except LarkError as exc:
             problems.append(Issue(loc=(), message=f"HCL syntax error: {_first_line(exc)}", file=name))

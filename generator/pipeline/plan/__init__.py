@@ -12,6 +12,7 @@ from generator.pipeline.model import Cluster
 from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
+from generator.pipeline.plan.imports import build_imports
 from generator.pipeline.plan.karpenter import build_karpenter
 from generator.pipeline.plan.locals import build_locals
 from generator.pipeline.plan.outputs import build_outputs
@@ -22,7 +23,8 @@ __all__ = ["MODULE_SOURCES", "access_entry_keys", "build_plan", "irsa_label", "p
            "required_providers"]
 
 
-def build_plan(cluster: Cluster) -> Plan:
+def build_plan(cluster: Cluster, *, import_blocks: bool = False) -> Plan:
+    """With `import_blocks`, also imports.tf: import blocks adopting what already exists (plan/imports.py)."""
     files = [build_versions(cluster), build_locals(cluster)]
     if cluster.spec.vpc is not None and cluster.spec.vpc.id is None:
         files.append(build_vpc(cluster))
@@ -33,4 +35,6 @@ def build_plan(cluster: Cluster) -> Plan:
     if cluster.spec.karpenter is not None and cluster.spec.karpenter.enabled:
         files.append(build_karpenter(cluster))
     files.append(build_outputs(cluster))
+    if import_blocks:
+        files.append(build_imports(cluster))
     return Plan(files)

@@ -1,0 +1,104 @@
+"""imports.tf (`render --import-blocks`): Terraform `import {}` blocks that adopt a cluster which exists
+already, so the first `terraform plan` shows imports, not replacements.
+
+Addresses are the resources inside the pinned modules (eks v21.19.0 `main.tf`, `node_groups.tf`, the
+node-group and fargate-profile submodules; iam v6.5.0 `iam-role-for-service-accounts`); IDs are the
+AWS provider's import IDs, built from names where a name is the ID. Where it is not (the OIDC provider's
+ARN holds the cluster's issuer ID; IRSA roles are named with a random suffix by `name_prefix`), the ID is a
+variable without default: `terraform plan` refuses to run until it is given, and its validation refuses
+a value of the wrong shape.
+"""
+
+from __future__ import annotations
+
+from generator.ir import Attr, Block, Call, Group, Ref, TfFile, Value
+from generator.pipeline import awsauth
+from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
+from generator.pipeline.model import Cluster
+from generator.pipeline.plan.common import irsa_label
+
+IMPORTS_FILE = "imports.tf"
+# Resource addresses inside the pinned modules, by catalog key (`["*"]` stands for a for_each key): eks
+# v21.19.0 main.tf (aws_eks_cluster.this, count; addons split by before_compute; access entries and
+# policy associations keyed "<entry>_<policy>"; the OIDC provider), node_groups.tf (the submodules' for_each
+# over the group and profile names, each resource `this` with count); iam v6.5.0
+# iam-role-for-service-accounts main.tf (aws_iam_role.this, count).
+IMPORT_TARGETS = {
+    "eks": frozenset({
+        "aws_eks_cluster.this[0]", "aws_cloudwatch_log_group.this[0]", 'aws_eks_addon.this["*"]',
+        'aws_eks_addon.before_compute["*"]', 'aws_eks_access_entry.this["*"]',
+        'aws_eks_access_policy_association.this["*"]', "aws_iam_openid_connect_provider.oidc_provider[0]",
+        'module.eks_managed_node_group["*"].aws_eks_node_group.this[0]',
+        'module.fargate_profile["*"].aws_eks_fargate_profile.this[0]',
+    }),
+    "iam": frozenset({"aws_iam_role.this[0]"}),
+}
+# Import IDs from expressions (a variable) need Terraform 1.6; literal IDs alone would do with 1.5.
+IMPORT_REQUIRED_VERSION = ">= 1.6.0"
+OIDC_VARIABLE = "import_oidc_provider_arn"
+
+
+def _import(to: str, id_: Value, comment: str | None = None) -> Block:
+    return Block("import", (), [Group([Attr("to", Ref(to)), Attr("id", id_)], comment)])
+
+
+def _variable(name: str, description: str, condition: Value, message: str) -> Block:
+    validation = Block("validation", (), [Group([Attr("condition", condition), Attr("error_message", message)])])
+    # No `type`: the value is text either way, and python-hcl2 reads a bare type keyword unlike a reference.
+    return Block("variable", (name,), [Group([Attr("description", description)]), validation])
+
+
+def build_imports(cluster: Cluster) -> TfFile:
+    s = cluster.spec
+    name = cluster.metadata.name
+    blocks: list[Block] = [Block("terraform", (), [Group([Attr("required_version", IMPORT_REQUIRED_VERSION)])],
+                                 banner="Adoption: import what exists (remove this file after the first apply)")]
+    blocks.append(_import("module.eks.aws_eks_cluster.this[0]", name, "The cluster: its name is its import ID."))
+    if s.logging and s.logging.types:
+        blocks.append(_import("module.eks.aws_cloudwatch_log_group.this[0]", f"/aws/eks/{name}/cluster"))
+    for addon, settings in (s.addons or {}).items():
+        resource = "before_compute" if settings.before_compute else "this"
+        blocks.append(_import(f'module.eks.aws_eks_addon.{resource}["{addon}"]', f"{name}:{addon}"))
+    for group in s.managed_node_groups or []:
+        blocks.append(_import(f'module.eks.module.eks_managed_node_group["{group.name}"].aws_eks_node_group.this[0]',
+                              f"{name}:{group.name}"))
+    for profile in s.fargate_profiles or []:
+        blocks.append(_import(f'module.eks.module.fargate_profile["{profile.name}"].aws_eks_fargate_profile.this[0]',
+                              f"{name}:{profile.name}"))
+    blocks += _access(cluster)
+    blocks.append(_variable(
+        OIDC_VARIABLE, f"ARN of the existing OIDC provider of {name}: aws eks describe-cluster --name {name} "
+        "--query cluster.identity.oidc.issuer gives its host and ID (arn:<partition>:iam::<account>:oidc-provider/"
+        "<issuer without https://>)",
+        Call("strcontains", (Ref(f"var.{OIDC_VARIABLE}"), ":oidc-provider/")),
+        "Give the OIDC provider's ARN (arn:...:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)."))
+    blocks.append(_import("module.eks.aws_iam_openid_connect_provider.oidc_provider[0]", Ref(f"var.{OIDC_VARIABLE}"),
+                          "Its ARN holds the cluster's issuer ID, which only AWS knows: a variable without default."))
+    for account in s.service_accounts or []:
+        label = irsa_label(account.name)
+        variable = f"import_role_{label}"
+        prefix = f"{name}-{account.name}-"
+        blocks.append(_variable(
+            variable, f"Name of the existing IAM role of service account {account.namespace}/{account.service_account}"
+            f"; the module names it with the prefix {prefix} (name_prefix), so only a role named so is adopted "
+            "without replacement",
+            Call("startswith", (Ref(f"var.{variable}"), prefix)), f"The role's name must start with {prefix}."))
+        blocks.append(_import(f"module.{label}.aws_iam_role.this[0]", Ref(f"var.{variable}")))
+    return TfFile(IMPORTS_FILE, blocks)
+
+
+def _access(cluster: Cluster) -> list[Block]:
+    access = cluster.spec.access
+    assert access is not None
+    entries = [e for _, e in awsauth.all_entries(access)]
+    keys = access_entry_keys([e.principal_arn for e in entries])
+    name, region = cluster.metadata.name, cluster.metadata.region
+    blocks = []
+    for entry in entries:
+        key = keys[entry.principal_arn]
+        blocks.append(_import(f'module.eks.aws_eks_access_entry.this["{key}"]', f"{name}:{entry.principal_arn}"))
+        for policy in entry.policies or []:
+            arn = policy_arn(policy.policy, region)
+            blocks.append(_import(f'module.eks.aws_eks_access_policy_association.this["{key}_{policy_key(arn)}"]',
+                                  f"{name}#{entry.principal_arn}#{arn}"))
+    return blocks

@@ -1,0 +1,9 @@
+variable "kubernetes_version" {
+  description = "Kubernetes version"
+  type        = string
+  default     = "1.33"
+}
+
+variable "admin_role" {
+  type = string
+}
