@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.adopt.terraform.output import TerraformImport
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -62,6 +63,7 @@ __all__ = [
     "Rule",
     "Selection",
     "SubnetCapacity",
+    "TerraformImport",
     "TypeCapacity",
     "ValidationReport",
     "capacity",
@@ -371,40 +373,11 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
     return {}
 
 
-@dataclass
-class TerraformImport:
-    """A spec imported from a Terraform root module: its text, what could not be carried over (warnings,
-    located in the .tf files) and eksgen's own findings on the spec (located in it)."""
-
-    text: str
-    warnings: list[Issue]
-    findings: list[Issue]
-    written: Path | None = None
-
 
 def import_terraform(directory: Path, *, output: Path | None = None, strict: bool = False) -> TerraformImport:
     """`eksgen import terraform DIR`: the spec a terraform-aws-eks root module describes. With `output`
     the spec is written there (never over an existing file); with `strict` any warning refuses the import.
     Nothing is written unless the whole import succeeded."""
-    from generator.adopt.terraform import import_root_module
-    from generator.adopt.terraform.output import spec_text
-    from generator.pipeline.write import atomic_write
+    from generator.adopt.terraform.output import import_to
 
-    imported = import_root_module(directory)
-    text, findings = spec_text(imported, output.name if output else "spec.yaml")
-    if strict and (imported.warnings or findings):
-        raise SpecInvalid(sorted([*imported.warnings, *findings], key=Issue.sort_key))
-    result = TerraformImport(text, imported.warnings, findings)
-    if output is not None:
-        if output.exists() or output.is_symlink():
-            raise RefusedToOverwrite(f"{output} exists; refusing to overwrite it")
-        if not output.parent.is_dir():
-            raise EnvironmentProblem(f"{output.parent}: no such directory",
-                                     f"create it first: mkdir -p {output.parent}")
-        try:
-            atomic_write(output.resolve(), text.encode("utf-8"))
-        except OSError as exc:
-            raise EnvironmentProblem(f"cannot write {output}: {exc.strerror or exc}",
-                                     "choose a writable place with -o") from None
-        result.written = output
-    return result
+    return import_to(directory, output=output, strict=strict)

@@ -113,6 +113,12 @@ def test_gitops_imports_no_layer_above_it() -> None:
     assert _violations("generator.gitops", allowed) == []
 
 
+def test_adopt_imports_no_layer_above_it() -> None:
+    """The importers sit beside gitops: they read with the pipeline and the module facts, below the API."""
+    allowed = (*SHARED, "generator.pipeline", "generator.terraform")
+    assert _violations("generator.adopt", allowed) == []
+
+
 def test_terraform_tools_import_no_layer_above_them() -> None:
     assert _violations("generator.terraform", (*SHARED, "generator.pipeline")) == []
 

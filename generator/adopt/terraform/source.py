@@ -90,7 +90,8 @@ def read_root_module(directory: Path) -> RootModule:
         except UnexpectedInput as exc:
             where = Where(name, max(exc.line, 1), max(exc.column, 1))
             token = getattr(exc, "token", None)
-            found = f"unexpected {str(token).splitlines()[0][:40]!r}" if token is not None else _first_line(exc)
+            shown = (str(token).splitlines() or [""])[0][:40] if token is not None else ""
+            found = f"unexpected {shown!r}" if shown else "unexpected end of input or character"
             problems.append(issue(where, (), f"HCL syntax error: {found}"))
             continue
         except LarkError as exc:

@@ -1,0 +1,110 @@
+"""Terraform expressions to values: one row per construct, and what stays unknown (with why)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.adopt.terraform.evaluate import Scope, decode_string, heredoc_text
+from generator.adopt.terraform.source import read_root_module
+from generator.adopt.terraform.values import Json, Unknown
+
+LOCALS = """\
+locals {
+  region   = "eu-west-1"
+  vpc_cidr = "10.20.0.0/16"
+  azs      = slice(data.aws_availability_zones.available.names, 0, 3)
+  zones    = ["eu-west-1a", "eu-west-1b"]
+  tags     = { Team = "platform", "cost-center" = "42" }
+  loop     = local.loop
+}
+
+variable "version" {
+  default = "1.34"
+}
+
+variable "no_default" {
+  type = string
+}
+"""
+
+
+def value_of(tmp_path: Path, expr: str) -> Any:
+    (tmp_path / "main.tf").write_text(LOCALS + f"\nmodule \"m\" {{\n  x = {expr}\n}}\n", "utf-8")
+    root = read_root_module(tmp_path)
+    scope = Scope(root)
+    attr = next(b for b in root.blocks if b.type == "module").attributes["x"]
+    return scope.evaluate(attr.expr, attr.where.file)
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('"plain"', "plain"),
+    ("42", 42),
+    ("-1", -1),
+    ("1.5", 1.5),
+    ("true", True),
+    ("null", None),
+    ("local.region", "eu-west-1"),
+    ("var.version", "1.34"),
+    ('"${local.region}-x"', "eu-west-1-x"),
+    ('"a\\"b\\n\\u00e9"', 'a"b\né'),
+    ('"$${literal}"', "${literal}"),
+    ('"%%{literal}"', "%{literal}"),
+    ("[for k, v in local.azs : cidrsubnet(local.vpc_cidr, 4, k)]", ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20"]),
+    ("[for k, v in local.azs : cidrsubnet(local.vpc_cidr, 8, k + 48)]",
+     ["10.20.48.0/24", "10.20.49.0/24", "10.20.50.0/24"]),
+    ("[for z in local.zones : z if z != \"eu-west-1b\"]", ["eu-west-1a"]),
+    ("{ for k, v in local.tags : lower(k) => v }", {"team": "platform", "cost-center": "42"}),
+    ("local.tags[\"cost-center\"]", "42"),
+    ("local.zones[1]", "eu-west-1b"),
+    ("merge(local.tags, { extra = \"y\" })", {"Team": "platform", "cost-center": "42", "extra": "y"}),
+    ("concat(local.zones, [\"c\"])", ["eu-west-1a", "eu-west-1b", "c"]),
+    ("length(local.zones) > 1 ? \"many\" : \"one\"", "many"),
+    ("format(\"%s-%d\", \"a\", 3)", "a-3"),
+    ("cidrsubnets(\"10.0.0.0/16\", 4, 4, 8)", ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/24"]),
+    ("try(data.x.y, \"fallback\")", "fallback"),
+    ("jsonencode({ env = { A = \"1\" } })", Json({"env": {"A": "1"}})),
+    ("{ \"kubernetes.io/role/elb\" = 1 }", {"kubernetes.io/role/elb": 1}),
+])
+def test_literal_values(tmp_path: Path, expr: str, expected: Any) -> None:
+    assert value_of(tmp_path, expr) == expected
+
+
+@pytest.mark.parametrize(("expr", "text", "reason"), [
+    ("module.vpc.private_subnets", "module.vpc.private_subnets", "another module's output"),
+    ("module.vpc.private_subnets[0]", "module.vpc.private_subnets[0]", "another module's output"),
+    ("data.aws_caller_identity.current.account_id", "data.aws_caller_identity.current.account_id", "data source"),
+    ("var.no_default", "var.no_default", "without a default"),
+    ("local.missing", "local.missing", "no such local"),
+    ("local.loop", "local.loop", "refers to itself"),
+    ("basename(path.cwd)", "basename(path.cwd)", "basename() is not evaluated"),
+    ('"ex-${basename(path.cwd)}"', "basename(path.cwd)", "not evaluated"),
+])
+def test_unknown_values_keep_their_text_and_reason(tmp_path: Path, expr: str, text: str, reason: str) -> None:
+    value = value_of(tmp_path, expr)
+    assert isinstance(value, Unknown)
+    assert text in value.text and reason in value.reason
+
+
+def test_a_slice_of_unknown_zones_keeps_its_length(tmp_path: Path) -> None:
+    zones = value_of(tmp_path, "local.azs")
+    assert [z.text for z in zones] == [f"data.aws_availability_zones.available.names[{i}]" for i in range(3)]
+
+
+def test_an_impossible_subnet_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    value = value_of(tmp_path, 'cidrsubnet("10.0.0.0/28", 8, 0)')
+    assert isinstance(value, Unknown) and "cidrsubnet()" in value.reason
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    ('a\\\\b', "a\\b"), ("tab\\there", "tab\there"), ("\\U0001F600", "\U0001F600"), ("none", "none"),
+])
+def test_decode_string(raw: str, text: str) -> None:
+    assert decode_string(raw) == text
+
+
+def test_heredoc_trim_strips_the_common_indentation() -> None:
+    assert heredoc_text("<<-EOT\n    a\n      b\n  EOT\n") == "a\n  b\n"
+    assert heredoc_text("<<EOT\n  kept\nEOT\n") == "  kept\n"

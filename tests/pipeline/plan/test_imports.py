@@ -1,0 +1,94 @@
+"""imports.tf: import blocks at the pinned modules' addresses, IDs from names, variables where AWS holds the ID;
+proved like every rendered file (round trip, interface check) and by `terraform validate` on the stubs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InterfaceError
+from generator.ir import Attr, Block, Group, Plan, Ref
+from generator.pipeline.interface import check_interfaces
+from generator.pipeline.load import load_documents
+from generator.pipeline.plan.imports import IMPORTS_FILE
+from generator.pipeline.run import ClusterResult, build_document
+from generator.terraform.runner import Terraform
+from generator.terraform.static import terraform_findings
+from tests.helpers import REPO, TODAY
+
+EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "cluster.yaml").is_file())
+
+
+def built(example: str, import_blocks: bool = True) -> ClusterResult:
+    (doc,) = load_documents((REPO / "examples" / example / "cluster.yaml").read_text("utf-8"), "cluster.yaml")
+    return build_document(doc, "cluster.yaml", today=TODAY, import_blocks=import_blocks)
+
+
+def imports(result: ClusterResult) -> dict[str, object]:
+    assert result.plan is not None
+    blocks = result.plan.file(IMPORTS_FILE).blocks
+    return {str(next(a.value for a in b.attributes() if a.name == "to")): next(
+        a.value for a in b.attributes() if a.name == "id") for b in blocks if b.type == "import"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_example_renders_and_proves_its_import_blocks(example: str) -> None:
+    with_blocks, without = built(example), built(example, import_blocks=False)
+    assert set(with_blocks.files) - set(without.files) == {IMPORTS_FILE}
+    assert {k: v for k, v in with_blocks.files.items() if k != IMPORTS_FILE} == without.files  # nothing else moves
+
+
+def test_production_ids_and_addresses() -> None:
+    found = imports(built("production"))
+    by_address = {k.removeprefix("Ref(expr='").removesuffix("')"): v for k, v in found.items()}
+    assert by_address["module.eks.aws_eks_cluster.this[0]"] == "payments-prod"
+    assert by_address['module.eks.module.eks_managed_node_group["system"].aws_eks_node_group.this[0]'] == \
+        "payments-prod:system"
+    assert by_address['module.eks.aws_eks_addon.before_compute["vpc-cni"]'] == "payments-prod:vpc-cni"
+    assert by_address['module.eks.aws_eks_addon.this["coredns"]'] == "payments-prod:coredns"
+    assert by_address['module.eks.aws_eks_access_entry.this["platform_admins"]'] == \
+        "payments-prod:arn:aws:iam::111122223333:role/platform-admins"
+    assert by_address['module.eks.aws_eks_access_policy_association.this["payments_developers_edit"]'] == (
+        "payments-prod#arn:aws:iam::111122223333:role/payments-developers"
+        "#arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy")
+    assert by_address["module.eks.aws_cloudwatch_log_group.this[0]"] == "/aws/eks/payments-prod/cluster"
+    assert by_address["module.eks.aws_iam_openid_connect_provider.oidc_provider[0]"] == \
+        Ref("var.import_oidc_provider_arn")
+
+
+def test_irsa_roles_come_from_variables_checked_against_the_module_prefix() -> None:
+    text = built("irsa").files[IMPORTS_FILE]
+    assert 'condition     = startswith(var.import_role_irsa_ebs_csi, "storage-demo-ebs-csi-")' in text
+    assert "to = module.irsa_ebs_csi.aws_iam_role.this[0]\n  id = var.import_role_irsa_ebs_csi" in text
+
+
+@pytest.mark.parametrize("to", [
+    "module.eks.aws_eks_cluster.main[0]",  # no such resource in the pinned module
+    'module.eks.module.node_group["x"].aws_eks_node_group.this[0]',
+    "module.nowhere.aws_iam_role.this[0]",
+])
+def test_an_address_the_pinned_module_lacks_is_refused(to: str) -> None:
+    result = built("minimal")
+    assert result.plan is not None
+    plan = Plan([*result.plan.files])
+    plan.file(IMPORTS_FILE).blocks.append(Block("import", (), [Group([Attr("to", Ref(to)), Attr("id", "x")])]))
+    with pytest.raises(InterfaceError, match="import"):
+        check_interfaces(plan)
+
+
+@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only", "aws-auth"])
+def test_terraform_validates_the_import_blocks_against_the_stubs(example: str, terraform: Terraform,
+                                                                 tmp_path: Path) -> None:
+    rendered = tmp_path / "rendered"
+    rendered.mkdir()
+    for name, text in built(example).files.items():
+        (rendered / name).write_text(text, "utf-8")
+    assert terraform_findings(rendered, terraform, online=False) == []
+    broken = tmp_path / "broken"
+    shutil.copytree(rendered, broken)
+    imports_tf = broken / IMPORTS_FILE
+    imports_tf.write_text(imports_tf.read_text("utf-8").replace("id = var.import_oidc_provider_arn",
+                                                                "id = var.undeclared"), "utf-8")
+    assert any("undeclared" in f.message for f in terraform_findings(broken, terraform, online=False))
