@@ -35,13 +35,11 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-import generator.pipeline.checks
 from generator.cli.main import app
 from generator.errors import Issue
 from generator.pipeline.checks.rules import RULES
@@ -60,9 +58,6 @@ REASON = "accepted for this test"
 EBS_ADDON = "  addons:\n    aws-ebs-csi-driver:\n      serviceAccount: ebs-csi\n"
 TAINT_A = "      taints:\n        - {key: a, effect: NO_SCHEDULE}\n"
 PUBLIC_SUBNET = "      public: [subnet-0a1b2c3f]\n"
-# EKS070 is implemented in generator/checks/capacity.py; tolerate its absence while it is being written.
-_CAPACITY = Path(generator.pipeline.checks.__file__).with_name("capacity.py")
-CAPACITY_READY = _CAPACITY.is_file() and '"EKS070"' in _CAPACITY.read_text("utf-8")
 
 
 
@@ -104,14 +99,12 @@ class Row:
     also: tuple[str, ...] = ()  # other rules whose errors the triggering spec also (legitimately) has
     waivers: tuple[tuple[str, str], ...] = ()  # waivers that are part of the triggering spec itself
     bug: str | None = None  # the rule does not fire although it should: strict xfail where firing matters
-    maybe_missing: str | None = None  # the rule may not be implemented yet: non-strict xfail
 
 
 def row(case_id: str, rule: str, bad: str, good: str, at: str, fragment: str, *, severity: str | None = None,
-        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None,
-        maybe_missing: str | None = None) -> Row:
+        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None) -> Row:
     return Row(f"{rule}-{case_id}", rule, bad, good, at, fragment, severity or RULES[rule].severity, also, waivers,
-               bug, maybe_missing)
+               bug)
 
 
 def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
@@ -121,8 +114,6 @@ def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
         marks = []
         if r.bug and needs_finding:
             marks.append(pytest.mark.xfail(strict=True, reason=f"bug: {r.bug}"))
-        if r.maybe_missing:
-            marks.append(pytest.mark.xfail(strict=False, reason=r.maybe_missing))
         result.append(pytest.param(r, id=r.id, marks=marks))
     return result
 
@@ -478,8 +469,7 @@ ROWS = [
     row("default-layout", "EKS070", spec({14: "      maxSize: 30"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),
         spec({14: "      maxSize: 24"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),
         "17:5 vpc.cidr", "private subnet 10.0.0.0/24 in eu-west-1a has 251 usable addresses but node groups need "
-                         "up to 300 IPs",
-        maybe_missing=None if CAPACITY_READY else "EKS070 not implemented yet"),
+                         "up to 300 IPs"),
     row("listed-subnets", "EKS070",
         spec({14: "      maxSize: 10"}, append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                                              "      private: [10.0.0.0/20, 10.0.16.0/26]\n"
@@ -487,8 +477,7 @@ ROWS = [
         spec({14: "      maxSize: 10"}, append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                                              "      private: [10.0.0.0/20, 10.0.16.0/20]\n"
                                              "      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
-        "19:30 vpc.subnets.private[1]", "private subnet 10.0.16.0/26 in eu-west-1b has 59 usable addresses",
-        maybe_missing=None if CAPACITY_READY else "EKS070 not implemented yet"),
+        "19:30 vpc.subnets.private[1]", "private subnet 10.0.16.0/26 in eu-west-1b has 59 usable addresses"),
     # --- security profile ----------------------------------------------------------------------------
     row("public-without-cidrs", "EKS080", spec(append="  endpoint:\n    public: true\n"),
         spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
