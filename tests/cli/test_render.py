@@ -43,9 +43,8 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli.main import app
-from tests.helpers import BASE, TODAY, spec
+from tests.helpers import BASE, TODAY, Row, issues_of, spec, with_waivers
 from tests.pipeline.checks.test_rules import ROWS as RULE_ROWS
-from tests.pipeline.checks.test_rules import Row, issues_of, with_waivers
 
 ROLE = "arn:aws:iam::111122223333:role/admins"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -11,8 +11,9 @@ from generator.pipeline import defaults as D
 from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
 from generator.pipeline.load import load_documents
 from generator.pipeline.model import Cluster
+from generator.pipeline.run import check_document
 from generator.pipeline.spec import parse_cluster
-from tests.helpers import MINIMAL_SPEC, REPO
+from tests.helpers import MINIMAL_SPEC, REPO, TODAY, spec
 
 
 def effective(text: str = MINIMAL_SPEC) -> Cluster:
@@ -92,3 +93,11 @@ def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
     assert once.spec.endpoint is not None and once.spec.endpoint.public is True
     assert once.spec.addons == {}  # listing addons replaces the default set, even with none
     assert apply_defaults(once) == once
+
+
+@pytest.mark.parametrize("instance_type", ["gr6.4xlarge", "gr6f.4xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge"])
+def test_default_ami_type_of_gpu_families(instance_type: str) -> None:
+    (doc,) = load_documents(spec({12: f"      instanceTypes: [{instance_type}]"}), "cluster.yaml")
+    result = check_document(doc, today=TODAY)
+    assert result.effective is not None
+    assert result.effective.spec.managed_node_groups[0].ami_type == "AL2023_x86_64_NVIDIA"

@@ -1,0 +1,119 @@
+"""The compute rules (EKS050-EKS064) of generator/pipeline/checks/compute.py, one row per finding.
+
+The rows and their three tests (fires, nearest valid spec is quiet, waiver) are explained in tests/helpers.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import (
+    TAINT_A,
+    Row,
+    assert_nearest_valid_is_quiet,
+    assert_rule_fires,
+    assert_waiver,
+    fargate,
+    many_groups,
+    many_profiles,
+    params,
+    row,
+    spec,
+)
+
+ROWS = [
+    row("31-managed-groups", "EKS050", spec(append=many_groups(31)), spec(append=many_groups(30)),
+        "10:3 managedNodeGroups", "EKS allows 30 managed node groups per cluster (got 31)"),
+    row("11-fargate-profiles", "EKS050", spec(append=many_profiles(11)), spec(append=many_profiles(10)),
+        "16:3 fargateProfiles", "EKS allows 10 Fargate profiles per cluster"),
+    row("duplicate-name", "EKS051", spec(append="    - name: general\n"), spec(append="    - name: general2\n"),
+        "16:7 managedNodeGroups[1].name", "duplicate name 'general' (first at managedNodeGroups[0])"),
+    row("duplicate-fargate-name", "EKS051",
+        spec(append=fargate("fp") + "    - name: fp\n      selectors: [{namespace: x}]\n"),
+        spec(append=fargate("fp") + "    - name: fp2\n      selectors: [{namespace: x}]\n"),
+        "20:7 fargateProfiles[1].name", "duplicate name 'fp' (first at fargateProfiles[0])"),
+    row("23-chars", "EKS052", spec({11: "    - name: " + "g" * 23}), spec({11: "    - name: " + "g" * 22}),
+        "11:7 managedNodeGroups[0].name", "must be at most 22 characters (got 23)"),
+    row("min-above-max", "EKS053", spec({13: "      minSize: 7"}), spec({13: "      minSize: 3"}),
+        "14:7 managedNodeGroups[0].maxSize", "must be >= minSize (7)"),
+    row("desired-above-max", "EKS053", spec({15: "      desiredSize: 9"}), spec({15: "      desiredSize: 6"}),
+        "15:7 managedNodeGroups[0].desiredSize", "must be between minSize (2) and maxSize (6) (got 9)"),
+    # A warning under an error rule (not waivable): the per-group node quota is adjustable.
+    row("above-node-quota", "EKS063", spec({14: "      maxSize: 451"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        spec({14: "      maxSize: 450"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        "14:7 managedNodeGroups[0].maxSize", "exceeds the EKS quota of 450 nodes per group", severity="warning"),
+    row("invalid-name", "EKS054", spec({12: "      instanceTypes: [m6i-large]"}), spec(),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "'m6i-large' is not an EC2 instance type name"),
+    row("unknown-type", "EKS064", spec({12: "      instanceTypes: [zz9.large]"}), spec(),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'zz9.large'", severity="warning"),
+    row("arm-ami-on-x86", "EKS055", spec(append="      amiType: AL2023_ARM_64_STANDARD\n"),
+        spec(append="      amiType: AL2023_x86_64_STANDARD\n"),
+        "16:7 managedNodeGroups[0].amiType", "m6i.large is x86_64 but amiType AL2023_ARM_64_STANDARD is not"),
+    row("gpu-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [g5.xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [g5.xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "g5.xlarge has accelerators but AL2023_x86_64_STANDARD has no GPU"),
+    # Accelerated families an earlier GPU pattern missed (fixed in 99618a2): gr6/gr6f (NVIDIA L4), p6-b200/p6-b300.
+    row("gpu-gr6-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [gr6.4xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [gr6.4xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "gr6.4xlarge has accelerators"),
+    row("gpu-p6-b200-without-gpu-ami", "EKS055",
+        spec({12: "      instanceTypes: [p6-b200.48xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
+        spec({12: "      instanceTypes: [p6-b200.48xlarge]"}, append="      amiType: AL2023_x86_64_NVIDIA\n"),
+        "16:7 managedNodeGroups[0].amiType", "p6-b200.48xlarge has accelerators"),
+    row("reserved-label", "EKS056", spec(append="      labels:\n        kubernetes.io/role: x\n"),
+        spec(append="      labels:\n        example.com/role: x\n"),
+        "17:9 managedNodeGroups[0].labels['kubernetes.io/role']",
+        "label prefixes kubernetes.io/, k8s.io/ and eks.amazonaws.com/ are reserved"),
+    row("duplicate-taint", "EKS057",
+        spec(append=TAINT_A + "        - {key: a, effect: NO_SCHEDULE}\n"),
+        spec(append=TAINT_A + "        - {key: a, effect: NO_EXECUTE}\n"),
+        "18:11 managedNodeGroups[0].taints[1]", "duplicate taint a:NO_SCHEDULE"),
+    row("taint-value", "EKS057", spec(append="      taints:\n        - {key: a, value: -x-, effect: NO_SCHEDULE}\n"),
+        spec(append="      taints:\n        - {key: a, value: x, effect: NO_SCHEDULE}\n"),
+        "17:20 managedNodeGroups[0].taints[0].value", "taint value must be at most 63 characters"),
+    row("disk-zero", "EKS058", spec(append="      diskSizeGiB: 0\n"), spec(append="      diskSizeGiB: 50\n"),
+        "16:7 managedNodeGroups[0].diskSizeGiB", "must be between 1 and 16384 (got 0)"),
+    row("max-unavailable-zero", "EKS059", spec(append="      maxUnavailable: 0\n"),
+        spec(append="      maxUnavailable: 1\n"),
+        "16:7 managedNodeGroups[0].maxUnavailable", "must be between 1 and 100 (got 0)"),
+    row("both-max-unavailable", "EKS059", spec(append="      maxUnavailable: 1\n      maxUnavailablePercentage: 33\n"),
+        spec(append="      maxUnavailablePercentage: 33\n"),
+        "17:7 managedNodeGroups[0].maxUnavailablePercentage",
+        "set maxUnavailable or maxUnavailablePercentage, not both"),
+    row("fargate-namespace", "EKS060", spec(append=fargate(namespace="Kube_System")), spec(append=fargate()),
+        "19:11 fargateProfiles[0].selectors[0].namespace", "'Kube_System' is not a valid namespace name"),
+    row("fargate-six-selectors", "EKS060",
+        spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n"
+                    + "".join(f"        - namespace: ns{i}\n" for i in range(6))),
+        spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n"
+                    + "".join(f"        - namespace: ns{i}\n" for i in range(5))),
+        "18:7 fargateProfiles[0].selectors", "give 1 to 5 selectors"),
+    row("subnets-public", "EKS061", spec(append="      subnets: public\n"), spec(append="      subnets: private\n"),
+        "16:7 managedNodeGroups[0].subnets", "(got 'public'); nodes and Fargate pods belong in private subnets"),
+    row("foreign-zone", "EKS061", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
+        spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
+        "16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's"),
+    row("self-managed-labels-bottlerocket", "EKS062",
+        spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: BOTTLEROCKET_x86_64\n"
+                    "      labels: {role: legacy}\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
+                    "      labels: {role: legacy}\n"),
+        "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+]
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
+def test_rule_fires(case: Row) -> None:
+    assert_rule_fires(case)
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
+def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
+    assert_nearest_valid_is_quiet(case)
+
+
+@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
+def test_waiver(case: Row) -> None:
+    assert_waiver(case)
