@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.pipeline.checks.compute import MANAGED_LABEL_MAX, MAX_DISK_GIB, MAX_INSTANCE_TYPES, MAX_TAINTS
 from tests.helpers import (
     TAINT_A,
     Row,
@@ -101,6 +102,46 @@ ROWS = [
         spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
                     "      labels: {role: legacy}\n"),
         "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+]
+
+
+# --- each condition on both sides of its limit (the limits are the rule's own constants) ----------------
+# Known x86_64 types only, so no other rule (EKS055, EKS064) speaks up.
+X86_TYPES = [f"{family}.{size}" for family in ("m6i", "m6a", "m5", "c6i", "r6i", "m7i")
+             for size in ("large", "xlarge", "2xlarge", "4xlarge")]
+LABEL_PREFIX = "example.com/"
+
+
+def instance_types(count: int) -> str:
+    return "      instanceTypes: [" + ", ".join(X86_TYPES[:count]) + "]"
+
+
+def label_key(length: int) -> str:
+    return LABEL_PREFIX + "a" * (length - len(LABEL_PREFIX))
+
+
+def taints(count: int) -> str:
+    return "      taints:\n" + "".join(f"        - {{key: t{i}, effect: NO_SCHEDULE}}\n" for i in range(count))
+
+
+ROWS += [
+    row("instance-types-over-the-limit", "EKS054", spec({12: instance_types(MAX_INSTANCE_TYPES + 1)}),
+        spec({12: instance_types(MAX_INSTANCE_TYPES)}),
+        "12:7 managedNodeGroups[0].instanceTypes", f"give 1 to {MAX_INSTANCE_TYPES} instance types"),
+    row("instance-types-empty", "EKS054", spec({12: "      instanceTypes: []"}), spec({12: instance_types(1)}),
+        "12:7 managedNodeGroups[0].instanceTypes", f"give 1 to {MAX_INSTANCE_TYPES} instance types"),
+    row("managed-label-key-over-the-limit", "EKS056",
+        spec(append=f"      labels:\n        {label_key(MANAGED_LABEL_MAX + 1)}: x\n"),
+        spec(append=f"      labels:\n        {label_key(MANAGED_LABEL_MAX)}: x\n"),
+        f"17:9 managedNodeGroups[0].labels['{label_key(MANAGED_LABEL_MAX + 1)}']",
+        f"at most {MANAGED_LABEL_MAX} characters in total, prefix included (got {MANAGED_LABEL_MAX + 1})"),
+    row("taints-over-the-limit", "EKS057", spec(append=taints(MAX_TAINTS + 1)), spec(append=taints(MAX_TAINTS)),
+        "16:7 managedNodeGroups[0].taints", f"at most {MAX_TAINTS} taints per node group"),
+    row("disk-over-the-limit", "EKS058", spec(append=f"      diskSizeGiB: {MAX_DISK_GIB + 1}\n"),
+        spec(append=f"      diskSizeGiB: {MAX_DISK_GIB}\n"),
+        "16:7 managedNodeGroups[0].diskSizeGiB", f"must be between 1 and {MAX_DISK_GIB} (got {MAX_DISK_GIB + 1})"),
+    row("disk-below-one", "EKS058", spec(append="      diskSizeGiB: 0\n"), spec(append="      diskSizeGiB: 1\n"),
+        "16:7 managedNodeGroups[0].diskSizeGiB", f"must be between 1 and {MAX_DISK_GIB} (got 0)"),
 ]
 
 

@@ -9,6 +9,13 @@ import ipaddress
 
 import pytest
 
+from generator.pipeline.checks.network import (
+    MAX_PUBLIC_ACCESS_CIDRS,
+    MIN_AZS,
+    SERVICE_CIDR_PREFIX_RANGE,
+    SUBNET_PREFIX_RANGE,
+    VPC_PREFIX_RANGE,
+)
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
 from tests.helpers import (
@@ -98,6 +105,83 @@ ROWS = [
     row("public-with-empty-cidrs", "EKS080", spec(append="  endpoint:\n    public: true\n    publicCidrs: []\n"),
         spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
         "18:5 endpoint.publicCidrs", "0.0.0.0/0"),
+]
+
+
+# --- each condition on both sides of its limit (the limits are the rule's own constants) ----------------
+ZONES_AB = "    availabilityZones: [eu-west-1a, eu-west-1b]\n"
+
+
+def new_vpc(cidr: str, *lines: str, private: str = "10.1.0.0/24, 10.1.1.0/24",
+            public: str = "10.1.2.0/24, 10.1.3.0/24") -> str:
+    """A new VPC (line 16) with `cidr` on line 17, `lines` from 18, then zones a/b and listed subnets."""
+    return ("  vpc:\n" f"    cidr: {cidr}\n" + "".join(f"    {line}\n" for line in lines) + ZONES_AB
+            + f"    subnets:\n      private: [{private}]\n      public: [{public}]\n")
+
+
+def endpoint_cidrs(cidrs: list[str]) -> str:
+    return "  endpoint:\n    public: true\n    publicCidrs: [" + ", ".join(cidrs) + "]\n"
+
+
+def public_cidrs(count: int) -> list[str]:
+    return [f"198.51.{i // 256}.{i % 256}/32" for i in range(count)]
+
+
+SECONDARY = "secondaryCidrs: [10.1.0.0/16]"  # room for the subnets when the primary CIDR is tiny
+VPC_MIN, VPC_MAX = VPC_PREFIX_RANGE
+SUBNET_MIN, SUBNET_MAX = SUBNET_PREFIX_RANGE
+SERVICE_MIN, SERVICE_MAX = SERVICE_CIDR_PREFIX_RANGE
+
+ROWS += [
+    row("vpc-netmask-above-max", "EKS022", spec(append=new_vpc(f"10.0.0.0/{VPC_MAX + 1}", SECONDARY)),
+        spec(append=new_vpc(f"10.0.0.0/{VPC_MAX}", SECONDARY)),
+        "17:5 vpc.cidr", f"VPC netmask must be /16 to /28 (got /{VPC_MAX + 1})"),
+    row("vpc-netmask-below-min", "EKS022",
+        spec(append=new_vpc(f"10.0.0.0/{VPC_MIN - 1}", private="10.0.0.0/24, 10.0.1.0/24",
+                            public="10.0.2.0/24, 10.0.3.0/24")),
+        spec(append=new_vpc(f"10.0.0.0/{VPC_MIN}", private="10.0.0.0/24, 10.0.1.0/24",
+                            public="10.0.2.0/24, 10.0.3.0/24")),
+        "17:5 vpc.cidr", f"VPC netmask must be /16 to /28 (got /{VPC_MIN - 1})"),
+    row("subnet-netmask-above-max", "EKS026",
+        spec(append=new_vpc("10.1.0.0/16", private=f"10.1.0.0/{SUBNET_MAX + 1}, 10.1.1.0/24")),
+        spec(append=new_vpc("10.1.0.0/16", private=f"10.1.0.0/{SUBNET_MAX}, 10.1.1.0/24")),
+        "20:17 vpc.subnets.private[0]", f"subnet netmask must be /16 to /28 (got /{SUBNET_MAX + 1})"),
+    row("subnet-netmask-below-min", "EKS026",
+        spec(append=new_vpc("10.0.0.0/16", "secondaryCidrs: [10.2.0.0/16]", private=f"10.0.0.0/{SUBNET_MIN - 1}, "
+                            "10.2.1.0/24", public="10.2.2.0/24, 10.2.3.0/24")),
+        spec(append=new_vpc("10.0.0.0/16", "secondaryCidrs: [10.2.0.0/16]", private=f"10.0.0.0/{SUBNET_MIN}, "
+                            "10.2.1.0/24", public="10.2.2.0/24, 10.2.3.0/24")),
+        "21:17 vpc.subnets.private[0]", f"subnet netmask must be /16 to /28 (got /{SUBNET_MIN - 1})"),
+    # A subnet that contains the VPC overlaps it without being inside it.
+    row("subnet-contains-the-vpc", "EKS026",
+        spec(append=new_vpc("10.1.0.0/20", "secondaryCidrs: [10.2.0.0/16]", private="10.1.0.0/19, 10.2.1.0/24",
+                            public="10.2.2.0/24, 10.2.3.0/24")),
+        spec(append=new_vpc("10.1.0.0/20", "secondaryCidrs: [10.2.0.0/16]", private="10.1.0.0/20, 10.2.1.0/24",
+                            public="10.2.2.0/24, 10.2.3.0/24")),
+        "21:17 vpc.subnets.private[0]", "10.1.0.0/19 is not inside the VPC CIDR 10.1.0.0/20, 10.2.0.0/16"),
+    row("duplicate-zone-is-one-zone", "EKS025",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1a]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
+        "17:5 vpc.availabilityZones", f"EKS needs subnets in at least {MIN_AZS} distinct availability zones"),
+    row("upper-case-zone-letter", "EKS025",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1B]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
+        "17:37 vpc.availabilityZones[1]", "'eu-west-1B' is not an availability zone of eu-west-1"),
+    row("public-cidrs-over-the-limit", "EKS027", spec(append=endpoint_cidrs(public_cidrs(MAX_PUBLIC_ACCESS_CIDRS + 1))),
+        spec(append=endpoint_cidrs(public_cidrs(MAX_PUBLIC_ACCESS_CIDRS))),
+        "18:5 endpoint.publicCidrs", f"EKS allows at most {MAX_PUBLIC_ACCESS_CIDRS} CIDRs (got 41)"),
+    row("public-cidr-in-cgnat", "EKS027", spec(append=endpoint_cidrs(["100.64.0.0/10"])),
+        spec(append=endpoint_cidrs(["100.128.0.0/10"])),
+        "18:19 endpoint.publicCidrs[0]", "100.64.0.0/10 is not a public range"),
+    row("public-cidr-at-cgnat-end", "EKS027", spec(append=endpoint_cidrs(["100.127.255.0/24"])),
+        spec(append=endpoint_cidrs(["100.63.255.0/24"])),
+        "18:19 endpoint.publicCidrs[0]", "100.127.255.0/24 is not a public range"),
+    row("service-cidr-netmask-above-max", "EKS028", spec(append=f"  serviceIpv4Cidr: 172.20.0.0/{SERVICE_MAX + 1}\n"),
+        spec(append=f"  serviceIpv4Cidr: 172.20.0.0/{SERVICE_MAX}\n"),
+        "16:3 serviceIpv4Cidr", f"netmask must be between /12 and /24 (got /{SERVICE_MAX + 1})"),
+    row("service-cidr-netmask-below-min", "EKS028", spec(append=f"  serviceIpv4Cidr: 10.0.0.0/{SERVICE_MIN - 1}\n"),
+        spec(append=f"  serviceIpv4Cidr: 172.16.0.0/{SERVICE_MIN}\n"),
+        "16:3 serviceIpv4Cidr", f"netmask must be between /12 and /24 (got /{SERVICE_MIN - 1})"),
 ]
 
 
