@@ -158,3 +158,9 @@ def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
 @pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
 def test_waiver(case: Row) -> None:
     assert_waiver(case)
+
+
+def test_the_limits_are_the_documented_aws_limits() -> None:
+    """The rows read their limits from the rule's constants; this pins those constants to the EKS API's
+    numbers (CreateNodegroup: 20 instance types, 50 taints, labels of 63 characters in total)."""
+    assert (MAX_INSTANCE_TYPES, MAX_TAINTS, MANAGED_LABEL_MAX, MAX_DISK_GIB) == (20, 50, 63, 16384)

@@ -287,3 +287,10 @@ def test_default_layout_with_more_than_three_zones_is_an_error_or_does_not_overl
                                                   *(subnets.intra or [])]]
     overlapping = [(str(a), str(b)) for i, a in enumerate(networks) for b in networks[i + 1:] if a.overlaps(b)]
     assert not overlapping
+
+
+def test_the_limits_are_the_documented_aws_limits() -> None:
+    """The rows read their limits from the rule's constants; this pins those constants to AWS's numbers
+    (VPC and subnet netmasks: Amazon VPC user guide; service CIDR and 40 public CIDRs: EKS API)."""
+    assert (VPC_PREFIX_RANGE, SUBNET_PREFIX_RANGE, SERVICE_CIDR_PREFIX_RANGE) == ((16, 28), (16, 28), (12, 24))
+    assert (MAX_PUBLIC_ACCESS_CIDRS, MIN_AZS) == (40, 2)
