@@ -488,8 +488,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _reversed_keys(value: Any) -> Any:
+    """Every mapping's keys reversed, except inside addon `configuration`: free JSON keeps its order."""
     if isinstance(value, dict):
-        return {k: _reversed_keys(value[k]) for k in reversed(list(value))}
+        return {k: value[k] if k == "configuration" else _reversed_keys(value[k]) for k in reversed(list(value))}
     if isinstance(value, list):
         return [_reversed_keys(v) for v in value]
     return value
