@@ -236,8 +236,10 @@ def _labels(draw: st.DrawFn, *, managed: bool = False) -> dict[str, str]:
 
 
 def _taints(draw: st.DrawFn) -> list[dict[str, Any]]:
+    # EKS057: a taint key is at most 63 characters in total, prefix included
     taints = draw(st.lists(st.fixed_dictionaries(
-        {"key": label_keys, "effect": st.sampled_from(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"])},
+        {"key": label_keys.filter(lambda k: len(k) <= 63),
+         "effect": st.sampled_from(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"])},
         optional={"value": _alnum_ends("-_.", 63)}), max_size=3, unique_by=lambda t: (t["key"], t["effect"])))
     return taints
 
