@@ -33,8 +33,8 @@ def test_version() -> None:
 # Each command's help names the command and an option (or subcommand) only it has.
 HELP = [([], "render"), (["init"], "--name"), (["render"], "--check"), (["validate"], "--terraform"),
         (["schema"], "Usage: eksgen schema"), (["explain"], "Usage: eksgen explain"),
-        (["aws-auth", "convert"], "{configmap}"), (["modules", "list"], "Usage: eksgen modules list"),
-        (["modules", "import"], "{path}")]
+        (["aws-auth", "convert"], "[OPTIONS] CONFIGMAP"), (["modules", "list"], "Usage: eksgen modules list"),
+        (["modules", "import"], "[OPTIONS] PATH")]
 
 
 @pytest.mark.parametrize(("command", "own"), HELP, ids=[" ".join(c) or "eksgen" for c, _ in HELP])

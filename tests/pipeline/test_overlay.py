@@ -81,11 +81,15 @@ def test_bad_extends(tmp_path: Path, files: dict[str, str], message: str) -> Non
         load_spec(tmp_path / "prod.yaml")
 
 
+BASE_SPEC = MINIMAL_SPEC.replace("kind: Cluster", "kind: ClusterBase")
+
+
 def chain(tmp_path: Path, levels: int) -> Path:
     """f0.yaml is a whole spec; each f<k>.yaml extends f<k-1>.yaml: f<levels>.yaml has `levels` of extends."""
-    write_spec(tmp_path, MINIMAL_SPEC, "f0.yaml")
+    write_spec(tmp_path, BASE_SPEC, "f0.yaml")
     for k in range(1, levels + 1):
-        write_spec(tmp_path, f"extends: f{k - 1}.yaml\n", f"f{k}.yaml")
+        kind = "kind: ClusterBase\n" if k < levels else ""  # what another file extends is a base
+        write_spec(tmp_path, f"{kind}extends: f{k - 1}.yaml\n", f"f{k}.yaml")
     return tmp_path / f"f{levels}.yaml"
 
 
@@ -98,7 +102,7 @@ def test_extends_depth_limit_on_both_sides(tmp_path: Path) -> None:
 
 def test_base_positions_under_a_replaced_value_are_dropped(tmp_path: Path) -> None:
     """The overlay's list replaces the base's: nothing inside it may still point into the base file."""
-    base = MINIMAL_SPEC.replace("      minSize: 2\n", "      minSize: 2\n      labels: {team: base}\n")
+    base = BASE_SPEC.replace("      minSize: 2\n", "      minSize: 2\n      labels: {team: base}\n")
     write_spec(tmp_path, base, "base.yaml")
     spec = write_spec(tmp_path, "extends: base.yaml\nspec:\n  managedNodeGroups:\n    - name: general\n"
                                 "      amiType: AL2023_ARM_64_STANDARD\n", "prod.yaml")
@@ -114,7 +118,7 @@ def test_base_positions_under_a_replaced_value_are_dropped(tmp_path: Path) -> No
 
 
 def test_base_positions_stay_where_the_overlay_merges(tmp_path: Path) -> None:
-    write_spec(tmp_path, MINIMAL_SPEC, "base.yaml")
+    write_spec(tmp_path, BASE_SPEC, "base.yaml")
     spec = write_spec(tmp_path, "extends: base.yaml\nmetadata:\n  tags: {env: prod}\n", "prod.yaml")
     (doc,) = load_spec(spec)
     region = doc.positions[("metadata", "region")]
