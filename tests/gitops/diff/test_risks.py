@@ -69,13 +69,13 @@ def put(path: str, value: Any) -> Tweak:
         node = doc
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = value
+        node[last] = copy.deepcopy(value)  # each side its own copy: a later tweak must not reach both
     return tweak
 
 
 def put_group(key: str, value: Any, index: int = 0) -> Tweak:
     def tweak(doc: Spec) -> None:
-        group(doc, index)[key] = value
+        group(doc, index)[key] = copy.deepcopy(value)
     return tweak
 
 
