@@ -1,6 +1,7 @@
 """The hand-written mutants that once survived the whole suite, each run against its module's tests.
 
     nice -n 19 python bench/listed_mutants.py        # prints one line per mutant: killed or SURVIVED
+    nice -n 19 python bench/listed_mutants.py taint  # only the mutants whose description contains "taint"
 
 Each mutant is one small realistic change to a guard (a flipped comparison, a limit moved by one, a
 dropped branch). mutmut (bench/mutation_score.py) does not mutate module-level constants, so the limit
@@ -72,12 +73,13 @@ MUTANTS: list[tuple[str, str, str, str]] = [
 ]
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    chosen = [m for m in MUTANTS if not argv or any(word in m[1] for word in argv)]
     workdir = Path(tempfile.mkdtemp(prefix="eksgen-listed-mutants-"))
     survivors = 0
     try:
         scratch_copy("generator/pipeline/checks/network.py", [], workdir)
-        for module, what, text, replacement in MUTANTS:
+        for module, what, text, replacement in chosen:
             path = workdir / module
             original = path.read_text("utf-8")
             if original.count(text) != 1:
@@ -95,9 +97,9 @@ def main() -> int:
             print(f"{'killed   ' if killed else 'SURVIVED '} {module}: {what}", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{len(MUTANTS) - survivors} of {len(MUTANTS)} killed")
+    print(f"{len(chosen) - survivors} of {len(chosen)} killed")
     return 1 if survivors else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
