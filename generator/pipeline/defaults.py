@@ -16,8 +16,12 @@ from generator.pipeline.model import (
     Access,
     Addon,
     AmiType,
+    AutoMode,
+    AutoModeNodePool,
     Cluster,
+    ControlPlane,
     Endpoint,
+    Karpenter,
     Logging,
     LogType,
     ManagedNodeGroup,
@@ -71,7 +75,16 @@ DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
-DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
+DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0", "pod_identity": "2.8.1"}
+DEFAULT_VPC_ENDPOINTS: tuple[str, ...] = ()
+DEFAULT_AUTO_MODE_ENABLED = False
+# Both built-in pools, as the module's eks-auto-mode example starts from; [] keeps only the IAM role.
+DEFAULT_AUTO_MODE_NODE_POOLS: tuple[AutoModeNodePool, ...] = ("general-purpose", "system")
+DEFAULT_KARPENTER_ENABLED = False
+DEFAULT_KARPENTER_NAMESPACE = "kube-system"  # the karpenter module's own defaults
+DEFAULT_KARPENTER_SERVICE_ACCOUNT = "karpenter"
+DEFAULT_KARPENTER_INTERRUPTION_QUEUE = True
+DEFAULT_ZONAL_SHIFT = False
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 DEFAULT_S3_USE_LOCKFILE = True
@@ -144,7 +157,14 @@ def apply_defaults(cluster: Cluster) -> Cluster:
     s.access = _access_defaults(s.access or Access())
     s.vpc_cni = s.vpc_cni or VpcCni()
     s.vpc_cni.prefix_delegation = _or(s.vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
-    s.addons = _addon_defaults(s.addons, bool(s.vpc_cni.prefix_delegation))
+    s.auto_mode = s.auto_mode or AutoMode()
+    s.auto_mode.enabled = _or(s.auto_mode.enabled, DEFAULT_AUTO_MODE_ENABLED)
+    if s.auto_mode.node_pools is None:
+        s.auto_mode.node_pools = list(DEFAULT_AUTO_MODE_NODE_POOLS)
+    s.karpenter = _karpenter_defaults(s.karpenter or Karpenter())
+    s.control_plane = s.control_plane or ControlPlane()
+    s.control_plane.zonal_shift = _or(s.control_plane.zonal_shift, DEFAULT_ZONAL_SHIFT)
+    s.addons = _addon_defaults(s.addons, bool(s.vpc_cni.prefix_delegation), auto_mode_only(c))
     s.managed_node_groups = [_managed_defaults(ng) for ng in s.managed_node_groups or []]
     s.self_managed_node_groups = [_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []]
     s.fargate_profiles = s.fargate_profiles or []
@@ -154,8 +174,29 @@ def apply_defaults(cluster: Cluster) -> Cluster:
     for sa in s.service_accounts:
         sa.well_known_policies = sa.well_known_policies or []
         sa.policy_arns = sa.policy_arns or []
+    s.pod_identity_associations = s.pod_identity_associations or []
+    for entry in s.pod_identity_associations:
+        entry.well_known_policies = entry.well_known_policies or []
+        entry.policy_arns = entry.policy_arns or []
     s.terraform = _terraform_defaults(s.terraform or TerraformSettings())
     return c
+
+
+def auto_mode_only(cluster: Cluster) -> bool:
+    """Auto Mode is the only compute: EKS then runs the default addons' work itself."""
+    s = cluster.spec
+    karpenter = s.karpenter is not None and bool(s.karpenter.enabled)
+    return bool(s.auto_mode and s.auto_mode.enabled) and not (
+        s.managed_node_groups or s.self_managed_node_groups or s.fargate_profiles or karpenter)
+
+
+def _karpenter_defaults(karpenter: Karpenter) -> Karpenter:
+    karpenter.enabled = _or(karpenter.enabled, DEFAULT_KARPENTER_ENABLED)
+    karpenter.namespace = karpenter.namespace or DEFAULT_KARPENTER_NAMESPACE
+    karpenter.service_account = karpenter.service_account or DEFAULT_KARPENTER_SERVICE_ACCOUNT
+    karpenter.interruption_queue = _or(karpenter.interruption_queue, DEFAULT_KARPENTER_INTERRUPTION_QUEUE)
+    karpenter.node_iam_role_additional_policies = karpenter.node_iam_role_additional_policies or {}
+    return karpenter
 
 
 def _or(value: Any, default: Any) -> Any:
@@ -172,6 +213,7 @@ def _vpc_defaults(vpc: Vpc, region: str) -> Vpc:
         vpc.availability_zones = default_availability_zones(region)
     vpc.nat = vpc.nat or DEFAULT_NAT  # type: ignore[assignment]
     vpc.secondary_cidrs = vpc.secondary_cidrs or []
+    vpc.endpoints = vpc.endpoints if vpc.endpoints is not None else list(DEFAULT_VPC_ENDPOINTS)
     if vpc.subnets is None and len(vpc.availability_zones) <= MAX_DEFAULT_LAYOUT_AZS:
         vpc.subnets = default_subnet_layout(vpc.cidr, len(vpc.availability_zones))
     return vpc
@@ -198,8 +240,10 @@ def _access_defaults(access: Access) -> Access:
     return access
 
 
-def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool) -> dict[str, Addon]:
-    result = dict(addons) if addons is not None else {name: Addon() for name in DEFAULT_ADDONS}
+def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
+                    auto_mode_only: bool) -> dict[str, Addon]:
+    defaults = () if auto_mode_only else DEFAULT_ADDONS
+    result = dict(addons) if addons is not None else {name: Addon() for name in defaults}
     for name, addon in result.items():
         addon.before_compute = _or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE)
     cni = result.get("vpc-cni")
@@ -248,9 +292,11 @@ def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
     pins.eks = pins.eks or DEFAULT_MODULE_VERSIONS["eks"]
     pins.vpc = pins.vpc or DEFAULT_MODULE_VERSIONS["vpc"]
     pins.iam = pins.iam or DEFAULT_MODULE_VERSIONS["iam"]
+    pins.pod_identity = pins.pod_identity or DEFAULT_MODULE_VERSIONS["pod_identity"]
     tf.modules = pins
-    floor = catalogs.highest_terraform_floor({"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam},
-                                             {"iam": "iam-role-for-service-accounts"})
+    floor = catalogs.highest_terraform_floor(
+        {"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam, "pod-identity": pins.pod_identity},
+        {"iam": "iam-role-for-service-accounts"})
     tf.required_version = tf.required_version or floor or DEFAULT_REQUIRED_VERSION
     if tf.backend is not None and tf.backend.s3 is not None:
         tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)

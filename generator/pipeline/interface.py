@@ -14,15 +14,26 @@ from functools import cache
 
 from generator.errors import InterfaceError
 from generator.ir import Attr, Block, Call, Expr, Null, Obj, Plan, Ref, Value
-from generator.pipeline.plan import MODULE_SOURCES
+from generator.pipeline.plan.common import MODULE_CATALOGS, MODULE_SOURCES
 from generator.terraform import catalogs
 from generator.terraform.types import TfType, conformance, parse_type
 
-SOURCE_TO_CATALOG = {source: key for key, source in MODULE_SOURCES.items()}
-SUBMODULE = {"iam": "iam-role-for-service-accounts"}
+# Module source -> (catalog key, submodule).
+SOURCE_TO_CATALOG = {source: MODULE_CATALOGS[kind][:2] for kind, source in MODULE_SOURCES.items()}
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 MODULE_OUTPUT_REF = re.compile(r"\bmodule\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)")
 Catalog = tuple[str, str, str | None]
+# The one resource eksgen writes itself, as the AWS provider (>= 6.28, the modules' floor) documents it:
+# registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_pod_identity_association
+RESOURCE_INTERFACES: dict[str, dict[str, dict[str, str] | list[str]]] = {
+    "aws_eks_pod_identity_association": {
+        "required": {"cluster_name": "string", "namespace": "string", "service_account": "string",
+                     "role_arn": "string"},
+        "optional": {"disable_session_tags": "bool", "target_role_arn": "string", "tags": "map(string)",
+                     "region": "string"},
+        "attributes": ["association_arn", "association_id", "external_id", "id", "tags_all"],
+    },
+}
 
 
 @cache
@@ -35,8 +46,8 @@ def _variable_type(key: str, version: str, submodule: str | None, name: str) -> 
 
 def _catalog_of(block: Block) -> tuple[str, str, str | None]:
     attrs = {a.name: a.value for a in block.attributes()}
-    key = SOURCE_TO_CATALOG[str(attrs["source"])]
-    return key, str(attrs["version"]), SUBMODULE.get(key)
+    key, sub = SOURCE_TO_CATALOG[str(attrs["source"])]
+    return key, str(attrs["version"]), sub
 
 
 def problems(plan: Plan) -> list[str]:
@@ -46,12 +57,54 @@ def problems(plan: Plan) -> list[str]:
         for block in file.blocks:
             if block.type == "module":
                 modules[block.labels[0]] = _catalog_of(block)
+    resources = {f"{b.labels[0]}.{b.labels[1]}": b.labels[0] for f in plan.files for b in f.blocks
+                 if b.type == "resource"}
     for file in plan.files:
         for block in file.blocks:
             if block.type == "module":
                 found.extend(f"{file.name}: {p}" for _, p in argument_problems(block, modules[block.labels[0]]))
+            if block.type == "resource":
+                found.extend(f"{file.name}: {p}" for p in resource_problems(block))
             found.extend(f"{file.name}: {p}" for _, p in reference_problems(block, modules))
+            found.extend(f"{file.name}: {p}" for p in resource_reference_problems(block, resources))
     return found
+
+
+def resource_problems(block: Block) -> Iterator[str]:
+    """A resource eksgen writes: a known type, every required argument, known arguments of the right type."""
+    kind, label = block.labels
+    interface = RESOURCE_INTERFACES.get(kind)
+    if interface is None:
+        yield f"{kind}.{label}: eksgen writes no resource of this type"
+        return
+    required, optional = interface["required"], interface["optional"]
+    assert isinstance(required, dict) and isinstance(optional, dict)
+    given = {a.name: a.value for a in block.attributes()}
+    for name in required:
+        if name not in given:
+            yield f"{kind}.{label}.{name}: required argument missing"
+    for name, value in given.items():
+        type_text = required.get(name) or optional.get(name)
+        if type_text is None:
+            yield f"{kind}.{label}.{name}: not an argument of {kind}"
+            continue
+        yield from conformance(value, parse_type(type_text), f"{kind}.{label}.{name}")
+
+
+def resource_reference_problems(block: Block, resources: dict[str, str]) -> Iterator[str]:
+    """References to the resources eksgen writes name one that exists and an attribute it has."""
+    for attr in _all_attrs(block):
+        for ref in _refs(attr.value):
+            if not isinstance(ref, Ref):
+                continue
+            parts = ref.expr.replace("[", ".[").split(".")
+            if parts[0] not in RESOURCE_INTERFACES:
+                continue
+            kind = resources.get(".".join(parts[:2]))
+            if kind is None:
+                yield f"{ref.expr}: no resource {'.'.join(parts[:2])!r} in the output"
+            elif len(parts) < 3 or parts[2] not in RESOURCE_INTERFACES[kind]["attributes"]:
+                yield f"{ref.expr}: {kind} has no attribute {parts[2] if len(parts) > 2 else ''!r}"
 
 
 def argument_problems(block: Block, catalog: Catalog) -> Iterator[tuple[str, str]]:

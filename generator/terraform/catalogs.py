@@ -2,7 +2,7 @@
 
 Shipped catalogs live in `modules/`; users can add their own directory with
 `EKSGEN_MODULES_PATH` (written by `eksgen modules import`). File name:
-`<key>-<version>[-<submodule>].json`, key one of eks, vpc, iam.
+`<key>-<version>[-<submodule>].json`, key one of eks, vpc, iam, pod-identity.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.paths import shipped_dir
 
-CATALOG_NAME = re.compile(r"(?P<key>[a-z]+)-(?P<version>\d+\.\d+\.\d+)(?:-(?P<sub>[a-z0-9-]+))?\.json")
+CATALOG_NAME = re.compile(r"(?P<key>[a-z]+(?:-[a-z]+)*)-(?P<version>\d+\.\d+\.\d+)(?:-(?P<sub>[a-z0-9-]+))?\.json")
 USER_CATALOGS_ENV = "EKSGEN_MODULES_PATH"
 
 

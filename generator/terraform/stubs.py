@@ -26,6 +26,8 @@ KNOWN_OUTPUTS: dict[str, dict[str, str]] = {
         "cluster_version": "var.kubernetes_version",
         "oidc_provider_arn": 'format("arn:aws:iam::000000000000:oidc-provider/%s", var.name)',
         "cluster_ip_family": "var.ip_family",
+        "cluster_certificate_authority_data": '"c3R1Yi1jYQ=="',
+        "node_iam_role_name": 'try(var.compute_config.enabled, false) ? format("%s-eks-auto", var.name) : null',
     },
     "vpc": {
         "vpc_id": '"vpc-0000000000000000a"',
@@ -34,6 +36,23 @@ KNOWN_OUTPUTS: dict[str, dict[str, str]] = {
         "public_subnets": '[for i, _ in var.public_subnets : format("subnet-public-%d", i)]',
         "intra_subnets": '[for i, _ in var.intra_subnets : format("subnet-intra-%d", i)]',
         "vpc_cidr_block": "var.cidr",
+        "private_route_table_ids": '[for i, _ in var.private_subnets : format("rtb-private-%d", i)]',
+    },
+    "vpc/vpc-endpoints": {
+        "endpoints": "{ for k, v in var.endpoints : k => { service = v.service } }",
+        "security_group_id": 'var.create_security_group ? "sg-0000000000000000e" : null',
+    },
+    "eks/karpenter": {
+        "iam_role_arn": 'format("arn:aws:iam::000000000000:role/%s-stub", var.iam_role_name)',
+        "queue_name": 'var.enable_spot_termination ? coalesce(var.queue_name, format("Karpenter-%s", '
+                      "var.cluster_name)) : null",
+        "node_iam_role_name": 'coalesce(var.node_iam_role_name, format("Karpenter-%s", var.cluster_name))',
+        "namespace": "var.namespace",
+        "service_account": "var.service_account",
+    },
+    "pod-identity": {
+        "iam_role_arn": 'format("arn:aws:iam::000000000000:role/%s", var.name)',
+        "iam_role_name": "var.name",
     },
     "iam": {
         "arn": 'format("arn:aws:iam::000000000000:role/%s", var.name)',
@@ -90,7 +109,7 @@ def stub_root(src: Path, dest: Path) -> list[str]:
     Provider requirements and provider blocks are dropped: providers cannot be installed
     offline, and eksgen's own check covers required_providers. Returns the stubbed labels.
     """
-    from generator.pipeline.interface import SOURCE_TO_CATALOG, SUBMODULE
+    from generator.pipeline.interface import SOURCE_TO_CATALOG
 
     if dest.exists():
         shutil.rmtree(dest)
@@ -104,21 +123,76 @@ def stub_root(src: Path, dest: Path) -> list[str]:
             version = VERSION_LINE.search(body)
             if not source or not version or source["source"] not in SOURCE_TO_CATALOG:
                 continue
-            key = SOURCE_TO_CATALOG[source["source"]]
-            sub = SUBMODULE.get(key)
+            key, sub = SOURCE_TO_CATALOG[source["source"]]
             stub_dir = dest / STUB_DIR / f"{key}-{version['version']}" / (sub or "root")
             if not stub_dir.exists():
                 stub_dir.mkdir(parents=True)
                 catalog = catalogs.load(key, version["version"], sub)
-                (stub_dir / "main.tf").write_text(stub_text(catalog, key), "utf-8")
+                (stub_dir / "main.tf").write_text(stub_text(catalog, key if sub is None else f"{key}/{sub}"),
+                                                 "utf-8")
             rel = stub_dir.relative_to(dest).as_posix()
             new_body = SOURCE_LINE.sub(f'  source = "./{rel}"\n', body, count=1)
             # A comment, not a deletion: diagnostics must keep the original line numbers.
             new_body = VERSION_LINE.sub(f'  # version = "{version["version"]}" (stubbed)\n', new_body, count=1)
             text = text.replace(match.group(0), match.group(0).replace(body, new_body))
             stubbed.append(match["label"])
+        text, resources = _stub_resources(text, dest)
+        stubbed += resources
         (dest / tf.name).write_text(_drop_providers(text), "utf-8")
     return stubbed
+
+
+# The resource eksgen writes always opens with a comment line; the stub module's `source` takes its
+# place, so line numbers stay. References to it become references to the stub module.
+RESOURCE_BLOCK = re.compile(r'(?m)^resource "(?P<kind>aws_[a-z0-9_]+)" "(?P<label>[^"]+)" \{\n  #[^\n]*\n')
+
+
+def _stub_resources(text: str, dest: Path) -> tuple[str, list[str]]:
+    from generator.pipeline.interface import RESOURCE_INTERFACES
+
+    labels = []
+    for match in list(RESOURCE_BLOCK.finditer(text)):
+        kind, label = match["kind"], match["label"]
+        if kind not in RESOURCE_INTERFACES:
+            continue
+        stub_dir = dest / STUB_DIR / "resources" / kind
+        if not stub_dir.exists():
+            stub_dir.mkdir(parents=True)
+            (stub_dir / "main.tf").write_text(resource_stub_text(kind), "utf-8")
+        rel = stub_dir.relative_to(dest).as_posix()
+        text = text.replace(match.group(0), f'module "{label}" {{\n  source = "./{rel}"\n')
+        labels.append(label)
+    for kind in RESOURCE_INTERFACES:
+        text = re.sub(rf"\b{kind}\.([a-z0-9_]+)\.", r"module.\1.", text)
+    return text, labels
+
+
+RESOURCE_OUTPUTS = {
+    "aws_eks_pod_identity_association": {
+        "association_arn": 'format("arn:aws:eks:stub:000000000000:podidentityassociation/%s/%s-%s", '
+                           "var.cluster_name, var.namespace, var.service_account)",
+        "association_id": 'format("a-%s-%s", var.namespace, var.service_account)',
+        "id": 'format("%s,%s-%s", var.cluster_name, var.namespace, var.service_account)',
+    },
+}
+
+
+def resource_stub_text(kind: str) -> str:
+    """A module standing in for one resource: its arguments as variables, its attributes as outputs."""
+    from generator.pipeline.interface import RESOURCE_INTERFACES
+
+    interface = RESOURCE_INTERFACES[kind]
+    required, optional = interface["required"], interface["optional"]
+    assert isinstance(required, dict) and isinstance(optional, dict)
+    lines = [f"# Interface stub of the {kind} resource, generated by eksgen.", ""]
+    for name, type_text in required.items():
+        lines += [f'variable "{name}" {{', f"  type = {type_text}", "}", ""]
+    for name, type_text in optional.items():
+        lines += [f'variable "{name}" {{', f"  type = {type_text}", "  default = null", "}", ""]
+    known = RESOURCE_OUTPUTS.get(kind, {})
+    for name in interface["attributes"]:
+        lines += [f'output "{name}" {{', f"  value = {known.get(name, 'null')}", "}", ""]
+    return "\n".join(lines)
 
 
 def _drop_providers(text: str) -> str:

@@ -24,6 +24,7 @@ KNOWN_ADDONS = frozenset({
     "eks-node-monitoring-agent", "eks-pod-identity-agent", "external-dns", "fluent-bit", "kube-proxy",
     "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
 })
+PRICING_PAGE = "https://aws.amazon.com/eks/pricing/"  # tier rates differ by region; the page is authoritative
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
 MAX_TAG_VALUE_LENGTH = 256
@@ -38,6 +39,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _encryption(ctx)
     yield from _terraform(ctx)
     yield from _addons(ctx)
+    yield from _control_plane(ctx)
 
 
 def _name(ctx: CheckContext) -> Iterator[Issue]:
@@ -159,9 +161,10 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
     assert tf is not None and tf.modules is not None
-    for key in ("eks", "vpc", "iam"):
-        version = getattr(tf.modules, key)
-        available = catalogs.versions(key)
+    for key, field, catalog_key in (("eks", "eks", "eks"), ("vpc", "vpc", "vpc"), ("iam", "iam", "iam"),
+                                    ("podIdentity", "pod_identity", "pod-identity")):
+        version = getattr(tf.modules, field)
+        available = catalogs.versions(catalog_key)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
@@ -199,6 +202,8 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
     coredns = (spec.addons or {}).get("coredns")
     if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
         return
+    if (spec.auto_mode and spec.auto_mode.enabled) or (spec.karpenter and spec.karpenter.enabled):
+        return
     if (coredns.configuration or {}).get("computeType") != "Fargate":
         yield Issue(("spec", "addons", "coredns"), "a Fargate-only cluster needs CoreDNS on Fargate: set "
                     "configuration: {computeType: Fargate} and a profile selecting kube-system",
@@ -229,6 +234,16 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
-    if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles):
-        yield Issue(("spec",), "the cluster has no node groups and no Fargate profile: nothing can run pods",
-                    severity="warning", rule="EKS013")
+    auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
+    if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles or auto_mode):
+        yield Issue(("spec",), "the cluster has no node groups and no Fargate profile (and no Auto Mode): nothing "
+                    "can run pods", severity="warning", rule="EKS013")
+
+
+def _control_plane(ctx: CheckContext) -> Iterator[Issue]:
+    plane = ctx.cluster.spec.control_plane
+    tier = plane.tier if plane else None
+    if tier is not None and tier != "standard":
+        yield Issue(("spec", "controlPlane", "tier"), f"{tier} is a provisioned control plane, billed for every "
+                    f"hour the cluster exists at the {tier} rate on top of the standard cluster fee, used or not "
+                    f"({PRICING_PAGE})", severity="warning", rule="EKS111")

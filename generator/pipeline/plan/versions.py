@@ -6,19 +6,17 @@ from generator.ir import Attr, Block, Group, Obj, TfFile
 from generator.pipeline.model import (
     Cluster,
 )
-from generator.pipeline.plan.common import group, pins, sorted_map
+from generator.pipeline.plan.common import MODULE_CATALOGS, group, pins, sorted_map, used_modules
 from generator.terraform import catalogs
 
 
 def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     """Every provider the pinned modules need, at the highest floor any of them sets."""
     pinned = pins(cluster)
-    used: list[tuple[str, str | None]] = [("eks", None), ("vpc", None)]
-    if cluster.spec.service_accounts:
-        used.append(("iam", "iam-role-for-service-accounts"))
     found: dict[str, tuple[str, str]] = {}
-    for key, sub in used:
-        for name, req in catalogs.load(key, pinned[key], sub)["required_providers"].items():
+    for kind in used_modules(cluster):
+        key, sub, _pin = MODULE_CATALOGS[kind]
+        for name, req in catalogs.load(key, pinned[kind], sub)["required_providers"].items():
             current = found.get(name)
             if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
                 found[name] = (req["source"], req["version"])

@@ -69,6 +69,7 @@ ROWS = [
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    nat: Single\n"
                     "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"),
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    nat: Disabled\n"
+                    "    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"
                     "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"),
         "18:5 vpc.nat", "NAT mode Single needs public subnets for the gateways"),
     row("single-az", "EKS025", spec(append="  vpc:\n    availabilityZones: [eu-west-1a]\n"),
