@@ -7,7 +7,7 @@ default subnet layout) is left unset for the checks stage to report.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
@@ -20,6 +20,7 @@ from generator.pipeline.model import (
     AutoModeNodePool,
     Cluster,
     ControlPlane,
+    DiskType,
     Endpoint,
     Karpenter,
     Logging,
@@ -27,8 +28,10 @@ from generator.pipeline.model import (
     ManagedNodeGroup,
     ModulePins,
     NodeGroup,
+    NodeGroupIam,
     SecretsEncryption,
     SelfManagedNodeGroup,
+    SpotAllocationStrategy,
     Subnets,
     TerraformSettings,
     Vpc,
@@ -70,6 +73,13 @@ DEFAULT_MANAGED_MAX_SIZE = 3
 DEFAULT_SELF_MANAGED_MIN_SIZE = 1
 DEFAULT_SELF_MANAGED_MAX_SIZE = 3
 DEFAULT_NODE_SUBNETS = "private"
+DEFAULT_DISK_TYPE: DiskType = "gp3"  # the module's and AWS's current general-purpose type
+DEFAULT_IMDS_HOP_LIMIT: Literal[1] = 1  # the module's default: pods cannot reach the node's IMDS
+DEFAULT_NODE_REPAIR = False  # EKS's default; auto repair replaces nodes, so it is opt-in
+DEFAULT_LAUNCH_TEMPLATE_VERSION = "$Default"
+DEFAULT_ON_DEMAND_BASE_CAPACITY = 0  # Auto Scaling's defaults for a mixed instances policy
+DEFAULT_ON_DEMAND_PERCENTAGE = 100
+DEFAULT_SPOT_ALLOCATION_STRATEGY: SpotAllocationStrategy = "price-capacity-optimized"  # AWS's recommendation
 DEFAULT_AMI_TYPE: AmiType = "AL2023_x86_64_STANDARD"
 DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
@@ -249,10 +259,10 @@ def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
     cni = result.get("vpc-cni")
     if prefix_delegation and cni is not None:
         config = dict(cni.configuration or {})
-        env = dict(config.get("env") or {})
-        env.setdefault("ENABLE_PREFIX_DELEGATION", "true")
-        config["env"] = env
-        cni.configuration = config
+        env = config.get("env") or {}
+        if isinstance(env, dict):  # anything else is reported by checks (EKS014); left as written
+            config["env"] = {**env, "ENABLE_PREFIX_DELEGATION": env.get("ENABLE_PREFIX_DELEGATION", "true")}
+            cni.configuration = config
     return dict(sorted(result.items()))
 
 
@@ -263,14 +273,31 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
     return lo, hi, desired if desired is not None else lo
 
 
-def _node_group_defaults(ng: NodeGroupT, first_instance_type: str, default_min: int, default_max: int) -> NodeGroupT:
-    """What every node group defaults the same way; the AMI follows its first instance type."""
+def _node_group_defaults(ng: NodeGroupT, first_instance_type: str, default_min: int, default_max: int,
+                         own_launch_template: bool = False) -> NodeGroupT:
+    """What every node group defaults the same way; the AMI follows its first instance type.
+
+    With the user's own launch template the volume and IMDS settings are that template's,
+    so they stay unset here.
+    """
     ng.ami_type = ng.ami_type or default_ami_type(first_instance_type)
     ng.min_size, ng.max_size, ng.desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size,
                                                        default_min, default_max)
     ng.labels = ng.labels or {}
     ng.taints = ng.taints or []
     ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
+    ng.pre_bootstrap_commands = ng.pre_bootstrap_commands or []
+    ng.tags = ng.tags or {}
+    ng.security_group_ids = ng.security_group_ids or []
+    ng.iam = ng.iam or NodeGroupIam()
+    ng.iam.additional_policies = ng.iam.additional_policies or {}
+    if ng.ssh is not None:
+        ng.ssh.source_security_group_ids = ng.ssh.source_security_group_ids or []
+    if not own_launch_template:
+        disk_settings = (ng.disk_size_gib, ng.disk_iops, ng.disk_throughput, ng.disk_kms_key_arn)
+        if ng.disk_type is None and any(v is not None for v in disk_settings):
+            ng.disk_type = DEFAULT_DISK_TYPE  # no disk setting: the AMI's own root volume, untouched
+        ng.imds_hop_limit = ng.imds_hop_limit or DEFAULT_IMDS_HOP_LIMIT
     return ng
 
 
@@ -278,13 +305,25 @@ def _managed_defaults(ng: ManagedNodeGroup) -> ManagedNodeGroup:
     if ng.instance_types is None:  # an explicit [] stays, for the checks to reject
         ng.instance_types = [DEFAULT_INSTANCE_TYPE]
     ng.capacity_type = ng.capacity_type or DEFAULT_CAPACITY_TYPE  # type: ignore[assignment]
+    ng.node_repair = _or(ng.node_repair, DEFAULT_NODE_REPAIR)
+    if ng.launch_template is not None:
+        ng.launch_template.version = ng.launch_template.version or DEFAULT_LAUNCH_TEMPLATE_VERSION
     first = ng.instance_types[0] if ng.instance_types else ""
-    return _node_group_defaults(ng, first, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE)
+    return _node_group_defaults(ng, first, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE,
+                                own_launch_template=ng.launch_template is not None)
 
 
 def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
-    ng.instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
-    return _node_group_defaults(ng, ng.instance_type, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+    mix = ng.instances_distribution
+    if mix is None:
+        ng.instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
+    else:  # the policy's types replace instanceType, which stays as written for the checks
+        mix.on_demand_base_capacity = _or(mix.on_demand_base_capacity, DEFAULT_ON_DEMAND_BASE_CAPACITY)
+        mix.on_demand_percentage_above_base_capacity = _or(mix.on_demand_percentage_above_base_capacity,
+                                                           DEFAULT_ON_DEMAND_PERCENTAGE)
+        mix.spot_allocation_strategy = mix.spot_allocation_strategy or DEFAULT_SPOT_ALLOCATION_STRATEGY
+    first = ng.instance_type or (mix.instance_types[0] if mix and mix.instance_types else "")
+    return _node_group_defaults(ng, first, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
 
 
 def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:

@@ -10,6 +10,8 @@ import pytest
 
 from tests.helpers import (
     EXISTING_VPC,
+    KEY_ID,
+    PUBLIC_SUBNET,
     ROLE,
     TWO_PRIVATE,
     Row,
@@ -20,6 +22,7 @@ from tests.helpers import (
     row,
     service_account,
     spec,
+    tags,
 )
 
 
@@ -31,6 +34,35 @@ def pod_identity(*extra: str, name: str = "app", namespace: str = "payments", ac
 NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed node group: 9 lines
 READ_ONLY = "policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]"
 KARPENTER_ON = "  karpenter:\n    enabled: true\n"
+
+
+
+def group_keys(*lines: str) -> str:
+    """More keys of managedNodeGroups[0], from line 16."""
+    return "".join(f"      {line}\n" for line in lines)
+
+
+def disk(*lines: str) -> str:
+    """The base spec with more keys of managedNodeGroups[0] (not only disk ones), from line 16."""
+    return spec(append=group_keys(*lines))
+
+
+def mixed(*lines: str, types: str = "[m6i.large, m6a.large]") -> str:
+    """A self-managed group (lines 16-17) with a mixed instances policy (18-19), then `lines`."""
+    return spec(append="  selfManagedNodeGroups:\n    - name: batch\n      instancesDistribution:\n"
+                f"        instanceTypes: {types}\n" + "".join(f"        {line}\n" for line in lines))
+
+
+NODE_KMS = f"arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}"
+NODE_LT = "      launchTemplate: {id: lt-0123456789abcdef0}\n"
+# One row per key an existing launch template decides (EKS075): key line, and how it is written.
+LT_EXCLUDED = {
+    "amiId": "amiId: ami-0abcdef1234567890", "preBootstrapCommands": "preBootstrapCommands: [echo hi]",
+    "diskSizeGiB": "diskSizeGiB: 50", "diskType": "diskType: gp3", "diskIops": "diskIops: 3000",
+    "diskThroughput": "diskThroughput: 125", "diskKmsKeyArn": f"diskKmsKeyArn: {NODE_KMS}",
+    "securityGroupIds": "securityGroupIds: [sg-0123456789abcdef0]", "ssh": "ssh: {keyName: ops}",
+    "imdsHopLimit": "imdsHopLimit: 1",
+}
 
 
 
@@ -122,6 +154,139 @@ ROWS = [
     row("no-nat-no-endpoints", "EKS102", spec(append="  vpc:\n    nat: Disabled\n    endpoints: [s3]\n"),
         spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
         "17:5 vpc.nat", "add VPC endpoints ecr.api, ecr.dkr, sts to vpc.endpoints"),
+    row("required-version-syntax", "EKS019", spec(append="  terraform:\n    requiredVersion: banana\n"),
+        spec(append="  terraform:\n    requiredVersion: \">= 1.5.7, < 2.0.0\"\n"),
+        "17:5 terraform.requiredVersion", "must be a Terraform version constraint"),
+    # --- node-group customisation (generator/pipeline/checks/launch.py) ------------------------------
+    row("ami-id", "EKS071", disk("amiId: ami-123"), disk("amiId: ami-0abcdef1234567890"),
+        "16:7 managedNodeGroups[0].amiId", "'ami-123' is not an AMI ID"),
+    row("ami-id-custom-type", "EKS071", disk("amiId: ami-0abcdef1234567890", "amiType: CUSTOM"),
+        disk("amiId: ami-0abcdef1234567890", "amiType: AL2023_x86_64_STANDARD"),
+        "17:7 managedNodeGroups[0].amiType", "amiType names the AMI's family"),
+    row("commands-on-bottlerocket", "EKS072", disk("amiType: BOTTLEROCKET_x86_64", "preBootstrapCommands: [echo]"),
+        disk("amiType: AL2_x86_64", "preBootstrapCommands: [echo]"),
+        "17:7 managedNodeGroups[0].preBootstrapCommands", "BOTTLEROCKET_x86_64 runs no shell user data"),
+    row("commands-on-windows", "EKS072",
+        disk("amiType: WINDOWS_CORE_2022_x86_64", "preBootstrapCommands: [echo]"),
+        disk("amiType: AL2023_x86_64_STANDARD", "preBootstrapCommands: [echo]"),
+        "17:7 managedNodeGroups[0].preBootstrapCommands", "work on AL2023 and AL2 AMI types only"),
+    row("empty-command", "EKS072", disk("preBootstrapCommands: ['  ']"), disk("preBootstrapCommands: ['${HOME}']"),
+        "16:30 managedNodeGroups[0].preBootstrapCommands[0]", "must not be empty"),
+    row("gp3-iops-below", "EKS073", disk("diskIops: 2999"), disk("diskIops: 3000"),
+        "16:7 managedNodeGroups[0].diskIops", "gp3 IOPS must be between 3000 and 16000 (got 2999)"),
+    row("gp3-iops-above", "EKS073", disk("diskSizeGiB: 100", "diskIops: 16001"),
+        disk("diskSizeGiB: 100", "diskIops: 16000"),
+        "17:7 managedNodeGroups[0].diskIops", "between 3000 and 16000 (got 16001)"),
+    row("gp3-iops-per-gib", "EKS073", disk("diskSizeGiB: 10", "diskIops: 5001"),
+        disk("diskSizeGiB: 10", "diskIops: 5000"),
+        "17:7 managedNodeGroups[0].diskIops", "gp3 allows at most 500 IOPS per GiB: 10 GiB takes at most 5000"),
+    row("gp3-baseline-on-a-small-volume", "EKS073", disk("diskSizeGiB: 4", "diskIops: 3001"),
+        disk("diskSizeGiB: 4", "diskIops: 3000"),
+        "17:7 managedNodeGroups[0].diskIops", "4 GiB takes at most 2000 (got 3001)"),
+    row("gp3-throughput-below", "EKS073", disk("diskThroughput: 124"), disk("diskThroughput: 125"),
+        "16:7 managedNodeGroups[0].diskThroughput", "between 125 and 1000 MiB/s (got 124)"),
+    row("gp3-throughput-above", "EKS073", disk("diskIops: 4000", "diskThroughput: 1001"),
+        disk("diskIops: 4000", "diskThroughput: 1000"),
+        "17:7 managedNodeGroups[0].diskThroughput", "between 125 and 1000 MiB/s (got 1001)"),
+    row("gp3-throughput-per-iops", "EKS073", disk("diskThroughput: 751"), disk("diskThroughput: 750"),
+        "16:7 managedNodeGroups[0].diskThroughput", "3000 IOPS allow 750 MiB/s (got 751)"),
+    row("gp3-throughput-per-set-iops", "EKS073", disk("diskIops: 3200", "diskThroughput: 801"),
+        disk("diskIops: 3200", "diskThroughput: 800"),
+        "17:7 managedNodeGroups[0].diskThroughput", "3200 IOPS allow 800 MiB/s (got 801)"),
+    row("gp2-iops", "EKS073", disk("diskType: gp2", "diskIops: 3000"), disk("diskType: gp3", "diskIops: 3000"),
+        "17:7 managedNodeGroups[0].diskIops", "gp2 takes no IOPS setting"),
+    row("io2-throughput", "EKS073", disk("diskType: io2", "diskIops: 1000", "diskThroughput: 125"),
+        disk("diskType: gp3", "diskIops: 3000", "diskThroughput: 125"),
+        "18:7 managedNodeGroups[0].diskThroughput", "throughput is set on gp3 volumes only (diskType is io2)"),
+    row("io1-needs-iops", "EKS073", disk("diskType: io1", "diskSizeGiB: 100"),
+        disk("diskType: io1", "diskSizeGiB: 100", "diskIops: 100"),
+        "16:7 managedNodeGroups[0].diskType", "io1 volumes need diskIops"),
+    row("io1-iops-below", "EKS073", disk("diskType: io1", "diskIops: 99"), disk("diskType: io1", "diskIops: 100"),
+        "17:7 managedNodeGroups[0].diskIops", "io1 IOPS must be between 100 and 64000 (got 99)"),
+    row("io1-iops-above", "EKS073", disk("diskType: io1", "diskSizeGiB: 2000", "diskIops: 64001"),
+        disk("diskType: io1", "diskSizeGiB: 2000", "diskIops: 64000"),
+        "18:7 managedNodeGroups[0].diskIops", "between 100 and 64000 (got 64001)"),
+    row("io1-iops-per-gib", "EKS073", disk("diskType: io1", "diskSizeGiB: 100", "diskIops: 5001"),
+        disk("diskType: io1", "diskSizeGiB: 100", "diskIops: 5000"),
+        "18:7 managedNodeGroups[0].diskIops", "io1 allows at most 50 IOPS per GiB"),
+    row("io1-size-below", "EKS073", disk("diskType: io1", "diskSizeGiB: 3", "diskIops: 100"),
+        disk("diskType: io1", "diskSizeGiB: 4", "diskIops: 100"),
+        "17:7 managedNodeGroups[0].diskSizeGiB", "io1 volumes are at least 4 GiB (got 3)"),
+    row("io2-iops-above", "EKS073", disk("diskType: io2", "diskSizeGiB: 300", "diskIops: 256001"),
+        disk("diskType: io2", "diskSizeGiB: 300", "diskIops: 256000"),
+        "18:7 managedNodeGroups[0].diskIops", "io2 IOPS must be between 100 and 256000 (got 256001)"),
+    row("io2-iops-per-gib", "EKS073", disk("diskType: io2", "diskSizeGiB: 100", "diskIops: 100001"),
+        disk("diskType: io2", "diskSizeGiB: 100", "diskIops: 100000"),
+        "18:7 managedNodeGroups[0].diskIops", "io2 allows at most 1000 IOPS per GiB"),
+    row("disk-kms-arn", "EKS073", disk("diskKmsKeyArn: arn:aws:kms:eu-west-1:111122223333:alias"),
+        disk(f"diskKmsKeyArn: {NODE_KMS}"),
+        "16:7 managedNodeGroups[0].diskKmsKeyArn", "must be a KMS key ARN"),
+    row("disk-kms-region", "EKS073", disk(f"diskKmsKeyArn: {NODE_KMS.replace('eu-west-1', 'us-east-1')}"),
+        disk(f"diskKmsKeyArn: {NODE_KMS}"),
+        "16:7 managedNodeGroups[0].diskKmsKeyArn", "KMS key is in us-east-1 but the nodes are in eu-west-1"),
+    row("security-group-id", "EKS074", disk("securityGroupIds: [sg-123]"),
+        disk("securityGroupIds: [sg-0123456789abcdef0]"),
+        "16:26 managedNodeGroups[0].securityGroupIds[0]", "'sg-123' is not a security group ID"),
+    row("security-group-twice", "EKS074", disk("securityGroupIds: [sg-0123456a, sg-0123456a]"),
+        disk("securityGroupIds: [sg-0123456a, sg-0123456b]"),
+        "16:39 managedNodeGroups[0].securityGroupIds[1]", "duplicate security group sg-0123456a"),
+    row("ssh-source-group", "EKS074", disk("ssh: {keyName: ops, sourceSecurityGroupIds: [sg-x]}"),
+        disk("ssh: {keyName: ops, sourceSecurityGroupIds: [sg-0123456a]}"),
+        "16:52 managedNodeGroups[0].ssh.sourceSecurityGroupIds[0]", "'sg-x' is not a security group ID"),
+    row("ssh-key-name", "EKS074", disk("ssh: {keyName: '', sourceSecurityGroupIds: [sg-0123456a]}"),
+        disk("ssh: {keyName: ops, sourceSecurityGroupIds: [sg-0123456a]}"),
+        "16:13 managedNodeGroups[0].ssh.keyName", "EC2 key pair names are 1-255 printable ASCII"),
+    row("launch-template-id", "EKS075", disk("launchTemplate: {id: lt-1}"), spec(append=NODE_LT),
+        "16:24 managedNodeGroups[0].launchTemplate.id", "'lt-1' is not a launch template ID"),
+    row("launch-template-version", "EKS075", disk("launchTemplate: {id: lt-0123456789abcdef0, version: latest}"),
+        disk("launchTemplate: {id: lt-0123456789abcdef0, version: $Latest}"),
+        "16:50 managedNodeGroups[0].launchTemplate.version", "must be a version number, $Latest or $Default"),
+    *(row(f"launch-template-excludes-{key}", "EKS075", spec(append=NODE_LT + group_keys(text)), spec(append=NODE_LT),
+          f"17:7 managedNodeGroups[0].{key}", f"{key} is the launch template's to set") for key, text in
+      LT_EXCLUDED.items()),
+    row("mixed-and-instance-type", "EKS076", mixed().replace("batch\n", "batch\n      instanceType: m6i.large\n"),
+        mixed(), "18:7 selfManagedNodeGroups[0].instanceType", "replaces instanceType: set one"),
+    row("mixed-no-types", "EKS076", mixed(types="[]"), mixed(types="[m6i.large]"),
+        "19:9 selfManagedNodeGroups[0].instancesDistribution.instanceTypes", "give 1 to 40 instance types"),
+    row("mixed-too-many-types", "EKS076", mixed(types="[" + ", ".join(["m6i.large", "m5.large"] * 20) + ", c5.large]"),
+        mixed(types="[m6i.large, m5.large, c5.large]"),
+        "19:9 selfManagedNodeGroups[0].instancesDistribution.instanceTypes", "give 1 to 40 instance types",
+        also=("EKS076",)),
+    row("mixed-duplicate-type", "EKS076", mixed(types="[m6i.large, m6i.large]"), mixed(types="[m6i.large, m5.large]"),
+        "19:36 selfManagedNodeGroups[0].instancesDistribution.instanceTypes[1]", "duplicate instance type m6i.large"),
+    row("mixed-base-below", "EKS076", mixed("onDemandBaseCapacity: -1"), mixed("onDemandBaseCapacity: 0"),
+        "20:9 selfManagedNodeGroups[0].instancesDistribution.onDemandBaseCapacity", "must be >= 0 (got -1)"),
+    row("mixed-percentage-above", "EKS076", mixed("onDemandPercentageAboveBaseCapacity: 101"),
+        mixed("onDemandPercentageAboveBaseCapacity: 100"),
+        "20:9 selfManagedNodeGroups[0].instancesDistribution.onDemandPercentageAboveBaseCapacity",
+        "between 0 and 100 (got 101)"),
+    row("mixed-percentage-below", "EKS076", mixed("onDemandPercentageAboveBaseCapacity: -1"),
+        mixed("onDemandPercentageAboveBaseCapacity: 0"),
+        "20:9 selfManagedNodeGroups[0].instancesDistribution.onDemandPercentageAboveBaseCapacity",
+        "between 0 and 100 (got -1)"),
+    row("mixed-arm-type-on-x86-ami", "EKS055", mixed(types="[m6i.large, m7g.large]"),
+        mixed(types="[m6i.large, m6a.large]"),
+        "17:7 selfManagedNodeGroups[0].amiType", "m7g.large is arm64 but amiType AL2023_x86_64_STANDARD is not"),
+    row("node-policy-arn", "EKS077", disk("iam: {additionalPolicies: {ssm: AmazonSSMManagedInstanceCore}}"),
+        disk("iam: {additionalPolicies: {ssm: arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore}}"),
+        "16:34 managedNodeGroups[0].iam.additionalPolicies.ssm", "is not an IAM policy ARN"),
+    row("node-permissions-boundary", "EKS077", disk("iam: {permissionsBoundaryArn: boundary}"),
+        disk("iam: {permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/boundary'}"),
+        "16:13 managedNodeGroups[0].iam.permissionsBoundaryArn", "'boundary' is not an IAM policy ARN"),
+    row("node-group-tag-key", "EKS004", disk("tags: {'aws:team': x}"), disk("tags: {team: x}"),
+        "16:14 managedNodeGroups[0].tags['aws:team']", "tag keys starting with 'aws:' are reserved"),
+    row("node-group-tag-count", "EKS004", disk(tags(49).strip()), disk(tags(48).strip()),
+        "16:7 managedNodeGroups[0].tags", "at most 48 tags per resource (got 49)"),
+    row("public-without-public-subnets", "EKS061", spec(append="      subnets: public\n" + EXISTING_VPC + TWO_PRIVATE),
+        spec(append="      subnets: public\n" + EXISTING_VPC + TWO_PRIVATE + PUBLIC_SUBNET),
+        "16:7 managedNodeGroups[0].subnets", "the VPC has no public subnets", also=("EKS086",)),
+    row("nodes-in-public-subnets", "EKS086", disk("subnets: public"), disk("subnets: private"),
+        "16:7 managedNodeGroups[0].subnets", "nodes in the VPC's public subnets get public IPs"),
+    row("ssh-open-to-the-world", "EKS088", disk("ssh: {keyName: ops}"),
+        disk("ssh: {keyName: ops, sourceSecurityGroupIds: [sg-0123456a]}"),
+        "16:7 managedNodeGroups[0].ssh", "SSH is open to the world"),
+    row("imds-hop-limit-2", "EKS089", disk("imdsHopLimit: 2"), disk("imdsHopLimit: 1"),
+        "16:7 managedNodeGroups[0].imdsHopLimit", "hop limit 2 lets every pod reach the node's IMDS"),
 ]
 
 
