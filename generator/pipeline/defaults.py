@@ -31,6 +31,7 @@ from generator.pipeline.model import (
 )
 from generator.pipeline.net import ipv4_network
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 
 DEFAULT_SUPPORT_TYPE = "STANDARD"
 DEFAULT_DELETION_PROTECTION = True  # a production cluster should not vanish on a stray `destroy`
@@ -70,7 +71,7 @@ DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
-DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
+DEFAULT_MODULE_VERSIONS = registry().default_versions()  # modules/index.json: one line per release bump
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 DEFAULT_S3_USE_LOCKFILE = True
@@ -242,12 +243,12 @@ def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
 
 def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
     pins = tf.modules or ModulePins()
-    pins.eks = pins.eks or DEFAULT_MODULE_VERSIONS["eks"]
-    pins.vpc = pins.vpc or DEFAULT_MODULE_VERSIONS["vpc"]
-    pins.iam = pins.iam or DEFAULT_MODULE_VERSIONS["iam"]
+    for name, default in DEFAULT_MODULE_VERSIONS.items():
+        setattr(pins, name, getattr(pins, name) or default)
     tf.modules = pins
-    floor = catalogs.highest_terraform_floor({"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam},
-                                             {"iam": "iam-role-for-service-accounts"})
+    versions = {name: version or "" for name, version in pins.versions().items()}
+    floor = catalogs.highest_terraform_floor([registry().catalog_key(key, versions[module.pin])
+                                              for key, module in registry().modules.items()])
     tf.required_version = tf.required_version or floor or DEFAULT_REQUIRED_VERSION
     if tf.backend is not None and tf.backend.s3 is not None:
         tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)

@@ -9,12 +9,10 @@ from functools import cache
 
 from generator.errors import InterfaceError
 from generator.ir import Attr, Block, Call, Null, Obj, Plan, Ref, Value
-from generator.pipeline.plan import MODULE_SOURCES
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 from generator.terraform.types import TfType, conformance, parse_type
 
-SOURCE_TO_CATALOG = {source: key for key, source in MODULE_SOURCES.items()}
-SUBMODULE = {"iam": "iam-role-for-service-accounts"}
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
@@ -28,8 +26,10 @@ def _variable_type(key: str, version: str, submodule: str | None, name: str) -> 
 
 def _catalog_of(block: Block) -> tuple[str, str, str | None]:
     attrs = {a.name: a.value for a in block.attributes()}
-    key = SOURCE_TO_CATALOG[str(attrs["source"])]
-    return key, str(attrs["version"]), SUBMODULE.get(key)
+    key = registry().by_source(str(attrs["source"]))
+    if key is None:
+        raise InterfaceError(f"module {block.labels[0]}: source {attrs['source']} is not in modules/index.json")
+    return registry().catalog_key(key, str(attrs["version"]))
 
 
 def problems(plan: Plan) -> list[str]:

@@ -7,10 +7,12 @@ no cross-field rules here.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
+
+from generator.terraform.registry import registry
 
 API_VERSION = "eksgen/v1alpha1"
 KIND = "Cluster"
@@ -207,10 +209,24 @@ class Backend(SpecModel):
     s3: S3Backend | None = opt("S3 backend.")
 
 
-class ModulePins(SpecModel):
-    eks: str | None = opt("terraform-aws-modules/eks/aws version.", "21.19.0")
-    vpc: str | None = opt("terraform-aws-modules/vpc/aws version.", "6.6.0")
-    iam: str | None = opt("terraform-aws-modules/iam/aws version.", "6.5.0")
+class ModulePinsBase(SpecModel):
+    """Exact module versions: one field per pin of modules/index.json, built by `_module_pins`."""
+
+    def versions(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in registry().pins}
+
+
+def _module_pins() -> type[ModulePinsBase]:
+    fields: dict[str, Any] = {name: (str | None, opt(f"{pin.registry} version.", pin.version))
+                              for name, pin in registry().pins.items()}
+    return create_model("ModulePins", __base__=ModulePinsBase, __module__=__name__, **fields)
+
+
+# mypy sees the base; at run time the fields come from the registry, so a new pin is data only.
+if TYPE_CHECKING:
+    ModulePins = ModulePinsBase
+else:
+    ModulePins = _module_pins()
 
 
 class TerraformSettings(SpecModel):

@@ -145,8 +145,7 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
     assert tf is not None and tf.modules is not None
-    for key in ("eks", "vpc", "iam"):
-        version = getattr(tf.modules, key)
+    for key, version in tf.modules.versions().items():
         available = catalogs.versions(key)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),

@@ -6,26 +6,25 @@ terraform-aws-eks examples: source and version, identity, switches, addons, netw
 
 from __future__ import annotations
 
-from generator.ir import Plan
+from generator.ir import Plan, TfFile
 from generator.pipeline.model import Cluster
 from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
-from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
+from generator.pipeline.plan.common import called_modules, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
 from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
 
-__all__ = ["MODULE_SOURCES", "access_entry_keys", "build_plan", "irsa_label", "policy_arn", "policy_key",
-           "required_providers"]
+__all__ = ["access_entry_keys", "build_plan", "irsa_label", "policy_arn", "policy_key", "required_providers"]
 
 
 def build_plan(cluster: Cluster) -> Plan:
-    files = [build_versions(cluster)]
+    files: list[TfFile] = []
     if cluster.spec.vpc is not None and cluster.spec.vpc.id is None:
         files.append(build_vpc(cluster))
     files.append(build_eks(cluster))
     if cluster.spec.service_accounts:
         files.append(build_iam(cluster))
     files.append(build_outputs(cluster))
-    return Plan(files)
+    return Plan([build_versions(cluster, called_modules(files)), *files])

@@ -1,24 +1,32 @@
-"""Shared pieces of the plan: module sources, module blocks, argument groups, pinned versions."""
+"""Shared pieces of the plan: module blocks, argument groups, pinned versions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import Attr, Block, Group, Obj
+from generator.ir import Attr, Block, Group, Obj, TfFile
 from generator.pipeline.model import (
     Cluster,
 )
-
-MODULE_SOURCES = {
-    "vpc": "terraform-aws-modules/vpc/aws",
-    "eks": "terraform-aws-modules/eks/aws",
-    "iam": "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts",
-}
+from generator.terraform.registry import registry
 
 
 def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None) -> Block:
-    head = Group([Attr("source", MODULE_SOURCES[key]), Attr("version", version)])
+    """A call of registry module `key`; its source comes from modules/index.json."""
+    head = Group([Attr("source", registry().source(key)), Attr("version", version)])
     return Block("module", (label,), [head, *[g for g in groups if g.attrs]], banner=banner)
+
+
+def called_modules(files: list[TfFile]) -> list[tuple[str, str, str | None]]:
+    """The catalog (name, version, submodule) of every registry module the files call."""
+    called = []
+    for file in files:
+        for block in file.blocks:
+            attrs = {a.name: a.value for a in block.attributes()}
+            key = registry().by_source(str(attrs.get("source"))) if block.type == "module" else None
+            if key is not None:
+                called.append(registry().catalog_key(key, str(attrs["version"])))
+    return called
 
 
 def group(*attrs: Attr | None, comment: str | None = None) -> Group:
@@ -28,7 +36,7 @@ def group(*attrs: Attr | None, comment: str | None = None) -> Group:
 def pins(cluster: Cluster) -> dict[str, str]:
     tf = cluster.spec.terraform
     assert tf is not None and tf.modules is not None
-    return {"eks": tf.modules.eks or "", "vpc": tf.modules.vpc or "", "iam": tf.modules.iam or ""}
+    return {name: version or "" for name, version in tf.modules.versions().items()}
 
 
 def nonempty(obj: Obj) -> Obj | None:

@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generator.ir import Attr, Block, Group, Obj, TfFile
 from generator.pipeline.model import (
     Cluster,
 )
-from generator.pipeline.plan.common import group, pins, sorted_map
+from generator.pipeline.plan.common import group, sorted_map
 from generator.terraform import catalogs
 
+CatalogKey = tuple[str, str, str | None]
 
-def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
-    """Every provider the pinned modules need, at the highest floor any of them sets."""
-    pinned = pins(cluster)
-    used: list[tuple[str, str | None]] = [("eks", None), ("vpc", None)]
-    if cluster.spec.service_accounts:
-        used.append(("iam", "iam-role-for-service-accounts"))
+
+def required_providers(called: Iterable[CatalogKey]) -> dict[str, tuple[str, str]]:
+    """Every provider the called modules' catalogs need, at the highest floor any of them sets."""
     found: dict[str, tuple[str, str]] = {}
-    for key, sub in used:
-        for name, req in catalogs.load(key, pinned[key], sub)["required_providers"].items():
+    for catalog in sorted(set(called), key=lambda c: (c[0], c[1], c[2] or "")):
+        for name, req in catalogs.load(*catalog)["required_providers"].items():
             current = found.get(name)
             if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
                 found[name] = (req["source"], req["version"])
     return dict(sorted(found.items()))
 
 
-def build_versions(cluster: Cluster) -> TfFile:
+def build_versions(cluster: Cluster, called: Iterable[CatalogKey]) -> TfFile:
+    """`called`: the catalogs of the modules the other files call (see plan.called_modules)."""
     tf = cluster.spec.terraform
     assert tf is not None
-    providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(cluster).items()}
+    providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(called).items()}
     body: list[Group | Block] = [
         group(Attr("required_version", tf.required_version)),
         Block("required_providers", (), [Group([Attr(name, obj) for name, obj in providers.items()])]),
