@@ -57,7 +57,7 @@ def _module_calls(plan: Plan) -> Iterator[tuple[str, str, Any]]:
                 continue
             attrs = {a.name: a.value for a in block.attributes()}
             key = registry().by_source(str(attrs["source"]))
-            assert key is not None, f"{file.name}: module {block.labels[0]} calls {attrs['source']}, not in the registry"
+            assert key is not None, f"{file.name}: {block.labels[0]} calls {attrs['source']}, not in the registry"
             for name in attrs:
                 if name not in {"source", "version"}:
                     yield key, name, block

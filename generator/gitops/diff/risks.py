@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from generator.terraform.registry import registry
+
 Risk = Literal["in-place", "nodes roll", "one-way", "replace"]
 IN_PLACE: Risk = "in-place"
 NODES_ROLL: Risk = "nodes roll"
@@ -258,9 +260,7 @@ TERRAFORM_RULES: dict[str, RuleLike] = {
     "requiredVersion": Rule(IN_PLACE, "Terraform version constraint: no infrastructure change"),
     "backend": Rule(IN_PLACE, "the state moves: run terraform init -migrate-state first, or Terraform "
                               "starts from an empty state"),
-    "modules.eks": _module_rule,
-    "modules.vpc": _module_rule,
-    "modules.iam": _module_rule,
+    **{f"modules.{pin}": _module_rule for pin in registry().pins},
 }
 LIFECYCLE: dict[str, tuple[Rule, Rule]] = {  # area -> (added, removed)
     CLUSTER: (Rule(IN_PLACE, "a new cluster"),

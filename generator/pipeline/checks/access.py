@@ -45,7 +45,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
     silently replaces the module's own creator-admin entry."""
     access, tf = ctx.cluster.spec.access, ctx.cluster.spec.terraform
     assert access is not None and tf is not None and tf.modules is not None
-    facts = internals("eks", tf.modules.eks or "")
+    facts = internals("eks", tf.modules.versions()["eks"] or "")
     if facts is None:
         return
     creator = facts["creator_access_entry_key"]
