@@ -28,7 +28,7 @@ from generator.gitops.fleet import (
 )
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.specfile import (
     CheckReport,
     RenderResult,

@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from generator.pipeline import effective
 from generator.pipeline.model import Cluster
 from generator.version import __version__
 
@@ -25,6 +26,6 @@ def json_schema() -> dict[str, Any]:
             "title": "eksgen cluster spec (eksgen/v1alpha1)", **schema}
 
 
-def effective_yaml(cluster: Cluster) -> str:
+def effective_yaml(cluster: effective.Cluster) -> str:
     data = cluster.model_dump(by_alias=True, mode="json", exclude_none=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

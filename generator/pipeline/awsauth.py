@@ -15,8 +15,9 @@ import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
+from generator.pipeline.effective import AccessEntry, AccessPolicy
 from generator.pipeline.load import Document, load_documents
-from generator.pipeline.model import AccessEntry, AccessPolicy, AwsAuth, AwsAuthRole, AwsAuthUser
+from generator.pipeline.model import AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from generator.errors import Loc
 from generator.facts import instances
-from generator.pipeline.model import Cluster, ClusterSpec
+from generator.pipeline.effective import Cluster, ClusterSpec
 from generator.pipeline.net import ipv4_network
 
 PREFIX_SIZE = 16  # a VPC CNI prefix is a /28: 16 addresses

@@ -1,7 +1,9 @@
-"""Stage 3, defaults: fill every unset field from a named constant. Pure and idempotent.
+"""Stage 3, defaults: the spec with every unset field filled, as the effective model
+(effective.py). Pure; the spec is not changed; defaulting the effective spec again is a no-op.
 
-Nothing here validates: a value that cannot be defaulted (a VPC too small for the
-default subnet layout) is left unset for the checks stage to report.
+The values are the constants of default_values.py, which the schema documents too. Nothing
+here validates: a value that cannot be defaulted (a VPC too small for the default subnet
+layout) is left unset for the checks stage to report.
 """
 
 from __future__ import annotations
@@ -9,16 +11,46 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
+from generator.pipeline import effective as E
+from generator.pipeline.default_values import (
+    DEFAULT_ACCESS_ENTRY_TYPE,
+    DEFAULT_AUTHENTICATION_MODE,
+    DEFAULT_CAPACITY_TYPE,
+    DEFAULT_CLUSTER_CREATOR_ADMIN,
+    DEFAULT_DELETION_PROTECTION,
+    DEFAULT_ENDPOINT_PRIVATE,
+    DEFAULT_ENDPOINT_PUBLIC,
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_IP_FAMILY,
+    DEFAULT_LOG_RETENTION_DAYS,
+    DEFAULT_LOG_TYPES,
+    DEFAULT_MANAGED_MAX_SIZE,
+    DEFAULT_MANAGED_MIN_SIZE,
+    DEFAULT_MODULE_VERSIONS,
+    DEFAULT_NAT,
+    DEFAULT_NODE_SUBNETS,
+    DEFAULT_POLICY_SCOPE,
+    DEFAULT_PREFIX_DELEGATION,
+    DEFAULT_S3_ENCRYPT,
+    DEFAULT_S3_USE_LOCKFILE,
+    DEFAULT_SELF_MANAGED_MAX_SIZE,
+    DEFAULT_SELF_MANAGED_MIN_SIZE,
+    DEFAULT_SUPPORT_TYPE,
+    DEFAULT_VPC_CIDR,
+)
 from generator.pipeline.model import (
     Access,
+    AccessEntry,
     Addon,
     AmiType,
+    AwsAuth,
     Cluster,
     Endpoint,
     Logging,
-    LogType,
     ManagedNodeGroup,
     ModulePins,
     NodeGroup,
@@ -33,51 +65,27 @@ from generator.pipeline.net import ipv4_network
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
 
-DEFAULT_SUPPORT_TYPE = "STANDARD"
-DEFAULT_DELETION_PROTECTION = True  # a production cluster should not vanish on a stray `destroy`
-DEFAULT_IP_FAMILY = "ipv4"
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 3
 MAX_DEFAULT_LAYOUT_AZS = 3  # a 4th private /20 (k=3, offset 0) would cover the public /24s at 48
 DEFAULT_ZONE_LETTERS = "abc"
-DEFAULT_NAT = "Single"
 # Subnet layout of the terraform-aws-eks examples: cidrsubnet(cidr, newbits, k + offset).
 PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET = 4, 0
 PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET = 8, 48
 INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET = 8, 52
 MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
 MIN_AWS_VPC_PREFIX = 16  # AWS VPCs are /16../28
-DEFAULT_ENDPOINT_PRIVATE = True
-DEFAULT_ENDPOINT_PUBLIC = False  # the module's default; a public API server is opt-in
-DEFAULT_LOG_TYPES: tuple[LogType, ...] = ("api", "audit", "authenticator")
-DEFAULT_LOG_RETENTION_DAYS = 90
-DEFAULT_AUTHENTICATION_MODE = "API"  # access entries; the aws-auth ConfigMap is legacy
-DEFAULT_CLUSTER_CREATOR_ADMIN = False  # admins are named explicitly in access entries
-DEFAULT_ACCESS_ENTRY_TYPE = "STANDARD"
-DEFAULT_POLICY_SCOPE = "cluster"
 # EKS's own default addon set; vpc-cni and the pod identity agent must exist before nodes join.
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
 ADDONS_BEFORE_COMPUTE = frozenset({"vpc-cni", "eks-pod-identity-agent"})
-DEFAULT_PREFIX_DELEGATION = False
-DEFAULT_INSTANCE_TYPE = "m6i.large"
-DEFAULT_CAPACITY_TYPE = "ON_DEMAND"
-DEFAULT_MANAGED_MIN_SIZE = 2  # two nodes survive one node's replacement
-DEFAULT_MANAGED_MAX_SIZE = 3
-DEFAULT_SELF_MANAGED_MIN_SIZE = 1
-DEFAULT_SELF_MANAGED_MAX_SIZE = 3
-DEFAULT_NODE_SUBNETS = "private"
 DEFAULT_AMI_TYPE: AmiType = "AL2023_x86_64_STANDARD"
 DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
-DEFAULT_MODULE_VERSIONS = registry().default_versions()  # modules/index.json: one line per release bump
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
-DEFAULT_S3_USE_LOCKFILE = True
-DEFAULT_S3_ENCRYPT = True
 
-NodeGroupT = TypeVar("NodeGroupT", bound=NodeGroup)
+M = TypeVar("M", bound=E.EffectiveModel)
 
 
 def default_kubernetes_version() -> str:
@@ -124,90 +132,108 @@ def default_ami_type(instance_type: str) -> AmiType:
     return DEFAULT_AMI_TYPE
 
 
-def apply_defaults(cluster: Cluster) -> Cluster:
-    """Return a copy of `cluster` with every unset field filled in."""
-    c = cluster.model_copy(deep=True)
-    c.metadata.tags = c.metadata.tags if c.metadata.tags is not None else {}
-    s = c.spec
-    s.kubernetes_version = s.kubernetes_version or default_kubernetes_version()
-    s.support_type = s.support_type or DEFAULT_SUPPORT_TYPE  # type: ignore[assignment]
-    s.deletion_protection = _or(s.deletion_protection, DEFAULT_DELETION_PROTECTION)
-    s.ip_family = s.ip_family or DEFAULT_IP_FAMILY  # type: ignore[assignment]
-    s.vpc = _vpc_defaults(s.vpc or Vpc(), c.metadata.region)
-    s.endpoint = _endpoint_defaults(s.endpoint or Endpoint())
-    s.logging = s.logging or Logging()
-    s.logging.types = s.logging.types if s.logging.types is not None else list(DEFAULT_LOG_TYPES)
-    s.logging.retention_days = _or(s.logging.retention_days, DEFAULT_LOG_RETENTION_DAYS)
-    s.secrets_encryption = s.secrets_encryption or SecretsEncryption()
-    if s.secrets_encryption.create_key is None:
-        s.secrets_encryption.create_key = s.secrets_encryption.kms_key_arn is None
-    s.access = _access_defaults(s.access or Access())
-    s.vpc_cni = s.vpc_cni or VpcCni()
-    s.vpc_cni.prefix_delegation = _or(s.vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
-    s.addons = _addon_defaults(s.addons, bool(s.vpc_cni.prefix_delegation))
-    s.managed_node_groups = [_managed_defaults(ng) for ng in s.managed_node_groups or []]
-    s.self_managed_node_groups = [_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []]
-    s.fargate_profiles = s.fargate_profiles or []
-    for profile in s.fargate_profiles:
-        profile.subnets = profile.subnets if profile.subnets is not None else DEFAULT_NODE_SUBNETS
-    s.service_accounts = s.service_accounts or []
-    for sa in s.service_accounts:
-        sa.well_known_policies = sa.well_known_policies or []
-        sa.policy_arns = sa.policy_arns or []
-    s.terraform = _terraform_defaults(s.terraform or TerraformSettings())
-    return c
+def apply_defaults(cluster: Cluster) -> E.Cluster:
+    """The effective cluster: `cluster` with every unset field filled in."""
+    s = cluster.spec
+    vpc_cni = s.vpc_cni or VpcCni()
+    prefix_delegation = _or(vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
+    spec = _carry(s, E.ClusterSpec,
+                  kubernetes_version=s.kubernetes_version or default_kubernetes_version(),
+                  support_type=s.support_type or DEFAULT_SUPPORT_TYPE,
+                  deletion_protection=_or(s.deletion_protection, DEFAULT_DELETION_PROTECTION),
+                  vpc=_vpc_defaults(s.vpc or Vpc(), cluster.metadata.region),
+                  endpoint=_endpoint_defaults(s.endpoint or Endpoint()),
+                  ip_family=s.ip_family or DEFAULT_IP_FAMILY,
+                  logging=_logging_defaults(s.logging or Logging()),
+                  secrets_encryption=_encryption_defaults(s.secrets_encryption or SecretsEncryption()),
+                  access=_access_defaults(s.access or Access()),
+                  addons=_addon_defaults(s.addons, prefix_delegation),
+                  vpc_cni=E.VpcCni(prefix_delegation=prefix_delegation),
+                  managed_node_groups=[_managed_defaults(ng) for ng in s.managed_node_groups or []],
+                  self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
+                  fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS))
+                                    for p in s.fargate_profiles or []],
+                  service_accounts=[_carry(sa, E.ServiceAccount, well_known_policies=sa.well_known_policies or [],
+                                           policy_arns=sa.policy_arns or []) for sa in s.service_accounts or []],
+                  terraform=_terraform_defaults(s.terraform or TerraformSettings()),
+                  waivers=s.waivers or [])
+    metadata = _carry(cluster.metadata, E.Metadata, tags=_or(cluster.metadata.tags, {}))
+    return _carry(cluster, E.Cluster, metadata=metadata, spec=spec)
 
 
 def _or(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
-def _vpc_defaults(vpc: Vpc, region: str) -> Vpc:
+def _carry(source: BaseModel, target: type[M], **values: Any) -> M:
+    """`target` from the user's `source` fields, with `values` (the defaulted ones) in their place.
+    The effective types are strict: a field defaults forgot, left None where None is not allowed,
+    fails here rather than downstream."""
+    data = {name: getattr(source, name) for name in target.model_fields if name not in values}
+    return target.model_validate({**data, **values})
+
+
+def _vpc_defaults(vpc: Vpc, region: str) -> E.Vpc:
     if vpc.id is not None:  # existing VPC: only the control plane subnets default
-        if vpc.subnets is not None and vpc.subnets.control_plane is None:
-            vpc.subnets.control_plane = vpc.subnets.private
-        return vpc
-    vpc.cidr = vpc.cidr or DEFAULT_VPC_CIDR
-    if vpc.availability_zones is None:  # an explicit [] stays, for the checks to reject
-        vpc.availability_zones = default_availability_zones(region)
-    vpc.nat = vpc.nat or DEFAULT_NAT  # type: ignore[assignment]
-    vpc.secondary_cidrs = vpc.secondary_cidrs or []
-    if vpc.subnets is None and len(vpc.availability_zones) <= MAX_DEFAULT_LAYOUT_AZS:
-        vpc.subnets = default_subnet_layout(vpc.cidr, len(vpc.availability_zones))
-    return vpc
+        subnets = vpc.subnets
+        if subnets is not None and subnets.control_plane is None:
+            subnets = subnets.model_copy(update={"control_plane": subnets.private})
+        return _carry(vpc, E.Vpc, subnets=subnets)
+    cidr = vpc.cidr or DEFAULT_VPC_CIDR
+    # an explicit [] stays, for the checks to reject
+    zones = vpc.availability_zones if vpc.availability_zones is not None else default_availability_zones(region)
+    subnets = vpc.subnets
+    if subnets is None and len(zones) <= MAX_DEFAULT_LAYOUT_AZS:
+        subnets = default_subnet_layout(cidr, len(zones))
+    return _carry(vpc, E.Vpc, cidr=cidr, availability_zones=zones, nat=vpc.nat or DEFAULT_NAT,
+                  secondary_cidrs=vpc.secondary_cidrs or [], subnets=subnets)
 
 
-def _endpoint_defaults(endpoint: Endpoint) -> Endpoint:
-    endpoint.private = _or(endpoint.private, DEFAULT_ENDPOINT_PRIVATE)
-    endpoint.public = _or(endpoint.public, DEFAULT_ENDPOINT_PUBLIC)
-    return endpoint
+def _endpoint_defaults(endpoint: Endpoint) -> E.Endpoint:
+    return _carry(endpoint, E.Endpoint, private=_or(endpoint.private, DEFAULT_ENDPOINT_PRIVATE),
+                  public=_or(endpoint.public, DEFAULT_ENDPOINT_PUBLIC))
 
 
-def _access_defaults(access: Access) -> Access:
-    access.authentication_mode = access.authentication_mode or DEFAULT_AUTHENTICATION_MODE  # type: ignore[assignment]
-    access.cluster_creator_admin = _or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN)
-    access.entries = access.entries or []
-    for entry in access.entries:
-        entry.type = entry.type or DEFAULT_ACCESS_ENTRY_TYPE  # type: ignore[assignment]
-        entry.kubernetes_groups = entry.kubernetes_groups or []
-        entry.policies = entry.policies or []
-        for policy in entry.policies:
-            policy.scope = policy.scope or DEFAULT_POLICY_SCOPE  # type: ignore[assignment]
-    return access
+def _logging_defaults(logging: Logging) -> E.Logging:
+    return E.Logging(types=_or(logging.types, list(DEFAULT_LOG_TYPES)),
+                     retention_days=_or(logging.retention_days, DEFAULT_LOG_RETENTION_DAYS))
 
 
-def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool) -> dict[str, Addon]:
-    result = dict(addons) if addons is not None else {name: Addon() for name in DEFAULT_ADDONS}
-    for name, addon in result.items():
-        addon.before_compute = _or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE)
-    cni = result.get("vpc-cni")
-    if prefix_delegation and cni is not None:
-        config = dict(cni.configuration or {})
-        env = dict(config.get("env") or {})
-        env.setdefault("ENABLE_PREFIX_DELEGATION", "true")
-        config["env"] = env
-        cni.configuration = config
-    return dict(sorted(result.items()))
+def _encryption_defaults(enc: SecretsEncryption) -> E.SecretsEncryption:
+    return E.SecretsEncryption(kms_key_arn=enc.kms_key_arn, create_key=_or(enc.create_key, enc.kms_key_arn is None))
+
+
+def _access_defaults(access: Access) -> E.Access:
+    aws_auth = access.aws_auth
+    if aws_auth is not None:
+        aws_auth = AwsAuth(map_roles=aws_auth.map_roles or [], map_users=aws_auth.map_users or [])
+    return _carry(access, E.Access,
+                  authentication_mode=access.authentication_mode or DEFAULT_AUTHENTICATION_MODE,
+                  cluster_creator_admin=_or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN),
+                  entries=[_entry_defaults(entry) for entry in access.entries or []],
+                  aws_auth=aws_auth)
+
+
+def _entry_defaults(entry: AccessEntry) -> E.AccessEntry:
+    policies = [_carry(policy, E.AccessPolicy, scope=policy.scope or DEFAULT_POLICY_SCOPE)
+                for policy in entry.policies or []]
+    return _carry(entry, E.AccessEntry, type=entry.type or DEFAULT_ACCESS_ENTRY_TYPE,
+                  kubernetes_groups=entry.kubernetes_groups or [], policies=policies)
+
+
+def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool) -> dict[str, E.Addon]:
+    given = dict(addons) if addons is not None else {name: Addon() for name in DEFAULT_ADDONS}
+    result: dict[str, E.Addon] = {}
+    for name, addon in sorted(given.items()):
+        configuration = addon.configuration
+        if prefix_delegation and name == "vpc-cni":
+            configuration = dict(configuration or {})
+            env = dict(configuration.get("env") or {})
+            env.setdefault("ENABLE_PREFIX_DELEGATION", "true")
+            configuration["env"] = env
+        result[name] = _carry(addon, E.Addon, before_compute=_or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE),
+                              configuration=configuration)
+    return result
 
 
 def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
@@ -217,40 +243,39 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
     return lo, hi, desired if desired is not None else lo
 
 
-def _node_group_defaults(ng: NodeGroupT, first_instance_type: str, default_min: int, default_max: int) -> NodeGroupT:
-    """What every node group defaults the same way; the AMI follows its first instance type."""
-    ng.ami_type = ng.ami_type or default_ami_type(first_instance_type)
-    ng.min_size, ng.max_size, ng.desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size,
-                                                       default_min, default_max)
-    ng.labels = ng.labels or {}
-    ng.taints = ng.taints or []
-    ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
-    return ng
+def _node_group_defaults(ng: NodeGroup, first_instance_type: str, default_min: int, default_max: int) -> dict[str, Any]:
+    """The fields of E.NodeGroup, which every node group defaults the same way; the AMI follows
+    its first instance type."""
+    min_size, max_size, desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size, default_min, default_max)
+    return {"ami_type": ng.ami_type or default_ami_type(first_instance_type), "min_size": min_size,
+            "max_size": max_size, "desired_size": desired_size, "labels": ng.labels or {}, "taints": ng.taints or [],
+            "subnets": _or(ng.subnets, DEFAULT_NODE_SUBNETS)}
 
 
-def _managed_defaults(ng: ManagedNodeGroup) -> ManagedNodeGroup:
-    if ng.instance_types is None:  # an explicit [] stays, for the checks to reject
-        ng.instance_types = [DEFAULT_INSTANCE_TYPE]
-    ng.capacity_type = ng.capacity_type or DEFAULT_CAPACITY_TYPE  # type: ignore[assignment]
-    first = ng.instance_types[0] if ng.instance_types else ""
-    return _node_group_defaults(ng, first, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE)
+def _managed_defaults(ng: ManagedNodeGroup) -> E.ManagedNodeGroup:
+    # an explicit [] stays, for the checks to reject
+    types = ng.instance_types if ng.instance_types is not None else [DEFAULT_INSTANCE_TYPE]
+    shared = _node_group_defaults(ng, types[0] if types else "", DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE)
+    return _carry(ng, E.ManagedNodeGroup, instance_types=types,
+                  capacity_type=ng.capacity_type or DEFAULT_CAPACITY_TYPE, **shared)
 
 
-def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
-    ng.instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
-    return _node_group_defaults(ng, ng.instance_type, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+def _self_managed_defaults(ng: SelfManagedNodeGroup) -> E.SelfManagedNodeGroup:
+    instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
+    shared = _node_group_defaults(ng, instance_type, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+    return _carry(ng, E.SelfManagedNodeGroup, instance_type=instance_type, **shared)
 
 
-def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
-    pins = tf.modules or ModulePins()
-    for name, default in DEFAULT_MODULE_VERSIONS.items():
-        setattr(pins, name, getattr(pins, name) or default)
-    tf.modules = pins
-    versions = {name: version or "" for name, version in pins.versions().items()}
-    floor = catalogs.highest_terraform_floor([registry().catalog_key(key, versions[module.pin])
+def _terraform_defaults(tf: TerraformSettings) -> E.TerraformSettings:
+    given = (tf.modules or ModulePins()).versions()
+    pins = {name: given.get(name) or default for name, default in DEFAULT_MODULE_VERSIONS.items()}
+    floor = catalogs.highest_terraform_floor([registry().catalog_key(key, pins[module.pin])
                                               for key, module in registry().modules.items()])
-    tf.required_version = tf.required_version or floor or DEFAULT_REQUIRED_VERSION
-    if tf.backend is not None and tf.backend.s3 is not None:
-        tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)
-        tf.backend.s3.encrypt = _or(tf.backend.s3.encrypt, DEFAULT_S3_ENCRYPT)
-    return tf
+    backend = None
+    if tf.backend is not None:
+        s3 = tf.backend.s3
+        backend = E.Backend(s3=None if s3 is None else _carry(
+            s3, E.S3Backend, use_lockfile=_or(s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE),
+            encrypt=_or(s3.encrypt, DEFAULT_S3_ENCRYPT)))
+    return E.TerraformSettings(required_version=tf.required_version or floor or DEFAULT_REQUIRED_VERSION,
+                               backend=backend, modules=pins)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
+from generator.pipeline import default_values as D
 from generator.terraform.registry import registry
 
 API_VERSION = "eksgen/v1alpha1"
@@ -21,6 +22,10 @@ LogType = Literal["api", "audit", "authenticator", "controllerManager", "schedul
 NatMode = Literal["HighlyAvailable", "Single", "Disabled"]
 CapacityType = Literal["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"]
 TaintEffect = Literal["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]
+SupportType = Literal["STANDARD", "EXTENDED"]
+IpFamily = Literal["ipv4", "ipv6"]
+AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
+PolicyScope = Literal["cluster", "namespace"]
 AccessEntryType = Literal[
     "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"
 ]
@@ -39,7 +44,8 @@ WellKnownPolicy = Literal[
 
 
 def opt(description: str, default: Any = None) -> Any:
-    """An optional field: unset is `None`; `default` is documented in the JSON Schema only."""
+    """An optional field: unset is `None`; `default` (a default_values constant) is documented in the
+    JSON Schema only. A default that depends on other fields is described, not given."""
     extra = {} if default is None else {"default": default}
     return Field(None, description=description, json_schema_extra=extra)
 
@@ -66,38 +72,38 @@ class Subnets(SpecModel):
 
 class Vpc(SpecModel):
     id: str | None = opt("ID of an existing VPC; when set, eksgen creates no VPC.")
-    cidr: str | None = opt("New VPC: IPv4 CIDR.", "10.0.0.0/16")
+    cidr: str | None = opt("New VPC: IPv4 CIDR.", D.DEFAULT_VPC_CIDR)
     availability_zones: list[str] | None = opt("New VPC: availability zones (>= 2).")
-    nat: NatMode | None = opt("New VPC: NAT gateways.", "Single")
+    nat: NatMode | None = opt("New VPC: NAT gateways.", D.DEFAULT_NAT)
     subnets: Subnets | None = opt("Subnets; a default layout is computed for a new VPC.")
     secondary_cidrs: list[str] | None = opt("New VPC: secondary IPv4 CIDRs.", [])
 
 
 class Endpoint(SpecModel):
-    private: bool | None = opt("Private API endpoint.", True)
-    public: bool | None = opt("Public API endpoint.", False)
+    private: bool | None = opt("Private API endpoint.", D.DEFAULT_ENDPOINT_PRIVATE)
+    public: bool | None = opt("Public API endpoint.", D.DEFAULT_ENDPOINT_PUBLIC)
     public_cidrs: list[str] | None = opt("CIDRs allowed to reach the public endpoint (<= 40).")
 
 
 class Logging(SpecModel):
-    types: list[LogType] | None = opt("Control-plane log types.", ["api", "audit", "authenticator"])
-    retention_days: int | None = opt("CloudWatch log retention in days.", 90)
+    types: list[LogType] | None = opt("Control-plane log types.", list(D.DEFAULT_LOG_TYPES))
+    retention_days: int | None = opt("CloudWatch log retention in days.", D.DEFAULT_LOG_RETENTION_DAYS)
 
 
 class SecretsEncryption(SpecModel):
     kms_key_arn: str | None = opt("ARN of an existing symmetric KMS key in the cluster's region.")
-    create_key: bool | None = opt("Let the module create a KMS key.", True)
+    create_key: bool | None = opt("Let the module create a KMS key; default: true unless kmsKeyArn is set.")
 
 
 class AccessPolicy(SpecModel):
     policy: str = Field(description="Access policy short name or full ARN.")
-    scope: Literal["cluster", "namespace"] | None = opt("Scope of the association.", "cluster")
+    scope: PolicyScope | None = opt("Scope of the association.", D.DEFAULT_POLICY_SCOPE)
     namespaces: list[str] | None = opt("Namespaces, for scope: namespace.")
 
 
 class AccessEntry(SpecModel):
     principal_arn: str = Field(description="IAM role or user ARN.")
-    type: AccessEntryType | None = opt("Access entry type.", "STANDARD")
+    type: AccessEntryType | None = opt("Access entry type.", D.DEFAULT_ACCESS_ENTRY_TYPE)
     kubernetes_groups: list[str] | None = opt("Kubernetes groups (never system:*).", [])
     username: str | None = opt("Kubernetes username.")
     policies: list[AccessPolicy] | None = opt("Access policy associations.", [])
@@ -121,10 +127,11 @@ class AwsAuth(SpecModel):
 
 
 class Access(SpecModel):
-    authentication_mode: Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"] | None = opt(
-        "Cluster authentication mode; CONFIG_MAP is rejected.", "API"
+    authentication_mode: AuthenticationMode | None = opt(
+        "Cluster authentication mode; CONFIG_MAP is rejected.", D.DEFAULT_AUTHENTICATION_MODE
     )
-    cluster_creator_admin: bool | None = opt("Grant the identity running Terraform cluster admin.", False)
+    cluster_creator_admin: bool | None = opt("Grant the identity running Terraform cluster admin.",
+                                              D.DEFAULT_CLUSTER_CREATOR_ADMIN)
     entries: list[AccessEntry] | None = opt("Access entries.", [])
     aws_auth: AwsAuth | None = opt("Legacy aws-auth ConfigMap data, converted to access entries.")
 
@@ -137,7 +144,7 @@ class Addon(SpecModel):
 
 
 class VpcCni(SpecModel):
-    prefix_delegation: bool | None = opt("Enable VPC CNI prefix delegation.", False)
+    prefix_delegation: bool | None = opt("Enable VPC CNI prefix delegation.", D.DEFAULT_PREFIX_DELEGATION)
 
 
 class Taint(SpecModel):
@@ -146,35 +153,39 @@ class Taint(SpecModel):
     effect: TaintEffect
 
 
+AMI_TYPE_DESCRIPTION = ("AMI type; default: the AL2023 AMI that suits the first instance type (x86_64 or ARM_64, "
+                        "STANDARD, NVIDIA for GPU types, NEURON for inf/trn).")
+
+
 class NodeGroup(SpecModel):
     """What managed and self-managed node groups share; each kind adds how it picks instances."""
 
     name: str = Field(description="Unique node group name (across managed and self-managed groups).")
-    ami_type: AmiType | None = opt("AMI type; the default suits the instance type.", "AL2023_x86_64_STANDARD")
+    ami_type: AmiType | None = opt(AMI_TYPE_DESCRIPTION)
     min_size: int | None = opt("Minimum nodes.")
-    max_size: int | None = opt("Maximum nodes.", 3)
+    max_size: int | None = opt("Maximum nodes.", D.DEFAULT_MANAGED_MAX_SIZE)
     desired_size: int | None = opt("Desired nodes at creation; defaults to minSize.")
     disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
     labels: dict[str, str] | None = opt("Kubernetes labels.", {})
     taints: list[Taint] | None = opt("Kubernetes taints.", [])
-    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", D.DEFAULT_NODE_SUBNETS)
 
 
 class ManagedNodeGroup(NodeGroup):
     name: str = Field(description="Unique node group name (<= 22 characters under the module's IAM prefix).")
-    ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
-    min_size: int | None = opt("Minimum nodes.", 2)
-    instance_types: list[str] | None = opt("EC2 instance types (1..20).", ["m6i.large"])
-    capacity_type: CapacityType | None = opt("Capacity type.", "ON_DEMAND")
+    ami_type: AmiType | None = opt(AMI_TYPE_DESCRIPTION)
+    min_size: int | None = opt("Minimum nodes.", D.DEFAULT_MANAGED_MIN_SIZE)
+    instance_types: list[str] | None = opt("EC2 instance types (1..20).", [D.DEFAULT_INSTANCE_TYPE])
+    capacity_type: CapacityType | None = opt("Capacity type.", D.DEFAULT_CAPACITY_TYPE)
     max_unavailable: int | None = opt("Nodes unavailable during an update.")
     max_unavailable_percentage: int | None = opt("Percentage of nodes unavailable during an update.")
 
 
 class SelfManagedNodeGroup(NodeGroup):
     name: str = Field(description="Unique node group name.")
-    ami_type: AmiType | None = opt("AMI type.", "AL2023_x86_64_STANDARD")
-    min_size: int | None = opt("Minimum nodes.", 1)
-    instance_type: str | None = opt("EC2 instance type.", "m6i.large")
+    ami_type: AmiType | None = opt(AMI_TYPE_DESCRIPTION)
+    min_size: int | None = opt("Minimum nodes.", D.DEFAULT_SELF_MANAGED_MIN_SIZE)
+    instance_type: str | None = opt("EC2 instance type.", D.DEFAULT_INSTANCE_TYPE)
 
 
 class FargateSelector(SpecModel):
@@ -185,7 +196,7 @@ class FargateSelector(SpecModel):
 class FargateProfile(SpecModel):
     name: str = Field(description="Unique Fargate profile name.")
     selectors: list[FargateSelector] = Field(description="Pod selectors (1..5).")
-    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", "private")
+    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", D.DEFAULT_NODE_SUBNETS)
 
 
 class ServiceAccount(SpecModel):
@@ -200,8 +211,8 @@ class S3Backend(SpecModel):
     bucket: str
     key: str
     region: str
-    use_lockfile: bool | None = opt("S3-native state locking.", True)
-    encrypt: bool | None = opt("Server-side encryption of the state object.", True)
+    use_lockfile: bool | None = opt("S3-native state locking.", D.DEFAULT_S3_USE_LOCKFILE)
+    encrypt: bool | None = opt("Server-side encryption of the state object.", D.DEFAULT_S3_ENCRYPT)
     dynamodb_table: str | None = opt("Legacy DynamoDB lock table.")
 
 
@@ -217,8 +228,8 @@ class ModulePinsBase(SpecModel):
 
 
 def _module_pins() -> type[ModulePinsBase]:
-    fields: dict[str, Any] = {name: (str | None, opt(f"{pin.registry} version.", pin.version))
-                              for name, pin in registry().pins.items()}
+    fields: dict[str, Any] = {name: (str | None, opt(f"{registry().pins[name].registry} version.", version))
+                              for name, version in D.DEFAULT_MODULE_VERSIONS.items()}
     return create_model("ModulePins", __base__=ModulePinsBase, __module__=__name__, **fields)
 
 
@@ -230,7 +241,8 @@ else:
 
 
 class TerraformSettings(SpecModel):
-    required_version: str | None = opt("Terraform version constraint.", ">= 1.5.7")
+    required_version: str | None = opt("Terraform version constraint; default: the highest required_version "
+                                       "floor of the pinned modules' catalogs.")
     backend: Backend | None = opt("State backend; unset means local state.")
     modules: ModulePins | None = opt("Exact module versions.")
 
@@ -242,12 +254,12 @@ class Waiver(SpecModel):
 
 class ClusterSpec(SpecModel):
     kubernetes_version: str | None = opt("Kubernetes version \"1.MM\" (quote it).")
-    support_type: Literal["STANDARD", "EXTENDED"] | None = opt("Upgrade policy support type.", "STANDARD")
-    deletion_protection: bool | None = opt("EKS deletion protection.", True)
+    support_type: SupportType | None = opt("Upgrade policy support type.", D.DEFAULT_SUPPORT_TYPE)
+    deletion_protection: bool | None = opt("EKS deletion protection.", D.DEFAULT_DELETION_PROTECTION)
     vpc: Vpc | None = opt("A new VPC (default) or an existing one.")
     endpoint: Endpoint | None = opt("API server endpoint access.")
     service_ipv4_cidr: str | None = opt("Kubernetes service CIDR; unset lets EKS choose.")
-    ip_family: Literal["ipv4", "ipv6"] | None = opt("Pod and service IP family.", "ipv4")
+    ip_family: IpFamily | None = opt("Pod and service IP family.", D.DEFAULT_IP_FAMILY)
     logging: Logging | None = opt("Control-plane logging.")
     secrets_encryption: SecretsEncryption | None = opt("Envelope encryption of Kubernetes secrets.")
     access: Access | None = opt("Cluster access: authentication mode and access entries.")

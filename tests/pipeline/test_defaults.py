@@ -9,9 +9,10 @@ import pytest
 
 from generator.pipeline import defaults as D
 from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
+from generator.pipeline.effective import Cluster
 from generator.pipeline.load import load_documents
-from generator.pipeline.model import Cluster
 from generator.pipeline.spec import parse_cluster
+from generator.schema import effective_yaml
 from tests.helpers import MINIMAL_SPEC, REPO
 
 
@@ -38,7 +39,7 @@ def test_minimal_spec_gets_every_default() -> None:
     assert (ng.min_size, ng.max_size, ng.desired_size) == (2, 4, 2)
     assert ng.capacity_type == "ON_DEMAND" and ng.ami_type == "AL2023_x86_64_STANDARD"
     assert s.terraform is not None and s.terraform.modules is not None
-    assert s.terraform.modules.model_dump() == D.DEFAULT_MODULE_VERSIONS
+    assert s.terraform.modules == D.DEFAULT_MODULE_VERSIONS
 
 
 def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
@@ -49,13 +50,13 @@ def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
 
 def test_required_version_is_the_highest_floor_of_the_pinned_catalogs(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    assert effective().spec.terraform.required_version == ">= 1.5.7"  # type: ignore[union-attr]
+    assert effective().spec.terraform.required_version == ">= 1.5.7"
     catalog = json.loads((REPO / "modules" / "vpc-6.6.0.json").read_text())
     catalog["required_version"] = ">= 1.10.0"
     (tmp_path / "vpc-9.0.0.json").write_text(json.dumps(catalog))
     monkeypatch.setenv("EKSGEN_MODULES_PATH", str(tmp_path))
     text = MINIMAL_SPEC + "  terraform:\n    modules:\n      vpc: 9.0.0\n"
-    assert effective(text).spec.terraform.required_version == ">= 1.10.0"  # type: ignore[union-attr]
+    assert effective(text).spec.terraform.required_version == ">= 1.10.0"
 
 
 @pytest.mark.parametrize(("cidr", "zones", "private", "public", "intra"), [
@@ -91,4 +92,6 @@ def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
     once = effective(text)
     assert once.spec.endpoint is not None and once.spec.endpoint.public is True
     assert once.spec.addons == {}  # listing addons replaces the default set, even with none
-    assert apply_defaults(once) == once
+    again, issues = parse_cluster(load_documents(effective_yaml(once), "effective.yaml")[0])
+    assert again is not None, issues
+    assert apply_defaults(again) == once

@@ -45,7 +45,7 @@ from generator.gitops.diff.risks import (
     _minor,
 )
 from generator.pipeline import awsauth
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan import access_entry_keys
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from generator.errors import Issue
 from generator.pipeline.checks import access, capacity, cluster, compute, network, security, strings, waivers
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 
 AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     strings.check,

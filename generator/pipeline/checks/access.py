@@ -9,7 +9,7 @@ from generator.facts.partition import partition
 from generator.pipeline import awsauth
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import AccessEntry
+from generator.pipeline.effective import AccessEntry
 from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
 from generator.terraform.internals import internals
 
@@ -19,7 +19,6 @@ NODE_ENTRY_TYPES = frozenset({"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2"
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    assert access is not None
     if access.authentication_mode == "CONFIG_MAP":
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
@@ -44,8 +43,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
     (modules/internals.json): two items with one key fail the plan, and the key cluster_creator
     silently replaces the module's own creator-admin entry."""
     access, tf = ctx.cluster.spec.access, ctx.cluster.spec.terraform
-    assert access is not None and tf is not None and tf.modules is not None
-    facts = internals("eks", tf.modules.versions()["eks"] or "")
+    facts = internals("eks", tf.modules["eks"])
     if facts is None:
         return
     creator = facts["creator_access_entry_key"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from collections.abc import Iterator
@@ -104,13 +105,12 @@ def _version(ctx: CheckContext) -> Iterator[Issue]:
                     severity="warning", rule="EKS007")
 
 
-def _supported(today: object) -> str:
-    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)  # type: ignore[operator]
+def _supported(today: dt.date) -> str:
+    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)
 
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    assert logging is not None
     types = logging.types or []
     for index, kind in enumerate(types):
         if kind in types[:index]:
@@ -124,7 +124,6 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _encryption(ctx: CheckContext) -> Iterator[Issue]:
     enc = ctx.cluster.spec.secrets_encryption
-    assert enc is not None
     loc = ("spec", "secretsEncryption")
     if enc.kms_key_arn is not None and enc.create_key:
         yield Issue((*loc, "createKey"), "set either kmsKeyArn or createKey: true, not both", rule="EKS009")
@@ -144,8 +143,7 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
-    assert tf is not None and tf.modules is not None
-    for key, version in tf.modules.versions().items():
+    for key, version in tf.modules.items():
         available = catalogs.versions(key)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),

@@ -8,7 +8,7 @@ from generator.errors import Issue, Loc, format_loc
 from generator.facts import instances
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     ClusterSpec,
     FargateProfile,
     ManagedNodeGroup,
@@ -79,8 +79,7 @@ def _name(name: str, loc: Loc, max_with_module: int) -> Iterator[Issue]:
                     "the module derives IAM role name prefixes from it", rule="EKS052")
 
 
-def _scaling(lo: int | None, hi: int | None, desired: int | None, loc: Loc) -> Iterator[Issue]:
-    assert lo is not None and hi is not None and desired is not None
+def _scaling(lo: int, hi: int, desired: int, loc: Loc) -> Iterator[Issue]:
     if lo < 0:
         yield Issue((*loc, "minSize"), f"must be >= 0 (got {lo})", rule="EKS053")
     if hi < 1:
@@ -193,7 +192,6 @@ def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
         key = "labels" if ng.labels else "taints"
         yield Issue((*loc, key), f"labels and taints on self-managed groups are set through AL2023 nodeadm; "
                     f"{ng.ami_type} needs them in its own bootstrap settings", rule="EKS062")
-    assert ng.instance_type is not None
     yield from _node_group(ng, loc, [((*loc, "instanceType"), ng.instance_type)],
                            name_max=P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE, managed=False)
 

@@ -37,7 +37,6 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    assert logging is not None
     missing = [t for t in REQUIRED_LOG_TYPES if t not in (logging.types or [])]
     if missing:
         yield Issue(("spec", "logging", "types"), f"missing control-plane log types {', '.join(missing)}; "
@@ -46,7 +45,6 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _access(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    assert access is not None
     entries = list(awsauth.all_entries(access.entries or [], access.aws_auth))
     if access.cluster_creator_admin and not any(_is_admin(entry) for _, entry in entries):
         yield Issue(("spec", "access", "clusterCreatorAdmin"), "only whoever runs Terraform gets admin: add an "

@@ -7,7 +7,7 @@ terraform-aws-eks examples: source and version, identity, switches, addons, netw
 from __future__ import annotations
 
 from generator.ir import Plan, TfFile
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import called_modules, irsa_label
 from generator.pipeline.plan.eks import build_eks

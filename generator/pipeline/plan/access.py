@@ -7,7 +7,7 @@ import re
 from generator.facts.partition import partition
 from generator.ir import Obj, Value
 from generator.pipeline import awsauth
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     AccessEntry,
     Cluster,
 )
@@ -52,7 +52,6 @@ def policy_key(arn: str) -> str:
 
 def access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
-    assert access is not None
     entries = [e for _, e in awsauth.all_entries(access.entries or [], access.aws_auth)]
     keys = access_entry_keys([e.principal_arn for e in entries])
     pairs = [(keys[e.principal_arn], _access_entry(e, cluster.metadata.region)) for e in entries]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.ir import Attr, Block, Group, Obj, TfFile
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
 )
 from generator.terraform.registry import registry
@@ -34,9 +34,7 @@ def group(*attrs: Attr | None, comment: str | None = None) -> Group:
 
 
 def pins(cluster: Cluster) -> dict[str, str]:
-    tf = cluster.spec.terraform
-    assert tf is not None and tf.modules is not None
-    return {name: version or "" for name, version in tf.modules.versions().items()}
+    return cluster.spec.terraform.modules
 
 
 def nonempty(obj: Obj) -> Obj | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import Obj, Ref, Value
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
     ManagedNodeGroup,
     NodeGroup,
@@ -21,7 +21,6 @@ NODEADM_CONTENT_TYPE = "application/node.eks.aws"
 def _subnet_ids(cluster: Cluster, subnets: str | list[str] | None) -> Value:
     """`private` is the cluster's node subnets (the module default); AZs pick new-VPC subnets."""
     vpc = cluster.spec.vpc
-    assert vpc is not None
     if subnets is None or subnets == "private" or isinstance(subnets, str):
         return None
     zones = vpc.availability_zones or []
@@ -89,7 +88,6 @@ def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
     subnets = _subnet_ids(cluster, ng.subnets)
     if subnets is None:  # self-managed groups take no default from the cluster's subnets
         vpc = cluster.spec.vpc
-        assert vpc is not None
         subnets = Ref("module.vpc.private_subnets") if vpc.id is None else list(
             (vpc.subnets.private if vpc.subnets else None) or [])
     return _node_group(ng, [("instance_type", ng.instance_type)], [("subnet_ids", subnets)],

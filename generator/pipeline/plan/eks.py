@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import NULL, Attr, Block, Call, Group, Obj, Ref, TfFile, Value
-from generator.pipeline.model import (
-    Cluster,
-)
+from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
 from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
@@ -13,7 +11,6 @@ from generator.pipeline.plan.compute import fargate_profiles, managed_groups, se
 
 def build_eks(cluster: Cluster) -> TfFile:
     s = cluster.spec
-    assert s.endpoint and s.logging and s.secrets_encryption and s.access and s.vpc
     locals_block = Block("locals", (), [group(Attr("name", cluster.metadata.name))])
     groups = [
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
@@ -43,7 +40,6 @@ def build_eks(cluster: Cluster) -> TfFile:
 
 def _encryption(cluster: Cluster) -> Group:
     enc = cluster.spec.secrets_encryption
-    assert enc is not None
     if enc.kms_key_arn:
         return group(Attr("create_kms_key", False),
                      Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])),
@@ -57,15 +53,14 @@ def _encryption(cluster: Cluster) -> Group:
 
 def networking(cluster: Cluster) -> Group:
     s = cluster.spec
-    assert s.vpc is not None
     if s.vpc.id is None:
         vpc_id: Value = Ref("module.vpc.vpc_id")
         subnets: Value = Ref("module.vpc.private_subnets")
         control: Value = Ref("module.vpc.intra_subnets") if s.vpc.subnets and s.vpc.subnets.intra else None
     else:
-        assert s.vpc.subnets is not None
-        vpc_id, subnets = s.vpc.id, list(s.vpc.subnets.private or [])
-        control = list(s.vpc.subnets.control_plane or []) or None
+        given = s.vpc.subnets or Subnets()  # the checks reject an existing VPC without subnets
+        vpc_id, subnets = s.vpc.id, list(given.private or [])
+        control = list(given.control_plane or []) or None
     return group(
         Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
         Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),

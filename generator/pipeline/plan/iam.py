@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
     ServiceAccount,
 )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Ref, TfFile, Value
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group
 
 
 def build_outputs(cluster: Cluster) -> TfFile:
     vpc = cluster.spec.vpc
-    assert vpc is not None
     rows: list[tuple[str, Value, str]] = [
         ("cluster_name", Ref("module.eks.cluster_name"), "EKS cluster name"),
         ("cluster_endpoint", Ref("module.eks.cluster_endpoint"), "Kubernetes API server endpoint"),

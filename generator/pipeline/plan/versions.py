@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.ir import Attr, Block, Group, Obj, TfFile
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
 )
 from generator.pipeline.plan.common import group, sorted_map
@@ -28,7 +28,6 @@ def required_providers(called: Iterable[CatalogKey]) -> dict[str, tuple[str, str
 def build_versions(cluster: Cluster, called: Iterable[CatalogKey]) -> TfFile:
     """`called`: the catalogs of the modules the other files call (see plan.called_modules)."""
     tf = cluster.spec.terraform
-    assert tf is not None
     providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(called).items()}
     body: list[Group | Block] = [
         group(Attr("required_version", tf.required_version)),

@@ -1,0 +1,195 @@
+"""The effective model: the spec after the defaults stage, as frozen types whose defaulted
+fields are not Optional. Checks, plan, capacity and diff read these, so they need no asserts.
+
+Class and field names match model.py one for one (a test holds them to it), so
+`effective_yaml` dumps the same document and downstream code reads `cluster.spec.vpc.cidr`
+either way. What stays Optional is genuinely optional after defaults: a user's choice with no
+default (kmsKeyArn, desiredSize has one, serviceIpv4Cidr has none), a new-VPC field of an
+existing VPC, or a value defaults could not compute, which the checks then report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from generator.pipeline.model import (
+    AccessEntryType,
+    AmiType,
+    AuthenticationMode,
+    AwsAuth,
+    AwsAuthRole,
+    AwsAuthUser,
+    CapacityType,
+    FargateSelector,
+    IpFamily,
+    LogType,
+    NatMode,
+    PolicyScope,
+    Subnets,
+    SupportType,
+    Taint,
+    Waiver,
+    WellKnownPolicy,
+)
+
+# Reused from the spec model: nothing in them has a default.
+__all__ = ["AwsAuth", "AwsAuthRole", "AwsAuthUser", "FargateSelector", "Subnets", "Taint", "Waiver"]
+
+
+class EffectiveModel(BaseModel):
+    # strict: the defaults stage must hand over exactly these types; frozen: later stages only read.
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class Metadata(EffectiveModel):
+    name: str
+    region: str
+    tags: dict[str, str]
+
+
+class Vpc(EffectiveModel):
+    id: str | None = None
+    cidr: str | None = None  # None only for an existing VPC (id set), and so are the next four
+    availability_zones: list[str] | None = None
+    nat: NatMode | None = None
+    subnets: Subnets | None = None  # None: the default layout does not fit (the checks say why)
+    secondary_cidrs: list[str] | None = None
+
+
+class Endpoint(EffectiveModel):
+    private: bool
+    public: bool
+    public_cidrs: list[str] | None = None
+
+
+class Logging(EffectiveModel):
+    types: list[LogType]
+    retention_days: int
+
+
+class SecretsEncryption(EffectiveModel):
+    kms_key_arn: str | None = None
+    create_key: bool
+
+
+class AccessPolicy(EffectiveModel):
+    policy: str
+    scope: PolicyScope
+    namespaces: list[str] | None = None
+
+
+class AccessEntry(EffectiveModel):
+    principal_arn: str
+    type: AccessEntryType
+    kubernetes_groups: list[str]
+    username: str | None = None
+    policies: list[AccessPolicy]
+
+
+class Access(EffectiveModel):
+    authentication_mode: AuthenticationMode
+    cluster_creator_admin: bool
+    entries: list[AccessEntry]
+    aws_auth: AwsAuth | None = None
+
+
+class Addon(EffectiveModel):
+    version: str | None = None
+    before_compute: bool
+    configuration: dict[str, Any] | None = None
+    service_account: str | None = None
+
+
+class VpcCni(EffectiveModel):
+    prefix_delegation: bool
+
+
+class NodeGroup(EffectiveModel):
+    """What managed and self-managed groups share (model.NodeGroup), every default filled."""
+
+    name: str
+    ami_type: AmiType
+    min_size: int
+    max_size: int
+    desired_size: int
+    disk_size_gib: int | None = Field(None, alias="diskSizeGiB")
+    labels: dict[str, str]
+    taints: list[Taint]
+    subnets: str | list[str]
+
+
+class ManagedNodeGroup(NodeGroup):
+    instance_types: list[str]
+    capacity_type: CapacityType
+    max_unavailable: int | None = None
+    max_unavailable_percentage: int | None = None
+
+
+class SelfManagedNodeGroup(NodeGroup):
+    instance_type: str
+
+
+class FargateProfile(EffectiveModel):
+    name: str
+    selectors: list[FargateSelector]
+    subnets: str | list[str]
+
+
+class ServiceAccount(EffectiveModel):
+    name: str
+    namespace: str
+    service_account: str
+    well_known_policies: list[WellKnownPolicy]
+    policy_arns: list[str]
+
+
+class S3Backend(EffectiveModel):
+    bucket: str
+    key: str
+    region: str
+    use_lockfile: bool
+    encrypt: bool
+    dynamodb_table: str | None = None
+
+
+class Backend(EffectiveModel):
+    s3: S3Backend | None = None
+
+
+class TerraformSettings(EffectiveModel):
+    required_version: str
+    backend: Backend | None = None
+    modules: dict[str, str]  # every pin of modules/index.json -> its version
+
+
+class ClusterSpec(EffectiveModel):
+    kubernetes_version: str
+    support_type: SupportType
+    deletion_protection: bool
+    vpc: Vpc
+    endpoint: Endpoint
+    service_ipv4_cidr: str | None = None
+    ip_family: IpFamily
+    logging: Logging
+    secrets_encryption: SecretsEncryption
+    access: Access
+    addons: dict[str, Addon]
+    vpc_cni: VpcCni
+    managed_node_groups: list[ManagedNodeGroup]
+    self_managed_node_groups: list[SelfManagedNodeGroup]
+    fargate_profiles: list[FargateProfile]
+    service_accounts: list[ServiceAccount]
+    terraform: TerraformSettings
+    waivers: list[Waiver]
+
+
+class Cluster(EffectiveModel):
+    api_version: str
+    kind: str
+    metadata: Metadata
+    spec: ClusterSpec
