@@ -207,7 +207,7 @@ def _access_entries(cluster: Cluster) -> dict[str, Any]:
     access = cluster.spec.access
     if access is None:
         return {}
-    entries = awsauth.all_entries(access.entries or [], access.aws_auth)
+    entries = awsauth.all_entries(access.entries, access.aws_auth)
     return {e.principal_arn: e.model_dump(by_alias=True, mode="json") for _, e in entries}
 
 

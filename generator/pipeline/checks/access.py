@@ -23,7 +23,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
     seen: dict[str, Loc] = {}
-    for loc, entry in awsauth.all_entries(access.entries or [], access.aws_auth):
+    for loc, entry in awsauth.all_entries(access.entries, access.aws_auth):
         yield from _entry(loc, entry, is_converted="awsAuth" in loc,
                           expected_partition=partition(ctx.cluster.metadata.region))
         first = seen.get(entry.principal_arn)
@@ -48,7 +48,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
         return
     creator = facts["creator_access_entry_key"]
     template = facts["policy_association_key"]["template"]
-    entries = list(awsauth.all_entries(access.entries or [], access.aws_auth))
+    entries = list(awsauth.all_entries(access.entries, access.aws_auth))
     keys = access_entry_keys([e.principal_arn for _, e in entries])
     seen: dict[str, str] = {}
     if access.cluster_creator_admin:
@@ -60,7 +60,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(_arn_loc(loc), f"its module key {key!r} is the one the eks module uses for the cluster "
                         "creator's admin entry, which it would silently replace: set clusterCreatorAdmin: false "
                         "and list the creator's role as an entry instead", rule="EKS041")
-        for index, policy in enumerate(entry.policies or []):
+        for index, policy in enumerate(entry.policies):
             ploc = (*loc, "groups") if "awsAuth" in loc else (*loc, "policies", index, "policy")
             association = template.format(entry_key=key, policy_key=policy_key(policy_arn(
                 policy.policy, ctx.cluster.metadata.region)))
@@ -92,7 +92,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         yield Issue(_arn_loc(loc), f"ARN is in partition {arn.split(':')[1]} but the cluster's region is in "
                     f"{expected_partition}", rule="EKS032")
     groups_key = "groups" if is_converted else "kubernetesGroups"
-    for index, group in enumerate(entry.kubernetes_groups or []):
+    for index, group in enumerate(entry.kubernetes_groups):
         if group.startswith("system:"):
             yield Issue((*loc, groups_key, index), f"Kubernetes group {group!r}: EKS rejects groups starting "
                         "with 'system:'; grant an access policy instead", rule="EKS033")
@@ -106,7 +106,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         yield Issue((*loc, "type"), f"{entry.type} entries need an IAM role ARN", rule="EKS035")
     if is_converted:
         return
-    for index, policy in enumerate(entry.policies or []):
+    for index, policy in enumerate(entry.policies):
         ploc = (*loc, "policies", index)
         if policy.policy not in P.ACCESS_POLICY_NAMES and not P.ACCESS_POLICY_ARN.fullmatch(policy.policy):
             names = ", ".join(sorted(P.ACCESS_POLICY_NAMES))
@@ -125,7 +125,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
 
 def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
     names: dict[str, int] = {}
-    for index, sa in enumerate(ctx.cluster.spec.service_accounts or []):
+    for index, sa in enumerate(ctx.cluster.spec.service_accounts):
         loc: Loc = ("spec", "serviceAccounts", index)
         if not P.MODULE_LABEL_PART.fullmatch(sa.name):
             yield Issue((*loc, "name"), "must be 1-38 lowercase letters, digits and '-' (it names a module and a role)",
@@ -144,8 +144,8 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
         if len(sa.service_account) > 253 or not P.DNS_SUBDOMAIN.fullmatch(sa.service_account):
             yield Issue((*loc, "serviceAccount"), f"{sa.service_account!r} is not a valid service account name",
                         rule="EKS038")
-        for p_index, arn in enumerate(sa.policy_arns or []):
-            if arn in (sa.policy_arns or [])[:p_index]:
+        for p_index, arn in enumerate(sa.policy_arns):
+            if arn in sa.policy_arns[:p_index]:
                 yield Issue((*loc, "policyArns", p_index), f"{arn} is listed twice", rule="EKS038")
             elif not P.POLICY_ARN.fullmatch(arn):
                 yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS038")

@@ -60,7 +60,7 @@ def _region(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _tags(ctx: CheckContext) -> Iterator[Issue]:
-    tags = ctx.cluster.metadata.tags or {}
+    tags = ctx.cluster.metadata.tags
     if len(tags) > MAX_TAGS:
         yield Issue(("metadata", "tags"), f"at most {MAX_TAGS} tags per resource (got {len(tags)})", rule="EKS004")
     for key, value in tags.items():
@@ -111,7 +111,7 @@ def _supported(today: dt.date) -> str:
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    types = logging.types or []
+    types = logging.types
     for index, kind in enumerate(types):
         if kind in types[:index]:
             yield Issue(("spec", "logging", "types", index), f"duplicate log type {kind!r}", rule="EKS008")
@@ -179,7 +179,7 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
 def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
     """Without nodes, CoreDNS stays Pending unless told to run on Fargate."""
     spec = ctx.cluster.spec
-    coredns = (spec.addons or {}).get("coredns")
+    coredns = spec.addons.get("coredns")
     if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
         return
     if (coredns.configuration or {}).get("computeType") != "Fargate":
@@ -191,7 +191,7 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
-    for name, addon in (spec.addons or {}).items():
+    for name, addon in spec.addons.items():
         loc = ("spec", "addons", name)
         if not P.ADDON_NAME.fullmatch(name):
             yield Issue(loc, "addon names are lowercase letters, digits and '-'", rule="EKS012")
@@ -202,14 +202,14 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
         if addon.service_account is not None and addon.service_account not in accounts:
             yield Issue((*loc, "serviceAccount"), f"no serviceAccounts entry named {addon.service_account!r}",
                         rule="EKS012")
-    for name in spec.addons or {}:
+    for name in spec.addons:
         if P.ADDON_NAME.fullmatch(name) and name not in KNOWN_ADDONS:
             close = difflib.get_close_matches(name, sorted(KNOWN_ADDONS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (a marketplace addon is fine: waive this)"
             yield Issue(("spec", "addons", name), f"{name!r} is not an EKS addon eksgen knows{hint}",
                         severity="warning", rule="EKS015")
     yield from _coredns_on_fargate(ctx)
-    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in spec.addons:
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles):

@@ -35,7 +35,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     names: dict[str, str] = {}
     existing = spec.vpc.id is not None if spec.vpc else False
     zones = set(spec.vpc.availability_zones or []) if spec.vpc and not existing else set()
-    managed = spec.managed_node_groups or []
+    managed = spec.managed_node_groups
     if len(managed) > MAX_MANAGED_NODE_GROUPS:
         yield Issue(("spec", "managedNodeGroups"), f"EKS allows {MAX_MANAGED_NODE_GROUPS} managed node groups "
                     f"per cluster (got {len(managed)})", rule="EKS050")
@@ -43,7 +43,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _unique(names, group.name, loc)
         yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
         yield from _placement(group.subnets, (*loc, "subnets"), zones, existing)
-    profiles = spec.fargate_profiles or []
+    profiles = spec.fargate_profiles
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
                     rule="EKS050")
@@ -57,9 +57,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 def node_groups(spec: ClusterSpec) -> Iterator[tuple[Loc, ManagedNodeGroup | SelfManagedNodeGroup]]:
     """Every node group with its location, managed first, as the spec lists them."""
-    for index, mng in enumerate(spec.managed_node_groups or []):
+    for index, mng in enumerate(spec.managed_node_groups):
         yield ("spec", "managedNodeGroups", index), mng
-    for index, smng in enumerate(spec.self_managed_node_groups or []):
+    for index, smng in enumerate(spec.self_managed_node_groups):
         yield ("spec", "selfManagedNodeGroups", index), smng
 
 
@@ -164,12 +164,12 @@ def _node_group(ng: NodeGroup, loc: Loc, instance_types: list[tuple[Loc, str]], 
         yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
     yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
     yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=managed)
-    yield from _taints(ng.taints or [], (*loc, "taints"))
+    yield from _labels(ng.labels, (*loc, "labels"), managed=managed)
+    yield from _taints(ng.taints, (*loc, "taints"))
 
 
 def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
-    types = ng.instance_types or []
+    types = ng.instance_types
     if not 1 <= len(types) <= MAX_INSTANCE_TYPES:
         yield Issue((*loc, "instanceTypes"), f"give 1 to {MAX_INSTANCE_TYPES} instance types", rule="EKS054")
     for index, instance_type in enumerate(types):

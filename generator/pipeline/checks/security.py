@@ -37,7 +37,7 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    missing = [t for t in REQUIRED_LOG_TYPES if t not in (logging.types or [])]
+    missing = [t for t in REQUIRED_LOG_TYPES if t not in logging.types]
     if missing:
         yield Issue(("spec", "logging", "types"), f"missing control-plane log types {', '.join(missing)}; "
                     "audit trails need api, audit and authenticator", severity="warning", rule="EKS082")
@@ -45,7 +45,7 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _access(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    entries = list(awsauth.all_entries(access.entries or [], access.aws_auth))
+    entries = list(awsauth.all_entries(access.entries, access.aws_auth))
     if access.cluster_creator_admin and not any(_is_admin(entry) for _, entry in entries):
         yield Issue(("spec", "access", "clusterCreatorAdmin"), "only whoever runs Terraform gets admin: add an "
                     "explicit admin access entry", severity="warning", rule="EKS083")
@@ -70,10 +70,10 @@ def _public_subnets(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     groups: list[tuple[Loc, object]] = [
         *((("spec", "managedNodeGroups", i, "subnets"), g.subnets)
-          for i, g in enumerate(spec.managed_node_groups or [])),
+          for i, g in enumerate(spec.managed_node_groups)),
         *((("spec", "selfManagedNodeGroups", i, "subnets"), g.subnets)
-          for i, g in enumerate(spec.self_managed_node_groups or [])),
-        *((("spec", "fargateProfiles", i, "subnets"), p.subnets) for i, p in enumerate(spec.fargate_profiles or [])),
+          for i, g in enumerate(spec.self_managed_node_groups)),
+        *((("spec", "fargateProfiles", i, "subnets"), p.subnets) for i, p in enumerate(spec.fargate_profiles)),
     ]
     for loc, subnets in groups:
         if isinstance(subnets, list):
@@ -84,8 +84,8 @@ def _public_subnets(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _irsa_policies(ctx: CheckContext) -> Iterator[Issue]:
-    for index, sa in enumerate(ctx.cluster.spec.service_accounts or []):
-        for p_index, arn in enumerate(sa.policy_arns or []):
+    for index, sa in enumerate(ctx.cluster.spec.service_accounts):
+        for p_index, arn in enumerate(sa.policy_arns):
             if arn.endswith(DANGEROUS_POLICIES):
                 yield Issue(("spec", "serviceAccounts", index, "policyArns", p_index), f"{arn} grants "
                             "administrator or IAM-wide access to a pod", severity="warning", rule="EKS087")

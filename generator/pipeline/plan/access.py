@@ -52,7 +52,7 @@ def policy_key(arn: str) -> str:
 
 def access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
-    entries = [e for _, e in awsauth.all_entries(access.entries or [], access.aws_auth)]
+    entries = [e for _, e in awsauth.all_entries(access.entries, access.aws_auth)]
     keys = access_entry_keys([e.principal_arn for e in entries])
     pairs = [(keys[e.principal_arn], _access_entry(e, cluster.metadata.region)) for e in entries]
     return Obj(tuple(pairs)) if pairs else None
@@ -60,7 +60,7 @@ def access_entries(cluster: Cluster) -> Obj | None:
 
 def _access_entry(entry: AccessEntry, region: str) -> Obj:
     policies: list[tuple[str, Value]] = []
-    for policy in entry.policies or []:
+    for policy in entry.policies:
         arn = policy_arn(policy.policy, region)
         scope = Obj.from_pairs([("type", policy.scope),
                                 ("namespaces", list(policy.namespaces or []) if policy.scope == "namespace" else None)])

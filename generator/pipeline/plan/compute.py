@@ -62,7 +62,7 @@ def _node_group(ng: NodeGroup, instances: list[tuple[str, Value]],
 
 
 def managed_groups(cluster: Cluster) -> Obj:
-    return Obj(tuple((ng.name, _managed(cluster, ng)) for ng in cluster.spec.managed_node_groups or []))
+    return Obj(tuple((ng.name, _managed(cluster, ng)) for ng in cluster.spec.managed_node_groups))
 
 
 def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
@@ -71,17 +71,17 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
         update = Obj.from_pairs([("max_unavailable", ng.max_unavailable),
                                  ("max_unavailable_percentage", ng.max_unavailable_percentage)])
     return _node_group(ng, [
-        ("instance_types", list(ng.instance_types or [])),
+        ("instance_types", list(ng.instance_types)),
         ("capacity_type", ng.capacity_type),
     ], [("subnet_ids", _subnet_ids(cluster, ng.subnets))], [
         ("labels", sorted_map(ng.labels) if ng.labels else None),  # the module sets them on the EKS API
-        ("taints", _taints(ng.taints or [])),
+        ("taints", _taints(ng.taints)),
         ("update_config", update),
     ])
 
 
 def self_managed_groups(cluster: Cluster) -> Obj:
-    return Obj(tuple((ng.name, _self_managed(cluster, ng)) for ng in cluster.spec.self_managed_node_groups or []))
+    return Obj(tuple((ng.name, _self_managed(cluster, ng)) for ng in cluster.spec.self_managed_node_groups))
 
 
 def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
@@ -115,7 +115,7 @@ def _kubelet_effect(effect: str) -> str:
 
 def fargate_profiles(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
-    for profile in cluster.spec.fargate_profiles or []:
+    for profile in cluster.spec.fargate_profiles:
         selectors: list[Value] = [
             Obj.from_pairs([("namespace", sel.namespace), ("labels", sorted_map(sel.labels) if sel.labels else None)])
             for sel in profile.selectors

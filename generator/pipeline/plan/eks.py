@@ -20,7 +20,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                Attr("endpoint_public_access", s.endpoint.public),
                Attr("endpoint_public_access_cidrs", list(s.endpoint.public_cidrs)
                     if s.endpoint.public and s.endpoint.public_cidrs is not None else None)),
-        group(Attr("enabled_log_types", list(s.logging.types or [])),
+        group(Attr("enabled_log_types", list(s.logging.types)),
                Attr("cloudwatch_log_group_retention_in_days", s.logging.retention_days)),
         _encryption(cluster),
         group(Attr("authentication_mode", s.access.authentication_mode),
@@ -72,7 +72,7 @@ def networking(cluster: Cluster) -> Group:
 
 def addons(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
-    for name, addon in (cluster.spec.addons or {}).items():
+    for name, addon in cluster.spec.addons.items():
         config = Call("jsonencode", (sorted_map(addon.configuration),)) if addon.configuration else None
         role = Ref(f"module.{irsa_label(addon.service_account)}.arn") if addon.service_account else None
         pairs.append((name, Obj.from_pairs([
