@@ -24,8 +24,8 @@ SHARED = ("generator.errors", "generator.ir", "generator.version", "generator.pa
 MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.registry",
                 "generator.terraform.internals")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
-PIPELINE_ORDER = ("model", "net", "load", "overlay", "spec", "defaults", "awsauth", "capacity", "checks", "plan",
-                  "hcl", "render", "roundtrip", "interface", "write", "run", "specfile")
+PIPELINE_ORDER = ("default_values", "model", "effective", "net", "load", "overlay", "spec", "defaults", "awsauth",
+                  "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:

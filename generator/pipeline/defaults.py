@@ -86,6 +86,7 @@ DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neu
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
 
 M = TypeVar("M", bound=E.EffectiveModel)
+T = TypeVar("T")
 
 
 def default_kubernetes_version() -> str:
@@ -161,7 +162,7 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
     return _carry(cluster, E.Cluster, metadata=metadata, spec=spec)
 
 
-def _or(value: Any, default: Any) -> Any:
+def _or(value: T | None, default: T) -> T:
     return default if value is None else value
 
 
