@@ -36,6 +36,7 @@ from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
 from generator.schema import effective_yaml
+from generator.terraform.registry import registry
 from tests.helpers import TODAY
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -605,6 +606,14 @@ def test_render_succeeds_and_is_deterministic(document: dict[str, Any]) -> None:
     assert {"versions.tf", "eks.tf", "outputs.tf"} <= set(first.files)
     assert ("vpc.tf" in first.files) == ("id" not in (document.get("spec", {}).get("vpc") or {}))
     assert ("iam.tf" in first.files) == bool(document.get("spec", {}).get("serviceAccounts"))
+    assert first.plan is not None
+    for file in first.plan.files:
+        for block in (b for b in file.blocks if b.type == "module"):
+            attrs = {a.name: a.value for a in block.attributes()}
+            key = registry().by_source(str(attrs["source"]))
+            assert key is not None
+            unmapped = {a for a in attrs if a not in {"source", "version"} and registry().spec_path(key, a) is None}
+            assert not unmapped, f"modules/index.json maps no spec path for {key} arguments {sorted(unmapped)}"
 
 
 @SETTINGS
