@@ -174,3 +174,16 @@ def test_static_diagnostics_name_the_spec_path_of_the_argument(file: str, argume
     lines = path.read_text("utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, 1) if text.strip().startswith(f"{argument} "))
     assert _spec_path(path, line) == spec_path
+
+
+@pytest.mark.parametrize(("name", "parts"), [
+    ("eks-21.19.0.json", ("eks", "21.19.0", None)),
+    ("eks-21.19.0-eks-managed-node-group.json", ("eks", "21.19.0", "eks-managed-node-group")),
+    ("iam-6.5.0-iam-role-for-service-accounts.json", ("iam", "6.5.0", "iam-role-for-service-accounts")),
+    ("eks-pod-identity-2.2.0.json", ("eks-pod-identity", "2.2.0", None)),  # a pin with a hyphen, for new modules
+    ("index.json", None),
+    ("internals.json", None),
+])
+def test_catalog_file_names(name: str, parts: tuple[str, str, str | None] | None) -> None:
+    match = catalogs.CATALOG_NAME.fullmatch(name)
+    assert (match and (match["key"], match["version"], match["sub"])) == parts
