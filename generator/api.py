@@ -15,17 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import EksgenError, InternalError, Issue, RefusedToOverwrite, SpecInvalid, UsageError
+from generator.errors import (
+    EksgenError,
+    EnvironmentProblem,
+    InternalError,
+    Issue,
+    RefusedToOverwrite,
+    SpecInvalid,
+    UsageError,
+)
 from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
     default_jobs,
-    expand,
-    reject_duplicate_names,
     render_fleet,
     render_to_directory,
     shard,
 )
+from generator.gitops.output import envelope, fleet_clusters, output_schema
+from generator.gitops.selection import Selection, select
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
 from generator.pipeline.effective import Cluster
@@ -43,17 +51,61 @@ from generator.terraform.static import Finding
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
-    "CapacityReport", "CheckReport", "Cluster", "DiffReport", "Finding", "GroupCapacity", "Outcome", "RenderResult",
-    "Rule", "SubnetCapacity", "TypeCapacity", "ValidationReport", "capacity", "check_spec", "convert_aws_auth",
-    "diff_specs", "document_hash", "effective_clusters", "explain", "format_json", "format_markdown", "format_text",
-    "import_catalog", "init_spec", "json_schema", "load_spec", "module_catalogs", "output_dir", "read_spec",
-    "render_spec", "render_specs", "render_to_directory", "rules", "rules_markdown", "validate",
+    "CapacityReport",
+    "CheckReport",
+    "Cluster",
+    "DiffReport",
+    "Finding",
+    "GroupCapacity",
+    "Outcome",
+    "RenderResult",
+    "Rule",
+    "Selection",
+    "SubnetCapacity",
+    "TypeCapacity",
+    "ValidationReport",
+    "capacity",
+    "check_spec",
+    "convert_aws_auth",
+    "diff_at_revision",
+    "diff_specs",
+    "document_hash",
+    "effective_clusters",
+    "envelope",
+    "explain",
+    "explain_markdown",
+    "fleet_clusters",
+    "format_json",
+    "format_markdown",
+    "format_text",
+    "import_catalog",
+    "init_spec",
+    "json_schema",
+    "load_spec",
+    "module_catalogs",
+    "output_dir",
+    "output_schema",
+    "read_spec",
+    "render_spec",
+    "render_specs",
+    "render_to_directory",
+    "rules",
+    "rules_json",
+    "rules_markdown",
+    "select",
+    "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam")
 
 
-def init_spec(output: Path, *, name: str, region: str) -> Path:
-    """Write a commented starter spec that renders cleanly; a bad name or region is refused first."""
+SCHEMA_FILE = "eksgen.schema.json"  # what the starter spec's yaml-language-server modeline names
+
+
+def init_spec(output: Path, *, name: str, region: str) -> list[Path]:
+    """Write a commented starter spec that renders cleanly (a bad name or region is refused first), and the
+    JSON Schema its modeline names when that file is missing. Returns what was written."""
+    import os
+
     from generator.pipeline.load import load_documents
     from generator.pipeline.run import check_document
     from generator.pipeline.write import atomic_write
@@ -65,8 +117,23 @@ def init_spec(output: Path, *, name: str, region: str) -> Path:
     errors = [i for doc in load_documents(text, str(output)) for i in check_document(doc).errors]
     if errors:
         raise SpecInvalid(errors)
-    atomic_write(output.resolve(), text.encode("utf-8"))
-    return output
+    directory = output.parent
+    if not directory.is_dir():
+        raise EnvironmentProblem(f"{directory}: no such directory", f"create it first: mkdir -p {directory}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise EnvironmentProblem(f"{directory}: not writable",
+                                 "choose a writable place with -o, or fix the directory's permissions")
+    written = [output]
+    try:
+        atomic_write(output.resolve(), text.encode("utf-8"))
+        schema = directory / SCHEMA_FILE
+        if not schema.exists():
+            atomic_write(schema.resolve(), (json.dumps(json_schema(), indent=2) + "\n").encode("utf-8"))
+            written.append(schema)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot write {exc.filename or output}: {exc.strerror or exc}",
+                                 "choose a writable place with -o, or free some space") from None
+    return written
 
 
 def json_schema() -> dict[str, Any]:
@@ -91,6 +158,18 @@ def explain(spec: Path, *, today: dt.date | None = None) -> str:
     return "---\n".join(effective_yaml(cluster) for cluster in effective_clusters(spec, today=today))
 
 
+def explain_markdown(spec: Path, *, today: dt.date | None = None) -> str:
+    """For a pull request: per cluster a Mermaid diagram, then the effective spec folded away."""
+    from generator.gitops.diagram import fenced
+    from generator.schema import effective_yaml
+
+    parts = []
+    for cluster in effective_clusters(spec, today=today):
+        parts.append(f"## {cluster.metadata.name}\n\n{fenced(cluster)}\n<details>\n<summary>Effective spec"
+                     f"</summary>\n\n```yaml\n{effective_yaml(cluster)}```\n\n</details>\n")
+    return "\n".join(parts)
+
+
 def capacity(spec: Path, *, today: dt.date | None = None) -> list[CapacityReport]:
     """Max pods per node and pod IPs per private subnet at max scale, per cluster."""
     from generator.pipeline.capacity import plan
@@ -102,6 +181,14 @@ def rules() -> list[Rule]:
     from generator.pipeline.checks.rules import RULES
 
     return list(RULES.values())
+
+
+def rules_json() -> list[dict[str, object]]:
+    """`eksgen rules --format json`: every rule, with whether it depends on the clock."""
+    from generator.pipeline.checks.rules import DATED_RULES
+
+    return [{"id": r.id, "area": r.area, "severity": r.severity, "summary": r.summary, "hint": r.hint,
+             "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in rules()]
 
 
 def rules_markdown() -> str:
@@ -117,17 +204,19 @@ def convert_aws_auth(configmap: Path) -> str:
     return configmap_to_access_yaml(read_spec(configmap), str(configmap))
 
 
-def render_specs(patterns: list[str], *, out_dir: Path | None = None, check: bool = False, force: bool = False,
-                 jobs: int = 0, shard_spec: str | None = None, incremental: bool = True, strict: bool = False,
-                 today: dt.date | None = None, on_start: Callable[[int], None] = lambda total: None,
+def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None, check: bool = False,
+                 force: bool = False, jobs: int = 0, shard_spec: str | None = None, incremental: bool = True,
+                 strict: bool = False, today: dt.date | None = None, dated_gate: bool = False,
+                 on_start: Callable[[int], None] = lambda total: None,
                  on_done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
-    """Render (or with `check`, compare) every spec the patterns name, in parallel."""
-    paths = shard(expand(patterns), shard_spec)
-    if out_dir is not None and len(paths) > 1:
-        reject_duplicate_names(paths)
+    """Render (or with `check`, compare) every spec the arguments name (files, globs, directories; a base
+    stands for its clusters), in parallel; two clusters bound for one directory refuse the run."""
+    selection = patterns if isinstance(patterns, Selection) else select(patterns)
+    paths = shard(selection.specs, shard_spec)
     on_start(len(paths))
     return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=jobs or default_jobs(),
-                        incremental=incremental and not check, strict=strict, on_done=on_done)
+                        incremental=incremental and not check, strict=strict, on_done=on_done,
+                        dated_gate=dated_gate)
 
 
 def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
@@ -144,11 +233,21 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     return diff_results(render_spec(old, today=today), render_spec(new, today=today))
 
 
+def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = None) -> DiffReport:
+    """Every spec the arguments name (a base stands for its clusters), each against itself at `rev`."""
+    from generator.gitops.diff import DiffReport
+
+    reports = [diff_specs(spec, rev=rev, today=today) for spec in select(arguments).specs]
+    return DiffReport([cluster for report in reports for cluster in report.clusters])
+
+
 @dataclass
 class ValidationReport:
     """Every target's outcome: spec warnings, and findings of the static checks and Terraform."""
 
     targets: list[dict[str, object]] = field(default_factory=list)
+    directories: list[dict[str, object]] = field(default_factory=list)
+    bases: dict[Path, list[Path]] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
     findings: list[tuple[str, Finding, bool]] = field(default_factory=list)  # (where, finding, from a spec)
     with_terraform: bool = False
@@ -161,34 +260,42 @@ class ValidationReport:
         return UsageError(f"{len(self.findings)} problem(s) found") if self.findings else None
 
 
-def validate(targets: list[Path], *, with_terraform: bool = False, online: bool = False,
+def validate(targets: list[str], *, with_terraform: bool = False, online: bool = False,
              terraform_bin: str | None = None, strict: bool = False,
              today: dt.date | None = None) -> ValidationReport:
-    """Every check on spec files, eksgen's static checks on rendered directories, and with
-    `with_terraform` real Terraform on both; nothing is written."""
+    """Every check on spec files (the same arguments as render: files, globs, directories, bases), eksgen's
+    static checks on rendered directories, and with `with_terraform` real Terraform on both; nothing is
+    written. Every spec is checked; their errors are raised together."""
     from generator.terraform.runner import find_terraform
     from generator.terraform.static import static_findings, terraform_findings
 
+    selection = select(targets, rendered_directories=True)
     runner = find_terraform(terraform_bin) if with_terraform else None
-    report = ValidationReport(with_terraform=runner is not None)
-    for target in targets:
-        if target.is_dir():
-            found = static_findings(target)
-            if runner is not None:
-                found += terraform_findings(target, runner, online=online)
-            report.findings.extend((str(target), f, False) for f in found)
-            report.targets.append({"directory": str(target), "findings": len(found)})
+    report = ValidationReport(with_terraform=runner is not None, bases=selection.bases)
+    for directory in selection.directories:
+        found = static_findings(directory)
+        if runner is not None:
+            found += terraform_findings(directory, runner, online=online)
+        report.findings.extend((str(directory), f, False) for f in found)
+        report.directories.append({"directory": str(directory), "findingCount": len(found)})
+    failed: list[Issue] = []
+    for spec in selection.specs:
+        try:
+            rendered = render_spec(spec, today=today)
+        except SpecInvalid as exc:
+            failed.extend(exc.issues)
             continue
-        for item in render_spec(target, today=today):
+        for item in rendered:
             report.warnings.extend(item.result.warnings)
-            report.targets.append({"spec": str(target), "cluster": item.name, "files": sorted(item.files)})
+            report.targets.append({"spec": str(spec), "cluster": item.name, "status": "valid",
+                                   "files": sorted(item.files)})
             if runner is None:
                 continue
             with _rendered(item) as root:
                 found = static_findings(root) + terraform_findings(root, runner, online=online)
-            report.findings.extend((f"{target} ({item.name})", f, True) for f in found)
-    if strict and report.warnings:
-        raise SpecInvalid(report.warnings)
+            report.findings.extend((f"{spec} ({item.name})", f, True) for f in found)
+    if failed or (strict and report.warnings):
+        raise SpecInvalid(sorted([*failed, *report.warnings], key=Issue.sort_key))
     return report
 
 

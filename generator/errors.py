@@ -72,12 +72,34 @@ class Issue:
         where = self.file
         if self.position is not None:
             where = f"{self.position.file or self.file}:{self.position.line}:{self.position.column}"
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where} {self.path}: {prefix}{self.message}"
+        return f"{where} {self.path}: {self.label}{self.message}"
+
+    @property
+    def label(self) -> str:
+        """`warning EKS080: `, `error EKS053: `; rule-less errors (structure, YAML) carry no label."""
+        if self.rule:
+            return f"{self.severity} {self.rule}: "
+        return "warning: " if self.severity == "warning" else ""
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         pos = self.position or Position(0, 0)
         return (pos.file or self.file, self.document, pos.line, pos.column, self.message)
+
+    def as_record(self) -> dict[str, object]:
+        """Everything `from_record` needs to give back an equal-looking issue (the incremental cache)."""
+        return {**self.as_json(), "loc": list(self.loc), "document": self.document}
+
+    @classmethod
+    def from_record(cls, record: dict[str, object]) -> Issue:
+        line, column, loc = record.get("line"), record.get("column"), record.get("loc")
+        position = Position(line, column) if isinstance(line, int) and isinstance(column, int) else None
+        severity: Severity = "warning" if record.get("severity") == "warning" else "error"
+        rule = record.get("rule")
+        document = record.get("document")
+        return cls(loc=tuple(p for p in loc if isinstance(p, str | int)) if isinstance(loc, list) else (),
+                   message=str(record.get("message")), severity=severity,
+                   rule=rule if isinstance(rule, str) else None, file=str(record.get("file")), position=position,
+                   document=document if isinstance(document, int) else 0)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -99,6 +121,14 @@ class EksgenError(Exception):
 
 class UsageError(EksgenError):
     exit_code = ExitCode.BAD_INPUT
+
+
+class EnvironmentProblem(UsageError):
+    """The machine, not the spec and not eksgen: no network, a missing or read-only directory (exit 2)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass

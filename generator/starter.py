@@ -8,6 +8,7 @@ from generator.pipeline.defaults import default_kubernetes_version
 
 STARTER = """\
 # yaml-language-server: $schema=./eksgen.schema.json
+# (the schema for editors; `eksgen init` wrote it if it was missing, `eksgen schema > eksgen.schema.json` renews it)
 # An eksgen cluster spec. Render it with: eksgen render {file}
 apiVersion: eksgen/v1alpha1
 kind: Cluster

@@ -25,7 +25,8 @@ MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "ge
                 "generator.terraform.internals")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
 PIPELINE_ORDER = ("default_values", "model", "effective", "net", "load", "overlay", "spec", "defaults", "awsauth",
-                  "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "write", "run", "specfile")
+                  "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "write", "run",
+                  "specfile")
 
 
 def _module_name(path: Path) -> str:

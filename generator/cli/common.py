@@ -43,26 +43,35 @@ def handle_errors(func: F) -> F:
             if isinstance(exc, typer.Exit):
                 raise
             code = exit_code(exc)
-            report_error(exc, json_output=kwargs.get("output_format") == OutputFormat.json)
+            report_error(exc, json_output=str(kwargs.get("output_format")) == "json", command=func.__name__)
         raise typer.Exit(code or 0)
 
     return wrapper  # type: ignore[return-value]
 
 
-def report_error(exc: BaseException, *, json_output: bool = False) -> None:
-    """What the user sees for a failure: located spec errors, a message, or a bug report request."""
+def report_error(exc: BaseException, *, json_output: bool = False, command: str = "eksgen") -> None:
+    """What the user sees for a failure: located spec errors, a message with a hint, or a bug report request.
+    With --format json even a failure prints the one JSON format (gitops/output.py)."""
+    from generator.api import envelope
+
     if isinstance(exc, SpecInvalid):
         issues = sorted(exc.issues, key=Issue.sort_key)
         if json_output:
-            typer.echo(json.dumps({"ok": False, "exitCode": int(exit_code(exc)),
-                                   "issues": [i.as_json() for i in issues]}, indent=2))
+            typer.echo(json.dumps(envelope(command, exit_code(exc), issues=[i.as_json() for i in issues]), indent=2))
         else:
             err(str(exc))
-            err(f"{exc.error_count} error(s); nothing written")
+            err(_count_line(exc))
     elif isinstance(exc, (KeyboardInterrupt, Terminated)):
         err("interrupted")
     elif isinstance(exc, EksgenError):
-        err(f"error: {exc}")
+        hint = getattr(exc, "hint", None)
+        if json_output:
+            typer.echo(json.dumps(envelope(command, exit_code(exc), message=str(exc),
+                                           **({"hint": hint} if hint else {})), indent=2))
+        else:
+            err(f"error: {exc}")
+            if hint:
+                err(f"hint: {hint}")
         if exit_code(exc) == ExitCode.INTERNAL:
             err(bug_report())
     else:
@@ -78,6 +87,13 @@ def bug_report(what: str = "") -> str:
     return f"This is a bug in eksgen {__version__}; please report it at {REPORT_URL} with the spec{also}."
 
 
+def _count_line(exc: SpecInvalid) -> str:
+    """True counts: with --strict the warnings are what failed, and they are counted as such."""
+    if exc.error_count:
+        return f"{exc.error_count} error(s); nothing written"
+    return f"{len(exc.issues)} warning(s) treated as errors (--strict); nothing written"
+
+
 def _debug() -> bool:
     import os
 
@@ -85,9 +101,18 @@ def _debug() -> bool:
 
 
 Specs = Annotated[list[Path], typer.Argument(help="Spec files (YAML).", show_default=False)]
-Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+# Every command that works on specs takes these: files, quoted globs, directories (see gitops/selection.py).
+SpecArgs = Annotated[list[str], typer.Argument(
+    metavar="SPEC...", show_default=False,
+    help="Spec files, quoted glob patterns ('clusters/**/*.yaml') or directories. A base (kind: ClusterBase) "
+         "stands for every cluster that extends it.")]
+Format = Annotated[OutputFormat, typer.Option("--format", help="Output format: text or json.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
-Today = Annotated[str | None, typer.Option("--today", hidden=True, help="Pretend today is YYYY-MM-DD.")]
+TODAY_ENV = "EKSGEN_TODAY"
+Today = Annotated[str | None, typer.Option(
+    "--today", metavar="YYYY-MM-DD", envvar=TODAY_ENV, show_envvar=True, show_default=False,
+    help="The date the date-driven rules (end of support) judge by; default: the real date. Pin it in CI "
+         "so a result never changes with the calendar.")]
 
 
 def parse_today(value: str | None) -> dt.date | None:

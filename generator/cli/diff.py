@@ -1,8 +1,8 @@
 """`eksgen diff`: what a spec change means, before anyone runs terraform plan.
 
-`eksgen diff OLD NEW` compares two spec files; `eksgen diff SPEC --git REV` compares a spec
-with its own version at a git revision. Exit codes follow diff(1): 0 no changes, 1 changes,
-2 bad input.
+`eksgen diff OLD NEW` compares two spec files; `eksgen diff SPEC... --git REV` compares specs
+(files, quoted globs, directories, bases, as for render) with their own versions at a git
+revision. Exit codes follow diff(1): 0 no changes, 1 changes, 2 bad input.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from generator.cli.common import Today
 from generator.errors import exit_code
 
 
@@ -22,36 +23,43 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-OldSpec = Annotated[Path, typer.Argument(metavar="OLD", help="The old spec file (or, with --git, the spec).",
-                                         show_default=False)]
-NewSpec = Annotated[Path | None, typer.Argument(metavar="NEW", help="The new spec file.", show_default=False)]
+SpecsArg = Annotated[list[str], typer.Argument(
+    metavar="OLD NEW | SPEC...", show_default=False,
+    help="Two spec files (old, new); or with --git, spec files, quoted globs, directories or bases, each compared "
+         "with itself at REV.")]
 GitRev = Annotated[str | None, typer.Option("--git", metavar="REV",
                                             help="Compare SPEC with its own version at this git revision.")]
-FormatOption = Annotated[DiffFormat, typer.Option("--format", help="Output format.")]
-TodayOption = Annotated[str | None, typer.Option("--today", hidden=True, help="Pretend today is YYYY-MM-DD.")]
+FormatOption = Annotated[DiffFormat, typer.Option("--format", help="text, markdown (a pull-request comment with a "
+                                                  "Mermaid diagram of each cluster) or json.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add the `diff` command to `app`."""
-    from generator.cli.common import handle_errors  # here, not at the top: generator.cli.main imports this module
+    from generator.cli.common import handle_errors
 
     @app.command("diff")
     @handle_errors
-    def diff(old: OldSpec, new: NewSpec = None, git: GitRev = None,
-             output_format: FormatOption = DiffFormat.text, today: TodayOption = None) -> int:
+    def diff(specs: SpecsArg, git: GitRev = None, output_format: FormatOption = DiffFormat.text,
+             today: Today = None) -> int:
         """Show what changes between two specs: a risk per change, then the Terraform diff.
 
         Risks: in-place, nodes roll, one-way, replace. Exit 0 without changes, 1 with changes.
         """
-        return run_diff(old, new, git, output_format, today)
+        return run_diff(specs, git, output_format, today)
 
 
-def run_diff(old: Path, new: Path | None, rev: str | None, output_format: DiffFormat, today: str | None) -> int:
+def run_diff(specs: list[str], rev: str | None, output_format: DiffFormat, today: str | None) -> int:
     """Render both sides in memory, print the report; 1 when anything changes."""
     from generator import api
     from generator.cli.common import parse_today
+    from generator.errors import UsageError
 
-    report = api.diff_specs(old, new, rev=rev, today=parse_today(today))
+    if rev is not None:
+        report = api.diff_at_revision(specs, rev, today=parse_today(today))
+    elif len(specs) == 2:
+        report = api.diff_specs(Path(specs[0]), Path(specs[1]), today=parse_today(today))
+    else:
+        raise UsageError("give OLD and NEW spec files, or SPEC... with --git REV")
     formatters = {DiffFormat.text: api.format_text, DiffFormat.markdown: api.format_markdown,
                   DiffFormat.json: api.format_json}
     typer.echo(formatters[output_format](report), nl=False)

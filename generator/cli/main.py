@@ -9,12 +9,14 @@ import json
 import signal
 import sys
 import threading
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from generator.cli.common import Today, handle_errors, parse_today
+from generator.cli.common import Format, OutputFormat, Today, handle_errors, parse_today
+from generator.cli.help import install as install_readable_help
 from generator.errors import Terminated
 from generator.version import __version__
 
@@ -40,6 +42,11 @@ def root(
     """eksgen: one cluster spec in, a complete and proven Terraform root module out."""
 
 
+class ExplainFormat(StrEnum):
+    yaml = "yaml"
+    markdown = "markdown"
+
+
 def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the starter spec.")] = Path(
         "cluster.yaml"),
@@ -50,7 +57,7 @@ def init(
     from generator import api
 
     written = api.init_spec(output, name=name, region=region)
-    typer.echo(f"wrote {written}; next: eksgen render {written}")
+    typer.echo(f"wrote {' and '.join(str(p) for p in written)}; next: eksgen render {output}")
     return 0
 
 
@@ -65,6 +72,9 @@ def schema() -> int:
 def explain(
     spec: Annotated[Path, typer.Argument(help="Spec file.")],
     capacity: Annotated[bool, typer.Option("--capacity", help="Print the pod-IP capacity table instead.")] = False,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", help="yaml, or markdown: a Mermaid diagram "
+                                                          "of each cluster and its effective spec, for a pull "
+                                                          "request.")] = ExplainFormat.yaml,
     today: Today = None,
 ) -> int:
     """Print the effective spec, every default filled in, as YAML (or, with --capacity, the capacity plan)."""
@@ -75,16 +85,23 @@ def explain(
 
         print_reports(api.capacity(spec, today=parse_today(today)))
         return 0
+    if output_format == ExplainFormat.markdown:
+        typer.echo(api.explain_markdown(spec, today=parse_today(today)), nl=False)
+        return 0
     typer.echo(api.explain(spec, today=parse_today(today)), nl=False)
     return 0
 
 
 def rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the table as Markdown (for the README).")] = False,
+    output_format: Format = OutputFormat.text,
 ) -> int:
     """List every check: ID, area, severity, what it checks, its checkov twin, whether it can be waived."""
     from generator import api
 
+    if output_format == OutputFormat.json:
+        typer.echo(json.dumps(api.envelope("rules", 0, rules=api.rules_json()), indent=2))
+        return 0
     if markdown:
         typer.echo(api.rules_markdown(), nl=False)
         return 0
@@ -128,6 +145,7 @@ def _register_commands() -> None:
 
 
 _register_commands()
+install_readable_help()
 
 
 def _terminate(signum: int, frame: object) -> None:

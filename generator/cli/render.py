@@ -14,6 +14,7 @@ import typer
 from generator.cli.common import (
     Format,
     OutputFormat,
+    SpecArgs,
     Strict,
     Today,
     bug_report,
@@ -25,18 +26,21 @@ from generator.errors import ExitCode, exit_code
 
 
 def render(
-    specs: Annotated[list[str], typer.Argument(help="Spec files or quoted glob patterns ('clusters/*.yaml').",
-                                               show_default=False)],
+    specs: SpecArgs,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Output directory (default: beside each spec, "
-                                              "named after metadata.name).")] = None,
+                                              "named after metadata.name).", show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 and show a diff when a "
-                                        "directory differs from what its spec renders.")] = False,
+                                        "directory differs from what its spec renders (the drift gate).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files edited by hand.")] = False,
-    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Parallel workers (default: all cores).")] = 0,
-    shard_spec: Annotated[str | None, typer.Option("--shard", help="Render only shard I of N (I/N), "
-                                                   "for CI matrices.")] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", metavar="N", help="Parallel workers (default: all cores).",
+                                      show_default=False)] = 0,
+    shard_spec: Annotated[str | None, typer.Option("--shard", metavar="I/N", help="Render only shard I of N, "
+                                                   "for CI matrices.", show_default=False)] = None,
     incremental: Annotated[bool, typer.Option("--incremental/--no-incremental", help="Skip clusters whose "
-                                              "spec and output are unchanged since the last render.")] = True,
+                                              "spec and output are unchanged since the last render (their "
+                                              "recorded findings are still reported).")] = True,
+    gate_on_dates: Annotated[bool, typer.Option("--gate-on-dates", help="With --check: let date-driven errors "
+                                                "(end of support, EKS006) fail the gate too.")] = False,
     output_format: Format = OutputFormat.text,
     strict: Strict = False,
     today: Today = None,
@@ -44,24 +48,51 @@ def render(
     """Check specs and write their Terraform root modules; many specs render in parallel."""
     from generator import api
 
+    selection = api.select(specs)
     text = output_format == OutputFormat.text
+    if text:
+        for base, clusters in selection.bases.items():
+            err(f"{base}: a base; checking the {len(clusters)} cluster(s) that extend it")
     progress = _Progress(enabled=text)
     with progress:
-        outcomes = api.render_specs(specs, out_dir=out, check=check, force=force, jobs=jobs, shard_spec=shard_spec,
-                                    incremental=incremental, strict=strict, today=parse_today(today),
-                                    on_start=progress.start, on_done=functools.partial(_on_done, progress, check, text))
+        outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
+                                    shard_spec=shard_spec, incremental=incremental, strict=strict,
+                                    today=parse_today(today), dated_gate=gate_on_dates, on_start=progress.start,
+                                    on_done=functools.partial(_on_done, progress, check, text))
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
-        from dataclasses import asdict
-
-        clusters = [{"spec": o.spec, **c} for o in outcomes for c in o.clusters]
-        typer.echo(json.dumps({"ok": code == 0, "exitCode": int(code), "clusters": clusters,
-                               "specs": [asdict(o) for o in outcomes]}, indent=2))
-    elif len(outcomes) > 1:
-        failed = sum(1 for o in outcomes if o.code not in (ExitCode.OK, ExitCode.DIFFERENCES))
-        skipped = sum(1 for o in outcomes if o.skipped)
-        typer.echo(f"{len(outcomes)} spec(s): {len(outcomes) - failed} ok ({skipped} unchanged), {failed} failed")
+        typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),
+                                       issues=[i for o in outcomes for i in o.issues],
+                                       bases={str(b): [str(c) for c in cs] for b, cs in selection.bases.items()}),
+                              indent=2))
+    elif len(outcomes) > 1 or check:
+        typer.echo(fleet_summary(outcomes, check))
     return code
+
+
+def fleet_summary(outcomes: list[Any], check: bool) -> str:
+    """One line of true counts, then every stale, failed or skipped cluster by name and spec."""
+    stale, failed, skipped, fine = [], [], [], 0
+    for outcome in outcomes:
+        if outcome.code not in (0, 1):
+            failed.append(f"{outcome.spec} (exit {outcome.code})")
+            continue
+        for cluster in outcome.clusters:
+            label = f"{cluster['cluster']} ({outcome.spec})"
+            if cluster.get("status") == "stale":
+                stale.append(label)
+            elif outcome.skipped:
+                skipped.append(label)
+            else:
+                fine += 1
+    counts = [f"{fine} up to date" if check else f"{fine} rendered"]
+    if check:
+        counts.append(f"{len(stale)} stale")
+    counts += [f"{len(skipped)} skipped (unchanged)"] * bool(skipped) + [f"{len(failed)} spec(s) failed"]
+    lines = [f"{len(outcomes)} spec(s): " + ", ".join(counts)]
+    lines += [f"  stale: {s}" for s in stale] + [f"  failed: {f}" for f in failed]
+    lines += [f"  skipped: {s}" for s in skipped]
+    return "\n".join(lines)
 
 
 def _on_done(progress: _Progress, check: bool, text: bool, outcome: Any) -> None:
@@ -98,32 +129,39 @@ class _Progress:
 
 
 def _print_outcome(outcome: Any, check: bool) -> None:
+    """Status lines worded alike for render and --check: `SPEC (CLUSTER): STATUS in DIR`."""
     for line in outcome.warnings:
         err(line)
     if outcome.errors:
         for line in outcome.errors:
             err(line)
         if outcome.code == ExitCode.BAD_INPUT and outcome.error_count:
-            err(f"{outcome.error_count} error(s); nothing written")
+            errors = sum(1 for i in outcome.issues if i.get("severity") == "error")
+            if errors:
+                err(f"{errors} error(s) in {outcome.spec}; nothing written")
+            else:  # --strict: the warnings are what failed, counted as such
+                err(f"{len(outcome.issues)} warning(s) treated as errors (--strict) in {outcome.spec}; nothing written")
         elif outcome.code == ExitCode.INTERNAL:
             err(bug_report())
         return
-    if outcome.skipped:
-        typer.echo(f"{outcome.spec}: unchanged")
-        return
     for cluster in outcome.clusters:
         out_dir = Path(str(cluster["outDir"]))
-        if check:
+        where = f"{outcome.spec} ({cluster['cluster']})"
+        if outcome.skipped:
+            typer.echo(f"{where}: up to date in {out_dir} (unchanged since the last render; skipped)")
+        elif check:
             diff = str(cluster.get("diff") or "")
-            typer.echo(diff, nl=False) if diff else typer.echo(f"{out_dir}: up to date")
-            continue
-        changed = False
-        for verb in ("created", "updated", "removed"):
-            for name in cluster.get(verb) or []:
-                typer.echo(f"{verb:>9} {out_dir / str(name)}")
-                changed = True
-        if not changed:
-            typer.echo(f"{out_dir}: up to date")
+            typer.echo(f"{where}: stale in {out_dir}" if diff else f"{where}: up to date in {out_dir}")
+            typer.echo(diff, nl=False)
+        else:
+            changes = [f"{verb} {name}" for verb in ("created", "updated", "removed")
+                       for name in _names(cluster.get(verb))]
+            status = f"written to {out_dir}: " + ", ".join(changes) if changes else f"up to date in {out_dir}"
+            typer.echo(f"{where}: {status}")
+
+
+def _names(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def register(app: typer.Typer) -> None:

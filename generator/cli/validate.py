@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,13 +21,16 @@ from generator.errors import ExitCode, exit_code
 
 
 def validate(
-    specs: Annotated[list[Path], typer.Argument(help="Spec files, or directories of rendered Terraform.",
-                                                show_default=False)],
+    specs: Annotated[list[str], typer.Argument(
+        metavar="SPEC...", show_default=False,
+        help="Spec files, quoted glob patterns or directories of specs; a base (kind: ClusterBase) stands for the "
+             "clusters that extend it; a directory of rendered Terraform (*.tf or .eksgen/) is checked as such.")],
     with_terraform: Annotated[bool, typer.Option("--terraform", help="Also run terraform fmt -check, init and "
                                                  "validate (offline, against interface stubs).")] = False,
     online: Annotated[bool, typer.Option("--online", help="With --terraform: validate against the real registry "
                                          "modules (needs network).")] = False,
-    terraform_bin: Annotated[str | None, typer.Option("--terraform-bin", help="Terraform or OpenTofu binary.")] = None,
+    terraform_bin: Annotated[str | None, typer.Option("--terraform-bin", metavar="PATH", show_default=False,
+                                                      help="Terraform or OpenTofu binary.")] = None,
     output_format: Format = OutputFormat.text,
     strict: Strict = False,
     today: Today = None,
@@ -45,11 +47,14 @@ def validate(
                           strict=strict, today=parse_today(today))
     code = exit_code(report.failure)
     if output_format == OutputFormat.json:
-        typer.echo(json.dumps({"ok": code == 0, "exitCode": int(code), "clusters": report.targets,
-                               "issues": [i.as_json() for i in report.warnings],
-                               "findings": [{"target": where, "file": f.file, "line": f.line, "message": f.message,
-                                             "source": f.source} for where, f, _ in report.findings]}, indent=2))
+        typer.echo(json.dumps(api.envelope(
+            "validate", code, clusters=report.targets, issues=[i.as_json() for i in report.warnings],
+            directories=report.directories, bases={str(b): [str(c) for c in cs] for b, cs in report.bases.items()},
+            findings=[{"target": where, "file": f.file, "line": f.line, "message": f.message, "source": f.source}
+                      for where, f, _ in report.findings]), indent=2))
         return code
+    for base, dependents in report.bases.items():
+        err(f"{base}: a base; checked through the {len(dependents)} cluster(s) that extend it")
     for issue in report.warnings:
         err(issue.format())
     for where, finding, _ in report.findings:
@@ -60,7 +65,7 @@ def validate(
         err(str(report.failure))
     else:
         checked = " and Terraform" if report.with_terraform else ""
-        typer.echo(f"ok: {len(report.targets)} target(s) valid (eksgen checks{checked}), "
+        typer.echo(f"ok: {len(report.targets) + len(report.directories)} target(s) valid (eksgen checks{checked}), "
                    f"{len(report.warnings)} warning(s)")
     return code
 

@@ -1,21 +1,25 @@
-"""Rendering specs into directories: one spec (write, or with `check` compare), or many:
-glob expansion, CI sharding, incremental skips by spec hash and parallel workers. One bad
+"""Rendering many specs: CI sharding, incremental skips, one directory per cluster, parallel workers.
+
+A run has two phases. The survey loads every spec (in parallel) and says where each cluster will
+be written and whether a recorded verdict can stand in for rendering it; two clusters bound for
+one directory refuse the whole run before anything is written. Then the rest render. One bad
 cluster fails with its own errors; the rest still render.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
+from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
 from generator.pipeline.specfile import (
     RenderResult,
@@ -28,7 +32,7 @@ from generator.pipeline.specfile import (
 )
 from generator.pipeline.write import MANIFEST, read_manifest, sha256
 
-GLOB_CHARS = frozenset("*?[")
+__all__ = ["GLOB_CHARS", "Outcome", "expand", "render_fleet", "render_to_directory", "shard"]
 
 
 @dataclass
@@ -45,18 +49,18 @@ class Outcome:
     skipped: bool = False
 
 
+@dataclass
+class Survey:
+    """Where a spec's clusters go, and the outcome an incremental skip would give (None: render it)."""
+
+    spec: str
+    targets: list[tuple[str, str]] = field(default_factory=list)  # (cluster name, resolved output dir)
+    replay: Outcome | None = None
+
+
 def expand(patterns: list[str]) -> list[Path]:
-    """Spec arguments with glob patterns expanded (quoted patterns reach us unexpanded)."""
-    paths: list[Path] = []
-    for pattern in patterns:
-        if GLOB_CHARS & set(pattern) and not Path(pattern).exists():  # `a[1].yaml` may be a real file
-            matches = sorted(glob.glob(pattern, recursive=True))
-            if not matches:
-                raise UsageError(f"no spec file matches {pattern!r}")
-            paths.extend(Path(m) for m in matches)
-        else:
-            paths.append(Path(pattern))
-    return list(dict.fromkeys(paths))
+    """Spec arguments (files, quoted globs, directories) as cluster spec files; a base stands for its clusters."""
+    return select(patterns).specs
 
 
 def shard(paths: list[Path], spec: str | None) -> list[Path]:
@@ -66,61 +70,110 @@ def shard(paths: list[Path], spec: str | None) -> list[Path]:
     try:
         index, count = (int(p) for p in spec.split("/"))
     except ValueError:
-        raise UsageError(f"--shard must look like I/N (got {spec!r})") from None
+        raise UsageError(f"--shard must look like I/N, for example 2/4 (got {spec!r})") from None
     if not 1 <= index <= count:
         raise UsageError(f"--shard {spec}: I must be between 1 and N")
     return paths[index - 1::count]
 
 
-def reject_duplicate_names(paths: list[Path]) -> None:
-    """With one -o for several specs each cluster gets out/<name>: two of a name would collide."""
-    seen: dict[str, Path] = {}
-    for path in paths:
-        try:
-            documents = load_spec(path)
-        except EksgenError:
-            continue  # reported with the spec's own errors when it renders
-        for doc in documents:
-            name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
-            if isinstance(name, str) and name in seen and seen[name] != path:
-                raise UsageError(f"clusters in {seen[name]} and {path} are both named {name!r}: "
-                                 "they would share one output directory")
-            if isinstance(name, str):
-                seen[name] = path
-
-
-def _unchanged(path: Path, out_dir: Path | None, nested: bool) -> bool:
-    """Every cluster of the spec already rendered from identical input and untouched since."""
+def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, incremental: bool,
+               strict: bool) -> Survey:
+    survey = Survey(spec=str(path))
     try:
         documents = load_spec(path)
     except EksgenError:
-        return False
+        return survey  # reported when it renders, with the spec's own errors
+    records = []
     for doc in documents:
         name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
-        if not isinstance(name, str):
-            return False
+        if not isinstance(name, str) or not name:
+            return Survey(spec=str(path))
         target = output_dir(path, out_dir, name, 2 if nested else len(documents))
+        survey.targets.append((name, os.path.abspath(target)))
+        records.append((name, target, document_hash(doc)))
+    if incremental and records and len({t for _, t in survey.targets}) == len(records):
+        survey.replay = _replay(path, records, today, strict)  # never for a file whose clusters clash
+    return survey
+
+
+def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, strict: bool) -> Outcome | None:
+    """The outcome of the last render when it still holds: same input, files untouched, clock in its window."""
+    outcome = Outcome(spec=str(path), skipped=True)
+    warnings: list[Issue] = []
+    for name, target, digest in records:
         try:
             recorded = json.loads((target / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
-            return False
-        if recorded.get("specSha256") != document_hash(doc) or recorded.get("pending"):
-            return False
-        for file, digest in read_manifest(target).items():
+            return None
+        if not isinstance(recorded, dict) or recorded.get("specSha256") != digest or recorded.get("pending"):
+            return None
+        if not _within(recorded.get("verdictWindow"), today) or not isinstance(recorded.get("warnings"), list):
+            return None
+        files = read_manifest(target)
+        for file, file_digest in files.items():
             current = target / file
-            if not current.is_file() or sha256(current.read_bytes()) != digest:
-                return False
-    return True
+            if not current.is_file() or sha256(current.read_bytes()) != file_digest:
+                return None
+        warnings.extend(Issue.from_record(w) for w in recorded["warnings"] if isinstance(w, dict))
+        outcome.clusters.append({"cluster": name, "outDir": str(target), "files": sorted(files), "status": "up to date",
+                                 "created": [], "updated": [], "removed": [], "unchanged": sorted(files)})
+    warnings.sort(key=Issue.sort_key)
+    if strict and warnings:  # the verdict a full render would give: refused, nothing written
+        return _failed(outcome, SpecInvalid(warnings))
+    outcome.issues = [w.as_json() for w in warnings]
+    outcome.warnings = [w.format() for w in warnings]
+    return outcome
+
+
+def _within(window: object, today: dt.date) -> bool:
+    if not isinstance(window, list) or len(window) != 2:
+        return False
+    try:
+        start, end = (dt.date.fromisoformat(d) if isinstance(d, str) else None for d in window)
+    except ValueError:
+        return False
+    return (start is None or start <= today) and (end is None or today < end)
+
+
+def _failed(outcome: Outcome, exc: SpecInvalid) -> Outcome:
+    outcome.code = exit_code(exc)
+    outcome.skipped = False
+    outcome.clusters = []
+    ordered = sorted(exc.issues, key=Issue.sort_key)
+    outcome.issues = [i.as_json() for i in ordered]
+    outcome.errors = [i.format() for i in ordered]
+    outcome.error_count = len(ordered)  # with --strict every warning is an error
+    return outcome
+
+
+def shared_directories(surveys: list[Survey]) -> list[str]:
+    """Lines naming every pair of clusters bound for one directory (whatever the layout made them meet)."""
+    first: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for survey in surveys:
+        for name, target in survey.targets:
+            if target in first and first[target][0] == survey.spec:
+                continue  # two clusters of one file: its render refuses them, located at metadata.name
+            if target in first:
+                other_spec, other_name = first[target]
+                clashes.append(f"{other_spec} ({other_name}) and {survey.spec} ({name}) would both write "
+                               f"{os.path.relpath(target)}")
+            else:
+                first[target] = (survey.spec, name)
+    return clashes
 
 
 def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool = False,
                         check: bool = False, strict: bool = False, today: dt.date | None = None,
-                        nested: bool = False) -> list[RenderResult]:
+                        nested: bool = False, dated_gate: bool = False) -> list[RenderResult]:
     """Render, then write (or with `check`, compare and write nothing).
 
-    With `strict`, warnings count as errors and nothing is written.
+    With `strict`, warnings count as errors and nothing is written. With `check`, the date-driven
+    errors are reported as warnings (the gate is about drift) unless `dated_gate` or `strict`.
     """
-    results = render_spec(path, out_dir=out_dir, today=today, nested=nested)
+    clock = today or dt.date.today()
+    results = render_spec(path, out_dir=out_dir, today=clock, nested=nested,
+                          dated_as_warnings=check and not dated_gate and not strict)
     warnings = [w for item in results for w in item.result.warnings]
     if strict and warnings:
         raise SpecInvalid(warnings)
@@ -128,70 +181,95 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
         if check:
             item.diff = directory_diff(item.out_dir, encoded(item))
         else:
-            write_result(item, force=force)
+            write_result(item, force=force, today=clock)
     return results
 
 
 def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
-               incremental: bool, strict: bool = False, nested: bool = False) -> Outcome:
+               strict: bool = False, nested: bool = False, dated_gate: bool = False) -> Outcome:
     outcome = Outcome(spec=str(path))
-    if incremental and not force and _unchanged(path, out_dir, nested):
-        outcome.skipped = True
-        return outcome
     try:
         for item in render_to_directory(path, out_dir=out_dir, force=force, check=check, strict=strict,
-                                        today=today, nested=nested):
+                                        today=today, nested=nested, dated_gate=dated_gate):
             entry: dict[str, object] = {
                 "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
                 "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
             }
             if check:
-                entry["upToDate"] = not item.diff
+                entry["status"] = "stale" if item.diff else "up to date"
                 entry["diff"] = item.diff
                 outcome.code = exit_code(differences=bool(item.diff), parts=[outcome.code])
             elif item.report is not None:
                 entry.update(asdict(item.report))
+                changed = item.report.created or item.report.updated or item.report.removed
+                entry["status"] = "written" if changed else "up to date"
             outcome.clusters.append(entry)
             outcome.issues.extend(w.as_json() for w in item.result.warnings)
             outcome.warnings.extend(w.format() for w in item.result.warnings)
     except SpecInvalid as exc:
+        ordered = sorted(exc.issues, key=Issue.sort_key)
+        outcome.clusters = []
         outcome.code = exit_code(exc)
-        outcome.issues = [i.as_json() for i in sorted(exc.issues, key=Issue.sort_key)]
-        outcome.errors = [i.format() for i in sorted(exc.issues, key=Issue.sort_key)]
-        outcome.error_count = exc.error_count
+        outcome.issues = [i.as_json() for i in ordered]
+        outcome.errors = [i.format() for i in ordered]
+        outcome.error_count = exc.error_count if exc.error_count else len(ordered)  # --strict: warnings count
     except EksgenError as exc:
-        outcome.code, outcome.errors = exit_code(exc), [f"error: {exc}"]
+        hint = getattr(exc, "hint", None)
+        outcome.code, outcome.errors = exit_code(exc), [f"error: {exc}", *([f"hint: {hint}"] if hint else [])]
     except Exception as exc:  # a bug in one cluster must not take the fleet down
         outcome.code, outcome.errors = exit_code(exc), [f"internal error: {type(exc).__name__}: {exc}"]
     return outcome
 
 
-Task = tuple[Path, Path | None, bool, bool, "dt.date | None", bool, bool, bool]
-
-
-def _star(args: Task) -> Outcome:
-    return render_one(*args)
+T = TypeVar("T")
 
 
 def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
-                 jobs: int, incremental: bool, strict: bool,
-                 on_done: Callable[[Outcome], None]) -> list[Outcome]:
+                 jobs: int, incremental: bool, strict: bool, on_done: Callable[[Outcome], None],
+                 dated_gate: bool = False) -> list[Outcome]:
+    """Survey, refuse shared directories, then render what a recorded verdict cannot stand in for."""
+    clock = today or dt.date.today()  # one clock for the whole run
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
-    tasks: list[Task] = [(p, out_dir, force, check, today, incremental, strict, nested) for p in paths]
-    outcomes: list[Outcome] = []
-    for outcome in _run(tasks, jobs):
-        on_done(outcome)
-        outcomes.append(outcome)
+    skip = incremental and not force and not check
+    with _pool(jobs, len(paths)) as pool:
+        surveys = list(_map(pool, survey_one, [(p, out_dir, nested, clock, skip, strict) for p in paths]))
+        clashes = shared_directories(surveys)
+        if clashes:
+            raise UsageError("two clusters would write one directory; nothing written:\n  " + "\n  ".join(clashes)
+                             + "\ngive each cluster its own metadata.name (or its own spec directory)")
+        todo = [(p, out_dir, force, check, clock, strict, nested, dated_gate)
+                for p, s in zip(paths, surveys, strict=True) if s.replay is None]
+        rendered = _map(pool, render_one, todo)
+        outcomes = []
+        for survey in surveys:
+            outcome = survey.replay or next(rendered)
+            on_done(outcome)
+            outcomes.append(outcome)
     return outcomes
 
 
-def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from (_star(t) for t in tasks)
-        return
+class _Serial(Executor):
+    pass
+
+
+def _pool(jobs: int, count: int) -> Executor:
+    if jobs <= 1 or count <= 1:
+        return _Serial()
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+    return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=context)
+
+
+def _call(job: tuple[Callable[..., T], tuple[Any, ...]]) -> T:
+    function, args = job
+    return function(*args)
+
+
+def _map(pool: Executor, function: Callable[..., T], tasks: list[tuple[Any, ...]]) -> Iterator[T]:
+    """Results in task order, as they arrive (the progress bar and CI lines follow the work)."""
+    if isinstance(pool, _Serial):
+        return (function(*t) for t in tasks)
+    workers = getattr(pool, "_max_workers", 1)
+    return pool.map(_call, [(function, t) for t in tasks], chunksize=max(1, len(tasks) // (workers * 8)))
 
 
 def default_jobs() -> int:

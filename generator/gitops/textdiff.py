@@ -24,4 +24,6 @@ def directory_diff(out_dir: Path, files: dict[str, bytes]) -> str:
     """A unified diff from what is on disk to what the spec renders (owned files only)."""
     names = set(files) | set(read_manifest(out_dir) if out_dir.is_dir() else {})
     on_disk = {n: (out_dir / n).read_text("utf-8", errors="replace") for n in names if (out_dir / n).is_file()}
-    return "".join(diff_files(on_disk, {n: data.decode("utf-8") for n, data in files.items()}).values())
+    prefix = f"{out_dir.as_posix().rstrip('/')}/" if str(out_dir) not in ("", ".") else ""
+    rendered = {n: data.decode("utf-8") for n, data in files.items()}
+    return "".join(diff_files(on_disk, rendered, prefix).values())  # headers name the cluster's directory

@@ -158,6 +158,12 @@ def _yaml_issue(exc: yaml.YAMLError, file: str, text: str) -> Issue:
     context = getattr(exc, "context", None)
     message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
     position = Position(mark.line + 1, mark.column + 1) if mark is not None else START
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if mark is not None and ("tab" in str(problem) or line_text[mark.column:mark.column + 1] == "\t"):
+        column = line_text.find("\t") + 1 or mark.column + 1  # the commonest YAML mistake, said plainly
+        message = "invalid YAML: a tab character; YAML indents with spaces only (replace the tab with spaces)"
+        position = Position(mark.line + 1, column)
     return Issue(loc=(), message=message, file=file, position=position)
 
 

@@ -17,6 +17,7 @@ from generator.terraform.registry import registry
 
 API_VERSION = "eksgen/v1alpha1"
 KIND = "Cluster"
+BASE_KIND = "ClusterBase"  # a partial spec other specs extend; never rendered on its own
 
 LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 NatMode = Literal["HighlyAvailable", "Single", "Disabled"]

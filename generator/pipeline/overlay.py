@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.errors import Issue, Loc, SpecInvalid
 from generator.pipeline.load import Document, load_documents
+from generator.pipeline.model import BASE_KIND, KIND
 
 EXTENDS_KEY = "extends"
 MAX_EXTENDS_DEPTH = 8
@@ -41,6 +42,9 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
         raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {target}: {exc}"))]) from None
     if len(bases) != 1:
         raise SpecInvalid([doc.issue(Issue(loc, f"base spec {target} must hold exactly one document"))])
+    if not isinstance(bases[0].data, dict) or bases[0].data.get("kind") != BASE_KIND:
+        raise SpecInvalid([doc.issue(Issue(loc, f"{target} is not a base: a base spec says kind: {BASE_KIND} "
+                                           "(so globs and hooks never render it as a cluster)"))])
     base = resolve(bases[0], base_path, chain=(*chain, path.resolve()))
     return merge(base, doc)
 
@@ -59,14 +63,18 @@ def _display(path: Path) -> Path:
 
 
 def merge(base: Document, overlay: Document) -> Document:
+    """The overlay over its base; the base's `kind` is not inherited (a spec that extends is a Cluster
+    unless it says otherwise)."""
     overlay_data = {k: v for k, v in overlay.data.items() if k != EXTENDS_KEY}
+    overlay_data.setdefault("kind", KIND)
     positions = {loc: (pos if pos.file else replace(pos, file=base.file)) for loc, pos in base.positions.items()}
     positions = {k: v for k, v in positions.items() if not _replaced_below(k, overlay_data)}
     positions.update({k: v for k, v in overlay.positions.items() if k[:1] != (EXTENDS_KEY,)})
     scalars = {**{k: v for k, v in base.scalars.items() if not _replaced_below(k, overlay_data)},
                **overlay.scalars}
+    changed = [loc for loc in overrides(base.data, overlay_data) if loc != ("kind",) or "kind" in overlay.data]
     return Document(file=overlay.file, index=overlay.index, data=deep_merge(base.data, overlay_data),
-                    positions=positions, scalars=scalars, overrides=overrides(base.data, overlay_data))
+                    positions=positions, scalars=scalars, overrides=changed)
 
 
 def _replaced_below(loc: Loc, overlay: Any) -> bool:

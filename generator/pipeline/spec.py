@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 
 from generator.errors import Issue, Loc
 from generator.pipeline.load import Document
-from generator.pipeline.model import API_VERSION, KIND, Cluster
+from generator.pipeline.model import API_VERSION, BASE_KIND, KIND, Cluster
 
 
 def parse_cluster(doc: Document) -> tuple[Cluster | None, list[Issue]]:
@@ -37,10 +37,19 @@ def parse_cluster(doc: Document) -> tuple[Cluster | None, list[Issue]]:
 def _check_header(data: dict[str, Any]) -> list[Issue]:
     issues = []
     if data.get("apiVersion") != API_VERSION:
-        issues.append(Issue(loc=("apiVersion",), message=f"must be {API_VERSION!r} (got {data.get('apiVersion')!r})"))
-    if data.get("kind") != KIND:
-        issues.append(Issue(loc=("kind",), message=f"must be {KIND!r} (got {data.get('kind')!r})"))
+        issues.append(Issue(loc=("apiVersion",), message=_expected(API_VERSION, data, "apiVersion")))
+    if data.get("kind") == BASE_KIND:
+        issues.append(Issue(loc=("kind",), message=f"this is a base ({BASE_KIND}), not a cluster: it is rendered "
+                            "only through the specs that extend it"))
+    elif data.get("kind") != KIND:
+        issues.append(Issue(loc=("kind",), message=_expected(KIND, data, "kind")))
     return issues
+
+
+def _expected(value: str, data: dict[str, Any], key: str) -> str:
+    if key not in data:
+        return f"missing: every spec document starts with {key}: {value}"
+    return f"must be {value!r} (got {data[key]!r})"
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.errors import Issue, Position, SpecInvalid, UsageError
 from generator.pipeline import overlay
+from generator.pipeline.checks.cluster import verdict_window
 from generator.pipeline.load import Document, load_documents
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import WriteReport, write_tree
@@ -75,7 +76,7 @@ def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
 
 
 def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | None = None,
-                nested: bool = False) -> list[RenderResult]:
+                nested: bool = False, dated_as_warnings: bool = False) -> list[RenderResult]:
     """Render and prove every cluster of a spec file, in memory. Raises SpecInvalid with all errors.
 
     With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
@@ -85,7 +86,7 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
     errors: list[Issue] = []
     for doc in documents:
         try:
-            built = build_document(doc, path.name, today=today)
+            built = build_document(doc, path.name, today=today, dated_as_warnings=dated_as_warnings)
         except SpecInvalid as exc:
             errors.extend(exc.issues)
             continue
@@ -118,21 +119,32 @@ def _reject_shared_dirs(results: list[RenderResult]) -> None:
 
 
 def document_hash(doc: Document) -> str:
-    """What a cluster's output depends on: its merged spec data and the eksgen version."""
+    """What a cluster's output and findings depend on: its merged spec data, where each value was written
+    (findings name lines) and the eksgen version. The clock is recorded apart, as a verdict window."""
     canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{__version__}\n{canonical}".encode()).hexdigest()
+    where = json.dumps(sorted((repr(loc), p.line, p.column, p.file) for loc, p in doc.positions.items()))
+    return hashlib.sha256(f"{__version__}\n{canonical}\n{where}".encode()).hexdigest()
+
+
+def verdict_record(result: ClusterResult, today: dt.date) -> dict[str, object]:
+    """The findings of a successful render and the dates they hold for: what an incremental skip replays."""
+    version = result.effective.spec.kubernetes_version if result.effective else None
+    start, end = verdict_window(version, today)
+    return {"warnings": [w.as_record() for w in result.warnings],
+            "verdictWindow": [start.isoformat() if start else None, end.isoformat() if end else None]}
 
 
 def encoded(item: RenderResult) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in item.files.items()}
 
 
-def write_result(item: RenderResult, *, force: bool = False) -> WriteReport:
+def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
     effective = item.result.effective
     assert effective is not None  # render_spec raises before returning a result without one
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
-                               "modules": dict(effective.spec.terraform.modules)}
+                               "modules": dict(effective.spec.terraform.modules),
+                               **verdict_record(item.result, today or dt.date.today())}
     item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
     return item.report

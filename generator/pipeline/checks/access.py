@@ -10,7 +10,7 @@ from generator.pipeline import awsauth
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import AccessEntry
-from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
+from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.terraform.internals import internals
 
 ACCESS = ("spec", "access")

@@ -105,6 +105,19 @@ def _version(ctx: CheckContext) -> Iterator[Issue]:
                     severity="warning", rule="EKS007")
 
 
+def verdict_window(version: str | None, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The dates [start, end) around `today` over which the date-driven rules (EKS006, EKS007) say the same
+    about `version`: a verdict recorded on one day of the window holds on every other."""
+    info = release(version) if version else None
+    if info is None:
+        return None, None  # no date-driven finding for an unknown version, whatever the day
+    margin = dt.timedelta(days=SUPPORT_WARNING_DAYS)
+    day = dt.timedelta(days=1)
+    edges = {info.end_of_standard - margin, info.end_of_standard + day, info.end_of_extended - margin,
+             info.end_of_extended + day, *(r.end_of_extended + day for r in kubernetes_releases())}
+    return max((e for e in edges if e <= today), default=None), min((e for e in edges if e > today), default=None)
+
+
 def _supported(today: dt.date) -> str:
     return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)
 

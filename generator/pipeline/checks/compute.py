@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from generator.errors import Issue, Loc, format_loc
@@ -96,10 +97,16 @@ def _scaling(lo: int, hi: int, desired: int, loc: Loc) -> Iterator[Issue]:
 
 def _instance(instance_type: str, loc: Loc) -> Iterator[Issue]:
     if not instances.is_valid_name(instance_type):
-        yield Issue(loc, f"{instance_type!r} is not an EC2 instance type name (like m6i.large)", rule="EKS054")
+        yield Issue(loc, f"{instance_type!r} is not an EC2 instance type name ({_did_you_mean(instance_type)})",
+                    rule="EKS054")
     elif instances.max_pods(instance_type) is None:
-        yield Issue(loc, f"unknown instance type {instance_type!r}; max pods cannot be checked",
-                    severity="warning", rule="EKS064")
+        yield Issue(loc, f"unknown instance type {instance_type!r}; max pods cannot be checked "
+                    f"({_did_you_mean(instance_type)})", severity="warning", rule="EKS064")
+
+
+def _did_you_mean(instance_type: str) -> str:
+    close = difflib.get_close_matches(instance_type, sorted(instances.eni_table()), n=1, cutoff=0.75)
+    return f"did you mean {close[0]}?" if close else "like m6i.large"
 
 
 def _ami_matches(instance_type: str, ami_type: str | None, loc: Loc) -> Iterator[Issue]:

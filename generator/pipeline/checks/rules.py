@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# Findings that depend on the clock (`--today`/EKSGEN_TODAY), not only on the spec and eksgen's version.
+DATED_RULES = frozenset({"EKS006", "EKS007"})
 Area = Literal["text", "cluster", "network", "access", "compute", "capacity", "security"]
 
 

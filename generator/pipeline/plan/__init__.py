@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.ir import Plan, TfFile
 from generator.pipeline.effective import Cluster
-from generator.pipeline.plan.access import access_entry_keys, policy_arn, policy_key
+from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import called_modules, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam

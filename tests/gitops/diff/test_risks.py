@@ -433,7 +433,8 @@ def test_json_lists_changes_worst_risk_and_file_diffs(instance_type_report: Diff
                                 "note": data["changes"][0]["note"]}]
     assert "create_before_destroy" in data["changes"][0]["note"]
     assert list(data["files"]) == ["eks.tf"] and data["files"]["eks.tf"].startswith("--- a/eks.tf")
-    assert data["clusters"] == [{"name": "demo", "worstRisk": "nodes roll", "areas": {"node group": "nodes roll"}}]
+    assert data["clusters"] == [{"cluster": "demo", "status": "changed", "worstRisk": "nodes roll",
+                                 "areas": {"node group": "nodes roll"}}]
 
 
 def test_no_changes_in_every_format(tmp_path: Path) -> None:
@@ -521,13 +522,13 @@ def test_git_compares_a_spec_with_its_committed_version(repo: Path) -> None:
 
 
 def test_git_reads_the_base_spec_at_the_revision_too(repo: Path) -> None:
-    base = variant(put_group("maxSize", 4))
+    base = variant(put_group("maxSize", 4), put("kind", "ClusterBase"))
     write(repo / "clusters", base, "base.yaml")
     overlay = repo / "clusters" / "prod.yaml"
     overlay.write_text("extends: base.yaml\nmetadata:\n  name: prod\n", encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "overlay")
-    write(repo / "clusters", variant(put_group("maxSize", 8)), "base.yaml")
+    write(repo / "clusters", variant(put_group("maxSize", 8), put("kind", "ClusterBase")), "base.yaml")
     result = run_cli(overlay, "--git", "HEAD")
     assert result.exit_code == 1, result.output
     assert "node group general: maxSize 4 → 8 [in-place]" in result.stdout
