@@ -2,7 +2,8 @@
 with one spec changed, and peak memory, side by side with their floors.
 
 Run: python bench/fleet_bench.py [-n 1000]
-Targets from the fleet issue: full < 5 s on 2 cores, incremental < 1 s.
+Targets (issue 15): full < 5 s on 2 cores, incremental with one spec changed < 0.5 s,
+nothing changed < 0.3 s. The machine may be shared: run it under `nice` awareness and repeat.
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ def main() -> None:
     print(f"  full render incl. round trip of every file ({n} specs):   {full:6.2f} s  "
           f"({full / n * 1000:.1f} ms/spec wall; target < 5 s)")
     again, _ = run([*eksgen, "render", "team-*.yaml", *common], work)
-    print(f"  re-render, nothing changed (all skipped by spec hash):  {again:6.2f} s")
+    print(f"  re-render, nothing changed (all skipped, verdicts kept): {again:6.2f} s  (target < 0.3 s)")
     spec = work / "team-0007.yaml"
     spec.write_text(spec.read_text().replace("minSize: 1,", "minSize: 2,"))
     one, _ = run([*eksgen, "render", "team-*.yaml", *common], work)
-    print(f"  incremental re-render, one spec changed:                {one:6.2f} s  (target < 1 s)")
+    print(f"  incremental re-render, one spec changed:                {one:6.2f} s  (target < 0.5 s)")
     single, _ = run([*eksgen, "render", "team-*.yaml", "-j", "1", "--no-incremental", *common], work)
     print(f"  full re-render on one core (no skipping), for scale:    {single:6.2f} s")
     print(f"  peak RSS of the largest process: {rss / 1024:.0f} MiB")

@@ -13,9 +13,8 @@ REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-
 TYPES = ["m6i.large", "m6i.xlarge", "m7i.large", "c6i.xlarge", "r6i.large", "m7g.large"]
 BASE = """\
 apiVersion: eksgen/v1alpha1
-kind: Cluster
+kind: ClusterBase
 metadata:
-  name: base
   region: eu-west-1
   tags: {owner: platform}
 spec:

@@ -1,5 +1,10 @@
 """The plan's intermediate representation: ordered Terraform blocks whose values are
-literals, references or function calls. Frozen, comparable, and free of layout.
+literals, references, function calls or heredocs.
+
+It carries what a reviewer reads: which blocks each file holds and in what order, the order
+of arguments, their groups (rendered a blank line apart), banners, and comments that say
+why. It carries no text: quoting, indentation and `=` alignment are `pipeline/hcl.py`'s,
+the file frame is the template's. Values are frozen and comparable; blocks are built up.
 """
 
 from __future__ import annotations
@@ -37,6 +42,25 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Heredoc:
+    """A multi-line string a reviewer reads as a document (the nodeadm NodeConfig), written as
+    an indented heredoc. Only text a heredoc holds exactly: printable lines, each ending in a
+    newline, none of spaces only (`<<-` leaves those alone), at least one unindented (so `<<-`
+    strips no more than eksgen added)."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        lines = self.text.split("\n")
+        if not self.text.endswith("\n") or lines.pop() != "":
+            raise ValueError(f"a heredoc ends with a newline: {self.text!r}")
+        if any(not line.isprintable() or "\t" in line or (line and not line.strip()) for line in lines):
+            raise ValueError(f"a heredoc holds printable lines, none of spaces only: {self.text!r}")
+        if not any(line and not line[0].isspace() for line in lines):
+            raise ValueError(f"a heredoc needs an unindented line: {self.text!r}")
+
+
+@dataclass(frozen=True)
 class Expr:
     """An expression read back from existing HCL text; its type is Terraform's to check."""
 
@@ -67,7 +91,7 @@ class Obj:
 
 
 # Plain dicts are user maps (keys always quoted); lists are tuples in HCL.
-Value = Union[str, int, float, bool, None, Null, Ref, Call, Expr, Obj, "list[Value]", "dict[str, Value]"]
+Value = Union[str, int, float, bool, None, Null, Ref, Call, Heredoc, Expr, Obj, "list[Value]", "dict[str, Value]"]
 
 
 @dataclass(frozen=True)

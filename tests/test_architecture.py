@@ -21,12 +21,12 @@ MAX_MODULE_LINES = 400
 # What any layer may import: no behaviour of its own beyond facts and data types.
 SHARED = ("generator.errors", "generator.ir", "generator.version", "generator.paths", "generator.facts")
 # Module facts the pipeline reads (catalogs of the pinned upstream modules, their type language).
-MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.registry",
-                "generator.terraform.internals")
+MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.internals",
+                "generator.terraform.registry")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
-PIPELINE_ORDER = ("default_values", "model", "effective", "net", "load", "overlay", "spec", "defaults", "awsauth",
-                  "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "write", "run",
-                  "specfile")
+PIPELINE_ORDER = ("default_values", "model", "effective", "net", "load", "overlay", "spec", "awsauth", "defaults",
+                  "keys", "capacity", "checks",
+                  "plan", "hcl", "render", "roundtrip", "interface", "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:

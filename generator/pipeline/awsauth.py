@@ -8,14 +8,13 @@ every other group becomes a Kubernetes group of the entry.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
-from generator.pipeline.effective import AccessEntry, AccessPolicy
+from generator.pipeline.effective import Access, AccessEntry, AccessPolicy, ConvertedAwsAuth
 from generator.pipeline.load import Document, load_documents
 from generator.pipeline.model import AwsAuth, AwsAuthRole, AwsAuthUser
 
@@ -23,14 +22,9 @@ MASTERS_GROUP = "system:masters"
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 
-@dataclass
-class Converted:
-    entries: list[tuple[Loc, AccessEntry]] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-
-
-def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Converted:
-    result = Converted()
+def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> ConvertedAwsAuth:
+    """The one aws-auth conversion: the defaults stage keeps its result on the effective access."""
+    result = ConvertedAwsAuth()
     for key, arn_of, mappings in (
         ("mapRoles", "rolearn", aws_auth.map_roles or []),
         ("mapUsers", "userarn", aws_auth.map_users or []),
@@ -55,11 +49,11 @@ def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Con
 
 
 def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEntry, list[str]]:
-    policies = []
+    policies: list[AccessPolicy] = []
     kubernetes_groups = []
     dropped = []
     for group in groups:
-        if group == MASTERS_GROUP:
+        if group == MASTERS_GROUP and not policies:  # listed twice, still one association
             policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
         elif group.startswith("system:"):
             dropped.append(group)
@@ -136,8 +130,8 @@ def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
     return out
 
 
-def all_entries(access_entries: list[AccessEntry], aws_auth: AwsAuth | None) -> Iterator[tuple[Loc, AccessEntry]]:
-    for index, entry in enumerate(access_entries):
+def all_entries(access: Access) -> Iterator[tuple[Loc, AccessEntry]]:
+    """The spec's access entries, then the converted aws-auth mappings, each with its spec location."""
+    for index, entry in enumerate(access.entries):
         yield ("spec", "access", "entries", index), entry
-    if aws_auth is not None:
-        yield from convert(aws_auth).entries
+    yield from access.converted_aws_auth.entries

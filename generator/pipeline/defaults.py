@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
+from generator.pipeline import awsauth
 from generator.pipeline import effective as E
 from generator.pipeline.default_values import (
     DEFAULT_ACCESS_ENTRY_TYPE,
@@ -208,11 +209,14 @@ def _access_defaults(access: Access) -> E.Access:
     aws_auth = access.aws_auth
     if aws_auth is not None:
         aws_auth = AwsAuth(map_roles=aws_auth.map_roles or [], map_users=aws_auth.map_users or [])
-    return _carry(access, E.Access,
-                  authentication_mode=access.authentication_mode or DEFAULT_AUTHENTICATION_MODE,
-                  cluster_creator_admin=_or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN),
-                  entries=[_entry_defaults(entry) for entry in access.entries or []],
-                  aws_auth=aws_auth)
+    result = _carry(access, E.Access,
+                    authentication_mode=access.authentication_mode or DEFAULT_AUTHENTICATION_MODE,
+                    cluster_creator_admin=_or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN),
+                    entries=[_entry_defaults(entry) for entry in access.entries or []],
+                    aws_auth=aws_auth)
+    if aws_auth is not None:
+        result.set_converted_aws_auth(awsauth.convert(aws_auth))
+    return result
 
 
 def _entry_defaults(entry: AccessEntry) -> E.AccessEntry:

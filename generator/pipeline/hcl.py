@@ -3,17 +3,24 @@
 Strings are escaped exactly as HashiCorp's hclwrite does (see shared/facts/hcl-escaping.md):
 `\\n \\r \\t \\" \\\\`, `$${` and `%%{` for template sigils, `\\uNNNN`/`\\UNNNNNNNN` for anything
 not printable. Never json.dumps: its `\\b`, `\\f` and surrogate pairs are invalid HCL.
+
+A `Heredoc` is written `<<-EOT`, its lines indented one step past the attribute (as the
+terraform-aws-eks examples write user data); heredocs take no backslash escapes, so only
+the sigils are doubled, and `read_heredoc` decodes one exactly as Terraform does.
 """
 
 from __future__ import annotations
 
 import re
 
-from generator.ir import Call, Null, Obj, Ref, Value
+from generator.ir import Call, Heredoc, Null, Obj, Ref, Value
 
 INDENT = "  "
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 HCL_KEYWORDS = frozenset({"for", "in", "if", "true", "false", "null"})
+HEREDOC_MARKER = "EOT"
+_HEREDOC = re.compile(r"\A<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n(.*)\Z", re.DOTALL)
+_SIGIL = re.compile(r"([$%])\1\{|[$%]\{")
 _SIMPLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
 
 
@@ -71,6 +78,8 @@ def literal(value: Value, indent: str = "") -> HclText:
         return HclText(quote(value))
     if isinstance(value, Ref):
         return HclText(value.expr)
+    if isinstance(value, Heredoc):
+        return _heredoc(value, indent)
     if isinstance(value, Call):
         return HclText(f"{value.name}(" + ", ".join(literal(a, indent) for a in value.args) + ")")
     if isinstance(value, Obj):
@@ -80,6 +89,46 @@ def literal(value: Value, indent: str = "") -> HclText:
     if isinstance(value, list):
         return _list(value, indent)
     raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def _heredoc(value: Heredoc, indent: str) -> HclText:
+    marker = HEREDOC_MARKER
+    lines = value.text.split("\n")[:-1]
+    while marker in (line.strip() for line in lines):  # a content line equal to the marker would end it early
+        marker += "_"
+    body = "".join(f"{indent}{INDENT}{_sigils_doubled(line)}\n" if line else "\n" for line in lines)
+    return HclText(f"<<-{marker}\n{body}{indent}{marker}")
+
+
+def _sigils_doubled(text: str) -> str:
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def flush_lines(lines: list[str]) -> list[str]:
+    """Strip the common indentation as `<<-` does; blank lines neither count nor change."""
+    indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return [line[cut:] if line.strip() else line for line in lines]
+
+
+def read_heredoc(raw: str) -> str | None:
+    """The string Terraform reads from heredoc source (`<<-EOT` ... `EOT`, as python-hcl2 returns
+    it), or None when `raw` is no heredoc or holds a live template sequence."""
+    match = _HEREDOC.match(raw)
+    if match is None:
+        return None
+    flush, marker, rest = match.group(1) == "-", match.group(2), match.group(3)
+    lines = rest.split("\n")
+    if lines.pop().strip(" ") != marker:
+        return None
+    text = "".join(line + "\n" for line in (flush_lines(lines) if flush else lines))
+    out, pos = [], 0
+    for sigil in _SIGIL.finditer(text):
+        if len(sigil.group(0)) == 2:  # `${` or `%{`: an interpolation, not a literal
+            return None
+        out += [text[pos:sigil.start()], sigil.group(0)[1:]]
+        pos = sigil.end()
+    return "".join([*out, text[pos:]])
 
 
 def _list(items: list[Value], indent: str) -> HclText:

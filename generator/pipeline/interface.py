@@ -1,19 +1,26 @@
 """Stage 8, interface check: every module argument, nested object keys included, and
 every `module.X.Y` reference, against the pinned catalogs in modules/.
+
+The one interface checker: the plan is checked here before anything is written, and the
+static checks of a rendered directory (`terraform/static.py`) run the same functions on
+the blocks they read back from the text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
 from generator.errors import InterfaceError
-from generator.ir import Attr, Block, Call, Null, Obj, Plan, Ref, Value
+from generator.ir import Attr, Block, Call, Expr, Null, Obj, Plan, Ref, Value
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
 from generator.terraform.types import TfType, conformance, parse_type
 
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+MODULE_OUTPUT_REF = re.compile(r"\bmodule\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)")
+Catalog = tuple[str, str, str | None]
 
 
 @cache
@@ -42,42 +49,55 @@ def problems(plan: Plan) -> list[str]:
     for file in plan.files:
         for block in file.blocks:
             if block.type == "module":
-                found.extend(f"{file.name}: {p}" for p in _module_problems(block, modules[block.labels[0]]))
-            found.extend(f"{file.name}: {p}" for p in _reference_problems(block, modules))
+                found.extend(f"{file.name}: {p}" for _, p in argument_problems(block, modules[block.labels[0]]))
+            found.extend(f"{file.name}: {p}" for _, p in reference_problems(block, modules))
     return found
 
 
-def _module_problems(block: Block, catalog: tuple[str, str, str | None]) -> Iterator[str]:
+def argument_problems(block: Block, catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """(argument, problem) for each argument of a module block that its catalog does not accept."""
     key, version, sub = catalog
     label = f"module.{block.labels[0]}"
     for attr in block.attributes():
         if attr.name in META_ARGUMENTS:
             continue
         if attr.name == "putin_khuylo":
-            yield f"{label}.{attr.name}: eksgen never sets this variable"
+            yield attr.name, f"{label}.{attr.name}: eksgen never sets this variable"
         tf_type = _variable_type(key, version, sub, attr.name)
         if tf_type is None:
-            yield f"{label}.{attr.name}: not a variable of {key} {version}"
+            yield attr.name, f"{label}.{attr.name}: not a variable of {key} {version}"
             continue
         if isinstance(attr.value, Null) and catalogs.load(key, version, sub)["variables"][attr.name].get(
                 "nullable") is False:
-            yield f"{label}.{attr.name}: null given, but the variable is not nullable"
-        yield from conformance(attr.value, tf_type, f"{label}.{attr.name}")
+            yield attr.name, f"{label}.{attr.name}: null given, but the variable is not nullable"
+        yield from ((attr.name, problem) for problem in conformance(attr.value, tf_type, f"{label}.{attr.name}"))
 
 
-def _reference_problems(block: Block, modules: dict[str, tuple[str, str, str | None]]) -> Iterator[str]:
+def reference_problems(block: Block, modules: dict[str, Catalog], *,
+                       unknown_modules: bool = True) -> Iterator[tuple[str, str]]:
+    """(reference, problem) for each `module.X.Y` in the block (nested blocks and expressions included)
+    naming a module that is not there (unless `unknown_modules` is off) or an output it does not have."""
     for attr in _all_attrs(block):
-        for ref in _refs(attr.value):
-            parts = ref.expr.replace("[", ".[").split(".")
-            if parts[0] != "module":
-                continue
-            target = modules.get(parts[1])
+        for label, output, text in _module_references(attr.value):
+            target = modules.get(label)
             if target is None:
-                yield f"{ref.expr}: no module {parts[1]!r} in the output"
+                if unknown_modules:
+                    yield text, f"{text}: no module {label!r} in the output"
                 continue
-            outputs = catalogs.load(*target)["outputs"]
-            if len(parts) < 3 or parts[2] not in outputs:
-                yield f"{ref.expr}: module {parts[1]!r} ({target[0]} {target[1]}) has no such output"
+            if output is None or output not in catalogs.load(*target)["outputs"]:
+                yield text, f"{text}: module {label!r} ({target[0]} {target[1]}) has no such output"
+
+
+def _module_references(value: Value) -> Iterator[tuple[str, str | None, str]]:
+    """(module label, output, reference text) of each module reference in a value."""
+    for ref in _refs(value):
+        if isinstance(ref, Ref):
+            parts = ref.expr.replace("[", ".[").split(".")
+            if parts[0] == "module":
+                yield parts[1], parts[2] if len(parts) > 2 else None, ref.expr
+        else:
+            for match in MODULE_OUTPUT_REF.finditer(ref.text):
+                yield match.group(1), match.group(2), match.group(0)
 
 
 def _all_attrs(block: Block) -> Iterator[Attr]:
@@ -86,8 +106,8 @@ def _all_attrs(block: Block) -> Iterator[Attr]:
         yield from _all_attrs(child)
 
 
-def _refs(value: Value) -> Iterator[Ref]:
-    if isinstance(value, Ref):
+def _refs(value: Value) -> Iterator[Ref | Expr]:
+    if isinstance(value, (Ref, Expr)):
         yield value
     elif isinstance(value, Call):
         for arg in value.args:

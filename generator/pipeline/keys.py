@@ -7,6 +7,8 @@ collide on (see modules/internals.json), so both read one definition.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 from generator.facts.partition import partition
 
@@ -22,20 +24,23 @@ def access_entry_keys(arns: list[str]) -> dict[str, str]:
     """The module map key of each principal, from its name alone: reordering entries moves no key.
 
     The key is the role or user name; principals sharing a name (other paths or accounts) all take
-    `<account>_<path>_<name>` instead, so no key depends on which of them came first.
+    `<account>_<path>_<name>` instead, and a role and a user that still share it
+    `<account>_<role|user>_<path>_<name>`, so no key depends on which of them came first.
     """
-    short = {arn: _identifier(arn.rsplit("/", 1)[-1]) for arn in arns}
-    counts: dict[str, int] = {}
-    for arn in dict.fromkeys(arns):
-        counts[short[arn]] = counts.get(short[arn], 0) + 1
-    keys = {}
-    for arn in arns:
-        if counts[short[arn]] == 1:
-            keys[arn] = short[arn]
-        else:
-            account = arn.split(":")[4] if arn.count(":") >= 5 else ""
-            keys[arn] = _identifier(account + "_" + arn.split(":", 5)[-1].split("/", 1)[-1])
-    return keys
+    unique = list(dict.fromkeys(arns))
+    keys = _unless_shared({arn: _identifier(arn.rsplit("/", 1)[-1]) for arn in unique}, lambda arn: _identifier(
+        _account(arn) + "_" + arn.split(":", 5)[-1].split("/", 1)[-1]))
+    return _unless_shared(keys, lambda arn: _identifier(_account(arn) + "_" + arn.split(":", 5)[-1]))
+
+
+def _unless_shared(keys: dict[str, str], longer: Callable[[str], str]) -> dict[str, str]:
+    """Each ARN keeps its key unless another ARN has the same one; then all of them take the longer form."""
+    counts = Counter(keys.values())
+    return {arn: key if counts[key] == 1 else longer(arn) for arn, key in keys.items()}
+
+
+def _account(arn: str) -> str:
+    return arn.split(":")[4] if arn.count(":") >= 5 else ""
 
 
 def policy_arn(policy: str, region: str) -> str:

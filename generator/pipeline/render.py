@@ -1,4 +1,8 @@
-"""Stage 6, render: the plan's files as text, through Jinja templates.
+"""Stage 6, render: the plan's files as text, through the Jinja templates in templates/.
+
+One generic template renders every file: the plan decides what a reviewer reads (which
+blocks, in which order, grouped under which comments), `hcl` how each value is written,
+and the templates only frame it (header, blank lines, indentation; see templates/README.md).
 
 `StrictUndefined` turns a missing variable into an error; the `finalize` hook refuses
 any value that did not come through this module's filters, so spec text can never
@@ -20,6 +24,7 @@ from generator.pipeline import hcl
 from generator.version import __version__
 
 BANNER_RULE = "#" * 80
+FILE_TEMPLATE = "file.tf.jinja"
 
 
 def _finalize(value: Any) -> Any:
@@ -51,8 +56,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
-    env.filters.update(hcl=hcl.literal, comment=hcl.comment, block_header=_block_header,
-                       assignments=_assignments)
+    env.filters.update(comment=hcl.comment, block_header=_block_header, assignments=_assignments)
     macros: list[Callable[..., str]] = []
 
     def block(b: Block, indent: str = "") -> hcl.HclText:
@@ -70,7 +74,7 @@ def header(spec_name: str) -> hcl.HclText:
 
 
 def render_file(file: TfFile, spec_name: str) -> str:
-    template = environment().get_template(f"{file.name}.jinja")
+    template = environment().get_template(FILE_TEMPLATE)
     text = template.render(file=file, header=header(spec_name))
     return text
 

@@ -16,7 +16,7 @@ import hcl2
 import lark
 
 from generator.errors import RoundTripError
-from generator.ir import Block, Call, Null, Obj, Plan, Ref, TfFile, Value
+from generator.ir import Block, Call, Heredoc, Null, Obj, Plan, Ref, TfFile, Value
 from generator.pipeline import hcl
 
 OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
@@ -112,6 +112,9 @@ def _expected_value(value: Value) -> Any:
 
 
 def differences(expected: Any, actual: Any, path: str) -> list[str]:
+    if isinstance(expected, Heredoc):  # decoded as Terraform does, then compared exactly
+        read = hcl.read_heredoc(actual) if isinstance(actual, str) else None
+        return [] if read == expected.text else [f"{path}: expected heredoc {expected.text!r}, read {actual!r}"]
     if isinstance(expected, Call):
         return _call_differences(expected, actual, path)
     if isinstance(expected, dict):

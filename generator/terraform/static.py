@@ -4,7 +4,8 @@ with `online`, against the real registry modules.
 
 The static checks cover what `terraform validate` cannot: object keys Terraform would
 silently drop, references to module outputs, provider requirements, and literal strings
-with a live `${`.
+with a live `${`. Module arguments and references are checked by the interface checker
+(`pipeline/interface.py`) on the blocks read back from the text, exactly as for the plan.
 """
 
 from __future__ import annotations
@@ -19,16 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import EnvironmentProblem
-from generator.ir import Expr, Value
-from generator.pipeline.interface import META_ARGUMENTS
+from generator.ir import Attr, Block, Expr, Group, Value
+from generator.pipeline.interface import Catalog, argument_problems, reference_problems
 from generator.pipeline.roundtrip import parse
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
 from generator.terraform.runner import Terraform
 from generator.terraform.stubs import stub_root
-from generator.terraform.types import conformance, parse_type
 
-MODULE_OUTPUT_REF = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)")
 LIVE_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
 
 
@@ -54,6 +53,9 @@ def _value(parsed: Any) -> Value:
         return [_value(v) for v in parsed]
     result: Value = parsed
     return result
+
+
+BLOCK_MARKER = "__is_block__"
 
 
 def _line_of(text: str, pattern: str, after: int = 0) -> int | None:
@@ -96,17 +98,36 @@ def _module_blocks(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from entry.items()
 
 
-def _module_findings(file: str, text: str, label: str, body: dict[str, Any],
-                     catalog: tuple[str, str, str | None]) -> Iterator[Finding]:
-    variables = catalogs.load(*catalog)["variables"]
-    for arg, raw in body.items():
-        if arg in META_ARGUMENTS or arg == "__is_block__":
-            continue
-        line = _line_of(text, rf"^\s*{re.escape(arg)}\s*=")
-        if arg not in variables:
-            yield Finding(file, line, f"module.{label}.{arg}: not a variable of {catalog[0]} {catalog[1]}", "eksgen")
-            continue
-        for problem in conformance(_value(raw), parse_type(variables[arg].get("type")), f"module.{label}.{arg}"):
+def _as_blocks(kind: str, entry: dict[str, Any], labels: tuple[str, ...] = ()) -> Iterator[Block]:
+    """python-hcl2's form of one block (labels nest as one-key dicts) as plan blocks."""
+    if entry.get(BLOCK_MARKER):
+        body: list[Group | Block] = [Group([Attr(name, _value(value)) for name, value in entry.items()
+                                            if name != BLOCK_MARKER and not _is_blocks(value)])]
+        body += [b for name, value in entry.items() if _is_blocks(value) for item in value
+                 for b in _as_blocks(name, item)]
+        yield Block(kind, labels, body)
+        return
+    for label, inner in entry.items():
+        if isinstance(inner, dict):
+            yield from _as_blocks(kind, inner, (*labels, str(label)))
+
+
+def _is_blocks(value: Any) -> bool:
+    """A list python-hcl2 made of nested blocks (as opposed to an attribute's list of objects)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) and _is_block(v) for v in value)
+
+
+def _is_block(entry: dict[str, Any]) -> bool:
+    if BLOCK_MARKER in entry:
+        return True
+    inner = next(iter(entry.values()), None) if len(entry) == 1 else None
+    return isinstance(inner, dict) and _is_block(inner)
+
+
+def _module_findings(file: str, text: str, label: str, body: dict[str, Any], catalog: Catalog) -> Iterator[Finding]:
+    for block in _as_blocks("module", body, (label,)):
+        for arg, problem in argument_problems(block, catalog):
+            line = _line_of(text, rf"^\s*{re.escape(arg)}\s*=")
             nested = re.match(r"[^:]*\.([a-z0-9_]+): ", problem)
             where = _line_of(text, rf"^\s*{nested.group(1)}\s*=", line or 0) if nested else None
             yield Finding(file, where or line, problem, "eksgen")
@@ -123,16 +144,11 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _reference_findings(file: str, text: str, doc: dict[str, Any],
-                        modules: dict[str, tuple[str, str, str | None]]) -> Iterator[Finding]:
-    for string in _strings(doc):
-        for label, output in MODULE_OUTPUT_REF.findall(string):
-            target = modules.get(label)
-            if target is None:
-                continue
-            if output not in catalogs.load(*target)["outputs"]:
-                yield Finding(file, _line_of(text, re.escape(f"module.{label}.{output}")),
-                              f"module.{label}.{output}: {target[0]} {target[1]} has no output {output!r}", "eksgen")
+def _reference_findings(file: str, text: str, doc: dict[str, Any], modules: dict[str, Catalog]) -> Iterator[Finding]:
+    for kind, entries in doc.items():
+        for block in (b for entry in entries if isinstance(entry, dict) for b in _as_blocks(kind, entry)):
+            for reference, problem in reference_problems(block, modules, unknown_modules=False):
+                yield Finding(file, _line_of(text, re.escape(reference)), problem, "eksgen")
 
 
 def _template_findings(file: str, text: str, doc: dict[str, Any]) -> Iterator[Finding]:

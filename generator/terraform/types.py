@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.ir import Call, Expr, Null, Obj, Ref, Value
+from generator.ir import Call, Expr, Heredoc, Null, Obj, Ref, Value
 
 PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 # The one tokeniser of type expressions, for source text (`eksgen modules import`) and the
@@ -242,7 +242,7 @@ def _converts(value: Value, kind: str) -> bool:
     """Terraform's safe primitive conversions: number and bool to string, and back from
     strings that spell a number or true/false; nothing else."""
     if kind == "string":
-        return isinstance(value, (str, int, float))
+        return isinstance(value, (str, int, float, Heredoc))
     if kind == "number":
         if isinstance(value, bool):
             return False
@@ -265,7 +265,7 @@ def _describe(value: Value) -> str:
         return "bool"
     if isinstance(value, (int, float)):
         return "number"
-    if isinstance(value, str):
+    if isinstance(value, (str, Heredoc)):
         return "string"
     if isinstance(value, list):
         return "list"

@@ -45,7 +45,7 @@ def test_init_then_render_then_validate(tmp_path: Path) -> None:
     result = invoke("render", str(spec), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
     out = tmp_path / "my-cluster"
-    assert sorted(p.name for p in out.glob("*.tf")) == ["eks.tf", "outputs.tf", "versions.tf", "vpc.tf"]
+    assert sorted(p.name for p in out.glob("*.tf")) == ["eks.tf", "locals.tf", "outputs.tf", "versions.tf", "vpc.tf"]
     assert invoke("validate", str(spec), *TODAY_ARGS).exit_code == 0
 
 
@@ -74,7 +74,7 @@ def test_render_writes_beside_the_spec_and_reports(spec_file: Path) -> None:
     forced = invoke("render", str(spec_file), "--no-incremental", *TODAY_ARGS)
     assert "up to date" in forced.stdout
     manifest = json.loads((spec_file.parent / "demo" / ".eksgen" / "manifest.json").read_text())
-    assert set(manifest["files"]) == {"eks.tf", "outputs.tf", "versions.tf", "vpc.tf"}
+    assert set(manifest["files"]) == {"eks.tf", "locals.tf", "outputs.tf", "versions.tf", "vpc.tf"}
 
 
 def test_check_mode_exit_codes_and_diff(spec_file: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ir import Call, Obj, Ref
+from generator.ir import Call, Heredoc, Obj, Ref
 from generator.pipeline import hcl
 from generator.pipeline.checks.strings import text_problem
 from generator.pipeline.roundtrip import hcl2_view, parse
@@ -154,3 +154,60 @@ def test_terraform_reads_random_accepted_strings_exactly(tmp_path: Path, terrafo
     for index, text in enumerate(samples):
         assert values[f"s{index}"] == unicodedata.normalize("NFC", text), repr(text)
         assert parse("x = " + hcl.quote(text) + "\n")["x"] == hcl2_view(text)  # and python-hcl2 agrees
+
+
+# --- Heredocs: multi-line documents (the nodeadm NodeConfig) ------------------------------------
+
+HEREDOCS = [
+    "---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    flags:\n      - --a=b\n",
+    "one line\n",
+    "a\n\n  indented after a blank\n",
+    "EOT\n  EOT\nEOT_\n",  # lines equal to the marker: the marker changes
+    "${live} and $${escaped} and %{ if x } and %%{y}\n",
+    'back\\slash \\n "quotes" ~}\n',
+    "trailing spaces   \nx\n",
+]
+
+
+@pytest.mark.parametrize("text", [
+    "no final newline", "tab\there\n", "bell\x07\n", "  all\n  indented\n", "\n", "cr\r\n", "a\n   \nb\n",
+])
+def test_a_heredoc_holds_only_what_it_can_write_exactly(text: str) -> None:
+    with pytest.raises(ValueError, match="heredoc"):
+        Heredoc(text)
+
+
+@pytest.mark.parametrize("indent", ["", "    ", "          "])
+@pytest.mark.parametrize("text", HEREDOCS)
+def test_heredocs_read_back_identical_through_python_hcl2(text: str, indent: str) -> None:
+    rendered = f"{indent}x = {hcl.literal(Heredoc(text), indent)}\n"
+    assert hcl.read_heredoc(parse(rendered)["x"]) == text
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
+                .filter(lambda line: "\t" not in line and line.isprintable() and (line.strip() or not line)),
+                min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_any_writable_heredoc_reads_back_identical(lines: list[str]) -> None:
+    text = "".join(f"{line}\n" for line in ["head", *lines])
+    rendered = f"  x = {hcl.literal(Heredoc(text), '  ')}\n"
+    assert hcl.read_heredoc(parse(rendered)["x"]) == text
+
+
+def test_a_live_interpolation_in_a_heredoc_is_not_read_as_text() -> None:
+    assert hcl.read_heredoc("<<-EOT\n  ${var.x}\nEOT") is None
+    assert hcl.read_heredoc('"not a heredoc"') is None
+
+
+def test_terraform_reads_every_heredoc_exactly(tmp_path: Path, terraform) -> None:  # type: ignore[no-untyped-def]
+    """Real Terraform as the oracle for `<<-` dedenting, the final newline and the sigils; fmt leaves them."""
+    body = "".join(f'output "h{i}" {{\n  value = {hcl.literal(Heredoc(t), "  ")}\n}}\n'
+                   for i, t in enumerate(HEREDOCS))
+    (tmp_path / "main.tf").write_text(body, encoding="utf-8")
+    fmt = terraform.run(["fmt", "-check", "-diff", "-no-color", "."], tmp_path)
+    assert fmt.returncode == 0, fmt.stdout
+    for args in (["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]):
+        done = terraform.run(args, tmp_path)
+        assert done.returncode == 0, done.stderr
+    values = {k: v["value"] for k, v in json.loads(terraform.run(["output", "-json"], tmp_path).stdout).items()}
+    assert [values[f"h{i}"] for i in range(len(HEREDOCS))] == HEREDOCS

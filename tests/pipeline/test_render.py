@@ -15,6 +15,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.api import RenderResult, render_spec
+from generator.ir import Block, Call, Obj, Ref
 from tests.helpers import REPO, TODAY
 
 EXAMPLES = REPO / "examples"
@@ -206,3 +208,41 @@ def test_reordering_mappings_changes_no_output(tmp_path_factory: pytest.TempPath
     files = render_spec(spec, today=TODAY)[0].files
     for name, text in files.items():
         assert text == (EXAMPLES / example / "expected" / name).read_text(), name
+
+
+def _values(value: object) -> Iterator[object]:
+    yield value
+    items = value.items if isinstance(value, Obj) else value.items() if isinstance(value, dict) else None
+    if items is not None:
+        for _, inner in items:
+            yield from _values(inner)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            yield from _values(inner)
+    elif isinstance(value, Call):
+        yield from _values(value.args)
+
+
+def _blocks(blocks: list[Block]) -> Iterator[Block]:
+    for block in blocks:
+        yield block
+        yield from _blocks(block.blocks())
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_PARAMS)
+def test_examples_read_as_reviewers_expect(spec: Path) -> None:
+    """The terraform-aws-eks examples' layout: shared locals in locals.tf, tags last, documents as heredocs."""
+    plan = _render(spec).result.plan
+    assert plan is not None
+    blocks = {file.name: list(_blocks(file.blocks)) for file in plan.files}
+    values = [v for file in blocks.values() for b in file for a in b.attributes() for v in _values(a.value)]
+    used = {v.expr.split(".")[1] for v in values if isinstance(v, Ref) and v.expr.startswith("local.")}
+    defined = {a.name for b in blocks["locals.tf"] if b.type == "locals" for a in b.attributes()}
+    assert used == defined
+    assert [name for name, file in blocks.items() if name != "locals.tf" and any(b.type == "locals" for b in file)] \
+        == []
+    for block in (b for file in blocks.values() for b in file if b.type == "module"):
+        names = [a.name for a in block.attributes()]
+        assert names[:2] == ["source", "version"]
+        assert "tags" not in names[:-1], f"module {block.labels[0]}: tags must be the last argument"
+    assert [v for v in values if isinstance(v, str) and "\n" in v] == [], "multi-line strings are heredocs"

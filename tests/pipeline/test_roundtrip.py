@@ -22,7 +22,7 @@ def built():  # type: ignore[no-untyped-def]
     ("enable_irsa = true", "enable_irsa = false", "enable_irsa"),
     ("  enable_irsa = true\n", "", "enable_irsa: missing from the rendered text"),
     ("  enable_irsa = true\n", "  enable_irsa = true\n  extra = 1\n", "extra: in the rendered text but not"),
-    ('name = "demo"', 'name = "demo', "does not parse"),
+    ('version = "21.19.0"', 'version = "21.19.0', "does not parse"),
 ])
 def test_tampered_text_is_caught(old: str, new: str, fragment: str) -> None:
     result = built()

@@ -377,7 +377,8 @@ def service_accounts(draw: st.DrawFn, part: str, cluster: str) -> list[dict[str,
                               "serviceAccount": draw(dns_subdomains)}
         policies = draw(st.lists(st.sampled_from(WELL_KNOWN), max_size=3, unique=True))
         arns = draw(st.lists(st.builds(lambda a, n: f"arn:{part}:iam::{a}:policy/{n}",
-                                       st.one_of(st.just("aws"), accounts), iam_names), max_size=2))
+                                       st.one_of(st.just("aws"), accounts), iam_names), max_size=2,
+                             unique=True))  # a policy listed twice is an EKS038 error
         if policies or not arns:
             sa["wellKnownPolicies"] = policies or ["ebsCsi"]
         if arns:

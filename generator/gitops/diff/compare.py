@@ -46,7 +46,7 @@ from generator.gitops.diff.risks import (
 )
 from generator.pipeline import awsauth
 from generator.pipeline.effective import Cluster
-from generator.pipeline.plan import access_entry_keys
+from generator.pipeline.keys import access_entry_keys
 
 
 def _lookup(rules: dict[str, RuleLike], name: str) -> RuleLike | None:
@@ -207,7 +207,7 @@ def _access_entries(cluster: Cluster) -> dict[str, Any]:
     access = cluster.spec.access
     if access is None:
         return {}
-    entries = awsauth.all_entries(access.entries, access.aws_auth)
+    entries = awsauth.all_entries(access)
     return {e.principal_arn: e.model_dump(by_alias=True, mode="json") for _, e in entries}
 
 

@@ -23,7 +23,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
     seen: dict[str, Loc] = {}
-    for loc, entry in awsauth.all_entries(access.entries, access.aws_auth):
+    for loc, entry in awsauth.all_entries(access):
         yield from _entry(loc, entry, is_converted="awsAuth" in loc,
                           expected_partition=partition(ctx.cluster.metadata.region))
         first = seen.get(entry.principal_arn)
@@ -32,8 +32,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
                         f"{format_loc(first)}; EKS would answer 409 Conflict", rule="EKS031")
         else:
             seen[entry.principal_arn] = loc
-    if access.aws_auth is not None:
-        yield from awsauth.convert(access.aws_auth).warnings
+    yield from access.converted_aws_auth.warnings
     yield from _module_keys(ctx)
     yield from _service_accounts(ctx)
 
@@ -48,7 +47,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
         return
     creator = facts["creator_access_entry_key"]
     template = facts["policy_association_key"]["template"]
-    entries = list(awsauth.all_entries(access.entries, access.aws_auth))
+    entries = list(awsauth.all_entries(access))
     keys = access_entry_keys([e.principal_arn for _, e in entries])
     seen: dict[str, str] = {}
     if access.cluster_creator_admin:

@@ -45,7 +45,7 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _access(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    entries = list(awsauth.all_entries(access.entries, access.aws_auth))
+    entries = list(awsauth.all_entries(access))
     if access.cluster_creator_admin and not any(_is_admin(entry) for _, entry in entries):
         yield Issue(("spec", "access", "clusterCreatorAdmin"), "only whoever runs Terraform gets admin: add an "
                     "explicit admin access entry", severity="warning", rule="EKS083")

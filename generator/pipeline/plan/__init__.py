@@ -12,6 +12,7 @@ from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import called_modules, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
+from generator.pipeline.plan.locals import build_locals
 from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
@@ -27,4 +28,4 @@ def build_plan(cluster: Cluster) -> Plan:
     if cluster.spec.service_accounts:
         files.append(build_iam(cluster))
     files.append(build_outputs(cluster))
-    return Plan([build_versions(cluster, called_modules(files)), *files])
+    return Plan([build_versions(cluster, called_modules(files)), build_locals(cluster), *files])

@@ -13,7 +13,7 @@ from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 
 def access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
-    entries = [e for _, e in awsauth.all_entries(access.entries, access.aws_auth)]
+    entries = [e for _, e in awsauth.all_entries(access)]
     keys = access_entry_keys([e.principal_arn for e in entries])
     pairs = [(keys[e.principal_arn], _access_entry(e, cluster.metadata.region)) for e in entries]
     return Obj(tuple(pairs)) if pairs else None

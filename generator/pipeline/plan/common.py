@@ -10,11 +10,15 @@ from generator.pipeline.effective import (
 )
 from generator.terraform.registry import registry
 
+TAGS = "tags"
+
 
 def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None) -> Block:
-    """A call of registry module `key`; its source comes from modules/index.json."""
+    """source and version first, `tags` last (in its own group), as the terraform-aws-eks examples write them."""
     head = Group([Attr("source", registry().source(key)), Attr("version", version)])
-    return Block("module", (label,), [head, *[g for g in groups if g.attrs]], banner=banner)
+    tags = [a for g in groups for a in g.attrs if a.name == TAGS]
+    body = [Group([a for a in g.attrs if a.name != TAGS], g.comment) for g in groups]
+    return Block("module", (label,), [head, *[g for g in [*body, Group(tags)] if g.attrs]], banner=banner)
 
 
 def called_modules(files: list[TfFile]) -> list[tuple[str, str, str | None]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import Obj, Ref, Value
+from generator.ir import Heredoc, Obj, Ref, Value
 from generator.pipeline.effective import (
     Cluster,
     ManagedNodeGroup,
@@ -106,7 +106,8 @@ def _nodeadm(ng: NodeGroup) -> list[Value] | None:
         return None
     lines = ["apiVersion: node.eks.aws/v1alpha1", "kind: NodeConfig", "spec:", "  kubelet:", "    flags:"]
     lines += [f"      - {flag}" for flag in flags]
-    return [Obj.of(content_type=NODEADM_CONTENT_TYPE, content="---\n" + "\n".join(lines) + "\n")]
+    # A heredoc, so the NodeConfig reads as the YAML document it is.
+    return [Obj.of(content_type=NODEADM_CONTENT_TYPE, content=Heredoc("---\n" + "\n".join(lines) + "\n"))]
 
 
 def _kubelet_effect(effect: str) -> str:

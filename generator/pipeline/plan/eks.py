@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import NULL, Attr, Block, Call, Group, Obj, Ref, TfFile, Value
+from generator.ir import NULL, Attr, Call, Group, Obj, Ref, TfFile, Value
 from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
 from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
@@ -11,7 +11,6 @@ from generator.pipeline.plan.compute import fargate_profiles, managed_groups, se
 
 def build_eks(cluster: Cluster) -> TfFile:
     s = cluster.spec
-    locals_block = Block("locals", (), [group(Attr("name", cluster.metadata.name))])
     groups = [
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
         group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
@@ -35,7 +34,7 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("self_managed_node_groups", nonempty(self_managed_groups(cluster)))),
         group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
     ]
-    return TfFile("eks.tf", [locals_block, module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
 
 
 def _encryption(cluster: Cluster) -> Group:
@@ -43,9 +42,10 @@ def _encryption(cluster: Cluster) -> Group:
     if enc.kms_key_arn:
         return group(Attr("create_kms_key", False),
                      Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])),
-                     comment="Envelope encryption of Kubernetes secrets.")
+                     comment="Secrets are envelope-encrypted with the spec's own KMS key, not one the module creates.")
     if enc.create_key:
-        return group(Attr("create_kms_key", True))
+        return group(Attr("create_kms_key", True),
+                     comment="The module creates a KMS key to envelope-encrypt Kubernetes secrets.")
     # The module's default `{}` would still add an encryption_config with key_arn = null (UPGRADE-21.0.md).
     return group(Attr("create_kms_key", False), Attr("encryption_config", NULL),
                  comment="No KMS envelope encryption of secrets: null (not unset) turns the module's default off.")

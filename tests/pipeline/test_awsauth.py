@@ -1,0 +1,28 @@
+"""aws-auth conversion: done once, by the defaults stage, and read by every consumer."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_aws_auth_is_converted_once_and_every_consumer_reads_that(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defaults convert; checks, plan and the diff read the result instead of converting again."""
+    from generator.gitops.diff import diff_results
+    from generator.pipeline import awsauth
+    from generator.pipeline.specfile import render_spec
+    from tests.helpers import REPO, TODAY
+
+    calls: list[object] = []
+    real = awsauth.convert
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(awsauth, "convert", counting)
+    spec = REPO / "examples" / "aws-auth" / "cluster.yaml"
+    results = render_spec(spec, today=TODAY)
+    assert len(calls) == 1
+    assert "AmazonEKSClusterAdminPolicy" in results[0].files["eks.tf"]
+    diff_results(results, results)
+    assert len(calls) == 1
