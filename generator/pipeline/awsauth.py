@@ -52,8 +52,9 @@ def _entry(arn: str, username: str | None, groups: list[str]) -> tuple[AccessEnt
     policies: list[AccessPolicy] = []
     kubernetes_groups = []
     dropped = []
-    for group in groups:
-        if group == MASTERS_GROUP and not policies:  # listed twice, still one association
+    # Groups are a set: one listed twice means it once (and system:masters once is one association).
+    for group in dict.fromkeys(groups):
+        if group == MASTERS_GROUP:
             policies.append(AccessPolicy(policy=ADMIN_POLICY, scope="cluster"))
         elif group.startswith("system:"):
             dropped.append(group)

@@ -193,3 +193,13 @@ def test_diff_takes_the_same_spec_arguments_with_git(repo: Path) -> None:
                                                               ("lone", "changed")]
     markdown = eksgen(repo, "diff", "bases/standard.yaml", "--git", "HEAD", "--format", "markdown")
     assert markdown.returncode == 0 and markdown.stdout.count("```mermaid") == 2
+
+
+def test_online_without_network_is_the_environment_not_a_bug(repo: Path) -> None:
+    fake = repo / "terraform"  # fmt passes; init fails the way it does with no route to the registry
+    fake.write_text('#!/bin/sh\n[ "$1" = init ] && { echo "Error: Failed to query available provider packages: '
+                    'dial tcp: lookup registry.terraform.io: no such host" >&2; exit 1; }\nexit 0\n')
+    fake.chmod(0o755)
+    done = eksgen(repo, "validate", "--terraform", "--online", "--terraform-bin", str(fake), "clusters/lone.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "hint: --online needs network access" in done.stderr and "bug" not in done.stderr
