@@ -10,11 +10,13 @@ existing VPC, or a value defaults could not compute, which the checks then repor
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
+from generator.errors import Issue, Loc
 from generator.pipeline.model import (
     AccessEntryType,
     AmiType,
@@ -91,11 +93,28 @@ class AccessEntry(EffectiveModel):
     policies: list[AccessPolicy]
 
 
+@dataclass
+class ConvertedAwsAuth:
+    """aws-auth mappings as access entries, each with its place in the spec, and what was dropped."""
+
+    entries: list[tuple[Loc, AccessEntry]] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
 class Access(EffectiveModel):
     authentication_mode: AuthenticationMode
     cluster_creator_admin: bool
     entries: list[AccessEntry]
     aws_auth: AwsAuth | None = None
+    # The defaults stage converts aws_auth once (awsauth.convert); checks, plan and diff read the result.
+    _converted: ConvertedAwsAuth = PrivateAttr(default_factory=ConvertedAwsAuth)
+
+    @property
+    def converted_aws_auth(self) -> ConvertedAwsAuth:
+        return self._converted
+
+    def set_converted_aws_auth(self, converted: ConvertedAwsAuth) -> None:
+        self._converted = converted
 
 
 class Addon(EffectiveModel):
