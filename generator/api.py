@@ -95,7 +95,7 @@ __all__ = [
     "select",
     "validate",
 ]
-CATALOG_KEYS = ("eks", "vpc", "iam")
+CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
 
 
 SCHEMA_FILE = "eksgen.schema.json"  # what the starter spec's yaml-language-server modeline names
@@ -329,7 +329,7 @@ def import_catalog(module_dir: Path, *, name: str, version: str | None = None, s
     from generator.terraform.extract import extract_catalog, write_catalog
 
     if name not in CATALOG_KEYS:
-        raise UsageError(f"--name must be eks, vpc or iam (got {name!r})")
+        raise UsageError(f"--name must be one of {', '.join(CATALOG_KEYS)} (got {name!r})")
     if not module_dir.is_dir():
         raise UsageError(f"{module_dir}: not a directory")
     recorded = _terraform_module_record(module_dir)

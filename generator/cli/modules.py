@@ -23,7 +23,7 @@ def modules_list() -> int:
 
 def modules_import(
     path: Annotated[Path, typer.Argument(help="A module directory, e.g. .terraform/modules/eks after init.")],
-    name: Annotated[str, typer.Option("--name", help="Catalog key: eks, vpc or iam.")],
+    name: Annotated[str, typer.Option("--name", help="Catalog key: eks, vpc, iam or pod-identity.")],
     version: Annotated[str | None, typer.Option("--version", help="The module release, e.g. 21.20.0 (read from "
                                                  ".terraform/modules/modules.json when there).")] = None,
     submodule: Annotated[str | None, typer.Option("--submodule", help="Submodule name, if any.")] = None,

@@ -25,7 +25,9 @@ several instance types is counted with the type with the most max pods; unknown 
 A subnet has its size - 5 usable addresses (AWS reserves 5 per subnet). Only new IPv4 VPCs are
 compared with their subnets: an existing VPC's subnet sizes are unknown (nodes are then spread per
 subnet ID instead of per AZ), and IPv6 pods take no IPv4 addresses. Fargate pods take one IP each,
-but nothing in the spec bounds how many run, so they are not counted.
+but nothing in the spec bounds how many run, so they are not counted; nor are Auto Mode and Karpenter
+nodes (no maxSize). Each interface VPC endpoint takes one address in every private subnet; those
+are taken off the usable addresses (the S3 gateway endpoint takes none).
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ NXLARGE = re.compile(r"(\d+)xlarge|metal-(\d+)xl")
 PREFIX_DELEGATION_ENV = "ENABLE_PREFIX_DELEGATION"
 VCPU_NOTE = "vCPUs derived from the size name (large=2, xlarge=4, Nxlarge=4N, smaller=2, metal>=30)"
 FARGATE_NOTE = "Fargate pods take one private IP each but are not bounded by the spec: not counted"
+UNBOUNDED_NODES_NOTE = "{what} nodes take private IPs too but have no maxSize in the spec: not counted"
+ENDPOINTS_NOTE = "{count} interface VPC endpoint(s) take {count} address(es) in each private subnet: not usable"
+GATEWAY_ENDPOINTS = frozenset({"s3"})  # route-table entries, no network interface
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,13 @@ def plan(cluster: Cluster) -> CapacityReport:
     report.notes.extend(f"{g.name}: {g.note}" for g in report.groups if g.note)
     if spec.fargate_profiles:
         report.notes.append(FARGATE_NOTE)
+    unbounded = [what for what, on in (("Auto Mode", spec.auto_mode and spec.auto_mode.enabled),
+                                       ("Karpenter", spec.karpenter and spec.karpenter.enabled)) if on]
+    if unbounded:
+        report.notes.append(UNBOUNDED_NODES_NOTE.format(what=" and ".join(unbounded)))
+    endpoint_ips = len([e for e in (vpc.endpoints or []) if e not in GATEWAY_ENDPOINTS]) if vpc and not existing else 0
+    if endpoint_ips:
+        report.notes.append(ENDPOINTS_NOTE.format(count=endpoint_ips))
     if spec.ip_family == "ipv6":
         report.skipped = "ipFamily ipv6: pods get IPv6 addresses, so IPv4 subnet sizes do not limit them"
     elif existing:
@@ -229,7 +241,7 @@ def plan(cluster: Cluster) -> CapacityReport:
     elif vpc is None or vpc.subnets is None or not vpc.subnets.private:
         report.skipped = "no private subnet CIDRs to compare with"
     else:
-        report.subnets = _subnets(vpc.subnets.private, zones, report.groups)
+        report.subnets = _subnets(vpc.subnets.private, zones, report.groups, endpoint_ips)
     return report
 
 
@@ -285,12 +297,14 @@ def _placement(subnets: str | list[str] | None, vpc_zones: tuple[str, ...],
     return zones, ""
 
 
-def _subnets(cidrs: list[str], zones: tuple[str, ...], groups: list[GroupCapacity]) -> list[SubnetCapacity]:
+def _subnets(cidrs: list[str], zones: tuple[str, ...], groups: list[GroupCapacity],
+             endpoint_ips: int = 0) -> list[SubnetCapacity]:
     result: list[SubnetCapacity] = []
     for index, (cidr, zone) in enumerate(zip(cidrs, zones, strict=False)):
-        usable = usable_addresses(cidr)
-        if usable is None:
+        addresses = usable_addresses(cidr)
+        if addresses is None:
             continue  # the network checks report a bad CIDR
+        usable = addresses - endpoint_ips
         shares = tuple(Share(g.name, g.nodes_per_zone, worst) for g in groups
                        if zone in g.zones and (worst := g.worst) is not None and g.nodes_per_zone)
         result.append(SubnetCapacity(index=index, zone=zone, cidr=cidr, usable=usable, shares=shares))

@@ -35,3 +35,12 @@ DEFAULT_NODE_SUBNETS: Final = "private"
 DEFAULT_S3_USE_LOCKFILE: Final = True
 DEFAULT_S3_ENCRYPT: Final = True
 DEFAULT_MODULE_VERSIONS: Final = registry().default_versions()  # modules/index.json: one line per bump
+DEFAULT_VPC_ENDPOINTS: Final[tuple[str, ...]] = ()
+DEFAULT_AUTO_MODE_ENABLED: Final = False
+# Both built-in pools, as the module's eks-auto-mode example starts from; [] keeps only the IAM role.
+DEFAULT_AUTO_MODE_NODE_POOLS: Final = ("general-purpose", "system")
+DEFAULT_KARPENTER_ENABLED: Final = False
+DEFAULT_KARPENTER_NAMESPACE: Final = "kube-system"  # the karpenter module's own defaults
+DEFAULT_KARPENTER_SERVICE_ACCOUNT: Final = "karpenter"
+DEFAULT_KARPENTER_INTERRUPTION_QUEUE: Final = True
+DEFAULT_ZONAL_SHIFT: Final = False

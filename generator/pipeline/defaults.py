@@ -20,6 +20,8 @@ from generator.pipeline import effective as E
 from generator.pipeline.default_values import (
     DEFAULT_ACCESS_ENTRY_TYPE,
     DEFAULT_AUTHENTICATION_MODE,
+    DEFAULT_AUTO_MODE_ENABLED,
+    DEFAULT_AUTO_MODE_NODE_POOLS,
     DEFAULT_CAPACITY_TYPE,
     DEFAULT_CLUSTER_CREATOR_ADMIN,
     DEFAULT_DELETION_PROTECTION,
@@ -27,6 +29,10 @@ from generator.pipeline.default_values import (
     DEFAULT_ENDPOINT_PUBLIC,
     DEFAULT_INSTANCE_TYPE,
     DEFAULT_IP_FAMILY,
+    DEFAULT_KARPENTER_ENABLED,
+    DEFAULT_KARPENTER_INTERRUPTION_QUEUE,
+    DEFAULT_KARPENTER_NAMESPACE,
+    DEFAULT_KARPENTER_SERVICE_ACCOUNT,
     DEFAULT_LOG_RETENTION_DAYS,
     DEFAULT_LOG_TYPES,
     DEFAULT_MANAGED_MAX_SIZE,
@@ -42,15 +48,20 @@ from generator.pipeline.default_values import (
     DEFAULT_SELF_MANAGED_MIN_SIZE,
     DEFAULT_SUPPORT_TYPE,
     DEFAULT_VPC_CIDR,
+    DEFAULT_VPC_ENDPOINTS,
+    DEFAULT_ZONAL_SHIFT,
 )
 from generator.pipeline.model import (
     Access,
     AccessEntry,
     Addon,
     AmiType,
+    AutoMode,
     AwsAuth,
     Cluster,
+    ControlPlane,
     Endpoint,
+    Karpenter,
     Logging,
     ManagedNodeGroup,
     ModulePins,
@@ -139,6 +150,8 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
     s = cluster.spec
     vpc_cni = s.vpc_cni or VpcCni()
     prefix_delegation = _or(vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
+    auto_mode = s.auto_mode or AutoMode()
+    control_plane = s.control_plane or ControlPlane()
     spec = _carry(s, E.ClusterSpec,
                   kubernetes_version=s.kubernetes_version or default_kubernetes_version(),
                   support_type=s.support_type or DEFAULT_SUPPORT_TYPE,
@@ -149,7 +162,7 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
                   logging=_logging_defaults(s.logging or Logging()),
                   secrets_encryption=_encryption_defaults(s.secrets_encryption or SecretsEncryption()),
                   access=_access_defaults(s.access or Access()),
-                  addons=_addon_defaults(s.addons, prefix_delegation),
+                  addons=_addon_defaults(s.addons, prefix_delegation, auto_mode_only(cluster)),
                   vpc_cni=E.VpcCni(prefix_delegation=prefix_delegation),
                   managed_node_groups=[_managed_defaults(ng) for ng in s.managed_node_groups or []],
                   self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
@@ -157,10 +170,35 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
                                     for p in s.fargate_profiles or []],
                   service_accounts=[_carry(sa, E.ServiceAccount, well_known_policies=sa.well_known_policies or [],
                                            policy_arns=sa.policy_arns or []) for sa in s.service_accounts or []],
+                  pod_identity_associations=[
+                      _carry(entry, E.PodIdentityAssociation, well_known_policies=entry.well_known_policies or [],
+                             policy_arns=entry.policy_arns or []) for entry in s.pod_identity_associations or []],
+                  auto_mode=E.AutoMode(enabled=_or(auto_mode.enabled, DEFAULT_AUTO_MODE_ENABLED),
+                                       node_pools=_or(auto_mode.node_pools, list(DEFAULT_AUTO_MODE_NODE_POOLS))),
+                  karpenter=_karpenter_defaults(s.karpenter or Karpenter()),
+                  control_plane=E.ControlPlane(tier=control_plane.tier,
+                                               zonal_shift=_or(control_plane.zonal_shift, DEFAULT_ZONAL_SHIFT)),
                   terraform=_terraform_defaults(s.terraform or TerraformSettings()),
                   waivers=s.waivers or [])
     metadata = _carry(cluster.metadata, E.Metadata, tags=_or(cluster.metadata.tags, {}))
     return _carry(cluster, E.Cluster, metadata=metadata, spec=spec)
+
+
+def auto_mode_only(cluster: Cluster | E.Cluster) -> bool:
+    """Auto Mode is the only compute: EKS then runs the default addons' work itself."""
+    s = cluster.spec
+    karpenter = s.karpenter is not None and bool(s.karpenter.enabled)
+    return bool(s.auto_mode and s.auto_mode.enabled) and not (
+        s.managed_node_groups or s.self_managed_node_groups or s.fargate_profiles or karpenter)
+
+
+def _karpenter_defaults(karpenter: Karpenter) -> E.Karpenter:
+    return E.Karpenter(
+        enabled=_or(karpenter.enabled, DEFAULT_KARPENTER_ENABLED),
+        namespace=karpenter.namespace or DEFAULT_KARPENTER_NAMESPACE,
+        service_account=karpenter.service_account or DEFAULT_KARPENTER_SERVICE_ACCOUNT,
+        interruption_queue=_or(karpenter.interruption_queue, DEFAULT_KARPENTER_INTERRUPTION_QUEUE),
+        node_iam_role_additional_policies=karpenter.node_iam_role_additional_policies or {})
 
 
 def _or(value: T | None, default: T) -> T:
@@ -188,7 +226,8 @@ def _vpc_defaults(vpc: Vpc, region: str) -> E.Vpc:
     if subnets is None and len(zones) <= MAX_DEFAULT_LAYOUT_AZS:
         subnets = default_subnet_layout(cidr, len(zones))
     return _carry(vpc, E.Vpc, cidr=cidr, availability_zones=zones, nat=vpc.nat or DEFAULT_NAT,
-                  secondary_cidrs=vpc.secondary_cidrs or [], subnets=subnets)
+                  secondary_cidrs=vpc.secondary_cidrs or [], subnets=subnets,
+                  endpoints=_or(vpc.endpoints, list(DEFAULT_VPC_ENDPOINTS)))
 
 
 def _endpoint_defaults(endpoint: Endpoint) -> E.Endpoint:
@@ -226,8 +265,10 @@ def _entry_defaults(entry: AccessEntry) -> E.AccessEntry:
                   kubernetes_groups=entry.kubernetes_groups or [], policies=policies)
 
 
-def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool) -> dict[str, E.Addon]:
-    given = dict(addons) if addons is not None else {name: Addon() for name in DEFAULT_ADDONS}
+def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
+                    auto_mode_only: bool) -> dict[str, E.Addon]:
+    defaults = () if auto_mode_only else DEFAULT_ADDONS
+    given = dict(addons) if addons is not None else {name: Addon() for name in defaults}
     result: dict[str, E.Addon] = {}
     for name, addon in sorted(given.items()):
         configuration = addon.configuration

@@ -21,10 +21,12 @@ from generator.pipeline.model import (
     AccessEntryType,
     AmiType,
     AuthenticationMode,
+    AutoModeNodePool,
     AwsAuth,
     AwsAuthRole,
     AwsAuthUser,
     CapacityType,
+    ControlPlaneTier,
     FargateSelector,
     IpFamily,
     LogType,
@@ -61,6 +63,7 @@ class Vpc(EffectiveModel):
     nat: NatMode | None = None
     subnets: Subnets | None = None  # None: the default layout does not fit (the checks say why)
     secondary_cidrs: list[str] | None = None
+    endpoints: list[str] | None = None
 
 
 class Endpoint(EffectiveModel):
@@ -122,6 +125,7 @@ class Addon(EffectiveModel):
     before_compute: bool
     configuration: dict[str, Any] | None = None
     service_account: str | None = None
+    pod_identity: str | None = None
 
 
 class VpcCni(EffectiveModel):
@@ -167,6 +171,33 @@ class ServiceAccount(EffectiveModel):
     policy_arns: list[str]
 
 
+class PodIdentityAssociation(EffectiveModel):
+    name: str
+    namespace: str
+    service_account: str
+    well_known_policies: list[WellKnownPolicy]
+    policy_arns: list[str]
+    role_arn: str | None = None
+
+
+class AutoMode(EffectiveModel):
+    enabled: bool
+    node_pools: list[AutoModeNodePool]
+
+
+class Karpenter(EffectiveModel):
+    enabled: bool
+    namespace: str
+    service_account: str
+    interruption_queue: bool
+    node_iam_role_additional_policies: dict[str, str]
+
+
+class ControlPlane(EffectiveModel):
+    tier: ControlPlaneTier | None = None  # unset: standard
+    zonal_shift: bool
+
+
 class S3Backend(EffectiveModel):
     bucket: str
     key: str
@@ -183,7 +214,7 @@ class Backend(EffectiveModel):
 class TerraformSettings(EffectiveModel):
     required_version: str
     backend: Backend | None = None
-    modules: dict[str, str]  # every pin of modules/index.json -> its version
+    modules: dict[str, str]  # every pin of modules/index.json (spec key: podIdentity) -> its version
 
 
 class ClusterSpec(EffectiveModel):
@@ -203,6 +234,10 @@ class ClusterSpec(EffectiveModel):
     self_managed_node_groups: list[SelfManagedNodeGroup]
     fargate_profiles: list[FargateProfile]
     service_accounts: list[ServiceAccount]
+    pod_identity_associations: list[PodIdentityAssociation]
+    auto_mode: AutoMode
+    karpenter: Karpenter
+    control_plane: ControlPlane
     terraform: TerraformSettings
     waivers: list[Waiver]
 

@@ -46,12 +46,53 @@ def problems(plan: Plan) -> list[str]:
         for block in file.blocks:
             if block.type == "module":
                 modules[block.labels[0]] = _catalog_of(block)
+    resources = {f"{b.labels[0]}.{b.labels[1]}": b.labels[0] for f in plan.files for b in f.blocks
+                 if b.type == "resource"}
     for file in plan.files:
         for block in file.blocks:
             if block.type == "module":
                 found.extend(f"{file.name}: {p}" for _, p in argument_problems(block, modules[block.labels[0]]))
+            if block.type == "resource":
+                found.extend(f"{file.name}: {p}" for p in resource_problems(block))
             found.extend(f"{file.name}: {p}" for _, p in reference_problems(block, modules))
+            found.extend(f"{file.name}: {p}" for p in resource_reference_problems(block, resources))
     return found
+
+
+def resource_problems(block: Block) -> Iterator[str]:
+    """A resource eksgen writes: a known type, every required argument, known arguments of the right type."""
+    kind, label = block.labels
+    interface = registry().resources.get(kind)
+    if interface is None:
+        yield f"{kind}.{label}: eksgen writes no resource of this type"
+        return
+    required, optional = interface.required, interface.optional
+    given = {a.name: a.value for a in block.attributes()}
+    for name in required:
+        if name not in given:
+            yield f"{kind}.{label}.{name}: required argument missing"
+    for name, value in given.items():
+        type_text = required.get(name) or optional.get(name)
+        if type_text is None:
+            yield f"{kind}.{label}.{name}: not an argument of {kind}"
+            continue
+        yield from conformance(value, parse_type(type_text), f"{kind}.{label}.{name}")
+
+
+def resource_reference_problems(block: Block, resources: dict[str, str]) -> Iterator[str]:
+    """References to the resources eksgen writes name one that exists and an attribute it has."""
+    for attr in _all_attrs(block):
+        for ref in _refs(attr.value):
+            if not isinstance(ref, Ref):
+                continue
+            parts = ref.expr.replace("[", ".[").split(".")
+            if parts[0] not in registry().resources:
+                continue
+            kind = resources.get(".".join(parts[:2]))
+            if kind is None:
+                yield f"{ref.expr}: no resource {'.'.join(parts[:2])!r} in the output"
+            elif len(parts) < 3 or parts[2] not in registry().resources[kind].attributes:
+                yield f"{ref.expr}: {kind} has no attribute {parts[2] if len(parts) > 2 else ''!r}"
 
 
 def argument_problems(block: Block, catalog: Catalog) -> Iterator[tuple[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
 from generator.pipeline import default_values as D
 from generator.terraform.registry import registry
@@ -37,6 +37,8 @@ AmiType = Literal[
     "WINDOWS_CORE_2019_x86_64", "WINDOWS_FULL_2019_x86_64", "WINDOWS_CORE_2022_x86_64",
     "WINDOWS_FULL_2022_x86_64", "AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64", "CUSTOM",
 ]
+AutoModeNodePool = Literal["general-purpose", "system"]
+ControlPlaneTier = Literal["standard", "tier-xl", "tier-2xl", "tier-4xl", "tier-8xl"]
 WellKnownPolicy = Literal[
     "ebsCsi", "efsCsi", "vpcCni", "loadBalancerController", "externalDns", "clusterAutoscaler",
     "certManager", "externalSecrets", "velero", "nodeTerminationHandler", "cloudwatchObservability",
@@ -78,6 +80,9 @@ class Vpc(SpecModel):
     nat: NatMode | None = opt("New VPC: NAT gateways.", D.DEFAULT_NAT)
     subnets: Subnets | None = opt("Subnets; a default layout is computed for a new VPC.")
     secondary_cidrs: list[str] | None = opt("New VPC: secondary IPv4 CIDRs.", [])
+    endpoints: list[str] | None = opt(
+        "New VPC: VPC endpoints by service name (s3 becomes a gateway, the rest interface endpoints with "
+        "private DNS); with nat: Disabled nodes need ecr.api, ecr.dkr, s3 and sts.", list(D.DEFAULT_VPC_ENDPOINTS))
 
 
 class Endpoint(SpecModel):
@@ -142,6 +147,8 @@ class Addon(SpecModel):
     before_compute: bool | None = opt("Create before node groups (default true for vpc-cni, pod identity).")
     configuration: dict[str, Any] | None = opt("Addon configuration values, rendered with jsonencode().")
     service_account: str | None = opt("Name of a serviceAccounts entry whose IAM role the addon uses.")
+    pod_identity: str | None = opt("Name of a podIdentityAssociations entry whose role the addon uses "
+                                   "(instead of serviceAccount); the addon creates the association.")
 
 
 class VpcCni(SpecModel):
@@ -208,6 +215,42 @@ class ServiceAccount(SpecModel):
     policy_arns: list[str] | None = opt("Extra IAM policy ARNs to attach.", [])
 
 
+class PodIdentityAssociation(SpecModel):
+    name: str = Field(description="Module label and role name part.")
+    namespace: str = Field(description="Namespace of the service account.")
+    service_account: str = Field(description="Service account the association binds the role to.")
+    well_known_policies: list[WellKnownPolicy] | None = opt(
+        "Policies the eks-pod-identity module can attach (its attach_*_policy switches).", [])
+    policy_arns: list[str] | None = opt("Extra IAM policy ARNs to attach.", [])
+    role_arn: str | None = opt("An existing IAM role instead of a new one (excludes wellKnownPolicies and "
+                               "policyArns); rendered as an aws_eks_pod_identity_association resource.")
+
+
+class AutoMode(SpecModel):
+    enabled: bool | None = opt("EKS Auto Mode: EKS runs the nodes, networking, storage and load balancing.",
+                               D.DEFAULT_AUTO_MODE_ENABLED)
+    node_pools: list[AutoModeNodePool] | None = opt(
+        "Built-in node pools; [] when only your own NodePools are used.", list(D.DEFAULT_AUTO_MODE_NODE_POOLS))
+
+
+class Karpenter(SpecModel):
+    enabled: bool | None = opt("Create Karpenter's AWS prerequisites (module \"karpenter\").",
+                               D.DEFAULT_KARPENTER_ENABLED)
+    namespace: str | None = opt("Namespace the Karpenter controller runs in.", D.DEFAULT_KARPENTER_NAMESPACE)
+    service_account: str | None = opt("Service account of the Karpenter controller.",
+                                      D.DEFAULT_KARPENTER_SERVICE_ACCOUNT)
+    interruption_queue: bool | None = opt("SQS queue and EventBridge rules for spot interruptions.",
+                                          D.DEFAULT_KARPENTER_INTERRUPTION_QUEUE)
+    node_iam_role_additional_policies: dict[str, str] | None = opt(
+        "Extra IAM policies for the node role, by name.", {})
+
+
+class ControlPlane(SpecModel):
+    tier: ControlPlaneTier | None = opt("Provisioned control plane tier; unset means standard (billed per "
+                                        "tier-hour when set to a tier).")
+    zonal_shift: bool | None = opt("ARC zonal shift for the cluster.", D.DEFAULT_ZONAL_SHIFT)
+
+
 class S3Backend(SpecModel):
     bucket: str
     key: str
@@ -225,11 +268,12 @@ class ModulePinsBase(SpecModel):
     """Exact module versions: one field per pin of modules/index.json, built by `_module_pins`."""
 
     def versions(self) -> dict[str, str | None]:
-        return {name: getattr(self, name) for name in registry().pins}
+        return {name: getattr(self, to_snake(name)) for name in registry().pins}
 
 
 def _module_pins() -> type[ModulePinsBase]:
-    fields: dict[str, Any] = {name: (str | None, opt(f"{registry().pins[name].registry} version.", version))
+    # a pin is keyed by its spec name (podIdentity); the field is its snake_case form
+    fields: dict[str, Any] = {to_snake(name): (str | None, opt(f"{registry().pins[name].registry} version.", version))
                               for name, version in D.DEFAULT_MODULE_VERSIONS.items()}
     return create_model("ModulePins", __base__=ModulePinsBase, __module__=__name__, **fields)
 
@@ -270,6 +314,11 @@ class ClusterSpec(SpecModel):
     self_managed_node_groups: list[SelfManagedNodeGroup] | None = opt("Self-managed node groups.", [])
     fargate_profiles: list[FargateProfile] | None = opt("Fargate profiles.", [])
     service_accounts: list[ServiceAccount] | None = opt("IAM roles for service accounts (IRSA).", [])
+    pod_identity_associations: list[PodIdentityAssociation] | None = opt(
+        "EKS Pod Identity: IAM roles bound to one namespace and service account each.", [])
+    auto_mode: AutoMode | None = opt("EKS Auto Mode (the eks module's compute_config).")
+    karpenter: Karpenter | None = opt("Karpenter prerequisites: controller role, node role, interruption queue.")
+    control_plane: ControlPlane | None = opt("Control plane: provisioned tier and zonal shift.")
     terraform: TerraformSettings | None = opt("Terraform settings.")
     waivers: list[Waiver] | None = opt("Accepted findings of waivable rules, each with a reason.", [])
 

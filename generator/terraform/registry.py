@@ -26,6 +26,7 @@ class _Data(BaseModel):
 class Pin(_Data):
     registry: str  # e.g. terraform-aws-modules/eks/aws
     version: str  # the default, written into every spec that does not pin one
+    catalog: str  # the catalog file name's key (pod-identity for the podIdentity pin)
 
 
 class Module(_Data):
@@ -37,9 +38,20 @@ class Module(_Data):
     arguments: dict[str, str]  # argument -> spec path (relative to `spec`, or `metadata.*`)
 
 
+class Resource(_Data):
+    """A resource eksgen writes itself, as the AWS provider documents it."""
+
+    required: dict[str, str]  # argument -> Terraform type
+    optional: dict[str, str]
+    attributes: tuple[str, ...]
+    stub_outputs: dict[str, str]  # attribute -> expression of the stub module standing in for it
+    arguments: dict[str, str]  # argument -> spec path, as for modules
+
+
 class Registry(_Data):
-    pins: dict[str, Pin]
+    pins: dict[str, Pin]  # keyed like `terraform.modules` in the spec
     modules: dict[str, Module]
+    resources: dict[str, Resource]
 
     def source(self, key: str) -> str:
         """The `source` of a module block: the registry address, `//modules/<sub>` for a submodule."""
@@ -54,13 +66,17 @@ class Registry(_Data):
     def catalog_key(self, key: str, version: str) -> tuple[str, str, str | None]:
         """(catalog name, version, submodule) of a module at a version, as `catalogs.load` takes it."""
         module = self.modules[key]
-        return module.pin, version, module.submodule
+        return self.pins[module.pin].catalog, version, module.submodule
 
     def default_versions(self) -> dict[str, str]:
         return {name: pin.version for name, pin in self.pins.items()}
 
     def spec_path(self, key: str, argument: str) -> str | None:
         return self.modules[key].arguments.get(argument)
+
+    def versions_by_module(self, pinned: dict[str, str]) -> dict[str, str]:
+        """Module key -> version, from the version of each pin (a submodule shares its pin's)."""
+        return {key: pinned[module.pin] for key, module in self.modules.items()}
 
 
 @cache

@@ -21,7 +21,13 @@ from typing import Any
 
 from generator.errors import EnvironmentProblem
 from generator.ir import Attr, Block, Expr, Group, Value
-from generator.pipeline.interface import Catalog, argument_problems, reference_problems
+from generator.pipeline.interface import (
+    META_ARGUMENTS,
+    Catalog,
+    argument_problems,
+    reference_problems,
+    resource_problems,
+)
 from generator.pipeline.roundtrip import parse
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
@@ -82,15 +88,27 @@ def static_findings(root: Path) -> list[Finding]:
         for label, body in _module_blocks(doc):
             key = registry().by_source(str(body.get("source")))
             version = str(body.get("version"))
-            if key is None or version not in catalogs.versions(registry().modules[key].pin):
+            if key is None or version not in catalogs.versions(registry().catalog_key(key, version)[0]):
                 continue
             modules[label] = registry().catalog_key(key, version)
             findings.extend(_module_findings(name, texts[name], label, body, modules[label]))
     for name, doc in parsed.items():
+        findings.extend(_resource_findings(name, texts[name], doc))
         findings.extend(_reference_findings(name, texts[name], doc, modules))
         findings.extend(_template_findings(name, texts[name], doc))
     findings.extend(_provider_findings(parsed, modules))
     return findings
+
+
+def _resource_findings(file: str, text: str, doc: dict[str, Any]) -> Iterator[Finding]:
+    """The one resource eksgen writes is checked like a module call (pipeline.interface)."""
+    for entry in doc.get("resource", []):
+        for kind, labelled in entry.items():
+            for label, body in labelled.items():
+                attrs = [Attr(k, _value(v)) for k, v in body.items() if k not in META_ARGUMENTS and k != "__is_block__"]
+                line = _line_of(text, rf'^resource\s+"{re.escape(kind)}"\s+"{re.escape(label)}"')
+                for problem in resource_problems(Block("resource", (kind, label), [Group(attrs)])):
+                    yield Finding(file, line, problem, "eksgen")
 
 
 def _module_blocks(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -310,3 +310,14 @@ def test_placement_by_zone_list_and_subnet_id(tmp_path: Path) -> None:
     assert (pinned.zones, pinned.note) == ((), "placed by subnet ID: not counted")
     assert [s.needed for s in report.subnets] == [60, 60, 0]
     assert report.subnets[0].shares[0].describe() == "general: 2 nodes x 30 IPs (29 pods + node)"
+
+
+def test_interface_endpoints_take_an_address_in_every_private_subnet() -> None:
+    """private-cluster: 9 endpoints, s3 a gateway, so 8 ENIs per subnet; Auto Mode/Karpenter get a note."""
+    report = capacity.plan(_effective(REPO / "examples" / "private-cluster" / "cluster.yaml"))
+    assert [s.usable for s in report.subnets] == [4096 - 5 - 8] * 3
+    assert any("8 interface VPC endpoint(s)" in n for n in report.notes)
+    plain = capacity.plan(_effective(REPO / "examples" / "minimal" / "cluster.yaml"))
+    assert all(s.usable == 4096 - 5 for s in plain.subnets)
+    karpenter = capacity.plan(_effective(REPO / "examples" / "karpenter" / "cluster.yaml"))
+    assert any(n.startswith("Karpenter nodes take private IPs") for n in karpenter.notes)

@@ -37,6 +37,10 @@ spec:
   selfManagedNodeGroups: [{name: s}]
   fargateProfiles: [{name: f, selectors: [{namespace: x}]}]
   serviceAccounts: [{name: a, namespace: n, serviceAccount: sa}]
+  podIdentityAssociations: [{name: p, namespace: n, serviceAccount: psa}]
+  autoMode: {}
+  karpenter: {}
+  controlPlane: {}
   terraform:
     backend: {s3: {bucket: b, key: k, region: eu-west-1}}
     modules: {}
@@ -80,8 +84,9 @@ def _walk(spec: Any, eff: Any, seen: set[tuple[str, str]]) -> None:
     """Compare each unset spec field that documents a default with the effective value."""
     if isinstance(spec, BaseModel):
         documented = _documented(type(spec))
-        for name in type(spec).model_fields:
-            value = eff.get(name) if isinstance(eff, dict) else getattr(eff, name)
+        for name, info in type(spec).model_fields.items():
+            # a dict of the effective model (terraform.modules) is keyed like the spec document
+            value = eff.get(info.alias or name) if isinstance(eff, dict) else getattr(eff, name)
             if getattr(spec, name) is None and name in documented:
                 assert value == documented[name], f"{type(spec).__name__}.{name}: documents {documented[name]!r}"
                 seen.add((type(spec).__name__, name))

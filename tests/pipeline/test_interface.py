@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from generator.errors import InterfaceError
-from generator.ir import Attr, Block, Group, Obj, Plan, Ref
+from generator.ir import Attr, Block, Group, Obj, Plan, Ref, Value
 from generator.pipeline.interface import check_interfaces, problems
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document
@@ -103,3 +103,34 @@ def test_catalogs_match_shared_upstream_facts() -> None:
     theirs = json.loads((shared / "terraform-aws-eks-v21.19.0.json").read_text())
     assert ours["variables"] == theirs["variables"]
     assert ours["outputs"] == theirs["outputs"]
+
+
+def _association(**attrs: Value) -> Block:
+    return Block("resource", ("aws_eks_pod_identity_association", "pod_identity_app"),
+                 [Group([Attr(k, v) for k, v in attrs.items()])])
+
+
+ASSOCIATION: dict[str, Value] = {
+    "cluster_name": Ref("module.eks.cluster_name"), "namespace": "payments", "service_account": "app",
+    "role_arn": "arn:aws:iam::111122223333:role/app"}
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({}, []),
+    ({"role_arn": None}, ["aws_eks_pod_identity_association.pod_identity_app.role_arn: required argument missing"]),
+    ({"role": "x"}, ["aws_eks_pod_identity_association.pod_identity_app.role: not an argument of "
+                     "aws_eks_pod_identity_association"]),
+])
+def test_the_pod_identity_resource_is_checked_like_a_module(change: dict[str, Value], expected: list[str]) -> None:
+    plan = fresh_plan()
+    attrs = {k: v for k, v in {**ASSOCIATION, **change}.items() if v is not None}
+    plan.files[-1].blocks.append(_association(**attrs))
+    assert [p.split(": ", 1)[1] for p in problems(plan)] == expected
+
+
+def test_a_reference_to_a_missing_resource_attribute_is_a_problem() -> None:
+    plan = fresh_plan()
+    plan.files[-1].blocks.append(_association(**ASSOCIATION))
+    replace_attr(eks_block(plan), "name", Ref("aws_eks_pod_identity_association.pod_identity_app.arn"))
+    assert problems(plan) == ["eks.tf: aws_eks_pod_identity_association.pod_identity_app.arn: "
+                              "aws_eks_pod_identity_association has no attribute 'arn'"]

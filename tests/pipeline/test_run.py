@@ -216,6 +216,10 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
         if draw(st.booleans()):
             subnets["intra"] = _carve(cidr, 8, 176, len(zones))
         vpc["subnets"] = subnets
+    if nat == "Disabled" or draw(st.booleans()):  # without NAT the nodes need ECR, S3 and STS endpoints
+        required = ["ecr.api", "ecr.dkr", "s3", "sts"] if nat == "Disabled" else []
+        extra = draw(st.lists(st.sampled_from(ENDPOINT_SERVICES), max_size=4, unique=True))
+        vpc["endpoints"] = draw(st.permutations(sorted({*required, *extra})))
     secondary = [c for c in SECONDARY_CIDRS if not ipaddress.ip_network(c).overlaps(ipaddress.ip_network(cidr))]
     if draw(st.booleans()):
         vpc["secondaryCidrs"] = draw(st.lists(st.sampled_from(secondary), max_size=2, unique=True))
@@ -387,6 +391,73 @@ def service_accounts(draw: st.DrawFn, part: str, cluster: str) -> list[dict[str,
     return result
 
 
+ENDPOINT_SERVICES = ["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks-auth", "elasticloadbalancing", "logs", "s3",
+                     "sqs", "ssm", "sts"]
+AGENT = "eks-pod-identity-agent"
+
+
+def pod_identity_entries(draw: st.DrawFn, part: str, cluster: str, taken: set[tuple[str, str]]) -> list[Any]:
+    """Associations with unique names and unique namespace/service-account pairs; role names fit IAM's 38."""
+    fitting = sa_names.filter(lambda n: len(cluster) + len(n) + 2 <= 38)
+    names = draw(st.lists(fitting, max_size=3, unique=True)) if len(cluster) <= 35 else []
+    result = []
+    for name in names:
+        pair = (draw(_dns_label()), draw(dns_subdomains))
+        if pair in taken:
+            continue
+        taken.add(pair)
+        entry: dict[str, Any] = {"name": name, "namespace": pair[0], "serviceAccount": pair[1]}
+        if draw(st.booleans()):
+            entry["roleArn"] = f"arn:{part}:iam::{draw(accounts)}:role/{draw(iam_names)}"
+        else:
+            entry["wellKnownPolicies"] = draw(st.lists(st.sampled_from(WELL_KNOWN), min_size=1, max_size=3,
+                                                       unique=True))
+            _maybe(draw, draw(st.lists(st.builds(lambda n: f"arn:{part}:iam::aws:policy/{n}", iam_names),
+                                       max_size=2)), "policyArns", entry)
+        result.append(entry)
+    return result
+
+
+def second_release(draw: st.DrawFn, spec: dict[str, Any], part: str, cluster: str) -> None:
+    """Auto Mode, Karpenter, Pod Identity and the control plane, kept valid against the contract's errors."""
+    if draw(st.booleans()):
+        spec["autoMode"] = {"enabled": draw(st.booleans())}
+        _maybe(draw, draw(st.lists(st.sampled_from(["general-purpose", "system"]), unique=True)), "nodePools",
+               spec["autoMode"])
+    auto_mode = spec.get("autoMode", {}).get("enabled", False)
+    karpenter: dict[str, Any] = {}
+    if draw(st.booleans()):
+        karpenter["enabled"] = draw(st.booleans())
+        _maybe(draw, draw(st.booleans()), "interruptionQueue", karpenter)
+        _maybe(draw, draw(st.dictionaries(_dns_label(10), st.builds(lambda n: f"arn:{part}:iam::aws:policy/{n}",
+                                                                    iam_names), max_size=2)),
+               "nodeIamRoleAdditionalPolicies", karpenter)
+        spec["karpenter"] = karpenter
+    if karpenter.get("enabled") and not spec.get("managedNodeGroups") and not auto_mode:
+        spec["autoMode"] = {**spec.get("autoMode", {}), "enabled": True}  # somewhere for the controller
+        auto_mode = True
+    taken = {(sa["namespace"], sa["serviceAccount"]) for sa in spec.get("serviceAccounts", [])}
+    taken.add(("kube-system", "karpenter"))
+    entries = pod_identity_entries(draw, part, cluster, taken)
+    if entries or draw(st.booleans()):
+        spec["podIdentityAssociations"] = entries
+    addons = spec.get("addons")
+    if addons is not None:
+        free = [e["name"] for e in entries]
+        for addon in addons.values():
+            if free and "serviceAccount" not in addon and draw(st.booleans()):
+                addon["podIdentity"] = free.pop(draw(st.integers(0, len(free) - 1)))
+        uses = entries and not auto_mode
+        if karpenter.get("enabled") or uses:
+            addons.setdefault(AGENT, {})
+    if draw(st.booleans()):
+        plane: dict[str, Any] = {}
+        _maybe(draw, draw(st.sampled_from(["standard", "tier-xl", "tier-2xl", "tier-4xl", "tier-8xl"])), "tier",
+               plane)
+        _maybe(draw, draw(st.booleans()), "zonalShift", plane)
+        spec["controlPlane"] = plane
+
+
 @st.composite
 def specs(draw: st.DrawFn) -> dict[str, Any]:
     region = draw(st.sampled_from(sorted(REGIONS)))
@@ -472,6 +543,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     if profiles:
         spec["fargateProfiles"] = [draw(fargate_profiles(n, facts)) for n in profiles]
 
+    second_release(draw, spec, part, metadata["name"])
+
     terraform: dict[str, Any] = {}
     _maybe(draw, draw(st.sampled_from([">= 1.5.7", ">= 1.9, < 2.0", "~> 1.10"])), "requiredVersion", terraform)
     if draw(st.booleans()):
@@ -479,7 +552,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         terraform["backend"] = {"s3": {"bucket": bucket, "key": f"eks/{metadata['name']}.tfstate",
                                        "region": draw(st.sampled_from(sorted(REGIONS)))}}
     if draw(st.booleans()):
-        terraform["modules"] = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0"}
+        terraform["modules"] = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0", "podIdentity": "2.8.1"}
     _maybe(draw, terraform, "terraform", spec)
 
     document: dict[str, Any] = {"apiVersion": "eksgen/v1alpha1", "kind": "Cluster", "metadata": metadata}
@@ -608,7 +681,12 @@ def test_render_succeeds_and_is_deterministic(document: dict[str, Any]) -> None:
     assert first.files == second.files
     assert {"versions.tf", "eks.tf", "outputs.tf"} <= set(first.files)
     assert ("vpc.tf" in first.files) == ("id" not in (document.get("spec", {}).get("vpc") or {}))
-    assert ("iam.tf" in first.files) == bool(document.get("spec", {}).get("serviceAccounts"))
+    spec = document.get("spec", {})
+    by_addon = {a.get("podIdentity") for a in (spec.get("addons") or {}).values()}
+    # an existing role an addon names has no block of its own: the addon associates it
+    blocks = [e for e in spec.get("podIdentityAssociations", []) if "roleArn" not in e or e["name"] not in by_addon]
+    assert ("iam.tf" in first.files) == bool(spec.get("serviceAccounts") or blocks)
+    assert ("karpenter.tf" in first.files) == bool(spec.get("karpenter", {}).get("enabled"))
     assert first.plan is not None
     for file in first.plan.files:
         for block in (b for b in file.blocks if b.type == "module"):

@@ -508,6 +508,19 @@ PINNED = {
         "iam-role-for-service-accounts",
         "981121bcd17618b8ed032223c0d9e647b9277ef9",
     ),
+    "eks-21.19.0-karpenter.json": ("terraform-aws-eks", "v21.19.0", "karpenter", EKS_COMMIT),
+    "vpc-6.6.0-vpc-endpoints.json": (
+        "terraform-aws-vpc",
+        "v6.6.0",
+        "vpc-endpoints",
+        "82d1929e669efef4e2ad00611b8a68e7a56e049c",
+    ),
+    "pod-identity-2.8.1.json": (
+        "terraform-aws-eks-pod-identity",
+        "v2.8.1",
+        None,
+        "2cbd87e243fcbf74385331dcf983e273eeb7aa36",
+    ),
 }
 
 

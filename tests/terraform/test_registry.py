@@ -20,7 +20,8 @@ from generator.terraform import catalogs
 from generator.terraform.registry import registry
 from tests.helpers import REPO, TODAY
 
-# Arguments no example emits: every well-known policy, secondary CIDRs.
+# Arguments no example emits: every well-known policy (IRSA and Pod Identity), secondary CIDRs; and,
+# on IPv6, Karpenter without an interruption queue and Auto Mode without built-in pools.
 EVERY_POLICY_SPEC = """\
 apiVersion: eksgen/v1alpha1
 kind: Cluster
@@ -35,12 +36,31 @@ spec:
       wellKnownPolicies: [ebsCsi, efsCsi, vpcCni, loadBalancerController, externalDns, clusterAutoscaler,
                           certManager, externalSecrets, velero, nodeTerminationHandler, cloudwatchObservability,
                           mountpointS3Csi]
+  podIdentityAssociations:
+    - name: all-pods
+      namespace: kube-system
+      serviceAccount: all-pods
+      wellKnownPolicies: [ebsCsi, efsCsi, vpcCni, loadBalancerController, externalDns, clusterAutoscaler,
+                          certManager, externalSecrets, velero, nodeTerminationHandler, cloudwatchObservability,
+                          mountpointS3Csi]
+"""
+MODERN_IPV6_SPEC = """\
+apiVersion: eksgen/v1alpha1
+kind: Cluster
+metadata: {name: modern6, region: eu-west-1}
+spec:
+  kubernetesVersion: "1.34"
+  ipFamily: ipv6
+  autoMode: {enabled: true, nodePools: []}
+  karpenter: {enabled: true, interruptionQueue: false}
+  podIdentityAssociations:
+    - {name: cni, namespace: kube-system, serviceAccount: aws-node, wellKnownPolicies: [vpcCni]}
 """
 
 
 def _plans() -> Iterator[tuple[str, Plan]]:
     texts = [(p.parent.name, p.read_text("utf-8")) for p in sorted(REPO.glob("examples/*/cluster.yaml"))]
-    for name, text in [*texts, ("every-policy", EVERY_POLICY_SPEC)]:
+    for name, text in [*texts, ("every-policy", EVERY_POLICY_SPEC), ("modern-ipv6", MODERN_IPV6_SPEC)]:
         result = build_document(load_documents(text, "cluster.yaml")[0], "cluster.yaml", today=TODAY)
         assert result.plan is not None
         yield name, result.plan
@@ -149,7 +169,7 @@ def test_sources_are_distinct() -> None:
 
 
 def test_pins_in_model_and_schema_come_from_the_registry() -> None:
-    assert list(ModulePins.model_fields) == list(registry().pins)
+    assert [info.alias for info in ModulePins.model_fields.values()] == list(registry().pins)
     pins_schema = json_schema()["$defs"]["ModulePins"]["properties"]
     assert {name: prop["default"] for name, prop in pins_schema.items()} == registry().default_versions()
 
@@ -187,3 +207,23 @@ def test_static_diagnostics_name_the_spec_path_of_the_argument(file: str, argume
 def test_catalog_file_names(name: str, parts: tuple[str, str, str | None] | None) -> None:
     match = catalogs.CATALOG_NAME.fullmatch(name)
     assert (match and (match["key"], match["version"], match["sub"])) == parts
+
+
+def test_every_emitted_resource_argument_has_a_spec_path() -> None:
+    emitted = {(block.labels[0], attr.name) for plan in PLANS.values() for file in plan.files
+               for block in file.blocks if block.type == "resource" for attr in block.attributes()}
+    assert emitted, "no plan here writes a resource"
+    mapped = {(kind, arg) for kind, resource in registry().resources.items() for arg in resource.arguments}
+    assert emitted == mapped
+
+
+@pytest.mark.parametrize("kind", sorted(registry().resources))
+def test_resource_spec_paths_name_model_fields(kind: str) -> None:
+    spec_model = Cluster.model_fields["spec"].annotation
+    assert isinstance(spec_model, type) and issubclass(spec_model, BaseModel)
+    resource = registry().resources[kind]
+    assert set(resource.arguments) <= set(resource.required) | set(resource.optional)
+    assert set(resource.stub_outputs) <= set(resource.attributes)
+    for argument, path in resource.arguments.items():
+        root = Cluster if path.startswith("metadata.") else spec_model
+        assert _resolves(root, path.split(".")), f"{kind}.{argument}: {path} is not a spec path"

@@ -2,26 +2,29 @@
 
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+# Re-exported: the labels and Rule type live in labels.py, shared with second_release.py.
+from generator.gitops.diff.labels import IN_PLACE as IN_PLACE
+from generator.gitops.diff.labels import NODES_ROLL as NODES_ROLL
+from generator.gitops.diff.labels import ONE_WAY as ONE_WAY
+from generator.gitops.diff.labels import REPLACE as REPLACE
+from generator.gitops.diff.labels import RISK_MEANING as RISK_MEANING
+from generator.gitops.diff.labels import RISK_ORDER as RISK_ORDER
+from generator.gitops.diff.labels import Classifier as Classifier
+from generator.gitops.diff.labels import Risk as Risk
+from generator.gitops.diff.labels import Rule as Rule
+from generator.gitops.diff.labels import RuleLike as RuleLike
+from generator.gitops.diff.second_release import (
+    ADDON_POD_IDENTITY_RULE,
+    AUTO_MODE_AND_KARPENTER_RULES,
+    POD_IDENTITY_LIFECYCLE,
+    POD_IDENTITY_RULES,
+    VPC_ENDPOINTS_RULE,
+)
 from generator.terraform.registry import registry
-
-Risk = Literal["in-place", "nodes roll", "one-way", "replace"]
-IN_PLACE: Risk = "in-place"
-NODES_ROLL: Risk = "nodes roll"
-ONE_WAY: Risk = "one-way"
-REPLACE: Risk = "replace"
-# Mildest first. "replace" ranks above "one-way": it destroys what exists, while a one-way step
-# applies without disruption and only removes the way back.
-RISK_ORDER: tuple[Risk, ...] = (IN_PLACE, NODES_ROLL, ONE_WAY, REPLACE)
-RISK_MEANING: dict[Risk, str] = {
-    IN_PLACE: "updated where it stands; workloads keep running",
-    NODES_ROLL: "nodes are replaced gradually; pods are evicted and rescheduled",
-    ONE_WAY: "applies in place but cannot be undone (or EKS refuses it outright)",
-    REPLACE: "destroyed (and recreated if still in the spec); what runs on it is lost or disrupted",
-}
 
 CLUSTER = "cluster"
 VPC = "vpc"
@@ -32,27 +35,16 @@ NODE_GROUP = "node group"
 SELF_MANAGED = "self-managed node group"
 FARGATE = "fargate profile"
 SERVICE_ACCOUNT = "service account"
+POD_IDENTITY = "pod identity association"
 TERRAFORM = "terraform"
-AREAS = (CLUSTER, VPC, ACCESS, ACCESS_ENTRY, ADDON, NODE_GROUP, SELF_MANAGED, FARGATE, SERVICE_ACCOUNT, TERRAFORM)
+AREAS = (CLUSTER, VPC, ACCESS, ACCESS_ENTRY, ADDON, NODE_GROUP, SELF_MANAGED, FARGATE, SERVICE_ACCOUNT, POD_IDENTITY,
+         TERRAFORM)
 
 ADDED = "added"
 REMOVED = "removed"
 ARROW = "→"
 UNSET = "(unset)"
 NONE = "(none)"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What changing one field does: a risk label and why. `unordered`: list order is not a change."""
-
-    risk: Risk
-    reason: str
-    unordered: bool = False
-
-
-Classifier = Callable[[Any, Any], Rule]
-RuleLike = Rule | Classifier
 
 
 @dataclass(frozen=True)
@@ -157,6 +149,7 @@ CLUSTER_RULES: dict[str, RuleLike] = {
     "logging.retentionDays": Rule(IN_PLACE, "CloudWatch log group retention, updated in place"),
     "secretsEncryption": _encryption_rule,
     "waivers": Rule(IN_PLACE, "eksgen check waivers: no infrastructure change", unordered=True),
+    **AUTO_MODE_AND_KARPENTER_RULES,
 }
 NEW_VPC_RULES: dict[str, RuleLike] = {
     "id": Rule(REPLACE, "a cluster cannot move to another VPC: only a new cluster can"),
@@ -170,6 +163,7 @@ NEW_VPC_RULES: dict[str, RuleLike] = {
     "subnets.intra": Rule(REPLACE, "subnet CIDRs are immutable: the control-plane ENI subnets are recreated"),
     "subnets.controlPlane": Rule(IN_PLACE, "not used with a new VPC (intra subnets hold the control plane)"),
     "secondaryCidrs": Rule(IN_PLACE, "CIDR block associations are added or removed in place"),
+    "endpoints": VPC_ENDPOINTS_RULE,
 }
 UNUSED_WITH_EXISTING_VPC = Rule(IN_PLACE, "not used with an existing VPC")
 EXISTING_VPC_RULES: dict[str, RuleLike] = {
@@ -178,6 +172,7 @@ EXISTING_VPC_RULES: dict[str, RuleLike] = {
     "availabilityZones": UNUSED_WITH_EXISTING_VPC,
     "nat": UNUSED_WITH_EXISTING_VPC,
     "secondaryCidrs": UNUSED_WITH_EXISTING_VPC,
+    "endpoints": UNUSED_WITH_EXISTING_VPC,
     "subnets.intra": UNUSED_WITH_EXISTING_VPC,
     "subnets.private": Rule(IN_PLACE, "the subnets are not managed here; node groups and Fargate profiles "
                                       "on them are listed separately", unordered=True),
@@ -210,6 +205,7 @@ ADDON_RULES: dict[str, RuleLike] = {
                                    "deleted (preserve keeps its pods) and recreated"),
     "configuration": Rule(IN_PLACE, "UpdateAddon with the new configuration values"),
     "serviceAccount": Rule(IN_PLACE, "service_account_role_arn updates in place"),
+    "podIdentity": ADDON_POD_IDENTITY_RULE,
     "vpcCni.prefixDelegation": Rule(IN_PLACE, "VPC CNI setting: nodes launched afterwards get prefix-based "
                                               "max pods"),
 }
@@ -275,6 +271,7 @@ LIFECYCLE: dict[str, tuple[Rule, Rule]] = {  # area -> (added, removed)
                    Rule(REPLACE, "the Auto Scaling group is deleted: its instances terminate without draining")),
     FARGATE: (Rule(IN_PLACE, "a new profile; only pods started afterwards use it"),
               Rule(REPLACE, "the profile is deleted, and the pods it runs with it")),
+    POD_IDENTITY: POD_IDENTITY_LIFECYCLE,
     SERVICE_ACCOUNT: (Rule(IN_PLACE, "a new IAM role"),
                       Rule(REPLACE, "the IAM role is deleted: pods using it lose their AWS access")),
 }
@@ -316,6 +313,7 @@ COLLECTIONS = {
     "spec.selfManagedNodeGroups": Collection(SELF_MANAGED, "name", SELF_MANAGED_RULES),
     "spec.fargateProfiles": Collection(FARGATE, "name", FARGATE_RULES),
     "spec.serviceAccounts": Collection(SERVICE_ACCOUNT, "name", SERVICE_ACCOUNT_RULES),
+    "spec.podIdentityAssociations": Collection(POD_IDENTITY, "name", POD_IDENTITY_RULES),
     "spec.addons": Collection(ADDON, None, ADDON_RULES),
 }
 # Entries and aws-auth mappings become one set of access entries, compared by principal.
@@ -364,7 +362,7 @@ def risk_table() -> list[tuple[str, str, str, str]]:
     tables = {CLUSTER: CLUSTER_RULES, f"{VPC} (new)": NEW_VPC_RULES, f"{VPC} (existing)": EXISTING_VPC_RULES,
               ACCESS: ACCESS_RULES, ACCESS_ENTRY: ACCESS_ENTRY_RULES, ADDON: ADDON_RULES,
               NODE_GROUP: NODE_GROUP_RULES, SELF_MANAGED: SELF_MANAGED_RULES, FARGATE: FARGATE_RULES,
-              SERVICE_ACCOUNT: SERVICE_ACCOUNT_RULES, TERRAFORM: TERRAFORM_RULES}
+              SERVICE_ACCOUNT: SERVICE_ACCOUNT_RULES, POD_IDENTITY: POD_IDENTITY_RULES, TERRAFORM: TERRAFORM_RULES}
     rows: list[tuple[str, str, str, str]] = []
     for area, rules in tables.items():
         for name, rule in rules.items():

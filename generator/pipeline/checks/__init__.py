@@ -10,7 +10,19 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from generator.errors import Issue
-from generator.pipeline.checks import access, capacity, cluster, compute, network, security, strings, waivers
+from generator.pipeline.checks import (
+    access,
+    autoscaling,
+    capacity,
+    cluster,
+    compute,
+    endpoints,
+    identity,
+    network,
+    security,
+    strings,
+    waivers,
+)
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import Cluster
 
@@ -18,8 +30,11 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     strings.check,
     cluster.check,
     network.check,
+    endpoints.check,
     access.check,
+    identity.check,
     compute.check,
+    autoscaling.check,
     capacity.check,
     security.check,
 )

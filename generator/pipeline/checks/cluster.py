@@ -13,6 +13,7 @@ from generator.facts.releases import kubernetes_releases, region_zone_letters, r
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -24,6 +25,7 @@ KNOWN_ADDONS = frozenset({
     "eks-node-monitoring-agent", "eks-pod-identity-agent", "external-dns", "fluent-bit", "kube-proxy",
     "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
 })
+PRICING_PAGE = "https://aws.amazon.com/eks/pricing/"  # tier rates differ by region; the page is authoritative
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
 MAX_TAG_VALUE_LENGTH = 256
@@ -38,6 +40,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _encryption(ctx)
     yield from _terraform(ctx)
     yield from _addons(ctx)
+    yield from _control_plane(ctx)
 
 
 def _name(ctx: CheckContext) -> Iterator[Issue]:
@@ -157,7 +160,7 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
     for key, version in tf.modules.items():
-        available = catalogs.versions(key)
+        available = catalogs.versions(registry().pins[key].catalog)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
@@ -195,6 +198,8 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
     coredns = spec.addons.get("coredns")
     if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
         return
+    if (spec.auto_mode and spec.auto_mode.enabled) or (spec.karpenter and spec.karpenter.enabled):
+        return
     if (coredns.configuration or {}).get("computeType") != "Fargate":
         yield Issue(("spec", "addons", "coredns"), "a Fargate-only cluster needs CoreDNS on Fargate: set "
                     "configuration: {computeType: Fargate} and a profile selecting kube-system",
@@ -225,6 +230,16 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in spec.addons:
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
-    if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles):
-        yield Issue(("spec",), "the cluster has no node groups and no Fargate profile: nothing can run pods",
-                    severity="warning", rule="EKS013")
+    auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
+    if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles or auto_mode):
+        yield Issue(("spec",), "the cluster has no node groups and no Fargate profile (and no Auto Mode): nothing "
+                    "can run pods", severity="warning", rule="EKS013")
+
+
+def _control_plane(ctx: CheckContext) -> Iterator[Issue]:
+    plane = ctx.cluster.spec.control_plane
+    tier = plane.tier if plane else None
+    if tier is not None and tier != "standard":
+        yield Issue(("spec", "controlPlane", "tier"), f"{tier} is a provisioned control plane, billed for every "
+                    f"hour the cluster exists at the {tier} rate on top of the standard cluster fee, used or not "
+                    f"({PRICING_PAGE})", severity="warning", rule="EKS111")

@@ -84,8 +84,13 @@ def _public_subnets(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _irsa_policies(ctx: CheckContext) -> Iterator[Issue]:
-    for index, sa in enumerate(ctx.cluster.spec.service_accounts):
-        for p_index, arn in enumerate(sa.policy_arns):
+    for index, entry in enumerate(ctx.cluster.spec.pod_identity_associations or []):
+        for p_index, arn in enumerate(entry.policy_arns or []):
+            if arn.endswith(DANGEROUS_POLICIES):
+                yield Issue(("spec", "podIdentityAssociations", index, "policyArns", p_index), f"{arn} grants "
+                            "administrator or IAM-wide access to a pod", severity="warning", rule="EKS087")
+    for index, sa in enumerate(ctx.cluster.spec.service_accounts or []):
+        for p_index, arn in enumerate(sa.policy_arns or []):
             if arn.endswith(DANGEROUS_POLICIES):
                 yield Issue(("spec", "serviceAccounts", index, "policyArns", p_index), f"{arn} grants "
                             "administrator or IAM-wide access to a pod", severity="warning", rule="EKS087")

@@ -38,7 +38,8 @@ def group(*attrs: Attr | None, comment: str | None = None) -> Group:
 
 
 def pins(cluster: Cluster) -> dict[str, str]:
-    return cluster.spec.terraform.modules
+    """The version of every registry module (keyed like modules/index.json `modules`), from its pin."""
+    return registry().versions_by_module(cluster.spec.terraform.modules)
 
 
 def nonempty(obj: Obj) -> Obj | None:

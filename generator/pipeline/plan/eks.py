@@ -7,6 +7,9 @@ from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
 from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
+from generator.pipeline.plan.pod_identity import role_arn
+
+KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery"
 
 
 def build_eks(cluster: Cluster) -> TfFile:
@@ -15,6 +18,7 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
         group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
                Attr("deletion_protection", s.deletion_protection)),
+        control_plane(cluster),
         group(Attr("endpoint_private_access", s.endpoint.private),
                Attr("endpoint_public_access", s.endpoint.public),
                Attr("endpoint_public_access_cidrs", list(s.endpoint.public_cidrs)
@@ -26,6 +30,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                Attr("enable_cluster_creator_admin_permissions", s.access.cluster_creator_admin)),
         group(Attr("access_entries", access_entries(cluster))),
         group(Attr("enable_irsa", True), comment="The OIDC provider lets IAM roles trust service accounts (IRSA)."),
+        auto_mode(cluster),
         group(Attr("addons", nonempty(addons(cluster)))),
         networking(cluster),
         group(Attr("eks_managed_node_groups", nonempty(managed_groups(cluster))),
@@ -33,6 +38,9 @@ def build_eks(cluster: Cluster) -> TfFile:
                if s.managed_node_groups else None),
         group(Attr("self_managed_node_groups", nonempty(self_managed_groups(cluster)))),
         group(Attr("fargate_profiles", nonempty(fargate_profiles(cluster)))),
+        group(Attr("node_security_group_tags", {KARPENTER_DISCOVERY_TAG: Ref("local.name")}
+                   if s.karpenter and s.karpenter.enabled else None),
+              comment="Karpenter finds the node security group by this tag."),
     ]
     return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
 
@@ -49,6 +57,30 @@ def _encryption(cluster: Cluster) -> Group:
     # The module's default `{}` would still add an encryption_config with key_arn = null (UPGRADE-21.0.md).
     return group(Attr("create_kms_key", False), Attr("encryption_config", NULL),
                  comment="No KMS envelope encryption of secrets: null (not unset) turns the module's default off.")
+
+
+def control_plane(cluster: Cluster) -> Group:
+    plane = cluster.spec.control_plane
+    tier = plane.tier if plane else None
+    return group(
+        Attr("control_plane_scaling_config", Obj.of(tier=tier) if tier else None),
+        Attr("zonal_shift_config", Obj.of(enabled=True) if plane and plane.zonal_shift else None),
+        comment="A provisioned control plane tier is billed per tier-hour." if tier and tier != "standard" else None,
+    )
+
+
+def auto_mode(cluster: Cluster) -> Group:
+    """EKS Auto Mode; the module creates its node role (an output). Without built-in pools the role is
+    still created for your own NodeClasses, as the module's custom-node-pools example does."""
+    mode = cluster.spec.auto_mode
+    if mode is None or not mode.enabled:
+        return Group([])
+    pools: list[Value] = list(mode.node_pools or [])
+    return group(
+        Attr("compute_config", Obj.of(enabled=True, node_pools=pools) if pools else Obj.of(enabled=True)),
+        Attr("create_auto_mode_iam_resources", None if pools else True),
+        comment="EKS Auto Mode runs the nodes, their networking, storage and load balancing.",
+    )
 
 
 def networking(cluster: Cluster) -> Group:
@@ -70,6 +102,13 @@ def networking(cluster: Cluster) -> Group:
     )
 
 
+def _pod_identity(cluster: Cluster, name: str | None) -> list[Value] | None:
+    if name is None:
+        return None
+    entry = next(e for e in cluster.spec.pod_identity_associations or [] if e.name == name)
+    return [Obj.of(role_arn=role_arn(cluster, name), service_account=entry.service_account)]
+
+
 def addons(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
     for name, addon in cluster.spec.addons.items():
@@ -79,6 +118,7 @@ def addons(cluster: Cluster) -> Obj:
             ("addon_version", addon.version),
             ("before_compute", True if addon.before_compute else None),
             ("configuration_values", config),
+            ("pod_identity_association", _pod_identity(cluster, addon.pod_identity)),
             ("service_account_role_arn", role),
         ])))
     return Obj(tuple(pairs))

@@ -1,4 +1,5 @@
-"""iam.tf: one IRSA role module per service account, trusted by exactly its namespace and account."""
+"""iam.tf: one IRSA role module per service account, trusted by exactly its namespace and account,
+then the Pod Identity roles (see pod_identity.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from generator.pipeline.effective import (
     ServiceAccount,
 )
 from generator.pipeline.plan.common import group, irsa_label, module_block, pins
+from generator.pipeline.plan.pod_identity import pod_identity_blocks
 
 WELL_KNOWN_POLICY_SWITCHES = {
     "ebsCsi": "attach_ebs_csi_policy",
@@ -41,7 +43,7 @@ def build_iam(cluster: Cluster) -> TfFile:
     blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts]
     if blocks:
         blocks[0].banner = "IAM roles for service accounts"
-    return TfFile("iam.tf", blocks)
+    return TfFile("iam.tf", [*blocks, *pod_identity_blocks(cluster)])
 
 
 def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from generator.ir import Attr, Block, Call, Ref, TfFile, Value
+from generator.ir import Attr, Block, Call, Obj, Ref, TfFile, Value
 from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group
+from generator.pipeline.plan.pod_identity import role_arn
 
 
 def build_outputs(cluster: Cluster) -> TfFile:
@@ -33,6 +34,37 @@ def build_outputs(cluster: Cluster) -> TfFile:
                         Ref("module.eks.cluster_name"))),
         "Command that writes a kubeconfig entry for this cluster",
     ))
+    rows += modern_outputs(cluster)
     blocks = [Block("output", (name,), [group(Attr("description", text), Attr("value", value))])
               for name, value, text in rows]
     return TfFile("outputs.tf", blocks)
+
+
+def modern_outputs(cluster: Cluster) -> list[tuple[str, Value, str]]:
+    """Pod Identity roles, the Auto Mode node role and what the Karpenter chart needs."""
+    s = cluster.spec
+    rows: list[tuple[str, Value, str]] = []
+    entries = s.pod_identity_associations or []
+    if entries:
+        arns: dict[str, Value] = {e.name: role_arn(cluster, e.name) for e in sorted(entries, key=lambda e: e.name)}
+        rows.append(("pod_identity_role_arns", arns, "IAM role ARN of each podIdentityAssociations entry"))
+    if s.auto_mode is not None and s.auto_mode.enabled:
+        rows.append(("auto_mode_node_iam_role_name", Ref("module.eks.node_iam_role_name"),
+                     "IAM role of Auto Mode nodes, for your own NodeClasses"))
+    karpenter = s.karpenter
+    if karpenter is not None and karpenter.enabled:
+        settings = [("clusterName", Ref("module.eks.cluster_name")),
+                    ("clusterEndpoint", Ref("module.eks.cluster_endpoint"))]
+        if karpenter.interruption_queue:
+            settings.append(("interruptionQueue", Ref("module.karpenter.queue_name")))
+            rows.append(("karpenter_queue_name", Ref("module.karpenter.queue_name"),
+                         "Karpenter interruption queue (settings.interruptionQueue)"))
+        rows += [
+            ("karpenter_node_iam_role_name", Ref("module.karpenter.node_iam_role_name"),
+             "IAM role for Karpenter nodes (EC2NodeClass spec.role)"),
+            ("karpenter_controller_role_arn", Ref("module.karpenter.iam_role_arn"),
+             "IAM role of the Karpenter controller (through Pod Identity)"),
+            ("karpenter_helm_values", Call("yamlencode", (Obj.of(settings=Obj(tuple(settings))),)),
+             "Karpenter chart values: helm install -f <(terraform output -raw karpenter_helm_values)"),
+        ]
+    return rows

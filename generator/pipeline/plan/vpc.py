@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from generator.ir import Attr, Ref, TfFile
+from generator.ir import Attr, Ref, TfFile, Value
 from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.common import group, module_block, pins
+from generator.pipeline.plan.endpoints import endpoints_block
 
 ELB_TAG = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
+KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery"
 
 
 def build_vpc(cluster: Cluster) -> TfFile:
@@ -40,9 +42,17 @@ def build_vpc(cluster: Cluster) -> TfFile:
             Attr("private_subnet_assign_ipv6_address_on_creation", True),
             comment="IPv6 pods get addresses from the subnets' /64 prefixes.",
         ))
+    karpenter = cluster.spec.karpenter is not None and bool(cluster.spec.karpenter.enabled)
+    private_tags: dict[str, Value] = {INTERNAL_ELB_TAG: "1"}
+    if karpenter:
+        private_tags[KARPENTER_DISCOVERY_TAG] = Ref("local.name")
     groups.append(group(
         Attr("public_subnet_tags", {ELB_TAG: "1"} if subnets.public else None),
-        Attr("private_subnet_tags", {INTERNAL_ELB_TAG: "1"}),
-        comment="Discovery tags: the AWS Load Balancer Controller picks subnets by these.",
+        Attr("private_subnet_tags", private_tags),
+        comment="Discovery tags: the AWS Load Balancer Controller and Karpenter pick subnets by these."
+        if karpenter else "Discovery tags: the AWS Load Balancer Controller picks subnets by these.",
     ))
-    return TfFile("vpc.tf", [module_block("vpc", "vpc", pins(cluster)["vpc"], groups, banner="VPC")])
+    blocks = [module_block("vpc", "vpc", pins(cluster)["vpc"], groups, banner="VPC")]
+    if vpc.endpoints:
+        blocks.append(endpoints_block(cluster))
+    return TfFile("vpc.tf", blocks)

@@ -146,6 +146,12 @@ def second_group(doc: Spec) -> None:
                                               "minSize": 1, "maxSize": 3})
 
 
+def with_pod_identity(namespace: str = "payments") -> Tweak:
+    return put("spec.podIdentityAssociations", [{"name": "app", "namespace": namespace, "serviceAccount": "app",
+                                                 "policyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}])
+
+
+AUTO_MODE_BOTH_POOLS = put("spec.autoMode", {"enabled": True, "nodePools": ["general-purpose", "system"]})
 SUBNETS_A = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
 SUBNETS_B = ["subnet-0fedcba9876543210", "subnet-0fedcba9876543211"]
 
@@ -240,6 +246,24 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
     ("terraform backend", nothing,
      put("spec.terraform.backend", {"s3": {"bucket": "tfstate", "key": "demo.tfstate", "region": "eu-west-1"}}),
      {("terraform", "demo", "backend", "in-place")}),
+    ("auto mode on", nothing, put("spec.autoMode", {"enabled": True}),
+     {("cluster", "demo", "autoMode.enabled", "in-place")}),
+    ("auto mode off", put("spec.autoMode", {"enabled": True}), put("spec.autoMode", {"enabled": False}),
+     {("cluster", "demo", "autoMode.enabled", "one-way")}),
+    ("auto mode pool removed", AUTO_MODE_BOTH_POOLS,
+     put("spec.autoMode", {"enabled": True, "nodePools": ["system"]}),
+     {("cluster", "demo", "autoMode.nodePools", "nodes roll")}),
+    ("karpenter on", nothing, put("spec.karpenter", {"enabled": True}),
+     {("cluster", "demo", "karpenter.enabled", "in-place")}),
+    ("karpenter off", put("spec.karpenter", {"enabled": True}), put("spec.karpenter", {"enabled": False}),
+     {("cluster", "demo", "karpenter.enabled", "replace")}),
+    ("pod identity added", nothing, with_pod_identity(),
+     {("pod identity association", "app", "added", "in-place")}),
+    ("pod identity namespace", with_pod_identity(), with_pod_identity("billing"),
+     {("pod identity association", "app", "namespace", "replace")}),
+    ("control plane tier", nothing, put("spec.controlPlane", {"tier": "tier-xl"}),
+     {("cluster", "demo", "controlPlane.tier", "in-place")}),
+    ("vpc endpoints", nothing, put("spec.vpc.endpoints", ["s3"]), {("vpc", "demo", "endpoints", "in-place")}),
 ]
 
 
