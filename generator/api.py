@@ -27,7 +27,7 @@ from generator.errors import (
 from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
-    default_jobs,
+    clamp_jobs,
     render_fleet,
     render_to_directory,
     shard,
@@ -208,13 +208,17 @@ def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None
                  force: bool = False, jobs: int = 0, shard_spec: str | None = None, incremental: bool = True,
                  strict: bool = False, today: dt.date | None = None, dated_gate: bool = False,
                  on_start: Callable[[int], None] = lambda total: None,
-                 on_done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
+                 on_done: Callable[[Outcome], None] = lambda outcome: None,
+                 on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
     """Render (or with `check`, compare) every spec the arguments name (files, globs, directories; a base
     stands for its clusters), in parallel; two clusters bound for one directory refuse the run."""
+    workers, note = clamp_jobs(jobs)
+    if note:
+        on_note(note)
     selection = patterns if isinstance(patterns, Selection) else select(patterns)
     paths = shard(selection.specs, shard_spec)
     on_start(len(paths))
-    return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=jobs or default_jobs(),
+    return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=workers,
                         incremental=incremental and not check, strict=strict, on_done=on_done,
                         dated_gate=dated_gate)
 

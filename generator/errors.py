@@ -41,6 +41,11 @@ def format_loc(loc: Loc) -> str:
     return text or "(document)"
 
 
+def quote_name(name: str) -> str:
+    """A file name fit for one log line: as is when printable, else quoted with escapes."""
+    return name if name.isprintable() else repr(name)
+
+
 def _is_plain_key(key: str) -> bool:
     return key.replace("_", "a").replace("-", "a").isalnum() and key.isascii()
 
@@ -69,9 +74,10 @@ class Issue:
         return format_loc(self.loc)
 
     def format(self) -> str:
-        where = self.file
+        where = quote_name(self.file)
         if self.position is not None:
-            where = f"{self.position.file or self.file}:{self.position.line}:{self.position.column}"
+            file = quote_name(self.position.file or self.file)
+            where = f"{file}:{self.position.line}:{self.position.column}"
         return f"{where} {self.path}: {self.label}{self.message}"
 
     @property

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from generator.pipeline import effective
+from generator.pipeline.load import dump_yaml
 from generator.pipeline.model import BASE_KIND, Cluster
 from generator.version import __version__
 
@@ -36,4 +35,4 @@ def json_schema() -> dict[str, Any]:
 
 def effective_yaml(cluster: effective.Cluster) -> str:
     data = cluster.model_dump(by_alias=True, mode="json", exclude_none=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return dump_yaml(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

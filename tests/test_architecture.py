@@ -24,9 +24,9 @@ SHARED = ("generator.errors", "generator.ir", "generator.version", "generator.pa
 MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.internals",
                 "generator.terraform.registry")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
-PIPELINE_ORDER = ("default_values", "model", "effective", "net", "load", "overlay", "spec", "awsauth", "defaults",
-                  "keys", "capacity", "checks",
-                  "plan", "hcl", "render", "roundtrip", "interface", "write", "run", "specfile")
+PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
+                  "defaults", "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "lock",
+                  "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:

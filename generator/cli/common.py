@@ -62,7 +62,7 @@ def report_error(exc: BaseException, *, json_output: bool = False, command: str 
             err(str(exc))
             err(_count_line(exc))
     elif isinstance(exc, (KeyboardInterrupt, Terminated)):
-        err("interrupted")
+        err("terminated" if isinstance(exc, Terminated) else "interrupted")
     elif isinstance(exc, EksgenError):
         hint = getattr(exc, "hint", None)
         if json_output:

@@ -58,7 +58,7 @@ def render(
         outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
                                     shard_spec=shard_spec, incremental=incremental, strict=strict,
                                     today=parse_today(today), dated_gate=gate_on_dates, on_start=progress.start,
-                                    on_done=functools.partial(_on_done, progress, check, text))
+                                    on_done=functools.partial(_on_done, progress, check, text), on_note=err)
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),

@@ -8,6 +8,7 @@ cluster fails with its own errors; the rest still render.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -23,6 +24,7 @@ from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
 from generator.pipeline.specfile import (
     RenderResult,
+    cluster_name,
     document_hash,
     encoded,
     load_spec,
@@ -85,8 +87,8 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         return survey  # reported when it renders, with the spec's own errors
     records = []
     for doc in documents:
-        name = doc.data.get("metadata", {}).get("name") if isinstance(doc.data, dict) else None
-        if not isinstance(name, str) or not name:
+        name = cluster_name(doc)
+        if not name:
             return Survey(spec=str(path))
         target = output_dir(path, out_dir, name, 2 if nested else len(documents))
         survey.targets.append((name, os.path.abspath(target)))
@@ -109,7 +111,10 @@ def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, st
             return None
         if not _within(recorded.get("verdictWindow"), today) or not isinstance(recorded.get("warnings"), list):
             return None
-        files = read_manifest(target)
+        try:
+            files = read_manifest(target)
+        except EksgenError:
+            return None  # the render reports it
         for file, file_digest in files.items():
             current = target / file
             if not current.is_file() or sha256(current.read_bytes()) != file_digest:
@@ -231,7 +236,7 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
     clock = today or dt.date.today()  # one clock for the whole run
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
     skip = incremental and not force and not check
-    with _pool(jobs, len(paths)) as pool:
+    with _pool(jobs, len(paths)) as pool, _cancelled_on_interrupt(pool):
         surveys = list(_map(pool, survey_one, [(p, out_dir, nested, clock, skip, strict) for p in paths]))
         clashes = shared_directories(surveys)
         if clashes:
@@ -250,6 +255,16 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
 
 class _Serial(Executor):
     pass
+
+
+@contextlib.contextmanager
+def _cancelled_on_interrupt(pool: Executor) -> Iterator[None]:
+    """Ctrl-C or SIGTERM: start no new spec (each running one finishes or unwinds its own write)."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
 
 
 def _pool(jobs: int, count: int) -> Executor:
@@ -274,3 +289,17 @@ def _map(pool: Executor, function: Callable[..., T], tasks: list[tuple[Any, ...]
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def clamp_jobs(requested: int) -> tuple[int, str | None]:
+    """`-j N`: 0 means every CPU; more workers than CPUs only cost memory, so N is capped, with a note."""
+    available = default_jobs()
+    if requested < 0:
+        raise UsageError(f"-j/--jobs must be 0 (all CPUs) or a positive number (got {requested})")
+    if requested == 0:
+        return available, None
+    if requested > available:
+        digits = str(requested)
+        shown = digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
+        return available, f"note: -j {shown} is more than the {available} CPU(s) available; using {available}"
+    return requested, None

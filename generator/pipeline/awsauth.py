@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
 from generator.pipeline.effective import Access, AccessEntry, AccessPolicy, ConvertedAwsAuth
-from generator.pipeline.load import Document, load_documents
+from generator.pipeline.load import Document, dump_yaml, load_documents
 from generator.pipeline.model import AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
@@ -72,7 +71,12 @@ def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
 
     Raises SpecInvalid with located issues for anything that is not a usable ConfigMap.
     """
-    doc = load_documents(text, file)[0]
+    documents = load_documents(text, file)
+    doc = documents[0]
+    if len(documents) > 1:
+        raise SpecInvalid([documents[1].issue(Issue((), "one ConfigMap per file: split the documents"))])
+    if doc.load_issues:
+        raise SpecInvalid(doc.load_issues)  # a repeated key would otherwise keep only one mapping
     manifest = doc.data
     if not isinstance(manifest, dict) or manifest.get("kind") != "ConfigMap":
         raise SpecInvalid([doc.issue(Issue(("kind",), "not a ConfigMap manifest (kind: ConfigMap)"))])
@@ -89,7 +93,7 @@ def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
     converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
     entries = [_entry_yaml(e) for _, e in converted.entries]
     notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
-    body = yaml.safe_dump({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
+    body = dump_yaml({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
     return notes + body
 
 
@@ -101,11 +105,17 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
     if not isinstance(value, str):
         return [], [doc.issue(Issue(loc, "must be a string of YAML, as kubectl stores it"))]
     try:
-        inner = yaml.safe_load(value) or []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1} of the value)" if mark is not None else ""
-        return [], [doc.issue(Issue(loc, f"invalid YAML in the value: {getattr(exc, 'problem', exc)}{where}"))]
+        # The loader, not yaml.safe_load: a repeated `rolearn` must not silently keep the last one,
+        # and depth and size stay bounded.
+        inner_docs = load_documents(value, f"{doc.file} data.{key}") if value.strip() else []
+    except SpecInvalid as exc:
+        return [], [doc.issue(Issue(loc, _inner(i))) for i in exc.issues]
+    if len(inner_docs) > 1:
+        return [], [doc.issue(Issue(loc, "must hold one YAML list of mappings, not several documents"))]
+    duplicates = [i for d in inner_docs for i in d.load_issues]
+    if duplicates:
+        return [], [doc.issue(Issue(loc, _inner(i))) for i in duplicates]
+    inner = inner_docs[0].data if inner_docs else []
     if not isinstance(inner, list):
         return [], [doc.issue(Issue(loc, "must hold a YAML list of mappings"))]
     model = AwsAuthRole if key == "mapRoles" else AwsAuthUser
@@ -118,6 +128,13 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
                 path = ".".join(str(p) for p in err["loc"])
                 issues.append(doc.issue(Issue(loc, f"item {index}: {path or 'entry'}: {err['msg'].lower()}")))
     return inner, issues
+
+
+def _inner(issue: Issue) -> str:
+    """An issue inside a ConfigMap value, located by its line within the value."""
+    line = f", line {issue.position.line}" if issue.position else ""
+    path = f" at {issue.path}" if issue.loc else ""
+    return f"in the value{line}{path}: {issue.message}"
 
 
 def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:

@@ -264,7 +264,8 @@ def _groups(spec: ClusterSpec, zones: tuple[str, ...], delegation: bool, by_id: 
                              delegation))
     for index, smng in enumerate(spec.self_managed_node_groups):
         loc = ("spec", "selfManagedNodeGroups", index)
-        types = [smng.instance_type] if smng.instance_type else []
+        mix = smng.instances_distribution
+        types = list(mix.instance_types) if mix else [smng.instance_type] if smng.instance_type else []
         placed, note = _placement(smng.subnets, zones, by_id)
         groups.append(_group("self-managed", smng.name, loc, types, smng.max_size, placed, note, delegation))
     return groups

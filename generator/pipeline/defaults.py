@@ -25,27 +25,34 @@ from generator.pipeline.default_values import (
     DEFAULT_CAPACITY_TYPE,
     DEFAULT_CLUSTER_CREATOR_ADMIN,
     DEFAULT_DELETION_PROTECTION,
+    DEFAULT_DISK_TYPE,
     DEFAULT_ENDPOINT_PRIVATE,
     DEFAULT_ENDPOINT_PUBLIC,
+    DEFAULT_IMDS_HOP_LIMIT,
     DEFAULT_INSTANCE_TYPE,
     DEFAULT_IP_FAMILY,
     DEFAULT_KARPENTER_ENABLED,
     DEFAULT_KARPENTER_INTERRUPTION_QUEUE,
     DEFAULT_KARPENTER_NAMESPACE,
     DEFAULT_KARPENTER_SERVICE_ACCOUNT,
+    DEFAULT_LAUNCH_TEMPLATE_VERSION,
     DEFAULT_LOG_RETENTION_DAYS,
     DEFAULT_LOG_TYPES,
     DEFAULT_MANAGED_MAX_SIZE,
     DEFAULT_MANAGED_MIN_SIZE,
     DEFAULT_MODULE_VERSIONS,
     DEFAULT_NAT,
+    DEFAULT_NODE_REPAIR,
     DEFAULT_NODE_SUBNETS,
+    DEFAULT_ON_DEMAND_BASE_CAPACITY,
+    DEFAULT_ON_DEMAND_PERCENTAGE,
     DEFAULT_POLICY_SCOPE,
     DEFAULT_PREFIX_DELEGATION,
     DEFAULT_S3_ENCRYPT,
     DEFAULT_S3_USE_LOCKFILE,
     DEFAULT_SELF_MANAGED_MAX_SIZE,
     DEFAULT_SELF_MANAGED_MIN_SIZE,
+    DEFAULT_SPOT_ALLOCATION_STRATEGY,
     DEFAULT_SUPPORT_TYPE,
     DEFAULT_VPC_CIDR,
     DEFAULT_VPC_ENDPOINTS,
@@ -66,6 +73,7 @@ from generator.pipeline.model import (
     ManagedNodeGroup,
     ModulePins,
     NodeGroup,
+    NodeGroupIam,
     SecretsEncryption,
     SelfManagedNodeGroup,
     Subnets,
@@ -273,10 +281,10 @@ def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
     for name, addon in sorted(given.items()):
         configuration = addon.configuration
         if prefix_delegation and name == "vpc-cni":
-            configuration = dict(configuration or {})
-            env = dict(configuration.get("env") or {})
-            env.setdefault("ENABLE_PREFIX_DELEGATION", "true")
-            configuration["env"] = env
+            env = (configuration or {}).get("env") or {}
+            if isinstance(env, dict):  # anything else is reported by checks (EKS014); left as written
+                flag = env.get("ENABLE_PREFIX_DELEGATION", "true")
+                configuration = {**(configuration or {}), "env": {**env, "ENABLE_PREFIX_DELEGATION": flag}}
         result[name] = _carry(addon, E.Addon, before_compute=_or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE),
                               configuration=configuration)
     return result
@@ -289,27 +297,59 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
     return lo, hi, desired if desired is not None else lo
 
 
-def _node_group_defaults(ng: NodeGroup, first_instance_type: str, default_min: int, default_max: int) -> dict[str, Any]:
+def _node_group_defaults(ng: NodeGroup, first_instance_type: str, default_min: int, default_max: int,
+                         own_launch_template: bool = False) -> dict[str, Any]:
     """The fields of E.NodeGroup, which every node group defaults the same way; the AMI follows
-    its first instance type."""
+    its first instance type. With the user's own launch template the volume and IMDS settings
+    are that template's, so they stay unset here."""
     min_size, max_size, desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size, default_min, default_max)
+    iam = ng.iam or NodeGroupIam()
+    ssh = ng.ssh
+    disk_type, hop_limit = ng.disk_type, ng.imds_hop_limit
+    if not own_launch_template:
+        disk_settings = (ng.disk_size_gib, ng.disk_iops, ng.disk_throughput, ng.disk_kms_key_arn)
+        if disk_type is None and any(v is not None for v in disk_settings):
+            disk_type = DEFAULT_DISK_TYPE  # no disk setting: the AMI's own root volume, untouched
+        hop_limit = hop_limit or DEFAULT_IMDS_HOP_LIMIT
     return {"ami_type": ng.ami_type or default_ami_type(first_instance_type), "min_size": min_size,
             "max_size": max_size, "desired_size": desired_size, "labels": ng.labels or {}, "taints": ng.taints or [],
-            "subnets": _or(ng.subnets, DEFAULT_NODE_SUBNETS)}
+            "subnets": _or(ng.subnets, DEFAULT_NODE_SUBNETS), "pre_bootstrap_commands": ng.pre_bootstrap_commands or [],
+            "tags": ng.tags or {}, "security_group_ids": ng.security_group_ids or [],
+            "iam": _carry(iam, E.NodeGroupIam, additional_policies=iam.additional_policies or {}),
+            "ssh": None if ssh is None else _carry(ssh, E.Ssh,
+                                                   source_security_group_ids=ssh.source_security_group_ids or []),
+            "disk_type": disk_type, "imds_hop_limit": hop_limit}
 
 
 def _managed_defaults(ng: ManagedNodeGroup) -> E.ManagedNodeGroup:
     # an explicit [] stays, for the checks to reject
     types = ng.instance_types if ng.instance_types is not None else [DEFAULT_INSTANCE_TYPE]
-    shared = _node_group_defaults(ng, types[0] if types else "", DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE)
+    shared = _node_group_defaults(ng, types[0] if types else "", DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE,
+                                  own_launch_template=ng.launch_template is not None)
+    template = ng.launch_template
     return _carry(ng, E.ManagedNodeGroup, instance_types=types,
-                  capacity_type=ng.capacity_type or DEFAULT_CAPACITY_TYPE, **shared)
+                  capacity_type=ng.capacity_type or DEFAULT_CAPACITY_TYPE,
+                  node_repair=_or(ng.node_repair, DEFAULT_NODE_REPAIR),
+                  launch_template=None if template is None else _carry(
+                      template, E.LaunchTemplate, version=template.version or DEFAULT_LAUNCH_TEMPLATE_VERSION),
+                  **shared)
 
 
 def _self_managed_defaults(ng: SelfManagedNodeGroup) -> E.SelfManagedNodeGroup:
-    instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
-    shared = _node_group_defaults(ng, instance_type, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
-    return _carry(ng, E.SelfManagedNodeGroup, instance_type=instance_type, **shared)
+    given = ng.instances_distribution
+    mix = None
+    instance_type = ng.instance_type
+    if given is None:
+        instance_type = instance_type or DEFAULT_INSTANCE_TYPE
+    else:  # the policy's types replace instanceType, which stays as written for the checks
+        mix = _carry(given, E.InstancesDistribution,
+                     on_demand_base_capacity=_or(given.on_demand_base_capacity, DEFAULT_ON_DEMAND_BASE_CAPACITY),
+                     on_demand_percentage_above_base_capacity=_or(given.on_demand_percentage_above_base_capacity,
+                                                                  DEFAULT_ON_DEMAND_PERCENTAGE),
+                     spot_allocation_strategy=given.spot_allocation_strategy or DEFAULT_SPOT_ALLOCATION_STRATEGY)
+    first = instance_type or (given.instance_types[0] if given and given.instance_types else "")
+    shared = _node_group_defaults(ng, first, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+    return _carry(ng, E.SelfManagedNodeGroup, instance_type=instance_type, instances_distribution=mix, **shared)
 
 
 def _terraform_defaults(tf: TerraformSettings) -> E.TerraformSettings:

@@ -11,7 +11,7 @@ existing VPC, or a value defaults could not compute, which the checks then repor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
@@ -27,11 +27,13 @@ from generator.pipeline.model import (
     AwsAuthUser,
     CapacityType,
     ControlPlaneTier,
+    DiskType,
     FargateSelector,
     IpFamily,
     LogType,
     NatMode,
     PolicyScope,
+    SpotAllocationStrategy,
     Subnets,
     SupportType,
     Taint,
@@ -132,6 +134,28 @@ class VpcCni(EffectiveModel):
     prefix_delegation: bool
 
 
+class Ssh(EffectiveModel):
+    key_name: str
+    source_security_group_ids: list[str]
+
+
+class NodeGroupIam(EffectiveModel):
+    additional_policies: dict[str, str]
+    permissions_boundary_arn: str | None = None
+
+
+class LaunchTemplate(EffectiveModel):
+    id: str
+    version: str
+
+
+class InstancesDistribution(EffectiveModel):
+    instance_types: list[str]
+    on_demand_base_capacity: int
+    on_demand_percentage_above_base_capacity: int
+    spot_allocation_strategy: SpotAllocationStrategy
+
+
 class NodeGroup(EffectiveModel):
     """What managed and self-managed groups share (model.NodeGroup), every default filled."""
 
@@ -144,6 +168,17 @@ class NodeGroup(EffectiveModel):
     labels: dict[str, str]
     taints: list[Taint]
     subnets: str | list[str]
+    ami_id: str | None = None
+    pre_bootstrap_commands: list[str]
+    tags: dict[str, str]
+    security_group_ids: list[str]
+    disk_type: DiskType | None = None  # set exactly when some disk setting is, without a launch template
+    disk_iops: int | None = None
+    disk_throughput: int | None = None
+    disk_kms_key_arn: str | None = None
+    ssh: Ssh | None = None
+    imds_hop_limit: Literal[1, 2] | None = None  # None: the user's own launch template decides
+    iam: NodeGroupIam
 
 
 class ManagedNodeGroup(NodeGroup):
@@ -151,10 +186,13 @@ class ManagedNodeGroup(NodeGroup):
     capacity_type: CapacityType
     max_unavailable: int | None = None
     max_unavailable_percentage: int | None = None
+    node_repair: bool
+    launch_template: LaunchTemplate | None = None
 
 
 class SelfManagedNodeGroup(NodeGroup):
-    instance_type: str
+    instance_type: str | None = None  # None with a mixed instances policy, whose types replace it
+    instances_distribution: InstancesDistribution | None = None
 
 
 class FargateProfile(EffectiveModel):

@@ -11,6 +11,7 @@ the sigils are doubled, and `read_heredoc` decodes one exactly as Terraform does
 
 from __future__ import annotations
 
+import decimal
 import re
 
 from generator.ir import Call, Heredoc, Null, Obj, Ref, Value
@@ -64,6 +65,15 @@ def is_multiline(value: Value) -> bool:
     return False
 
 
+def number(value: float) -> str:
+    """A float in positional notation (`0.00001`, not `1e-05`): the same number to Terraform, and
+    the only spelling python-hcl2 (eksgen's round-trip reader) reads back as a number."""
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{value!r} has no HCL literal")
+    text = format(decimal.Decimal(repr(value)), "f")
+    return text if "." in text or "e" in repr(value) else f"{text}.0"
+
+
 def literal(value: Value, indent: str = "") -> HclText:
     """Render `value` as HCL; `indent` is the indentation of the line the value starts on."""
     if value is None or isinstance(value, Null):
@@ -73,7 +83,7 @@ def literal(value: Value, indent: str = "") -> HclText:
     if isinstance(value, int):
         return HclText(str(value))
     if isinstance(value, float):
-        return HclText(repr(value))
+        return HclText(number(value))
     if isinstance(value, str):
         return HclText(quote(value))
     if isinstance(value, Ref):

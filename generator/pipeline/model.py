@@ -39,6 +39,10 @@ AmiType = Literal[
 ]
 AutoModeNodePool = Literal["general-purpose", "system"]
 ControlPlaneTier = Literal["standard", "tier-xl", "tier-2xl", "tier-4xl", "tier-8xl"]
+DiskType = Literal["gp3", "gp2", "io1", "io2"]
+SpotAllocationStrategy = Literal[
+    "price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price",
+]
 WellKnownPolicy = Literal[
     "ebsCsi", "efsCsi", "vpcCni", "loadBalancerController", "externalDns", "clusterAutoscaler",
     "certManager", "externalSecrets", "velero", "nodeTerminationHandler", "cloudwatchObservability",
@@ -165,6 +169,36 @@ AMI_TYPE_DESCRIPTION = ("AMI type; default: the AL2023 AMI that suits the first 
                         "STANDARD, NVIDIA for GPU types, NEURON for inf/trn).")
 
 
+class Ssh(SpecModel):
+    key_name: str = Field(description="EC2 key pair name for the nodes.")
+    source_security_group_ids: list[str] | None = opt(
+        "Security groups allowed to reach port 22; unset or [] opens SSH to 0.0.0.0/0 (a security finding).", []
+    )
+
+
+class NodeGroupIam(SpecModel):
+    additional_policies: dict[str, str] | None = opt("Extra IAM policy ARNs for the node role, by a stable name.", {})
+    permissions_boundary_arn: str | None = opt("Permissions boundary policy ARN for the node role.")
+
+
+class LaunchTemplate(SpecModel):
+    id: str = Field(description="ID of an existing launch template (lt-...).")
+    version: str | None = opt("Launch template version: a number, $Latest or $Default.",
+                              D.DEFAULT_LAUNCH_TEMPLATE_VERSION)
+
+
+class InstancesDistribution(SpecModel):
+    instance_types: list[str] = Field(description="EC2 instance types of the mixed instances policy (1..40).")
+    on_demand_base_capacity: int | None = opt("On-Demand instances before any Spot.",
+                                              D.DEFAULT_ON_DEMAND_BASE_CAPACITY)
+    on_demand_percentage_above_base_capacity: int | None = opt(
+        "Percentage of On-Demand above the base; 0 = all Spot above the base.", D.DEFAULT_ON_DEMAND_PERCENTAGE
+    )
+    spot_allocation_strategy: SpotAllocationStrategy | None = opt(
+        "How Spot capacity is chosen across the instance types.", D.DEFAULT_SPOT_ALLOCATION_STRATEGY
+    )
+
+
 class NodeGroup(SpecModel):
     """What managed and self-managed node groups share; each kind adds how it picks instances."""
 
@@ -176,7 +210,21 @@ class NodeGroup(SpecModel):
     disk_size_gib: int | None = Field(None, alias="diskSizeGiB", description="Root volume size in GiB.")
     labels: dict[str, str] | None = opt("Kubernetes labels.", {})
     taints: list[Taint] | None = opt("Kubernetes taints.", [])
-    subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", D.DEFAULT_NODE_SUBNETS)
+    subnets: str | list[str] | None = opt(
+        "'private', 'public' (public IPs; a security finding), a list of AZs, or a list of subnet IDs.",
+        D.DEFAULT_NODE_SUBNETS)
+    ami_id: str | None = opt("Custom AMI ID; amiType still names its family (the bootstrap format).")
+    pre_bootstrap_commands: list[str] | None = opt("Shell commands run before the node joins (AL2023 and AL2).", [])
+    tags: dict[str, str] | None = opt("Tags for the group's resources and instances, merged over metadata.tags.", {})
+    security_group_ids: list[str] | None = opt("Extra security groups on the nodes.", [])
+    disk_type: DiskType | None = opt("Root volume type (set when any disk setting is).", D.DEFAULT_DISK_TYPE)
+    disk_iops: int | None = opt("Root volume IOPS (gp3, io1, io2), within the EBS limits for type and size.")
+    disk_throughput: int | None = opt("Root volume throughput in MiB/s (gp3 only, 125-1000, <= IOPS/4).")
+    disk_kms_key_arn: str | None = opt("Customer-managed KMS key for the root volume (default: the EBS key).")
+    ssh: Ssh | None = opt("SSH access; unset means no key and no port 22.")
+    imds_hop_limit: Literal[1, 2] | None = opt("IMDSv2 hop limit; IMDSv2 is always required. 2 lets pods reach "
+                                               "IMDS (a security finding).", D.DEFAULT_IMDS_HOP_LIMIT)
+    iam: NodeGroupIam | None = opt("Node IAM role additions.")
 
 
 class ManagedNodeGroup(NodeGroup):
@@ -187,6 +235,10 @@ class ManagedNodeGroup(NodeGroup):
     capacity_type: CapacityType | None = opt("Capacity type.", D.DEFAULT_CAPACITY_TYPE)
     max_unavailable: int | None = opt("Nodes unavailable during an update.")
     max_unavailable_percentage: int | None = opt("Percentage of nodes unavailable during an update.")
+    node_repair: bool | None = opt("EKS node auto repair.", D.DEFAULT_NODE_REPAIR)
+    launch_template: LaunchTemplate | None = opt(
+        "An existing launch template; excludes amiId, preBootstrapCommands, disk*, securityGroupIds, ssh, imdsHopLimit."
+    )
 
 
 class SelfManagedNodeGroup(NodeGroup):
@@ -194,6 +246,7 @@ class SelfManagedNodeGroup(NodeGroup):
     ami_type: AmiType | None = opt(AMI_TYPE_DESCRIPTION)
     min_size: int | None = opt("Minimum nodes.", D.DEFAULT_SELF_MANAGED_MIN_SIZE)
     instance_type: str | None = opt("EC2 instance type.", D.DEFAULT_INSTANCE_TYPE)
+    instances_distribution: InstancesDistribution | None = opt("Mixed instances policy; replaces instanceType.")
 
 
 class FargateSelector(SpecModel):

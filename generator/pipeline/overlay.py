@@ -13,8 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Issue, Loc, SpecInvalid
-from generator.pipeline.load import Document, load_documents
+from generator.errors import Issue, Loc, SpecInvalid, quote_name
+from generator.pipeline.load import Document, decode_utf8, load_documents
+from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.model import BASE_KIND, KIND
 
 EXTENDS_KEY = "extends"
@@ -35,15 +36,20 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
         raise SpecInvalid([doc.issue(Issue(loc, f"extends cycle through {target}"))])
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise SpecInvalid([doc.issue(Issue(loc, f"more than {MAX_EXTENDS_DEPTH} levels of extends"))])
+    shown = quote_name(target)
     try:
         stat = base_path.stat()
         bases = _load_base(base_path, stat.st_mtime_ns, stat.st_size)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {target}: {exc}"))]) from None
+    except (OSError, UnreadableFile) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {shown}: {reason}"))]) from None
     if len(bases) != 1:
-        raise SpecInvalid([doc.issue(Issue(loc, f"base spec {target} must hold exactly one document"))])
-    if not isinstance(bases[0].data, dict) or bases[0].data.get("kind") != BASE_KIND:
-        raise SpecInvalid([doc.issue(Issue(loc, f"{target} is not a base: a base spec says kind: {BASE_KIND} "
+        raise SpecInvalid([doc.issue(Issue(loc, f"base spec {shown} must hold exactly one document"))])
+    if not isinstance(bases[0].data, dict):
+        got = type(bases[0].data).__name__ if bases[0].data is not None else "null"
+        raise SpecInvalid([doc.issue(Issue(loc, f"base spec {shown} must be a mapping (got {got})"))])
+    if bases[0].data.get("kind") != BASE_KIND:
+        raise SpecInvalid([doc.issue(Issue(loc, f"{shown} is not a base: a base spec says kind: {BASE_KIND} "
                                            "(so globs and hooks never render it as a cluster)"))])
     base = resolve(bases[0], base_path, chain=(*chain, path.resolve()))
     return merge(base, doc)
@@ -52,7 +58,8 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
 @functools.lru_cache(maxsize=64)
 def _load_base(path: Path, mtime_ns: int, size: int) -> list[Document]:
     """A fleet shares one base: parse it once per process (keyed by path, mtime and size)."""
-    return load_documents(path.read_text("utf-8"), str(_display(path)))
+    display = str(_display(path))
+    return load_documents(decode_utf8(read_regular_file(path), display), display)
 
 
 def _display(path: Path) -> Path:
@@ -74,7 +81,14 @@ def merge(base: Document, overlay: Document) -> Document:
                **overlay.scalars}
     changed = [loc for loc in overrides(base.data, overlay_data) if loc != ("kind",) or "kind" in overlay.data]
     return Document(file=overlay.file, index=overlay.index, data=deep_merge(base.data, overlay_data),
-                    positions=positions, scalars=scalars, overrides=changed)
+                    positions=positions, scalars=scalars, overrides=changed,
+                    load_issues=[*_as_base_issues(base), *overlay.load_issues])
+
+
+def _as_base_issues(base: Document) -> list[Issue]:
+    """A base's own load problems (duplicate keys) keep naming the base file and line."""
+    return [replace(i, position=replace(i.position, file=i.position.file or i.file) if i.position else None)
+            for i in base.load_issues]
 
 
 def _replaced_below(loc: Loc, overlay: Any) -> bool:

@@ -134,9 +134,27 @@ def differences(expected: Any, actual: Any, path: str) -> list[str]:
             return [f"{path}: expected {len(expected)} items, read {actual!r}"]
         return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True))
                 for d in differences(e, a, f"{path}[{i}]")]
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        number = _number_view(actual)
+        return [] if number is not None and number == expected else [f"{path}: expected {expected!r}, read {actual!r}"]
     if type(expected) is not type(actual) or expected != actual:
         return [f"{path}: expected {expected!r}, read {actual!r}"]
     return []
+
+
+_EXPONENT_NUMBER = re.compile(r"\$\{([-+]?[0-9.]+[eE][-+]?[0-9]+)\}")
+
+
+def _number_view(actual: Any) -> int | float | None:
+    """A number as python-hcl2 reads it back. Inside a call it re-serialises floats with Python's
+    repr, and an exponent (`1e-05`) then comes back as the expression `${1e-05}`: the same number.
+    Terraform has one number type, so `10000000000000000` and 1e16 are equal too."""
+    if isinstance(actual, bool):
+        return None
+    if isinstance(actual, (int, float)):
+        return actual
+    match = _EXPONENT_NUMBER.fullmatch(actual) if isinstance(actual, str) else None
+    return float(match.group(1)) if match else None
 
 
 def _call_differences(call: Call, actual: Any, path: str) -> list[str]:

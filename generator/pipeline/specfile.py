@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Issue, Position, SpecInvalid, UsageError
+from generator.errors import Issue, SpecInvalid, UsageError, quote_name
 from generator.pipeline import overlay
 from generator.pipeline.checks.cluster import verdict_window
-from generator.pipeline.load import Document, load_documents
+from generator.pipeline.load import Document, decode_utf8, load_documents
+from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import WriteReport, write_tree
 from generator.version import __version__
@@ -50,18 +51,19 @@ class CheckReport:
 
 
 def read_spec(path: Path) -> str:
+    """A spec, base or manifest file as text: a bounded regular file, UTF-8 (errors located)."""
     try:
-        return path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        data = path.read_bytes()[: exc.start]
-        line = data.count(b"\n") + 1
-        column = len(data) - (data.rfind(b"\n") + 1) + 1
-        raise SpecInvalid([Issue(loc=(), message=f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} ({exc.reason})",
-                                 file=str(path), position=Position(line, column))]) from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_regular_file(path)
+    except UnreadableFile as exc:
+        raise UsageError(f"{quote_name(str(path))}: {exc}") from None
+    return decode_utf8(data, str(path))
+
+
+def cluster_name(doc: Document) -> str | None:
+    """`metadata.name` when the document has one as text; None for any other shape."""
+    metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def load_spec(path: Path) -> list[Document]:

@@ -8,7 +8,6 @@ overwritten without `force`; a file eksgen never wrote is never touched at all.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -17,11 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import HandEditedFiles, UsageError
+from generator.errors import HandEditedFiles, UsageError, quote_name
+from generator.pipeline.lock import exclusive, open_no_follow, state_dir, wait_seconds
 
 STATE_DIR = ".eksgen"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 LOCK = f"{STATE_DIR}/lock"
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
 def sha256(data: bytes) -> str:
@@ -38,13 +39,34 @@ class WriteReport:
 
 def _manifest_section(out_dir: Path, section: str) -> dict[str, str]:
     path = out_dir / MANIFEST
+    if (out_dir / STATE_DIR).is_symlink():
+        raise UsageError(f"refusing to use {out_dir / STATE_DIR}: it is a symlink")
     try:
-        files = json.loads(path.read_text("utf-8")).get(section, {})
+        fd = open_no_follow(path, os.O_RDONLY)
     except FileNotFoundError:
         return {}
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            files = json.loads(handle.read(MAX_MANIFEST_BYTES + 1)).get(section, {})
+        files = {str(k): str(v) for k, v in files.items()}
     except (ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: unreadable manifest ({exc}); remove it to start over") from exc
-    return {str(k): str(v) for k, v in files.items()}
+    for name in files:
+        problem = unsafe_name(name)
+        if problem:
+            raise UsageError(f"{path}: entry {name!r} {problem}; remove the manifest to start over")
+    return files
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why a manifest or output name could reach outside the output directory, or None."""
+    if not name or "\0" in name or "\\" in name or not name.isprintable():
+        return "is not a plain file name"
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        return "points outside the output directory"
+    if Path(name).parts[0] == STATE_DIR:
+        return "is inside eksgen's state directory"
+    return None
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
@@ -63,8 +85,17 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     `sync_dir=False` leaves the directory fsync to the caller, who batches it.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        _write_and_rename(tmp, path, data)
+    except OSError as exc:  # name the file being written (disk full has no file name of its own)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    if sync_dir:
+        _fsync_dir(path.parent)
+
+
+def _write_and_rename(tmp: Path, path: Path, data: bytes) -> None:
     # os.open with 0o666 lets the umask decide the mode, as for any file a tool writes; mkstemp forces 0o600.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -75,8 +106,6 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    if sync_dir:
-        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -89,24 +118,20 @@ def _fsync_dir(directory: Path) -> None:
 
 def _safe_target(out_dir: Path, name: str) -> Path:
     target = out_dir / name
-    if Path(name).is_absolute() or ".." in Path(name).parts:
-        raise UsageError(f"refusing to write outside {out_dir}: {name}")
+    if unsafe_name(name):
+        raise UsageError(f"refusing to write outside {out_dir}: {quote_name(name)}")
     if target.is_symlink() or not target.resolve().is_relative_to(out_dir.resolve()):
         raise UsageError(f"refusing to write through a symlink or outside {out_dir}: {name}")
     return target
 
 
 @contextlib.contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
+def locked(out_dir: Path, limit: float | None = None) -> Iterator[None]:
     """An exclusive lock, so two renders into one directory run one after the other."""
-    state = out_dir / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    limit = wait_seconds() if limit is None else limit
+    state_dir(out_dir, STATE_DIR)
+    with exclusive(out_dir / LOCK, limit):
+        yield
 
 
 def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
@@ -165,30 +190,43 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
+def _refuse_links(out_dir: Path) -> None:
+    """Symlinks where eksgen keeps its state, refused before anything is created (again under the lock)."""
+    for name in (STATE_DIR, LOCK, MANIFEST):
+        if (out_dir / name).is_symlink():
+            raise UsageError(f"refusing to use {out_dir / name}: it is a symlink")
+
+
 def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool) -> WriteReport:
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} exists and is not a directory")
+    limit = wait_seconds()  # a bad setting is refused before anything is created
+    _refuse_links(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
-    with locked(out_dir):
+    with locked(out_dir, limit):
         manifest = read_manifest(out_dir)
-        _remove_interrupted_temps(out_dir, set(files) | set(manifest) | {MANIFEST})
-        targets = {name: _safe_target(out_dir, name) for name in files}
         pending = read_pending(out_dir)
-        current = read_current(out_dir, set(files) | set(manifest))
-        conflicts = plan_conflicts(current, files, manifest, pending)
+        known = set(files) | set(manifest) | set(pending)
+        _remove_interrupted_temps(out_dir, known | {MANIFEST})
+        targets = {name: _safe_target(out_dir, name) for name in files}
+        current = read_current(out_dir, known)
+        # Files an interrupted run left intact are eksgen's too, however many runs were interrupted.
+        owned = {**manifest, **{n: sha256(b) for n, b in current.items()
+                                if b is not None and sha256(b) == pending.get(n)}}
+        conflicts = plan_conflicts(current, files, owned, pending)
         if conflicts and not force:
             raise HandEditedFiles(conflicts)
         changed = {n for n, d in files.items() if current.get(n) != d}
         report.unchanged = sorted(set(files) - changed)
         record = _manifest_bytes({"files": {n: sha256(d) for n, d in sorted(files.items())}, **meta})
-        stale = sorted(set(manifest) - set(files))
+        stale = sorted(set(owned) - set(files))
         manifest_path = out_dir / MANIFEST
         if not changed and not stale and manifest_path.is_file() and manifest_path.read_bytes() == record:
             return report  # idempotent: files, manifest and their mtimes stay as they are
         if changed:
             # Intent first: a run killed mid-way leaves files the next run still recognises.
-            intent = {"files": manifest, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
+            intent = {"files": owned, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
             atomic_write(manifest_path, _manifest_bytes(intent))
         for name in sorted(changed):
             (report.updated if name in current else report.created).append(name)
@@ -196,7 +234,7 @@ def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
         _fsync_dir(out_dir)  # one directory sync makes every rename above durable before the manifest
         for name in stale:
             target, on_disk = _safe_target(out_dir, name), current.get(name)
-            if on_disk is not None and (force or sha256(on_disk) in (manifest[name], pending.get(name))):
+            if on_disk is not None and (force or sha256(on_disk) in (owned[name], pending.get(name))):
                 target.unlink()
                 report.removed.append(name)
         atomic_write(manifest_path, record)

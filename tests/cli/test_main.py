@@ -315,7 +315,7 @@ def test_init_rejects_a_bad_name_and_writes_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("manifest", "expected"), [
-    ('kind: ConfigMap\ndata:\n  mapRoles: "- rolearn: [unclosed"\n', ":3:3 data.mapRoles: invalid YAML in the value"),
+    ('kind: ConfigMap\ndata:\n  mapRoles: "- rolearn: [unclosed"\n', ":3:3 data.mapRoles: in the value, line 2"),
     ("kind: ConfigMap\ndata:\n  mapRoles: |\n    - rolearn: 5\n", ":3:3 data.mapRoles: item 0: rolearn"),
     (": : :\n", ":1:1 (document): invalid YAML"),
     ("kind: ConfigMap\ndata: [1]\n", ":2:1 data: must be a mapping"),

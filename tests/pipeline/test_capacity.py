@@ -321,3 +321,12 @@ def test_interface_endpoints_take_an_address_in_every_private_subnet() -> None:
     assert all(s.usable == 4096 - 5 for s in plain.subnets)
     karpenter = capacity.plan(_effective(REPO / "examples" / "karpenter" / "cluster.yaml"))
     assert any(n.startswith("Karpenter nodes take private IPs") for n in karpenter.notes)
+
+
+def test_mixed_instances_policy_counts_its_worst_type(tmp_path: Path) -> None:
+    text = LISTED_SUBNETS_SPEC.replace("      instanceType: m6i.xlarge\n",
+                                       "      instancesDistribution:\n        instanceTypes: [m6i.xlarge, t3.medium]\n")
+    batch = capacity.plan(_effective(write_spec(tmp_path, text))).groups[1]
+    assert [t.instance_type for t in batch.types] == ["m6i.xlarge", "t3.medium"]
+    assert batch.worst is not None and batch.worst.instance_type == "m6i.xlarge"  # 58 pods beats t3.medium's 17
+    assert (batch.nodes_per_zone, batch.ips_per_zone) == (3, 3 * 59)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.pipeline import default_values as V
 from generator.pipeline import defaults as D
 from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
 from generator.pipeline.effective import Cluster
@@ -95,3 +96,56 @@ def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
     again, issues = parse_cluster(load_documents(effective_yaml(once), "effective.yaml")[0])
     assert again is not None, issues
     assert apply_defaults(again) == once
+
+
+def _group(extra: str, *, kind: str = "managedNodeGroups") -> str:
+    return MINIMAL_SPEC.split("  managedNodeGroups:")[0] + f"  {kind}:\n    - name: g\n" + extra
+
+
+def test_node_group_customisation_defaults() -> None:
+    plain = (effective(_group("")).spec.managed_node_groups or [])[0]
+    assert plain.disk_type is None  # no disk setting: the AMI's own root volume, untouched
+    assert plain.imds_hop_limit == V.DEFAULT_IMDS_HOP_LIMIT and plain.node_repair is V.DEFAULT_NODE_REPAIR
+    assert (plain.tags, plain.security_group_ids, plain.pre_bootstrap_commands) == ({}, [], [])
+    assert plain.iam is not None and plain.iam.additional_policies == {}
+    tuned = (effective(_group("      diskIops: 4000\n")).spec.managed_node_groups or [])[0]
+    assert tuned.disk_type == V.DEFAULT_DISK_TYPE
+    own = (effective(_group("      launchTemplate: {id: lt-0123456789abcdef0}\n")).spec.managed_node_groups or [])[0]
+    assert own.imds_hop_limit is None and own.disk_type is None  # the template's to decide
+    assert own.launch_template is not None and own.launch_template.version == V.DEFAULT_LAUNCH_TEMPLATE_VERSION
+
+
+def test_mixed_instances_defaults_and_the_ami_of_the_first_type() -> None:
+    text = _group("      instancesDistribution:\n        instanceTypes: [m7g.large, m6g.large]\n",
+                  kind="selfManagedNodeGroups")
+    cluster = effective(text)
+    ng = (cluster.spec.self_managed_node_groups or [])[0]
+    mix = ng.instances_distribution
+    assert mix is not None and ng.instance_type is None  # replaced, not defaulted beside the policy
+    assert (mix.on_demand_base_capacity, mix.on_demand_percentage_above_base_capacity,
+            mix.spot_allocation_strategy) == (V.DEFAULT_ON_DEMAND_BASE_CAPACITY, V.DEFAULT_ON_DEMAND_PERCENTAGE,
+                                              V.DEFAULT_SPOT_ALLOCATION_STRATEGY)
+    assert ng.ami_type == D.DEFAULT_ARM_AMI_TYPE
+    again, issues = parse_cluster(load_documents(effective_yaml(cluster), "effective.yaml")[0])
+    assert again is not None, issues
+    assert apply_defaults(again) == cluster  # idempotent
+
+
+def test_documented_node_group_defaults_are_the_constants() -> None:
+    from pydantic import BaseModel
+
+    from generator.pipeline.model import InstancesDistribution, LaunchTemplate, ManagedNodeGroup
+
+    def documented(model: type[BaseModel], name: str) -> object:
+        extra = model.model_fields[name].json_schema_extra
+        assert isinstance(extra, dict)
+        return extra.get("default")
+
+    assert documented(ManagedNodeGroup, "disk_type") == V.DEFAULT_DISK_TYPE
+    assert documented(ManagedNodeGroup, "imds_hop_limit") == V.DEFAULT_IMDS_HOP_LIMIT
+    assert documented(ManagedNodeGroup, "node_repair") is V.DEFAULT_NODE_REPAIR
+    assert documented(LaunchTemplate, "version") == V.DEFAULT_LAUNCH_TEMPLATE_VERSION
+    assert documented(InstancesDistribution, "spot_allocation_strategy") == V.DEFAULT_SPOT_ALLOCATION_STRATEGY
+    assert documented(InstancesDistribution, "on_demand_percentage_above_base_capacity") == \
+        V.DEFAULT_ON_DEMAND_PERCENTAGE
+    assert documented(InstancesDistribution, "on_demand_base_capacity") == V.DEFAULT_ON_DEMAND_BASE_CAPACITY

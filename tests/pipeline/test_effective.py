@@ -33,8 +33,9 @@ spec:
         policies: [{policy: AmazonEKSViewPolicy}]
     awsAuth: {}
   vpcCni: {}
-  managedNodeGroups: [{name: m}]
-  selfManagedNodeGroups: [{name: s}]
+  # diskSizeGiB: the documented diskType default applies once any disk setting is given
+  managedNodeGroups: [{name: m, diskSizeGiB: 20, ssh: {keyName: k}, iam: {}}]
+  selfManagedNodeGroups: [{name: s, diskSizeGiB: 20}]
   fargateProfiles: [{name: f, selectors: [{namespace: x}]}]
   serviceAccounts: [{name: a, namespace: n, serviceAccount: sa}]
   podIdentityAssociations: [{name: p, namespace: n, serviceAccount: psa}]
@@ -110,6 +111,21 @@ def test_documented_defaults_are_the_applied_defaults() -> None:
         cluster, issues = parse_cluster(load_documents(text, "bare.yaml")[0])
         assert cluster is not None, issues
         _walk(cluster, apply_defaults(cluster), seen)
+    # A group with its own launch template leaves disk and IMDS to it: only the template is walked.
+    cluster, issues = parse_cluster(load_documents(HEADER + "spec:\n  managedNodeGroups:\n    - name: t\n"
+                                                   "      launchTemplate: {id: lt-0123456789abcdef0}\n", "t.yaml")[0])
+    assert cluster is not None and cluster.spec.managed_node_groups, issues
+    effective = apply_defaults(cluster).spec.managed_node_groups[0]
+    assert effective.disk_type is None and effective.imds_hop_limit is None
+    _walk(cluster.spec.managed_node_groups[0].launch_template, effective.launch_template, seen)
+    # A mixed instances policy replaces instanceType: only the policy is walked.
+    cluster, issues = parse_cluster(load_documents(HEADER + "spec:\n  selfManagedNodeGroups:\n    - name: x\n"
+                                                   "      instancesDistribution: {instanceTypes: [m6i.large]}\n",
+                                                   "x.yaml")[0])
+    assert cluster is not None and cluster.spec.self_managed_node_groups, issues
+    mixed = apply_defaults(cluster).spec.self_managed_node_groups[0]
+    assert mixed.instance_type is None
+    _walk(cluster.spec.self_managed_node_groups[0].instances_distribution, mixed.instances_distribution, seen)
     documented = {(c.__name__, name) for c in _leaf_spec_classes() for name in _documented(c)}
     assert documented - seen == set(), "the specs here leave these documented defaults unexercised"
 

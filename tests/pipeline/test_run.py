@@ -32,7 +32,7 @@ from generator.facts.partition import partition
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.checks.strings import text_problem
 from generator.pipeline.defaults import apply_defaults
-from generator.pipeline.load import load_documents
+from generator.pipeline.load import dump_yaml, load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
 from generator.schema import effective_yaml
@@ -132,7 +132,7 @@ iam_names = st.text(ALNUM + "+=,.@_-", min_size=1, max_size=64)
 
 
 def _yaml(document: Any) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    return dump_yaml(document, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _nfc(text: str) -> bool:
@@ -178,7 +178,8 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
     kind = draw(st.sampled_from(["default", "new", "existing"]))
     letters = REGIONS[region]
     if kind == "default":
-        return None, {"zones": [f"{region}{c}" for c in letters[:3]], "ids": [], "cidrs": ["10.0.0.0/16"]}
+        return None, {"zones": [f"{region}{c}" for c in letters[:3]], "ids": [], "cidrs": ["10.0.0.0/16"],
+                      "public": True}
     if kind == "existing":
         ids = st.builds(lambda n: "subnet-" + n, st.one_of(st.text("0123456789abcdef", min_size=8, max_size=8),
                                                            st.text("0123456789abcdef", min_size=17, max_size=17)))
@@ -192,7 +193,7 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
             subnets["controlPlane"] = draw(st.lists(st.sampled_from(private), min_size=2, max_size=len(private),
                                                     unique=True))
         vpc_id = "vpc-" + draw(st.sampled_from(["0a1b2c3d", "0a1b2c3d4e5f67890"]))
-        return {"id": vpc_id, "subnets": subnets}, {"zones": [], "ids": private, "cidrs": []}
+        return {"id": vpc_id, "subnets": subnets}, {"zones": [], "ids": private, "cidrs": [], "public": bool(public)}
     vpc: dict[str, Any] = {}
     cidr = draw(st.sampled_from(VPC_CIDRS))
     _maybe(draw, cidr, "cidr", vpc)
@@ -223,12 +224,15 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
     secondary = [c for c in SECONDARY_CIDRS if not ipaddress.ip_network(c).overlaps(ipaddress.ip_network(cidr))]
     if draw(st.booleans()):
         vpc["secondaryCidrs"] = draw(st.lists(st.sampled_from(secondary), max_size=2, unique=True))
-    facts = {"zones": zones, "ids": [], "cidrs": [cidr, *vpc.get("secondaryCidrs", [])]}
+    facts = {"zones": zones, "ids": [], "cidrs": [cidr, *vpc.get("secondaryCidrs", [])],
+             "public": not explicit or "public" in vpc["subnets"]}
     return (vpc if vpc or draw(st.booleans()) else None), facts
 
 
-def _placement(draw: st.DrawFn, facts: dict[str, Any]) -> Any:
+def _placement(draw: st.DrawFn, facts: dict[str, Any], *, nodes: bool = True) -> Any:
     choices = facts["ids"] or facts["zones"]
+    if nodes and facts.get("public") and draw(st.integers(0, 5)) == 0:
+        return "public"  # a waivable security finding (EKS086)
     if draw(st.booleans()):
         return "private"
     return draw(st.lists(st.sampled_from(choices), min_size=1, max_size=len(choices), unique=True))
@@ -257,6 +261,59 @@ def _sizes(draw: st.DrawFn, group: dict[str, Any]) -> None:
             group[key] = value
 
 
+SG_IDS = st.builds(lambda n: "sg-" + n, st.one_of(st.text("0123456789abcdef", min_size=8, max_size=8),
+                                                  st.text("0123456789abcdef", min_size=17, max_size=17)))
+POLICY_ARNS = st.sampled_from(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+                               "arn:aws:iam::111122223333:policy/node-extra"])
+DISK_KMS = "arn:{partition}:kms:{region}:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def _disk(draw: st.DrawFn, group: dict[str, Any], region: str) -> None:
+    """A root volume within the EBS limits of its type (see generator/pipeline/checks/launch.py)."""
+    disk_type = draw(st.sampled_from([None, "gp3", "gp2", "io1", "io2"]))
+    if disk_type is not None:
+        group["diskType"] = disk_type
+    if disk_type in ("io1", "io2"):
+        size = draw(st.integers(4, 16384))
+        group["diskSizeGiB"] = size
+        high = {"io1": min(64000, 50 * size), "io2": min(256000, 1000 * size)}[disk_type]
+        group["diskIops"] = draw(st.integers(100, high))
+    elif disk_type in (None, "gp3"):
+        size = group.get("diskSizeGiB")
+        iops = draw(st.one_of(st.none(), st.integers(3000, min(16000, max(3000, 500 * size)) if size else 16000)))
+        if iops is not None:
+            group["diskIops"] = iops
+        if draw(st.booleans()):
+            group["diskThroughput"] = draw(st.integers(125, min(1000, (iops or 3000) // 4)))
+    _maybe(draw, DISK_KMS.format(partition=partition(region), region=region), "diskKmsKeyArn", group)
+
+
+def _launch(draw: st.DrawFn, group: dict[str, Any], region: str, *, managed: bool) -> None:
+    """The node-group customisation keys, valid together: an own launch template excludes the rest."""
+    _maybe(draw, draw(st.dictionaries(tag_keys, tag_text, max_size=3)), "tags", group)
+    if draw(st.booleans()):
+        group["iam"] = {"additionalPolicies": draw(st.dictionaries(_dns_label(), POLICY_ARNS, max_size=2))}
+        _maybe(draw, "arn:aws:iam::111122223333:policy/boundary", "permissionsBoundaryArn", group["iam"])
+    if managed:
+        _maybe(draw, draw(st.booleans()), "nodeRepair", group)
+        if draw(st.integers(0, 4)) == 0:
+            group["launchTemplate"] = {"id": "lt-0123456789abcdef0"}
+            _maybe(draw, draw(st.sampled_from(["1", "27", "$Latest", "$Default"])), "version", group["launchTemplate"])
+            group.pop("diskSizeGiB", None)
+            return
+    family = str(group.get("amiType", "AL2023")).split("_", 1)[0]
+    _maybe(draw, "ami-0abcdef1234567890", "amiId", group)
+    if family in ("AL2023", "AL2"):
+        _maybe(draw, draw(st.lists(free_text.filter(str.strip), min_size=1, max_size=3)), "preBootstrapCommands",
+               group)
+    _maybe(draw, draw(st.lists(SG_IDS, max_size=3, unique=True)), "securityGroupIds", group)
+    if draw(st.booleans()):
+        group["ssh"] = {"keyName": draw(_dns_label())}
+        _maybe(draw, draw(st.lists(SG_IDS, max_size=2, unique=True)), "sourceSecurityGroupIds", group["ssh"])
+    _maybe(draw, draw(st.sampled_from([1, 2])), "imdsHopLimit", group)
+    _disk(draw, group, region)
+
+
 @st.composite
 def managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[str, Any]:
     classes = instance_classes()
@@ -275,6 +332,7 @@ def managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[st
     if unavailable:
         group[unavailable] = draw(st.integers(1, 100))
     _maybe(draw, _placement(draw, facts), "subnets", group)
+    _launch(draw, group, facts["region"], managed=True)
     return group
 
 
@@ -283,8 +341,17 @@ def self_managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> di
     classes = instance_classes()
     cls = draw(st.sampled_from(sorted(classes)))
     group: dict[str, Any] = {"name": name}
-    _maybe(draw, draw(st.sampled_from(classes[cls])), "instanceType", group)
-    if "instanceType" not in group:
+    if draw(st.integers(0, 3)) == 0:  # a mixed instances policy of one class replaces instanceType
+        mix: dict[str, Any] = {"instanceTypes": draw(st.lists(st.sampled_from(classes[cls]), min_size=1, max_size=4,
+                                                              unique=True))}
+        _maybe(draw, draw(st.integers(0, 5)), "onDemandBaseCapacity", mix)
+        _maybe(draw, draw(st.integers(0, 100)), "onDemandPercentageAboveBaseCapacity", mix)
+        _maybe(draw, draw(st.sampled_from(["price-capacity-optimized", "capacity-optimized", "lowest-price"])),
+               "spotAllocationStrategy", mix)
+        group["instancesDistribution"] = mix
+    else:
+        _maybe(draw, draw(st.sampled_from(classes[cls])), "instanceType", group)
+    if "instanceType" not in group and "instancesDistribution" not in group:
         cls = (False, False, False)  # the default m6i.large
     al2023 = [a for a in AL2023[cls] if a.startswith("AL2023")]
     ami = draw(st.sampled_from([None, *AL2023[cls]]))
@@ -296,6 +363,7 @@ def self_managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> di
         _maybe(draw, _labels(draw), "labels", group)
         _maybe(draw, _taints(draw), "taints", group)
     _maybe(draw, _placement(draw, facts), "subnets", group)
+    _launch(draw, group, facts["region"], managed=False)
     return group
 
 
@@ -305,7 +373,7 @@ def fargate_profiles(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[
         {"namespace": st.one_of(_dns_label(), st.just("kube-*"), st.just("team-?"))},
         optional={"labels": st.dictionaries(label_keys, label_values, max_size=5)}), min_size=1, max_size=5))
     profile: dict[str, Any] = {"name": name, "selectors": selectors}
-    _maybe(draw, _placement(draw, facts), "subnets", profile)
+    _maybe(draw, _placement(draw, facts, nodes=False), "subnets", profile)
     return profile
 
 
@@ -476,6 +544,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     _maybe(draw, draw(st.booleans()), "deletionProtection", spec)
 
     vpc, facts = draw(vpcs(region))
+
+    facts["region"] = region
     if vpc is not None:
         spec["vpc"] = vpc
     ip_family = draw(st.sampled_from([None, "ipv4", "ipv6"]))
@@ -628,7 +698,7 @@ def test_check_never_raises_and_returns_issues(document: dict[str, Any]) -> None
 @given(corrupted_specs())
 def test_check_never_raises_on_corrupted_specs(document: dict[str, Any]) -> None:
     try:
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        text = dump_yaml(document, sort_keys=False, allow_unicode=True)
         doc = parse(text)
     except SpecInvalid:
         return  # a load-level problem (e.g. a non-string key), reported without a traceback

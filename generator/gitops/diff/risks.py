@@ -224,6 +224,18 @@ NODE_GROUP_RULES: dict[str, RuleLike] = {
     "maxUnavailable": Rule(IN_PLACE, "update_config: only paces future rolls"),
     "maxUnavailablePercentage": Rule(IN_PLACE, "update_config: only paces future rolls"),
     "subnets": Rule(NODES_ROLL, f"subnet_ids {MANAGED_ROLL}", unordered=True),
+    **{key: Rule(NODES_ROLL, f"{what} in the module's launch template: a new version rolls the nodes "
+                             "(UpdateNodegroupVersion)") for key, what in (
+        ("amiId", "the image is"), ("preBootstrapCommands", "user data is"),
+        ("tags", "tags reach instances through tag_specifications"), ("securityGroupIds", "security groups are"),
+        ("diskType", "the root volume is"), ("diskIops", "the root volume is"),
+        ("diskThroughput", "the root volume is"), ("diskKmsKeyArn", "the root volume is"),
+        ("ssh", "the key pair is (source groups alone change the group's rules in place)"),
+        ("imdsHopLimit", "metadata_options are"))},
+    "iam.additionalPolicies": Rule(IN_PLACE, "policy attachments on the node role added or removed"),
+    "iam.permissionsBoundaryArn": Rule(IN_PLACE, "the node role's permissions boundary updates in place"),
+    "nodeRepair": Rule(IN_PLACE, "node_repair_config: UpdateNodegroupConfig"),
+    "launchTemplate": Rule(NODES_ROLL, f"launch_template id {MANAGED_ROLL}; a new version rolls the nodes"),
 }
 INSTANCE_REFRESH = "the module's default instance refresh (Rolling) replaces the instances"
 SELF_MANAGED_RULES: dict[str, RuleLike] = {
@@ -238,6 +250,12 @@ SELF_MANAGED_RULES: dict[str, RuleLike] = {
     "desiredSize": Rule(IN_PLACE, "no effect on a running group: the module ignores desired_capacity after "
                                   "creation"),
     "subnets": Rule(NODES_ROLL, "the Auto Scaling group moves instances out of removed subnets", unordered=True),
+    **{key: Rule(NODES_ROLL, f"launch template change; {INSTANCE_REFRESH}") for key in (
+        "amiId", "preBootstrapCommands", "tags", "securityGroupIds", "diskType", "diskIops", "diskThroughput",
+        "diskKmsKeyArn", "ssh", "imdsHopLimit")},
+    "iam.additionalPolicies": Rule(IN_PLACE, "policy attachments on the node role added or removed"),
+    "iam.permissionsBoundaryArn": Rule(IN_PLACE, "the node role's permissions boundary updates in place"),
+    "instancesDistribution": Rule(NODES_ROLL, f"mixed_instances_policy change; {INSTANCE_REFRESH}"),
 }
 FARGATE_IMMUTABLE = "Fargate profiles are immutable: deleted and recreated, and the pods it runs are deleted"
 FARGATE_RULES: dict[str, RuleLike] = {

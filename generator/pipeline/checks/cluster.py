@@ -63,21 +63,26 @@ def _region(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _tags(ctx: CheckContext) -> Iterator[Issue]:
-    tags = ctx.cluster.metadata.tags
-    if len(tags) > MAX_TAGS:
-        yield Issue(("metadata", "tags"), f"at most {MAX_TAGS} tags per resource (got {len(tags)})", rule="EKS004")
+    yield from tag_issues(ctx.cluster.metadata.tags or {}, ("metadata", "tags"))
+
+
+def tag_issues(tags: dict[str, str], loc: Loc, *, max_tags: int = MAX_TAGS) -> Iterator[Issue]:
+    """EKS004 for one tag map; `max_tags` is what is left once other tags on the resource count."""
+    if len(tags) > max_tags:
+        yield Issue(loc, f"at most {max_tags} tags per resource (got {len(tags)})", rule="EKS004")
     for key, value in tags.items():
-        loc = ("metadata", "tags", key)
+        tag_loc = (*loc, key)
         if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
-            yield Issue(loc, f"tag key must be 1-{MAX_TAG_KEY_LENGTH} characters", rule="EKS004")
+            yield Issue(tag_loc, f"tag key must be 1-{MAX_TAG_KEY_LENGTH} characters", rule="EKS004")
         elif key.lower().startswith("aws:"):
-            yield Issue(loc, "tag keys starting with 'aws:' are reserved by AWS", rule="EKS004")
+            yield Issue(tag_loc, "tag keys starting with 'aws:' are reserved by AWS", rule="EKS004")
         elif not P.is_iam_tag_text(key, allow_empty=False):
-            yield Issue(loc, "tag key may contain only letters, digits, spaces and _ . : / = + - @", rule="EKS004")
+            yield Issue(tag_loc, "tag key may contain only letters, digits, spaces and _ . : / = + - @",
+                        rule="EKS004")
         if len(value) > MAX_TAG_VALUE_LENGTH:
-            yield Issue(loc, f"tag value must be at most {MAX_TAG_VALUE_LENGTH} characters", rule="EKS004")
+            yield Issue(tag_loc, f"tag value must be at most {MAX_TAG_VALUE_LENGTH} characters", rule="EKS004")
         elif not P.is_iam_tag_text(value, allow_empty=True):
-            yield Issue(loc, "tag value may contain only letters, digits, spaces and _ . : / = + - @",
+            yield Issue(tag_loc, "tag value may contain only letters, digits, spaces and _ . : / = + - @",
                         rule="EKS004")
 
 
@@ -165,6 +170,10 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
                         "import one with `eksgen modules import`", rule="EKS010")
+    if tf.required_version is not None and not all(
+            P.TERRAFORM_CONSTRAINT.fullmatch(part) for part in tf.required_version.split(",")):
+        yield Issue(("spec", "terraform", "requiredVersion"), "must be a Terraform version constraint such as "
+                    f"\">= 1.5.7\" or \">= 1.5.7, < 2.0.0\" (got {tf.required_version!r})", rule="EKS019")
     s3 = tf.backend.s3 if tf.backend else None
     if s3 is not None:
         loc = ("spec", "terraform", "backend", "s3")
@@ -230,6 +239,11 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in spec.addons:
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
+    cni = (spec.addons or {}).get("vpc-cni")
+    env = (cni.configuration or {}).get("env") if cni is not None else None
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and env is not None and not isinstance(env, dict):
+        yield Issue(("spec", "addons", "vpc-cni", "configuration", "env"), "must be a mapping of variable names "
+                    "to values: vpcCni.prefixDelegation adds ENABLE_PREFIX_DELEGATION to it", rule="EKS012")
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles or auto_mode):
         yield Issue(("spec",), "the cluster has no node groups and no Fargate profile (and no Auto Mode): nothing "

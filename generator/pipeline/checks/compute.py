@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.errors import Issue, Loc, format_loc
 from generator.facts import instances
+from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import (
@@ -27,7 +28,6 @@ MAX_FARGATE_SELECTORS = 5
 MAX_FARGATE_SELECTOR_LABELS = 5
 MAX_DISK_GIB = 16384
 MANAGED_LABEL_MAX = 63  # the EKS API's labelsMap caps key and value at 63 in total (API_CreateNodegroup)
-RESERVED_LABEL_PREFIXES = ("kubernetes.io/", "k8s.io/", "eks.amazonaws.com/")
 GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
 
 
@@ -43,8 +43,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     for loc, group in node_groups(spec):
         yield from _unique(names, group.name, loc)
         yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
-        yield from _placement(group.subnets, (*loc, "subnets"), zones, existing)
-    profiles = spec.fargate_profiles
+        yield from _placement(group.subnets, (*loc, "subnets"), zones, existing, public=_public_subnets(spec))
+    profiles = spec.fargate_profiles or []
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
                     rule="EKS050")
@@ -132,9 +132,13 @@ def _labels(labels: dict[str, str], loc: Loc, *, managed: bool = False) -> Itera
                         f"in total, prefix included (got {len(key)})", rule="EKS056")
         if managed and not value:
             yield Issue((*loc, key), "managed node group label values must not be empty", rule="EKS056")
-        elif key.startswith(RESERVED_LABEL_PREFIXES):
-            yield Issue((*loc, key), "label prefixes kubernetes.io/, k8s.io/ and eks.amazonaws.com/ are reserved",
-                        rule="EKS056")
+        if managed and labels_facts.eks_refuses(key):
+            yield Issue((*loc, key), "the EKS API refuses managed node group labels under kubernetes.io, k8s.io "
+                        "and eks.amazonaws.com (subdomains included); use your own prefix", rule="EKS056")
+        elif not managed and labels_facts.kubelet_refuses(key):
+            yield Issue((*loc, key), "the kubelet refuses --node-labels under kubernetes.io and k8s.io (subdomains "
+                        "included) except its own labels and the node.kubernetes.io and kubelet.kubernetes.io "
+                        "namespaces; use your own prefix", rule="EKS056")
         value_problem = P.label_value_problem(value)
         if value_problem:
             yield Issue((*loc, key), f"label value {value_problem}", rule="EKS056")
@@ -199,7 +203,10 @@ def _self_managed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
         key = "labels" if ng.labels else "taints"
         yield Issue((*loc, key), f"labels and taints on self-managed groups are set through AL2023 nodeadm; "
                     f"{ng.ami_type} needs them in its own bootstrap settings", rule="EKS062")
-    yield from _node_group(ng, loc, [((*loc, "instanceType"), ng.instance_type)],
+    mix = ng.instances_distribution
+    types = ([((*loc, "instancesDistribution", "instanceTypes", i), t) for i, t in enumerate(mix.instance_types)]
+             if mix is not None else [((*loc, "instanceType"), ng.instance_type or "")])
+    yield from _node_group(ng, loc, types,
                            name_max=P.SELF_MANAGED_NODE_GROUP_NAME_MAX_WITH_MODULE, managed=False)
 
 
@@ -223,12 +230,22 @@ def _fargate(profile: FargateProfile, loc: Loc) -> Iterator[Issue]:
                         rule="EKS060")
 
 
-def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], existing: bool) -> Iterator[Issue]:
-    """`private`, a list of the VPC's AZs (new VPC), or a list of subnet IDs."""
+def _public_subnets(spec: ClusterSpec) -> list[str]:
+    return list((spec.vpc.subnets.public if spec.vpc and spec.vpc.subnets else None) or [])
+
+
+def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], existing: bool,
+               public: list[str] | None = None) -> Iterator[Issue]:
+    """`private`, `public` (node groups only: `public` is then the VPC's public subnets), a list
+    of the VPC's AZs (new VPC), or a list of subnet IDs."""
     if isinstance(subnets, str):
-        if subnets != "private":
-            hint = "; nodes and Fargate pods belong in private subnets" if subnets == "public" else ""
-            yield Issue(loc, f"must be 'private', a list of availability zones or subnet IDs (got {subnets!r}){hint}",
+        if subnets == "public" and public is not None:
+            if not public:
+                yield Issue(loc, "the VPC has no public subnets: list them under vpc.subnets.public", rule="EKS061")
+        elif subnets != "private":
+            hint = "; Fargate pods run in private subnets only" if subnets == "public" else ""
+            choices = "'private'" if public is None else "'private', 'public'"
+            yield Issue(loc, f"must be {choices}, a list of availability zones or subnet IDs (got {subnets!r}){hint}",
                         rule="EKS061")
         return
     values = subnets or []

@@ -46,6 +46,11 @@ ACCESS_POLICY_NAMES = frozenset({
 RESERVED_USERNAME_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
 VPC_ID = _ascii(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
 SUBNET_ID = _ascii(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+AMI_ID = _ascii(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")
+SECURITY_GROUP_ID = _ascii(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
+LAUNCH_TEMPLATE_ID = _ascii(r"lt-([0-9a-f]{8}|[0-9a-f]{17})")
+LAUNCH_TEMPLATE_VERSION = _ascii(r"[1-9]\d*|\$Latest|\$Default")
+EC2_KEY_NAME = _ascii(r"[\x20-\x7e]{1,255}")  # EC2 key pair names: printable ASCII, at most 255
 REGION = _ascii(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 KUBERNETES_VERSION = _ascii(r"1\.(0|[1-9]\d*)")
 DNS_LABEL = _ascii(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -100,3 +105,8 @@ def label_value_problem(value: str) -> str | None:
     if value and (len(value) > 63 or not LABEL_NAME.fullmatch(value)):
         return "must be at most 63 characters, alphanumeric at both ends, with '-', '_', '.' inside"
     return None
+
+# One part of a comma-separated Terraform version constraint (hashicorp/go-version's grammar:
+# an optional operator, then a version with an optional pre-release); Terraform refuses anything else.
+TERRAFORM_CONSTRAINT = re.compile(
+    r"\s*(=|!=|>=|<=|>|<|~>)?\s*v?[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z][0-9A-Za-z.-]*)?\s*", re.ASCII)

@@ -2,8 +2,9 @@
 
 Each rule mirrors a checkov check or an EKS Best Practices item (shared/facts/security-rules.md);
 all are warnings, waivable with a reason. What the modules already do safely by default
-(IMDSv2 with hop limit 1, no SSH, KMS key rotation) is not settable in the spec, so it
-cannot regress and needs no rule here.
+(KMS key rotation, IMDSv2 itself) is not settable in the spec, so it cannot regress and
+needs no rule here; what a node group may loosen (SSH, the IMDS hop limit, public subnets)
+is a finding.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Iterator
 from generator.errors import Issue, Loc
 from generator.pipeline import awsauth
 from generator.pipeline.checks import patterns as P
+from generator.pipeline.checks.compute import node_groups
 from generator.pipeline.checks.context import CheckContext
 
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
 ADMIN_POLICY_NAMES = frozenset({"AmazonEKSClusterAdminPolicy"})
 DANGEROUS_POLICIES = ("/AdministratorAccess", "/IAMFullAccess")
+IMDS_POD_HOP_LIMIT = 2  # a container's extra network hop: pods reach IMDS
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -26,6 +29,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _access(ctx)
     yield from _public_subnets(ctx)
     yield from _irsa_policies(ctx)
+    yield from _node_access(ctx)
 
 
 def _encryption(ctx: CheckContext) -> Iterator[Issue]:
@@ -76,6 +80,9 @@ def _public_subnets(ctx: CheckContext) -> Iterator[Issue]:
         *((("spec", "fargateProfiles", i, "subnets"), p.subnets) for i, p in enumerate(spec.fargate_profiles)),
     ]
     for loc, subnets in groups:
+        if subnets == "public" and "fargateProfiles" not in loc:
+            yield Issue(loc, "nodes in the VPC's public subnets get public IPs and face the internet",
+                        severity="warning", rule="EKS086")
         if isinstance(subnets, list):
             for index, subnet in enumerate(subnets):
                 if subnet in public:
@@ -94,3 +101,13 @@ def _irsa_policies(ctx: CheckContext) -> Iterator[Issue]:
             if arn.endswith(DANGEROUS_POLICIES):
                 yield Issue(("spec", "serviceAccounts", index, "policyArns", p_index), f"{arn} grants "
                             "administrator or IAM-wide access to a pod", severity="warning", rule="EKS087")
+
+
+def _node_access(ctx: CheckContext) -> Iterator[Issue]:
+    for loc, group in node_groups(ctx.cluster.spec):
+        if group.ssh is not None and not group.ssh.source_security_group_ids:
+            yield Issue((*loc, "ssh"), "SSH is open to the world (port 22 from 0.0.0.0/0): list "
+                        "sourceSecurityGroupIds", severity="warning", rule="EKS088")
+        if group.imds_hop_limit == IMDS_POD_HOP_LIMIT:
+            yield Issue((*loc, "imdsHopLimit"), "hop limit 2 lets every pod reach the node's IMDS and its role "
+                        "credentials; keep 1 unless a pod needs IMDS", severity="warning", rule="EKS089")

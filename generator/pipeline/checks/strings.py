@@ -4,7 +4,9 @@ Identifiers, tags and names must be plain printable text: no control or format
 characters (invisible in review, "Trojan Source"), no surrogates, already NFC (Terraform
 normalises strings, so a non-NFC value would reach AWS changed), and no `${`/`%{`
 (Terraform template syntax; no AWS name or tag accepts `$` or `{` anyway). Addon
-`configuration` is free text: any content is escaped on the way into HCL.
+`configuration` and node groups' `preBootstrapCommands` are free text: any content is
+escaped on the way into HCL, but it too must be NFC, because Terraform reads every string
+literal normalised.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from generator.pipeline.checks.context import CheckContext
 
 FREE_TEXT_PARENT = ("spec", "addons")
 FREE_TEXT_FIELD = "configuration"
+# Shell run on the node: any text, escaped into HCL and handed to cloud-init unchanged.
+SHELL_PARENTS = (("spec", "managedNodeGroups"), ("spec", "selfManagedNodeGroups"))
+SHELL_FIELD = "preBootstrapCommands"
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -24,7 +29,9 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def _is_free_text(loc: Loc) -> bool:
-    return len(loc) >= 4 and loc[:2] == FREE_TEXT_PARENT and loc[3] == FREE_TEXT_FIELD
+    if len(loc) >= 4 and loc[:2] == FREE_TEXT_PARENT and loc[3] == FREE_TEXT_FIELD:
+        return True
+    return len(loc) == 5 and loc[:2] in SHELL_PARENTS and loc[3] == SHELL_FIELD
 
 
 def _walk(value: object, loc: Loc) -> Iterator[Issue]:
@@ -66,10 +73,13 @@ def text_problem(text: str, *, free: bool) -> str | None:
             continue
         if category in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             return f"contains the invisible or control character U+{ord(ch):04X}; remove it"
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text:  # free text too: Terraform normalises every string literal it reads
+        changed = next(i for i, (a, b) in enumerate(zip(text + "\0", composed + "\0", strict=False)) if a != b)
+        return (f"is not in Unicode NFC form: Terraform would read {composed[changed:changed + 3]!a} from "
+                f"character {changed + 1} on; write it composed")
     if free:
         return _unclosed_template(text)
-    if unicodedata.normalize("NFC", text) != text:
-        return "is not in Unicode NFC form (Terraform would normalise it); write it composed"
     if "${" in text or "%{" in text:
         return "must not contain '${' or '%{' (Terraform template syntax)"
     return None

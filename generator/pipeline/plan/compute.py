@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir import Heredoc, Obj, Ref, Value
+from generator.ir import Obj, Ref, Value
 from generator.pipeline.effective import (
     Cluster,
     ManagedNodeGroup,
@@ -10,17 +10,15 @@ from generator.pipeline.effective import (
     SelfManagedNodeGroup,
     Taint,
 )
+from generator.pipeline.plan import launch
 from generator.pipeline.plan.common import sorted_map
-
-# Root volume device per AMI family: Bottlerocket keeps its data on the second volume.
-ROOT_DEVICE = {"BOTTLEROCKET": "/dev/xvdb"}
-DEFAULT_ROOT_DEVICE = "/dev/xvda"
-NODEADM_CONTENT_TYPE = "application/node.eks.aws"
 
 
 def _subnet_ids(cluster: Cluster, subnets: str | list[str] | None) -> Value:
     """`private` is the cluster's node subnets (the module default); AZs pick new-VPC subnets."""
     vpc = cluster.spec.vpc
+    if subnets == "public":
+        return launch.public_subnets(cluster)
     if subnets is None or subnets == "private" or isinstance(subnets, str):
         return None
     zones = vpc.availability_zones or []
@@ -36,18 +34,8 @@ def _taints(taints: list[Taint]) -> Obj | None:
     return Obj(tuple(pairs)) if pairs else None
 
 
-def _disk(ami_type: str | None, size: int | None) -> Obj | None:
-    """The module's default launch template ignores `disk_size`; the root volume is set here."""
-    if size is None:
-        return None
-    family = (ami_type or "").split("_", 1)[0]
-    device = ROOT_DEVICE.get(family, DEFAULT_ROOT_DEVICE)
-    ebs = Obj.of(volume_size=size, volume_type="gp3", encrypted=True, delete_on_termination=True)
-    return Obj(((device.rsplit("/", 1)[-1], Obj.of(device_name=device, ebs=ebs)),))
-
-
-def _node_group(ng: NodeGroup, instances: list[tuple[str, Value]],
-                placement: list[tuple[str, Value]], kind_pairs: list[tuple[str, Value]]) -> Obj:
+def _node_group(cluster: Cluster, ng: NodeGroup, instances: list[tuple[str, Value]], subnets: Value,
+                kind_pairs: list[tuple[str, Value]], *, managed: bool) -> Obj:
     """The arguments every node group takes, in one order; each kind adds its own."""
     return Obj.from_pairs([
         ("ami_type", ng.ami_type),
@@ -55,9 +43,13 @@ def _node_group(ng: NodeGroup, instances: list[tuple[str, Value]],
         ("min_size", ng.min_size),
         ("max_size", ng.max_size),
         ("desired_size", ng.desired_size),
-        ("block_device_mappings", _disk(ng.ami_type, ng.disk_size_gib)),
+        ("block_device_mappings", launch.disk(ng)),
         *kind_pairs,
-        *placement,
+        *launch.user_data(ng, managed=managed),
+        *launch.network(cluster, ng),
+        *launch.iam(ng),
+        ("subnet_ids", subnets),
+        ("tags", sorted_map(ng.tags) if ng.tags else None),  # the module merges them over the cluster's
     ])
 
 
@@ -70,14 +62,15 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
     if ng.max_unavailable is not None or ng.max_unavailable_percentage is not None:
         update = Obj.from_pairs([("max_unavailable", ng.max_unavailable),
                                  ("max_unavailable_percentage", ng.max_unavailable_percentage)])
-    return _node_group(ng, [
+    return _node_group(cluster, ng, [
         ("instance_types", list(ng.instance_types)),
         ("capacity_type", ng.capacity_type),
-    ], [("subnet_ids", _subnet_ids(cluster, ng.subnets))], [
+    ], _subnet_ids(cluster, ng.subnets), [
         ("labels", sorted_map(ng.labels) if ng.labels else None),  # the module sets them on the EKS API
         ("taints", _taints(ng.taints)),
         ("update_config", update),
-    ])
+        *launch.managed_only(ng),
+    ], managed=True)
 
 
 def self_managed_groups(cluster: Cluster) -> Obj:
@@ -90,28 +83,11 @@ def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
         vpc = cluster.spec.vpc
         subnets = Ref("module.vpc.private_subnets") if vpc.id is None else list(
             (vpc.subnets.private if vpc.subnets else None) or [])
-    return _node_group(ng, [("instance_type", ng.instance_type)], [("subnet_ids", subnets)],
-                       [("cloudinit_pre_nodeadm", _nodeadm(ng))])
-
-
-def _nodeadm(ng: NodeGroup) -> list[Value] | None:
-    """AL2023 nodes take labels and taints from a nodeadm NodeConfig, not from the module."""
-    flags = []
-    if ng.labels:
-        flags.append("--node-labels=" + ",".join(f"{k}={v}" for k, v in sorted(ng.labels.items())))
-    if ng.taints:
-        flags.append("--register-with-taints=" + ",".join(
-            f"{t.key}={t.value or ''}:{_kubelet_effect(t.effect)}" for t in ng.taints))
-    if not flags:
-        return None
-    lines = ["apiVersion: node.eks.aws/v1alpha1", "kind: NodeConfig", "spec:", "  kubelet:", "    flags:"]
-    lines += [f"      - {flag}" for flag in flags]
-    # A heredoc, so the NodeConfig reads as the YAML document it is.
-    return [Obj.of(content_type=NODEADM_CONTENT_TYPE, content=Heredoc("---\n" + "\n".join(lines) + "\n"))]
-
-
-def _kubelet_effect(effect: str) -> str:
-    return {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}[effect]
+    mix = ng.instances_distribution
+    # With a mixed instances policy the launch template's type is the policy's first; overrides win.
+    instance_type = mix.instance_types[0] if mix and mix.instance_types else ng.instance_type
+    return _node_group(cluster, ng, [("instance_type", instance_type)], subnets, launch.mixed_instances(ng),
+                       managed=False)
 
 
 def fargate_profiles(cluster: Cluster) -> Obj:
