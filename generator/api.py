@@ -191,6 +191,13 @@ def rules_json() -> list[dict[str, object]]:
              "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in rules()]
 
 
+def checkov_differences() -> dict[str, str]:
+    """checkov check ID -> why eksgen knowingly answers differently (waivable in the spec for checkov)."""
+    from generator.pipeline.checks.rules import CHECKOV_DIFFERENCES
+
+    return dict(CHECKOV_DIFFERENCES)
+
+
 def rules_markdown() -> str:
     from generator.pipeline.checks.rules import markdown_table
 

@@ -25,6 +25,8 @@ DEFAULT_CLUSTER_CREATOR_ADMIN: Final = False  # admins are named explicitly in a
 DEFAULT_ACCESS_ENTRY_TYPE: Final = "STANDARD"
 DEFAULT_POLICY_SCOPE: Final = "cluster"
 DEFAULT_PREFIX_DELEGATION: Final = False
+# The first IPv6 cluster of an account creates the policy; later ones must set createIpv6Policy: false.
+DEFAULT_CREATE_IPV6_POLICY: Final = True
 DEFAULT_INSTANCE_TYPE: Final = "m6i.large"
 DEFAULT_CAPACITY_TYPE: Final = "ON_DEMAND"
 DEFAULT_MANAGED_MIN_SIZE: Final = 2  # two nodes survive one node's replacement

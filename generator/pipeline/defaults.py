@@ -24,6 +24,7 @@ from generator.pipeline.default_values import (
     DEFAULT_AUTO_MODE_NODE_POOLS,
     DEFAULT_CAPACITY_TYPE,
     DEFAULT_CLUSTER_CREATOR_ADMIN,
+    DEFAULT_CREATE_IPV6_POLICY,
     DEFAULT_DELETION_PROTECTION,
     DEFAULT_DISK_TYPE,
     DEFAULT_ENDPOINT_PRIVATE,
@@ -93,6 +94,9 @@ PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET = 4, 0
 PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET = 8, 48
 INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET = 8, 52
 MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
+# An ALB needs a /27 or larger with at least 8 free addresses per subnet (ELB user guide, "Subnets for
+# your load balancer"); internet-facing ones live in the public subnets.
+LOAD_BALANCER_MIN_PREFIX = 27
 MIN_AWS_VPC_PREFIX = 16  # AWS VPCs are /16../28
 # EKS's own default addon set; vpc-cni and the pod identity agent must exist before nodes join.
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
@@ -104,6 +108,7 @@ DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
+LOCKFILE_REQUIRED_VERSION = ">= 1.10.0"  # the S3 backend's use_lockfile arrived in Terraform 1.10
 
 M = TypeVar("M", bound=E.EffectiveModel)
 T = TypeVar("T")
@@ -135,10 +140,16 @@ def default_subnet_layout(cidr: str, az_count: int) -> Subnets | None:
         return [str(ipaddress.ip_network((base + (k + offset) * size, network.prefixlen + newbits)))
                 for k in range(az_count)]
 
+    # Public subnets hold internet-facing load balancers: never smaller than an ALB's /27. In a /20 the
+    # examples' /28s become /27s at the same address, and the intra /28s move up behind them.
+    public_newbits = min(PUBLIC_SUBNET_NEWBITS, LOAD_BALANCER_MIN_PREFIX - network.prefixlen)
+    shrink = PUBLIC_SUBNET_NEWBITS - public_newbits
+    public_offset = PUBLIC_SUBNET_OFFSET >> shrink
+    intra_offset = max(INTRA_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET + (az_count << shrink))
     return Subnets(
         private=carve(PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET),
-        public=carve(PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET),
-        intra=carve(INTRA_SUBNET_NEWBITS, INTRA_SUBNET_OFFSET),
+        public=carve(public_newbits, public_offset),
+        intra=carve(INTRA_SUBNET_NEWBITS, intra_offset),
     )
 
 
@@ -171,7 +182,8 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
                   secrets_encryption=_encryption_defaults(s.secrets_encryption or SecretsEncryption()),
                   access=_access_defaults(s.access or Access()),
                   addons=_addon_defaults(s.addons, prefix_delegation, auto_mode_only(cluster)),
-                  vpc_cni=E.VpcCni(prefix_delegation=prefix_delegation),
+                  vpc_cni=E.VpcCni(prefix_delegation=prefix_delegation,
+                                   create_ipv6_policy=_or(vpc_cni.create_ipv6_policy, DEFAULT_CREATE_IPV6_POLICY)),
                   managed_node_groups=[_managed_defaults(ng) for ng in s.managed_node_groups or []],
                   self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
                   fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS))
@@ -352,16 +364,24 @@ def _self_managed_defaults(ng: SelfManagedNodeGroup) -> E.SelfManagedNodeGroup:
     return _carry(ng, E.SelfManagedNodeGroup, instance_type=instance_type, instances_distribution=mix, **shared)
 
 
+def modules_terraform_floor(pins: dict[str, str]) -> str | None:
+    """`>= X`, the highest `required_version` floor among the catalogs of every pinned module."""
+    return catalogs.highest_terraform_floor([registry().catalog_key(key, pins[module.pin])
+                                             for key, module in registry().modules.items() if module.pin in pins])
+
+
 def _terraform_defaults(tf: TerraformSettings) -> E.TerraformSettings:
     given = (tf.modules or ModulePins()).versions()
     pins = {name: given.get(name) or default for name, default in DEFAULT_MODULE_VERSIONS.items()}
-    floor = catalogs.highest_terraform_floor([registry().catalog_key(key, pins[module.pin])
-                                              for key, module in registry().modules.items()])
+    floor = modules_terraform_floor(pins)
     backend = None
     if tf.backend is not None:
         s3 = tf.backend.s3
         backend = E.Backend(s3=None if s3 is None else _carry(
             s3, E.S3Backend, use_lockfile=_or(s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE),
             encrypt=_or(s3.encrypt, DEFAULT_S3_ENCRYPT)))
-    return E.TerraformSettings(required_version=tf.required_version or floor or DEFAULT_REQUIRED_VERSION,
+        if backend.s3 is not None and backend.s3.use_lockfile:
+            floor = max(floor or LOCKFILE_REQUIRED_VERSION, LOCKFILE_REQUIRED_VERSION, key=catalogs.version_floor)
+    # An explicit "" stays, for the checks to reject.
+    return E.TerraformSettings(required_version=_or(tf.required_version, floor or DEFAULT_REQUIRED_VERSION),
                                backend=backend, modules=pins)

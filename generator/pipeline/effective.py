@@ -132,6 +132,7 @@ class Addon(EffectiveModel):
 
 class VpcCni(EffectiveModel):
     prefix_delegation: bool
+    create_ipv6_policy: bool
 
 
 class Ssh(EffectiveModel):

@@ -35,7 +35,8 @@ AmiType = Literal[
     "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64_NVIDIA",
     "BOTTLEROCKET_ARM_64_NVIDIA", "BOTTLEROCKET_x86_64_FIPS", "BOTTLEROCKET_ARM_64_FIPS",
     "WINDOWS_CORE_2019_x86_64", "WINDOWS_FULL_2019_x86_64", "WINDOWS_CORE_2022_x86_64",
-    "WINDOWS_FULL_2022_x86_64", "AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64", "CUSTOM",
+    "WINDOWS_FULL_2022_x86_64", "WINDOWS_CORE_2025_x86_64", "WINDOWS_FULL_2025_x86_64",
+    "AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64", "CUSTOM",
 ]
 AutoModeNodePool = Literal["general-purpose", "system"]
 ControlPlaneTier = Literal["standard", "tier-xl", "tier-2xl", "tier-4xl", "tier-8xl"]
@@ -157,6 +158,9 @@ class Addon(SpecModel):
 
 class VpcCni(SpecModel):
     prefix_delegation: bool | None = opt("Enable VPC CNI prefix delegation.", D.DEFAULT_PREFIX_DELEGATION)
+    create_ipv6_policy: bool | None = opt(
+        "IPv6: create the account-wide IAM policy AmazonEKS_CNI_IPv6_Policy (false: it exists already).",
+        D.DEFAULT_CREATE_IPV6_POLICY)
 
 
 class Taint(SpecModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import RoundTripError
+from generator.pipeline import hcl
 from generator.pipeline.load import load_documents
 from generator.pipeline.roundtrip import verify_round_trip
 from generator.pipeline.run import build_document
@@ -37,3 +38,36 @@ def test_tampered_text_is_caught(old: str, new: str, fragment: str) -> None:
 def test_untampered_text_passes() -> None:
     result = built()
     verify_round_trip(result.plan, result.files)
+
+
+# --- the expected side is independent of hcl.quote (issue 14, item 16) ------------------------------
+
+SIGIL_SPEC = MINIMAL_SPEC + """\
+  addons:
+    vpc-cni:
+      configuration: {env: {BANNER: "${not_a_reference} and \\ttab \\"q\\" \\u200b"}}
+"""
+
+
+def _broken_quote(text: str) -> str:
+    """hcl.quote with the sigil doubling lost: `${` is left live in the output."""
+    return ORIGINAL_QUOTE(text).replace("$${", "${").replace("%%{", "%{")
+
+
+ORIGINAL_QUOTE = hcl.quote
+
+
+def _render_sigils() -> object:
+    doc = load_documents(SIGIL_SPEC, "cluster.yaml")[0]
+    return build_document(doc, "cluster.yaml", today=TODAY)
+
+
+def test_sigils_round_trip_when_escaping_is_right() -> None:
+    result = _render_sigils()
+    assert '$${not_a_reference}' in result.files["eks.tf"]  # type: ignore[attr-defined]
+
+
+def test_round_trip_fails_when_escaping_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hcl, "quote", _broken_quote)
+    with pytest.raises(RoundTripError, match=r"eks\.tf: rendered text differs from the plan"):
+        _render_sigils()

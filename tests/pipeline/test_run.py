@@ -47,6 +47,8 @@ def _data(name: str) -> Any:
 
 
 REGIONS: dict[str, str] = json.loads(_data("regions.json"))["regions"]
+# Regions whose zone letters differ per account: a spec there lists its zones (EKS025).
+ZONES_DIFFER: dict[str, str] = json.loads(_data("regions.json")).get("zonesDifferPerAccount", {})
 RELEASES = [r for r in json.loads(_data("kubernetes-releases.json"))["releases"]
             if dt.date.fromisoformat(r["endOfExtended"]) >= TODAY]
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -175,7 +177,7 @@ def _carve(cidr: str, newbits: int, offset: int, count: int) -> list[str]:
 @st.composite
 def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """(the `vpc` section or None, facts the rest of the spec needs: zones, subnet IDs, CIDRs)."""
-    kind = draw(st.sampled_from(["default", "new", "existing"]))
+    kind = draw(st.sampled_from(["new", "existing"] if region in ZONES_DIFFER else ["default", "new", "existing"]))
     letters = REGIONS[region]
     if kind == "default":
         return None, {"zones": [f"{region}{c}" for c in letters[:3]], "ids": [], "cidrs": ["10.0.0.0/16"],
@@ -203,7 +205,7 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
     # see tests/pipeline/checks/test_rules.py), so more than 3 zones come with explicit subnets here.
     most = len(letters) if explicit else min(len(letters), 3)
     zones = [f"{region}{c}" for c in letters[:3]]
-    if draw(st.booleans()):
+    if region in ZONES_DIFFER or draw(st.booleans()):
         zones = [f"{region}{c}" for c in draw(st.lists(st.sampled_from(letters[:most]), min_size=2, max_size=most,
                                                          unique=True))]
         vpc["availabilityZones"] = zones
@@ -787,7 +789,9 @@ def test_strategy_covers_every_instance_class() -> None:
 def test_every_region_renders(region: str) -> None:
     zones = REGIONS[region]
     text = dump({"apiVersion": "eksgen/v1alpha1", "kind": "Cluster", "metadata": {"name": "demo", "region": region},
-                 "spec": {"managedNodeGroups": [{"name": "general"}]}})
+                 "spec": {"managedNodeGroups": [{"name": "general"}],
+                          **({"vpc": {"availabilityZones": [region + z for z in zones]}} if region in ZONES_DIFFER
+                             else {})}})
     result = build_document(parse(text), "cluster.yaml", today=TODAY)
     assert f'"{region}{zones[0]}"' in result.files["vpc.tf"]
 

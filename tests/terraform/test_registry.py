@@ -47,9 +47,10 @@ spec:
 MODERN_IPV6_SPEC = """\
 apiVersion: eksgen/v1alpha1
 kind: Cluster
-metadata: {name: modern6, region: eu-west-1}
+metadata: {name: modern6, region: eu-west-1, tags: {team: platform}}
 spec:
   kubernetesVersion: "1.34"
+  vpc: {endpoints: [s3, sts]}
   ipFamily: ipv6
   autoMode: {enabled: true, nodePools: []}
   karpenter: {enabled: true, interruptionQueue: false}

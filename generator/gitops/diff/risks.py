@@ -205,6 +205,8 @@ ADDON_RULES: dict[str, RuleLike] = {
                                    "deleted (preserve keeps its pods) and recreated"),
     "configuration": Rule(IN_PLACE, "UpdateAddon with the new configuration values"),
     "serviceAccount": Rule(IN_PLACE, "service_account_role_arn updates in place"),
+    "vpcCni.createIpv6Policy": Rule(REPLACE, "IPv6 clusters: the account-wide AmazonEKS_CNI_IPv6_Policy is "
+                                             "created or deleted (deleting it breaks other IPv6 clusters' nodes)"),
     "podIdentity": ADDON_POD_IDENTITY_RULE,
     "vpcCni.prefixDelegation": Rule(IN_PLACE, "VPC CNI setting: nodes launched afterwards get prefix-based "
                                               "max pods"),

@@ -23,15 +23,22 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
     seen: dict[str, Loc] = {}
+    folded: dict[str, tuple[str, Loc]] = {}
     for loc, entry in awsauth.all_entries(access):
         yield from _entry(loc, entry, is_converted="awsAuth" in loc,
                           expected_partition=partition(ctx.cluster.metadata.region))
         first = seen.get(entry.principal_arn)
+        same_name = folded.get(entry.principal_arn.lower())
         if first is not None:
             yield Issue(_arn_loc(loc), f"principal {entry.principal_arn} already has an access entry at "
                         f"{format_loc(first)}; EKS would answer 409 Conflict", rule="EKS031")
+        elif same_name is not None:
+            yield Issue(_arn_loc(loc), f"IAM names are case-insensitive: {entry.principal_arn} is the principal "
+                        f"of {format_loc(same_name[1])} ({same_name[0]}); EKS would answer 409 Conflict",
+                        rule="EKS031")
         else:
             seen[entry.principal_arn] = loc
+            folded[entry.principal_arn.lower()] = (entry.principal_arn, loc)
     yield from access.converted_aws_auth.warnings
     yield from _module_keys(ctx)
     yield from _service_accounts(ctx)
@@ -87,6 +94,8 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         yield Issue(_arn_loc(loc), "use the IAM role ARN, not an STS assumed-role session ARN", rule="EKS032")
     elif not (P.ROLE_ARN.fullmatch(arn) or P.USER_ARN.fullmatch(arn)):
         yield Issue(_arn_loc(loc), f"must be an IAM role or user ARN (got {arn!r})", rule="EKS032")
+    elif (problem := P.arn_path_problem(arn)) is not None:
+        yield Issue(_arn_loc(loc), problem, rule="EKS032")
     elif arn.split(":")[1] != expected_partition:
         yield Issue(_arn_loc(loc), f"ARN is in partition {arn.split(':')[1]} but the cluster's region is in "
                     f"{expected_partition}", rule="EKS032")
@@ -95,7 +104,14 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         if group.startswith("system:"):
             yield Issue((*loc, groups_key, index), f"Kubernetes group {group!r}: EKS rejects groups starting "
                         "with 'system:'; grant an access policy instead", rule="EKS033")
-    if entry.username is not None and entry.username.startswith(P.RESERVED_USERNAME_PREFIXES):
+    for index, group in enumerate(entry.kubernetes_groups or []):
+        if not 1 <= len(group) <= P.KUBERNETES_SUBJECT_MAX:
+            yield Issue((*loc, groups_key, index), f"Kubernetes group names are 1-{P.KUBERNETES_SUBJECT_MAX} "
+                        f"characters (got {len(group)})", rule="EKS034")
+    if entry.username is not None and not 1 <= len(entry.username) <= P.KUBERNETES_SUBJECT_MAX:
+        yield Issue((*loc, "username"), f"usernames are 1-{P.KUBERNETES_SUBJECT_MAX} characters (got "
+                    f"{len(entry.username)}); leave it unset to let EKS choose", rule="EKS034")
+    elif entry.username is not None and entry.username.startswith(P.RESERVED_USERNAME_PREFIXES):
         yield Issue((*loc, "username"), f"usernames may not start with {', '.join(P.RESERVED_USERNAME_PREFIXES)}",
                     rule="EKS034")
     if entry.type in NODE_ENTRY_TYPES and (entry.kubernetes_groups or entry.policies):
@@ -148,6 +164,8 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
                 yield Issue((*loc, "policyArns", p_index), f"{arn} is listed twice", rule="EKS038")
             elif not P.POLICY_ARN.fullmatch(arn):
                 yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS038")
+            elif (problem := P.arn_path_problem(arn)) is not None:
+                yield Issue((*loc, "policyArns", p_index), problem, rule="EKS038")
             elif arn.split(":")[1] != partition(ctx.cluster.metadata.region):
                 yield Issue((*loc, "policyArns", p_index), f"policy is in partition {arn.split(':')[1]} but the "
                             f"cluster's region is in {partition(ctx.cluster.metadata.region)}", rule="EKS038")

@@ -18,9 +18,12 @@ from generator.pipeline.effective import (
     SelfManagedNodeGroup,
     Taint,
 )
+from generator.terraform.internals import internals
 
 MAX_MANAGED_NODE_GROUPS = 30
 MAX_NODES_PER_GROUP = 450
+# AWS What's New 2025-07-16, "Amazon EKS enables ultra scale AI/ML workloads with support for 100K nodes per cluster".
+MAX_NODES_PER_CLUSTER = 100_000
 MAX_INSTANCE_TYPES = 20
 MAX_TAINTS = 50
 MAX_FARGATE_PROFILES = 10
@@ -29,6 +32,10 @@ MAX_FARGATE_SELECTOR_LABELS = 5
 MAX_DISK_GIB = 16384
 MANAGED_LABEL_MAX = 63  # the EKS API's labelsMap caps key and value at 63 in total (API_CreateNodegroup)
 GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
+# EKS AL2 AMIs end with Kubernetes 1.32 (EKS user guide, eks-ami-deprecation-faqs): nothing to boot on 1.33+.
+LAST_AL2_MINOR = 32
+AL2_SUCCESSORS = {"AL2_x86_64": "AL2023_x86_64_STANDARD", "AL2_x86_64_GPU": "AL2023_x86_64_NVIDIA",
+                  "AL2_ARM_64": "AL2023_ARM_64_STANDARD"}
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -44,6 +51,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _unique(names, group.name, loc)
         yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
         yield from _placement(group.subnets, (*loc, "subnets"), zones, existing, public=_public_subnets(spec))
+        yield from _ami_published(ctx, group, loc)
     profiles = spec.fargate_profiles or []
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
@@ -54,6 +62,26 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _unique(fargate_names, profile.name, loc)
         yield from _fargate(profile, loc)
         yield from _placement(profile.subnets, (*loc, "subnets"), zones, existing)
+
+
+def _ami_published(ctx: CheckContext, ng: ManagedNodeGroup | SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
+    """AMI types AWS publishes no image for at this version, and the pinned module's own lookup slips."""
+    ami = ng.ami_type or ""
+    version = P.KUBERNETES_VERSION.fullmatch(ctx.cluster.spec.kubernetes_version or "")
+    if ami in AL2_SUCCESSORS and version and int(version.group(1)) >= LAST_AL2_MINOR + 1:
+        yield Issue((*loc, "amiType"), f"AWS publishes no {ami} AMIs for Kubernetes 1.{LAST_AL2_MINOR + 1} and "
+                    f"later (Amazon Linux 2 ended with 1.{LAST_AL2_MINOR}): use {AL2_SUCCESSORS[ami]}",
+                    rule="EKS065")
+    facts = internals("eks", ctx.cluster.spec.terraform.modules["eks"])
+    if isinstance(ng, SelfManagedNodeGroup) and facts is not None:
+        lookup = facts["self_managed_windows_ami_lookup"]
+        for pair in lookup["swapped"]:
+            if ami in pair:
+                other = pair[1 - pair.index(ami)]
+                yield Issue((*loc, "amiType"), f"the pinned self-managed-node-group module looks up the {other} "
+                            f"AMI for {ami} and the other way round ({lookup['file']}:{lookup['line']}): "
+                            f"set amiType: {other} to get {ami.split('_')[1].title()}, or use the 2025 AMIs",
+                            severity="warning", rule="EKS066")
 
 
 def node_groups(spec: ClusterSpec) -> Iterator[tuple[Loc, ManagedNodeGroup | SelfManagedNodeGroup]]:
@@ -87,6 +115,9 @@ def _scaling(lo: int, hi: int, desired: int, loc: Loc) -> Iterator[Issue]:
         yield Issue((*loc, "maxSize"), f"must be >= 1 (got {hi})", rule="EKS053")
     elif hi < lo:
         yield Issue((*loc, "maxSize"), f"must be >= minSize ({lo})", rule="EKS053")
+    elif hi > MAX_NODES_PER_CLUSTER:
+        yield Issue((*loc, "maxSize"), f"exceeds {MAX_NODES_PER_CLUSTER} nodes, the most any EKS cluster supports "
+                    "(no quota increase reaches it)", rule="EKS067")
     elif hi > MAX_NODES_PER_GROUP:
         yield Issue((*loc, "maxSize"), f"exceeds the EKS quota of {MAX_NODES_PER_GROUP} nodes per group "
                     "(adjustable: request an increase first)", severity="warning", rule="EKS063")

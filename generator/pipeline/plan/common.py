@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import Attr, Block, Group, Obj, TfFile
+from generator.ir import Attr, Block, Group, Obj, Ref, TfFile
 from generator.pipeline.effective import (
     Cluster,
 )
@@ -13,12 +13,16 @@ from generator.terraform.registry import registry
 TAGS = "tags"
 
 
-def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None) -> Block:
+def module_block(key: str, label: str, version: str, groups: list[Group], banner: str | None = None,
+                 comment: str | None = None) -> Block:
     """source and version first, `tags` last (in its own group), as the terraform-aws-eks examples write them."""
-    head = Group([Attr("source", registry().source(key)), Attr("version", version)])
+    head = Group([Attr("source", registry().source(key)), Attr("version", version)], comment)
     tags = [a for g in groups for a in g.attrs if a.name == TAGS]
+    # A group holding only tags moves last whole, its comment with it.
+    tags_comment = next((g.comment for g in groups if g.attrs and all(a.name == TAGS for a in g.attrs)), None)
     body = [Group([a for a in g.attrs if a.name != TAGS], g.comment) for g in groups]
-    return Block("module", (label,), [head, *[g for g in [*body, Group(tags)] if g.attrs]], banner=banner)
+    return Block("module", (label,), [head, *[g for g in [*body, Group(tags, tags_comment)] if g.attrs]],
+                 banner=banner)
 
 
 def called_modules(files: list[TfFile]) -> list[tuple[str, str, str | None]]:
@@ -35,6 +39,14 @@ def called_modules(files: list[TfFile]) -> list[tuple[str, str, str | None]]:
 
 def group(*attrs: Attr | None, comment: str | None = None) -> Group:
     return Group([a for a in attrs if a is not None and a.value is not None], comment)
+
+
+def tags_group(cluster: Cluster, comment: str | None = None) -> Group:
+    """`tags = local.tags` for every module: the provider's default_tags never reach launch-template
+    tag_specifications, so nodes and volumes get the cost tags only this way. Node groups' own
+    tags merge over these inside the eks module (merge(var.tags, each.value.tags))."""
+    return group(Attr("tags", Ref("local.tags") if cluster.metadata.tags else None),
+                 comment=comment if cluster.metadata.tags else None)
 
 
 def pins(cluster: Cluster) -> dict[str, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from generator.ir import NULL, Attr, Call, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.checks.rules import checkov_skips
 from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
-from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
+from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map, tags_group
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
 from generator.pipeline.plan.pod_identity import role_arn
 
@@ -41,8 +42,17 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("node_security_group_tags", {KARPENTER_DISCOVERY_TAG: Ref("local.name")}
                    if s.karpenter and s.karpenter.enabled else None),
               comment="Karpenter finds the node security group by this tag."),
+        tags_group(cluster, "Also on nodes and their volumes, which the provider's default_tags do not reach."),
     ]
-    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS",
+                                          comment=checkov_skip_comment(cluster))])
+
+
+def checkov_skip_comment(cluster: Cluster) -> str | None:
+    """Spec waivers that have a checkov twin, as checkov:skip lines checkov honours on the module call."""
+    lines = [f"checkov:skip={check}:{waiver.rule} waived: {waiver.reason.strip()}"
+             for waiver in cluster.spec.waivers or [] for check in checkov_skips(waiver.rule)]
+    return "\n".join(dict.fromkeys(lines)) or None
 
 
 def _encryption(cluster: Cluster) -> Group:
@@ -96,8 +106,10 @@ def networking(cluster: Cluster) -> Group:
     return group(
         Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
         Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),
-        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide.
-        Attr("create_cni_ipv6_iam_policy", True if s.ip_family == "ipv6" else None),
+        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide; its name is
+        # fixed, so only one cluster per account creates it (vpcCni.createIpv6Policy).
+        Attr("create_cni_ipv6_iam_policy", bool(s.vpc_cni.create_ipv6_policy) if s.ip_family == "ipv6" and s.vpc_cni
+             else None),
         Attr("service_ipv4_cidr", s.service_ipv4_cidr),
     )
 

@@ -8,7 +8,8 @@ from generator.pipeline.effective import (
     Cluster,
     ServiceAccount,
 )
-from generator.pipeline.plan.common import group, irsa_label, module_block, pins
+from generator.pipeline.keys import irsa_policy_keys
+from generator.pipeline.plan.common import group, irsa_label, module_block, pins, tags_group
 from generator.pipeline.plan.pod_identity import pod_identity_blocks
 
 WELL_KNOWN_POLICY_SWITCHES = {
@@ -25,17 +26,6 @@ WELL_KNOWN_POLICY_SWITCHES = {
     "cloudwatchObservability": "attach_cloudwatch_observability_policy",
     "mountpointS3Csi": "attach_mountpoint_s3_csi_policy",
 }
-
-
-def irsa_policy_keys(arns: list[str]) -> dict[str, str]:
-    """`policies` map keys from the policy names, so reordering `policyArns` moves no attachment;
-    names shared by several ARNs (other accounts or paths) take the account too."""
-    names = [arn.rsplit("/", 1)[-1] for arn in arns]
-    result: dict[str, str] = {}
-    for arn, name in zip(arns, names, strict=True):
-        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
-        result[name if names.count(name) == 1 else f"{account}-{arn.split(':', 5)[-1]}"] = arn
-    return dict(sorted(result.items()))
 
 
 def build_iam(cluster: Cluster) -> TfFile:
@@ -60,5 +50,6 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
         group(Attr("policies", dict[str, Value](policies) or None)),
         group(Attr("oidc_providers", trust),
                comment=f"Only {sa.namespace}/{sa.service_account} may assume this role."),
+        tags_group(cluster),
     ]
     return module_block("iam", irsa_label(sa.name), version, groups)

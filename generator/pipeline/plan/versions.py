@@ -10,6 +10,7 @@ from generator.pipeline.effective import (
 )
 from generator.pipeline.plan.common import group, sorted_map
 from generator.terraform import catalogs
+from generator.terraform.internals import internals
 
 CatalogKey = tuple[str, str, str | None]
 
@@ -18,7 +19,12 @@ def required_providers(called: Iterable[CatalogKey]) -> dict[str, tuple[str, str
     """Every provider the called modules' catalogs need, at the highest floor any of them sets."""
     found: dict[str, tuple[str, str]] = {}
     for catalog in sorted(set(called), key=lambda c: (c[0], c[1], c[2] or "")):
-        for name, req in catalogs.load(*catalog)["required_providers"].items():
+        providers = dict(catalogs.load(*catalog)["required_providers"])
+        if catalog[0] == "eks" and catalog[2] is None:
+            # the eks module's submodules' own providers, which the catalog of the root module does not list
+            nested = (internals("eks", catalog[1]) or {}).get("nested_required_providers", {}).get("providers", {})
+            providers.update({name: req for name, req in nested.items() if name not in providers})
+        for name, req in providers.items():
             current = found.get(name)
             if current is None or catalogs.version_floor(req["version"]) > catalogs.version_floor(current[1]):
                 found[name] = (req["source"], req["version"])

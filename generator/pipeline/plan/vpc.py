@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.ir import Attr, Ref, TfFile, Value
 from generator.pipeline.effective import Cluster, Subnets
-from generator.pipeline.plan.common import group, module_block, pins
+from generator.pipeline.plan.common import group, module_block, pins, tags_group
 from generator.pipeline.plan.endpoints import endpoints_block
 
 ELB_TAG = "kubernetes.io/role/elb"
@@ -52,6 +52,7 @@ def build_vpc(cluster: Cluster) -> TfFile:
         comment="Discovery tags: the AWS Load Balancer Controller and Karpenter pick subnets by these."
         if karpenter else "Discovery tags: the AWS Load Balancer Controller picks subnets by these.",
     ))
+    groups.append(tags_group(cluster))
     blocks = [module_block("vpc", "vpc", pins(cluster)["vpc"], groups, banner="VPC")]
     if vpc.endpoints:
         blocks.append(endpoints_block(cluster))

@@ -144,6 +144,10 @@ def s3(bucket: str) -> str:
     return f"  terraform:\n    backend:\n      s3: {{bucket: {bucket}, key: eks/demo.tfstate, region: eu-west-1}}\n"
 
 
+def s3_key(key: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: tf-state, key: {key}, region: eu-west-1}}\n"
+
+
 def many_groups(count: int) -> str:
     return "".join(f"    - name: g{i}\n" for i in range(1, count))
 
@@ -261,7 +265,7 @@ ROWS = [
     row("no-catalog", "EKS010", spec(append="  terraform:\n    modules:\n      eks: 21.20.0\n"),
         spec(append="  terraform:\n    modules:\n      eks: 21.19.0\n"),
         "18:7 terraform.modules.eks", "no interface catalog for eks 21.20.0 (available: 21.19.0)"),
-    row("required-version-syntax", "EKS019", spec(append="  terraform:\n    requiredVersion: banana\n"),
+    row("required-version-syntax", "EKS017", spec(append="  terraform:\n    requiredVersion: banana\n"),
         spec(append="  terraform:\n    requiredVersion: \">= 1.5.7, < 2.0.0\"\n"),
         "17:5 terraform.requiredVersion", "must be a Terraform version constraint"),
     row("no-pod-identity-catalog", "EKS010", spec(append="  terraform:\n    modules:\n      podIdentity: 2.9.0\n"),
@@ -290,6 +294,32 @@ ROWS = [
     row("no-compute", "EKS013", spec({n: None for n in range(10, 16)}),
         spec({n: None for n in range(10, 16)}, append=fargate()),
         "8:1 spec", "the cluster has no node groups and no Fargate profile"),
+    row("required-version-not-a-constraint", "EKS017", spec(append="  terraform:\n    requiredVersion: banana\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.5.7'\n"),
+        "17:5 terraform.requiredVersion", "must be a Terraform version constraint"),
+    row("required-version-empty", "EKS017", spec(append="  terraform:\n    requiredVersion: ''\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.5.7'\n"),
+        "17:5 terraform.requiredVersion", "must be a Terraform version constraint"),
+    row("required-version-below-floor", "EKS017", spec(append="  terraform:\n    requiredVersion: '< 1.0'\n"),
+        spec(append="  terraform:\n    requiredVersion: '< 1.6'\n"),
+        "17:5 terraform.requiredVersion", "'< 1.0' admits no Terraform 1.x release at or above 1.5.7"),
+    row("required-version-unreleased", "EKS017", spec(append="  terraform:\n    requiredVersion: '>= 99.0'\n"),
+        spec(append="  terraform:\n    requiredVersion: '>= 1.14'\n"),
+        "17:5 terraform.requiredVersion", "'>= 99.0' admits no Terraform 1.x release"),
+    row("required-version-lockfile", "EKS017",
+        spec(append="  terraform:\n    requiredVersion: '~> 1.9.0'\n    backend:\n"
+                    "      s3: {bucket: tf-state, key: eks/demo.tfstate, region: eu-west-1}\n"),
+        spec(append="  terraform:\n    requiredVersion: '~> 1.10.0'\n    backend:\n"
+                    "      s3: {bucket: tf-state, key: eks/demo.tfstate, region: eu-west-1}\n"),
+        "17:5 terraform.requiredVersion", "at or above 1.10.0 (the pinned modules' floor and use_lockfile's 1.10)"),
+    row("s3-key-1025-bytes", "EKS011", spec(append=s3_key("a" * 1025)), spec(append=s3_key("a" * 1024)),
+        "18:30 terraform.backend.s3.key", "S3 object keys are at most 1024 bytes of UTF-8 (got 1025)"),
+    row("s3-key-multibyte", "EKS011", spec(append=s3_key("\u00e9" * 513)), spec(append=s3_key("\u00e9" * 512)),
+        "18:30 terraform.backend.s3.key", "(got 1026)"),
+    row("ipv6-policy-account-wide", "EKS019", spec(append="  ipFamily: ipv6\n"),
+        spec(append="  ipFamily: ipv6\n  vpcCni:\n    createIpv6Policy: false\n"),
+        "16:3 ipFamily", "creates the IAM policy AmazonEKS_CNI_IPv6_Policy, whose name is fixed account-wide",
+        severity="warning"),
     # --- network -------------------------------------------------------------------------------------
     row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
         spec(append=EXISTING_VPC + TWO_PRIVATE),
@@ -334,6 +364,19 @@ ROWS = [
     row("foreign-az", "EKS025", spec(append="  vpc:\n    availabilityZones: [eu-west-1a, us-east-1b]\n"),
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n"),
         "17:37 vpc.availabilityZones[1]", "'us-east-1b' is not an availability zone of eu-west-1"),
+    row("zones-differ-per-account", "EKS025", spec({5: "  region: us-west-1"}),
+        spec({5: "  region: us-west-1"}, append="  vpc:\n    availabilityZones: [us-west-1a, us-west-1c]\n"),
+        "8:1 spec", "in us-west-1 accounts see two of the letters a, b and c"),
+    row("public-only-endpoint-behind-nat", "EKS140",
+        spec(append="  endpoint:\n    private: false\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        spec(append="  endpoint:\n    private: true\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "17:5 endpoint.private", "`terraform output nat_public_ips` lists them"),
+    row("public-subnet-28", "EKS141",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/28]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/27]\n"),
+        "20:30 vpc.subnets.public[1]", "10.0.49.0/28 is smaller than /27"),
     row("subnet-outside-vpc", "EKS026",
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                     "      private: [10.0.0.0/20, 10.1.16.0/20]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
@@ -353,6 +396,33 @@ ROWS = [
     row("existing-vpc-discovery-tags", "EKS029", spec(append=EXISTING_VPC + TWO_PRIVATE), spec(),
         "19:7 vpc.subnets.private", "tag subnet-0a1b2c3d, subnet-0a1b2c3e with kubernetes.io/role/internal-elb=1"),
     # --- access --------------------------------------------------------------------------------------
+    row("role-name-case", "EKS031",
+        spec(append=entry(ROLE) + f"      - principalArn: {ROLE.replace('admins', 'Admins')}\n"),
+        spec(append=entry(ROLE) + f"      - principalArn: {OTHER_ROLE}\n"),
+        "19:9 access.entries[1].principalArn", "IAM names are case-insensitive"),
+    row("arn-path-too-long", "EKS032", spec(append=entry(ROLE.replace("role/", "role/" + "p" * 511 + "/"))),
+        spec(append=entry(ROLE.replace("role/", "role/" + "p" * 510 + "/"))),
+        "18:9 access.entries[0].principalArn", "is 513 characters; IAM allows 512"),
+    row("arn-path-double-slash", "EKS032", spec(append=entry(ROLE.replace("role/", "role/team//"))),
+        spec(append=entry(ROLE.replace("role/", "role/team/"))),
+        "18:9 access.entries[0].principalArn", "has an empty segment ('//')"),
+    row("empty-username", "EKS034", spec(append=entry(ROLE, 'username: ""')), spec(append=entry(ROLE, "username: ops")),
+        "19:9 access.entries[0].username", "usernames are 1-255 characters (got 0)"),
+    row("group-256-chars", "EKS034", spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 256 + "]")),
+        spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 255 + "]")),
+        "19:28 access.entries[0].kubernetesGroups[0]", "Kubernetes group names are 1-255 characters (got 256)"),
+    row("placeholder-account", "EKS018", spec(append=entry(ROLE)),
+        spec(append=entry(ROLE.replace("111122223333", "444455556666"))),
+        "18:9 access.entries[0].principalArn", "111122223333 is a placeholder account ID", severity="warning"),
+    row("sso-role-path", "EKS042",
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/AWSReservedSSO_Admin_0123456789abcdef\n"
+                    "          groups: [ops]\n"),
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/"
+                    "AWSReservedSSO_Admin_0123456789abcdef\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].rolearn", "converted to arn:aws:iam::444455556666:role/aws-reserved/"
+        "sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", severity="warning"),
     row("association-keys-collide", "EKS041",
         spec(append=entry(TEAM, "policies: [{policy: AmazonEKSAdminViewPolicy}]")
              + f"      - principalArn: {TEAM}-admin\n        policies: [{{policy: AmazonEKSViewPolicy}}]\n"),
@@ -457,6 +527,8 @@ ROWS = [
         "14:7 managedNodeGroups[0].maxSize", "must be >= minSize (7)"),
     row("desired-above-max", "EKS053", spec({15: "      desiredSize: 9"}), spec({15: "      desiredSize: 6"}),
         "15:7 managedNodeGroups[0].desiredSize", "must be between minSize (2) and maxSize (6) (got 9)"),
+    row("above-largest-cluster", "EKS067", spec({14: "      maxSize: 100001"}), spec({14: "      maxSize: 100000"}),
+        "14:7 managedNodeGroups[0].maxSize", "exceeds 100000 nodes, the most any EKS cluster supports"),
     # A warning under an error rule (not waivable): the per-group node quota is adjustable.
     row("above-node-quota", "EKS063", spec({14: "      maxSize: 451"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
         spec({14: "      maxSize: 450"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
@@ -465,6 +537,10 @@ ROWS = [
         "12:23 managedNodeGroups[0].instanceTypes[0]", "'m6i-large' is not an EC2 instance type name"),
     row("unknown-type", "EKS064", spec({12: "      instanceTypes: [zz9.large]"}), spec(),
         "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'zz9.large'", severity="warning"),
+    # p3 and f1 were missing from the ENI table (instance-supplement.jsonl adds them).
+    row("p3-known", "EKS064", spec({12: "      instanceTypes: [p3.4xlarge]"}),
+        spec({12: "      instanceTypes: [p3.2xlarge]"}),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'p3.4xlarge'", severity="warning"),
     row("arm-ami-on-x86", "EKS055", spec(append="      amiType: AL2023_ARM_64_STANDARD\n"),
         spec(append="      amiType: AL2023_x86_64_STANDARD\n"),
         "16:7 managedNodeGroups[0].amiType", "m6i.large is x86_64 but amiType AL2023_ARM_64_STANDARD is not"),
@@ -519,6 +595,22 @@ ROWS = [
         spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
                     "      labels: {role: legacy}\n"),
         "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+    row("al2-on-1.33", "EKS065",
+        spec({9: '  kubernetesVersion: "1.33"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        spec({9: '  kubernetesVersion: "1.32"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        "16:7 managedNodeGroups[0].amiType", "AWS publishes no AL2_x86_64 AMIs for Kubernetes 1.33 and later "
+        "(Amazon Linux 2 ended with 1.32): use AL2023_x86_64_STANDARD"),
+    row("al2-arm-self-managed", "EKS065",
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2_ARM_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2023_ARM_64_STANDARD\n"),
+        "19:7 selfManagedNodeGroups[0].amiType", "use AL2023_ARM_64_STANDARD"),
+    row("windows-lookup-swapped", "EKS066",
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2022_x86_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2025_x86_64\n"),
+        "18:7 selfManagedNodeGroups[0].amiType", "looks up the WINDOWS_FULL_2022_x86_64 AMI for "
+        "WINDOWS_CORE_2022_x86_64 and the other way round (modules/self-managed-node-group/main.tf:32)"),
     # --- capacity ------------------------------------------------------------------------------------
     # /20 VPC: default private subnets are /24 (251 usable); m6i.large takes 29 pods + 1 = 30 IPs per node.
     row("default-layout", "EKS070", spec({14: "      maxSize: 30"}, append="  vpc:\n    cidr: 10.0.0.0/20\n"),
@@ -573,7 +665,7 @@ ROWS = [
         disk("amiId: ami-0abcdef1234567890", "amiType: AL2023_x86_64_STANDARD"),
         "17:7 managedNodeGroups[0].amiType", "amiType names the AMI's family"),
     row("commands-on-bottlerocket", "EKS072", disk("amiType: BOTTLEROCKET_x86_64", "preBootstrapCommands: [echo]"),
-        disk("amiType: AL2_x86_64", "preBootstrapCommands: [echo]"),
+        disk("amiType: AL2023_x86_64_STANDARD", "preBootstrapCommands: [echo]"),  # AL2: none on 1.33+ (EKS065)
         "17:7 managedNodeGroups[0].preBootstrapCommands", "BOTTLEROCKET_x86_64 runs no shell user data"),
     row("commands-on-windows", "EKS072",
         disk("amiType: WINDOWS_CORE_2022_x86_64", "preBootstrapCommands: [echo]"),
