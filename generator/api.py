@@ -36,7 +36,7 @@ from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.specfile import (
     CheckReport,
     RenderResult,
@@ -189,6 +189,13 @@ def rules_json() -> list[dict[str, object]]:
 
     return [{"id": r.id, "area": r.area, "severity": r.severity, "summary": r.summary, "hint": r.hint,
              "checkov": r.checkov, "waivable": r.waivable, "dated": r.id in DATED_RULES} for r in rules()]
+
+
+def checkov_differences() -> dict[str, str]:
+    """checkov check ID -> why eksgen knowingly answers differently (waivable in the spec for checkov)."""
+    from generator.pipeline.checks.rules import CHECKOV_DIFFERENCES
+
+    return dict(CHECKOV_DIFFERENCES)
 
 
 def rules_markdown() -> str:

@@ -192,6 +192,10 @@ def s3(bucket: str) -> str:
     return f"  terraform:\n    backend:\n      s3: {{bucket: {bucket}, key: eks/demo.tfstate, region: eu-west-1}}\n"
 
 
+def s3_key(key: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: tf-state, key: {key}, region: eu-west-1}}\n"
+
+
 def many_groups(count: int) -> str:
     return "".join(f"    - name: g{i}\n" for i in range(1, count))
 

@@ -113,6 +113,10 @@ def rules(
         table.add_row(rule.id, rule.area, rule.severity, rule.summary, rule.hint, rule.checkov or "",
                       "yes" if rule.waivable else "no")
     Console(width=200).print(table)
+    differs = Table("checkov", "where eksgen knowingly differs (waive the ID in the spec to skip it in checkov)")
+    for check, why in api.checkov_differences().items():
+        differs.add_row(check, why)
+    Console(width=200).print(differs)
     return 0
 
 

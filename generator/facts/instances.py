@@ -19,6 +19,10 @@ NEURON_FAMILY = re.compile(r"(inf|trn)\d[a-z-]*")
 ARM_FAMILY = re.compile(r"(a1|[a-z]+\d+g[a-z]*)")
 
 
+# instance-info.jsonl as amazon-eks-ami ships it, then the types it lacks (see data/SOURCES.md).
+ENI_FILES = ("instance-info.jsonl", "instance-supplement.jsonl")
+
+
 @dataclass(frozen=True)
 class EniLimits:
     enis: int
@@ -52,7 +56,8 @@ def is_arm(instance_type: str) -> bool:
 
 @cache
 def eni_table() -> dict[str, EniLimits]:
-    text = resources.files("generator.facts").joinpath("data", "instance-info.jsonl").read_text("utf-8")
+    data = resources.files("generator.facts").joinpath("data")
+    text = "\n".join(data.joinpath(name).read_text("utf-8") for name in ENI_FILES)
     table = {}
     for line in text.splitlines():
         if line.strip():

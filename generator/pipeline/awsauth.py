@@ -7,24 +7,23 @@ every other group becomes a Kubernetes group of the entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
+from generator.pipeline.effective import Access, AccessEntry, AccessPolicy, ConvertedAwsAuth
 from generator.pipeline.load import Document, dump_yaml, load_documents
-from generator.pipeline.model import (
-    Access,
-    AccessEntry,
-    AccessPolicy,
-    AwsAuth,
-    AwsAuthRole,
-    AwsAuthUser,
-    ConvertedAwsAuth,
-)
+from generator.pipeline.model import AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
+# IAM Identity Center roles: `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>_<id>` (IAM user guide,
+# id_roles_use_service-linked / Identity Center "permission sets"); aws-auth writes them without the path.
+SSO_ROLE_PATH = "aws-reserved/sso.amazonaws.com/"
+SSO_ROLE_WITHOUT_PATH = re.compile(r"(arn:[a-z-]+:iam::\d{12}:)role/(AWSReservedSSO_[\w+=,.@-]+)", re.ASCII)
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 
@@ -50,6 +49,16 @@ def convert(aws_auth: AwsAuth, base: Loc = ("spec", "access", "awsAuth")) -> Con
                 result.warnings.append(Issue((*loc, "groups"), f"dropped group {group!r}: EKS manages "
                                              "system: groups itself (node roles get EC2 access entries)",
                                              severity="warning", rule="EKS040"))
+            sso = SSO_ROLE_WITHOUT_PATH.fullmatch(entry.principal_arn)
+            if sso is not None:
+                full = f"{sso.group(1)}role/{SSO_ROLE_PATH}{sso.group(2)}"
+                result.warnings.append(Issue((*loc, arn_of), f"IAM Identity Center role without its path: aws-auth "
+                                             f"matches it path-stripped, an access entry needs the real ARN; "
+                                             f"converted to {full} (if your Identity Center is not in us-east-1 the "
+                                             f"path may carry its region: check with `aws iam get-role --role-name "
+                                             f"{sso.group(2)} --query Role.Arn`)", severity="warning",
+                                             rule="EKS042"))
+                entry = entry.model_copy(update={"principal_arn": full})
             result.entries.append((loc, entry))
     return result
 
@@ -98,6 +107,11 @@ def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
     if issues:
         raise SpecInvalid(issues)
     converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
+    accounts = _accounts(data.get("mapAccounts"))
+    if accounts:
+        converted.warnings.append(Issue(("data", "mapAccounts"), f"mapAccounts ({', '.join(accounts)}) has no "
+                                        "access-entry equivalent and is not converted: give each IAM role or user "
+                                        "of those accounts its own entry", severity="warning", rule="EKS040"))
     entries = [_entry_yaml(e) for _, e in converted.entries]
     notes = "".join(f"# {w.path}: {w.message}\n" for w in converted.warnings)
     body = dump_yaml({"access": {"entries": entries}}, sort_keys=False, allow_unicode=True)
@@ -137,6 +151,15 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
     return inner, issues
 
 
+def _accounts(value: object) -> list[str]:
+    """`data.mapAccounts`: a YAML list of account IDs, as a string (kubectl's form)."""
+    if value is None:
+        return []
+    try:
+        inner = yaml.safe_load(value) if isinstance(value, str) else value
+    except yaml.YAMLError:
+        return ["unreadable"]
+    return [str(a) for a in inner] if isinstance(inner, list) else [str(inner)]
 def _inner(issue: Issue) -> str:
     """An issue inside a ConfigMap value, located by its line within the value."""
     line = f", line {issue.position.line}" if issue.position else ""
@@ -157,6 +180,6 @@ def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
 
 def all_entries(access: Access) -> Iterator[tuple[Loc, AccessEntry]]:
     """The spec's access entries, then the converted aws-auth mappings, each with its spec location."""
-    for index, entry in enumerate(access.entries or []):
+    for index, entry in enumerate(access.entries):
         yield ("spec", "access", "entries", index), entry
     yield from access.converted_aws_auth.entries

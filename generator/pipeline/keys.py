@@ -51,3 +51,14 @@ def policy_key(arn: str) -> str:
     """AmazonEKSAdminViewPolicy -> admin_view: the association key part, from the policy's name."""
     name = arn.rsplit("/", 1)[-1].removeprefix("AmazonEKS").removesuffix("Policy")
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() or "policy"
+
+
+def irsa_policy_keys(arns: list[str]) -> dict[str, str]:
+    """`policies` map keys from the policy names, so reordering `policyArns` moves no attachment;
+    names shared by several ARNs (other accounts or paths) take the account too."""
+    names = [arn.rsplit("/", 1)[-1] for arn in arns]
+    result: dict[str, str] = {}
+    for arn, name in zip(arns, names, strict=True):
+        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
+        result[name if names.count(name) == 1 else f"{account}-{arn.split(':', 5)[-1]}"] = arn
+    return dict(sorted(result.items()))

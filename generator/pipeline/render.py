@@ -41,7 +41,10 @@ def _block_header(block: Block) -> hcl.HclText:
 
 
 def _assignments(group: Group, indent: str) -> list[hcl.HclText]:
-    pairs = [(hcl.key(attr.name, bare=True), attr.value) for attr in group.attrs]
+    # A body attribute's name is an identifier even when it spells a keyword (`null = {...}` in
+    # required_providers); only object-constructor keys must avoid keywords.
+    pairs = [(hcl.HclText(attr.name) if hcl.IDENTIFIER.fullmatch(attr.name) else hcl.key(attr.name, bare=True),
+              attr.value) for attr in group.attrs]
     return [hcl.HclText(line) for line in hcl.assignments(pairs, indent)]
 
 

@@ -229,10 +229,10 @@ EXIT3 = _cases(
     Case("metadata-list", {"bad.yaml": "apiVersion: eksgen/v1alpha1\nkind: Cluster\nmetadata: [a]\n"},
          ("bad.yaml:3:1 metadata: must be a mapping",)),
     Case("required-version-banana", {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
-         ("bad.yaml:14:5 terraform.requiredVersion: error EKS019: must be a Terraform version constraint",)),
+         ("bad.yaml:14:5 terraform.requiredVersion: error EKS017: must be a Terraform version constraint",)),
     Case("required-version-banana-with-terraform",
          {"bad.yaml": spec_with("  terraform:\n    requiredVersion: banana\n")},
-         ("bad.yaml:14:5 terraform.requiredVersion: error EKS019: must be a Terraform version constraint",),
+         ("bad.yaml:14:5 terraform.requiredVersion: error EKS017: must be a Terraform version constraint",),
          commands=("validate",), extra=("--terraform",), absent=("a bug in eksgen",)),
 )
 

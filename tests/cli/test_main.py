@@ -57,13 +57,27 @@ def test_init_then_render_then_validate(tmp_path: Path) -> None:
     assert invoke("validate", str(spec), *TODAY_ARGS).exit_code == 0
 
 
-def test_init_spec_passes_every_rule_strictly(tmp_path: Path) -> None:
-    """The default spec is the secure one: no finding at all, warnings included."""
+def test_init_spec_passes_every_rule_but_the_placeholder_account(tmp_path: Path) -> None:
+    """The default spec is the secure one: its only finding is the account ID left to replace."""
     spec = tmp_path / "cluster.yaml"
     assert invoke("init", "-o", str(spec)).exit_code == 0
-    result = invoke("validate", "--strict", str(spec), *TODAY_ARGS)
+    result = invoke("validate", str(spec), *TODAY_ARGS)
     assert result.exit_code == 0, result.output
-    assert "0 warning(s)" in result.stdout
+    assert "1 warning(s)" in result.stdout
+    assert "access.entries[0].principalArn: warning EKS018: 111122223333 is a placeholder account ID" in result.output
+    spec.write_text(spec.read_text().replace("111122223333", "444455556666"))
+    strict = invoke("validate", "--strict", str(spec), *TODAY_ARGS)
+    assert strict.exit_code == 0 and "0 warning(s)" in strict.stdout, strict.output
+
+
+@pytest.mark.parametrize(("region", "partition"), [("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"),
+                                                    ("eu-west-1", "aws")])
+def test_init_starter_uses_the_regions_partition(tmp_path: Path, region: str, partition: str) -> None:
+    spec = tmp_path / "cluster.yaml"
+    assert invoke("init", "-o", str(spec), "--region", region).exit_code == 0
+    assert f"principalArn: arn:{partition}:iam::" in spec.read_text()
+    result = invoke("validate", str(spec), *TODAY_ARGS)
+    assert result.exit_code == 0 and "1 warning(s)" in result.stdout, result.output
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -319,7 +333,7 @@ def test_init_rejects_a_bad_name_and_writes_nothing(tmp_path: Path) -> None:
     assert "metadata.name" in result.stderr and not spec.exists()
     assert invoke("init", "-o", str(spec), "--name", "prod-eu", "--region", "us-west-2").exit_code == 0
     assert "eksgen render cluster.yaml" in spec.read_text()
-    assert invoke("validate", "--strict", str(spec), *TODAY_ARGS).exit_code == 0
+    assert invoke("validate", str(spec), *TODAY_ARGS).exit_code == 0  # --strict: the placeholder account warns
 
 
 @pytest.mark.parametrize(("manifest", "expected"), [

@@ -69,6 +69,15 @@ ROWS = [
         spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
                     "          groups: ['system:masters']\n"),
         "20:11 access.awsAuth.mapRoles[0].groups", "dropped group 'system:nodes'"),
+    row("sso-role-path", "EKS042",
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/AWSReservedSSO_Admin_0123456789abcdef\n"
+                    "          groups: [ops]\n"),
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/"
+                    "AWSReservedSSO_Admin_0123456789abcdef\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].rolearn", "converted to arn:aws:iam::444455556666:role/aws-reserved/"
+        "sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", severity="warning"),
 ]
 
 

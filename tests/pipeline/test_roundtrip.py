@@ -72,7 +72,8 @@ def test_untampered_text_passes_and_every_file_is_compared() -> None:
 
 @pytest.mark.parametrize(("expected", "actual", "fragment"), [
     (True, 1, "expected True, read 1"),
-    (1, 1.0, "expected 1, read 1.0"),
+    (1, True, "expected 1, read True"),  # a bool is no number, though 1 == True in Python
+    (1, 2.0, "expected 1, read 2.0"),  # Terraform has one number type: 1 and 1.0 are equal, 1 and 2.0 not
     ("1", 1, "expected '1', read 1"),
     ([1, 2], [1, 2, 3], "expected 2 items"),
     ([1, 2, 3], [1, 2], "expected 3 items"),
@@ -97,3 +98,36 @@ def test_each_comparison_fails_when_its_half_is_broken(expected: object, actual:
 def test_equal_values_have_no_differences(value: object) -> None:
     actual = parse("v = " + hcl.literal(value) + "\n")["v"] if isinstance(value, Call) else value
     assert differences(value, actual, "v") == []
+
+
+# --- the expected side is independent of hcl.quote (issue 14, item 16) ------------------------------
+
+SIGIL_SPEC = MINIMAL_SPEC + """\
+  addons:
+    vpc-cni:
+      configuration: {env: {BANNER: "${not_a_reference} and \\ttab \\"q\\" \\u200b"}}
+"""
+
+
+def _broken_quote(text: str) -> str:
+    """hcl.quote with the sigil doubling lost: `${` is left live in the output."""
+    return ORIGINAL_QUOTE(text).replace("$${", "${").replace("%%{", "%{")
+
+
+ORIGINAL_QUOTE = hcl.quote
+
+
+def _render_sigils() -> object:
+    doc = load_documents(SIGIL_SPEC, "cluster.yaml")[0]
+    return build_document(doc, "cluster.yaml", today=TODAY)
+
+
+def test_sigils_round_trip_when_escaping_is_right() -> None:
+    result = _render_sigils()
+    assert '$${not_a_reference}' in result.files["eks.tf"]  # type: ignore[attr-defined]
+
+
+def test_round_trip_fails_when_escaping_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hcl, "quote", _broken_quote)
+    with pytest.raises(RoundTripError, match=r"eks\.tf: rendered text differs from the plan"):
+        _render_sigils()

@@ -6,7 +6,8 @@ Properties:
 (a) `check_document` never raises and returns only Issues (also for corrupted specs);
 (b) a valid spec has no error (warnings are allowed);
 (c) the full render (round trip and interface check inside) succeeds and is deterministic;
-(d) defaults are idempotent: apply_defaults(apply_defaults(c)) == apply_defaults(c).
+(d) defaults are idempotent: the effective spec (what `eksgen explain` prints), read back as a spec,
+    defaults to itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from generator.pipeline.defaults import apply_defaults
 from generator.pipeline.load import dump_yaml, load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
+from generator.schema import effective_yaml
+from generator.terraform.registry import registry
 from tests.helpers import TODAY
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,6 +48,8 @@ def _data(name: str) -> Any:
 
 
 REGIONS: dict[str, str] = json.loads(_data("regions.json"))["regions"]
+# Regions whose zone letters differ per account: a spec there lists its zones (EKS025).
+ZONES_DIFFER: dict[str, str] = json.loads(_data("regions.json")).get("zonesDifferPerAccount", {})
 RELEASES = [r for r in json.loads(_data("kubernetes-releases.json"))["releases"]
             if dt.date.fromisoformat(r["endOfExtended"]) >= TODAY]
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -173,7 +178,7 @@ def _carve(cidr: str, newbits: int, offset: int, count: int) -> list[str]:
 @st.composite
 def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """(the `vpc` section or None, facts the rest of the spec needs: zones, subnet IDs, CIDRs)."""
-    kind = draw(st.sampled_from(["default", "new", "existing"]))
+    kind = draw(st.sampled_from(["new", "existing"] if region in ZONES_DIFFER else ["default", "new", "existing"]))
     letters = REGIONS[region]
     if kind == "default":
         return None, {"zones": [f"{region}{c}" for c in letters[:3]], "ids": [], "cidrs": ["10.0.0.0/16"],
@@ -201,7 +206,7 @@ def vpcs(draw: st.DrawFn, region: str) -> tuple[dict[str, Any] | None, dict[str,
     # see tests/pipeline/checks/test_rules.py), so more than 3 zones come with explicit subnets here.
     most = len(letters) if explicit else min(len(letters), 3)
     zones = [f"{region}{c}" for c in letters[:3]]
-    if draw(st.booleans()):
+    if region in ZONES_DIFFER or draw(st.booleans()):
         zones = [f"{region}{c}" for c in draw(st.lists(st.sampled_from(letters[:most]), min_size=2, max_size=most,
                                                          unique=True))]
         vpc["availabilityZones"] = zones
@@ -770,7 +775,9 @@ def test_render_succeeds_and_is_deterministic(document: dict[str, Any]) -> None:
     metadata, spec = document["metadata"], document.get("spec", {})
     assert f'region = "{metadata["region"]}"' in first.files["versions.tf"]
     eks = first.files["eks.tf"]
-    assert re.search(rf'^  name +=  *"{re.escape(metadata["name"])}"$', eks, re.M), eks
+    # Every module takes the name from locals.tf.
+    assert re.search(rf'^  name += "{re.escape(metadata["name"])}"$', first.files["locals.tf"], re.M)
+    assert re.search(r"^  name +=  *local\.name$", eks, re.M), eks
     if "kubernetesVersion" in spec:
         assert re.search(rf'^  kubernetes_version += "{re.escape(spec["kubernetesVersion"])}"$', eks, re.M)
     for ng in spec.get("managedNodeGroups") or []:
@@ -782,6 +789,14 @@ def test_render_succeeds_and_is_deterministic(document: dict[str, Any]) -> None:
     blocks = [e for e in spec.get("podIdentityAssociations", []) if "roleArn" not in e or e["name"] not in by_addon]
     assert ("iam.tf" in first.files) == bool(spec.get("serviceAccounts") or blocks)
     assert ("karpenter.tf" in first.files) == bool(spec.get("karpenter", {}).get("enabled"))
+    assert first.plan is not None
+    for file in first.plan.files:
+        for block in (b for b in file.blocks if b.type == "module"):
+            attrs = {a.name: a.value for a in block.attributes()}
+            key = registry().by_source(str(attrs["source"]))
+            assert key is not None
+            unmapped = {a for a in attrs if a not in {"source", "version"} and registry().spec_path(key, a) is None}
+            assert not unmapped, f"modules/index.json maps no spec path for {key} arguments {sorted(unmapped)}"
 
 
 @SETTINGS
@@ -790,7 +805,9 @@ def test_defaults_are_idempotent(document: dict[str, Any]) -> None:
     cluster, issues = parse_cluster(parse(dump(document)))
     assert cluster is not None, describe(issues)
     once = apply_defaults(cluster)
-    assert apply_defaults(once) == once
+    again, issues = parse_cluster(parse(effective_yaml(once)))
+    assert again is not None, describe(issues)
+    assert apply_defaults(again) == once
     assert cluster == parse_cluster(parse(dump(document)))[0], "apply_defaults must not mutate its input"
 
 
@@ -802,7 +819,9 @@ def test_strategy_covers_every_instance_class() -> None:
 def test_every_region_renders(region: str) -> None:
     zones = REGIONS[region]
     text = dump({"apiVersion": "eksgen/v1alpha1", "kind": "Cluster", "metadata": {"name": "demo", "region": region},
-                 "spec": {"managedNodeGroups": [{"name": "general"}]}})
+                 "spec": {"managedNodeGroups": [{"name": "general"}],
+                          **({"vpc": {"availabilityZones": [region + z for z in zones]}} if region in ZONES_DIFFER
+                             else {})}})
     result = build_document(parse(text), "cluster.yaml", today=TODAY)
     assert f'"{region}{zones[0]}"' in result.files["vpc.tf"]
 

@@ -44,4 +44,7 @@ module "eks" {
   vpc_id                   = module.vpc.vpc_id
   subnet_ids               = module.vpc.private_subnets
   control_plane_subnet_ids = module.vpc.intra_subnets
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

@@ -22,4 +22,6 @@ module "pod_identity_reports" {
       service_account = "report-exporter"
     }
   }
+
+  tags = local.tags
 }

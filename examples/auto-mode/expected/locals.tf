@@ -3,4 +3,9 @@
 locals {
   # Every module names its resources after the cluster.
   name = "auto-demo"
+
+  # Every module's tags (the provider's default_tags never reach launch templates).
+  tags = {
+    "team" = "platform"
+  }
 }

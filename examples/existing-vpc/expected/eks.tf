@@ -5,6 +5,7 @@
 ################################################################################
 
 module "eks" {
+  # checkov:skip=CKV_AWS_58:EKS081 waived: staging holds no production secrets; the AWS-owned key is accepted
   source  = "terraform-aws-modules/eks/aws"
   version = "21.19.0"
 
@@ -84,4 +85,7 @@ module "eks" {
       subnet_ids = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
     }
   }
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

@@ -3,4 +3,10 @@
 locals {
   # Every module names its resources after the cluster.
   name = "analytics-staging"
+
+  # Every module's tags (the provider's default_tags never reach launch templates).
+  tags = {
+    "environment" = "staging"
+    "team"        = "analytics"
+  }
 }

@@ -75,4 +75,7 @@ module "eks" {
       ]
     }
   }
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

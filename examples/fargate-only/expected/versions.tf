@@ -8,6 +8,14 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 6.28"
     }
+    cloudinit = {
+      source  = "hashicorp/cloudinit"
+      version = ">= 2.0"
+    }
+    null = {
+      source  = "hashicorp/null"
+      version = ">= 3.0"
+    }
     time = {
       source  = "hashicorp/time"
       version = ">= 0.9"

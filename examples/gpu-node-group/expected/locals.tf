@@ -3,4 +3,10 @@
 locals {
   # Every module names its resources after the cluster.
   name = "ml-training"
+
+  # Every module's tags (the provider's default_tags never reach launch templates).
+  tags = {
+    "cost-center" = "4711"
+    "team"        = "ml"
+  }
 }

@@ -60,4 +60,7 @@ module "eks" {
       desired_size   = 2
     }
   }
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

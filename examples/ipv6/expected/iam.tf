@@ -20,4 +20,6 @@ module "irsa_vpc_cni" {
       namespace_service_accounts = ["kube-system:aws-node"]
     }
   }
+
+  tags = local.tags
 }

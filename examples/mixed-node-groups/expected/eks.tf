@@ -158,4 +158,7 @@ module "eks" {
       subnet_ids = [module.vpc.private_subnets[0], module.vpc.private_subnets[1], module.vpc.private_subnets[2]]
     }
   }
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

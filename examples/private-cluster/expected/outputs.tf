@@ -10,6 +10,11 @@ output "cluster_endpoint" {
   value       = module.eks.cluster_endpoint
 }
 
+output "cluster_certificate_authority_data" {
+  description = "Base64-encoded cluster CA certificate, for kubeconfigs and the kubernetes/helm providers"
+  value       = module.eks.cluster_certificate_authority_data
+}
+
 output "oidc_provider_arn" {
   description = "IAM OIDC provider ARN, for IRSA trust"
   value       = module.eks.oidc_provider_arn

@@ -3,4 +3,11 @@
 locals {
   # Every module names its resources after the cluster.
   name = "payments-prod"
+
+  # Every module's tags (the provider's default_tags never reach launch templates).
+  tags = {
+    "cost-center" = "4711"
+    "environment" = "production"
+    "team"        = "payments"
+  }
 }

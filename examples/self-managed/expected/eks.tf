@@ -101,4 +101,7 @@ module "eks" {
       subnet_ids = module.vpc.private_subnets
     }
   }
+
+  # Also on nodes and their volumes, which the provider's default_tags do not reach.
+  tags = local.tags
 }

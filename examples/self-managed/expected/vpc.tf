@@ -28,4 +28,6 @@ module "vpc" {
   private_subnet_tags = {
     "kubernetes.io/role/internal-elb" = "1"
   }
+
+  tags = local.tags
 }

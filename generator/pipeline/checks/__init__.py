@@ -20,17 +20,19 @@ from generator.pipeline.checks import (
     identity,
     launch,
     network,
+    reachability,
     security,
     strings,
     waivers,
 )
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 
 AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     strings.check,
     cluster.check,
     network.check,
+    reachability.check,
     endpoints.check,
     access.check,
     identity.check,

@@ -12,7 +12,10 @@ from generator.facts.partition import partition
 from generator.facts.releases import kubernetes_releases, region_zone_letters, release
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.terraform import catalogs
+from generator.pipeline.defaults import modules_terraform_floor
+from generator.terraform import catalogs, constraints
+from generator.terraform.internals import internals
+from generator.terraform.registry import registry
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -24,6 +27,8 @@ KNOWN_ADDONS = frozenset({
     "eks-node-monitoring-agent", "eks-pod-identity-agent", "external-dns", "fluent-bit", "kube-proxy",
     "kube-state-metrics", "metrics-server", "prometheus-node-exporter", "snapshot-controller", "vpc-cni",
 })
+LOCKFILE_FLOOR = (1, 10, 0)  # the S3 backend's use_lockfile needs Terraform 1.10
+S3_KEY_MAX_BYTES = 1024  # S3 user guide, "Naming Amazon S3 objects": keys up to 1,024 bytes UTF-8
 PRICING_PAGE = "https://aws.amazon.com/eks/pricing/"  # tier rates differ by region; the page is authoritative
 MAX_TAGS = 50
 MAX_TAG_KEY_LENGTH = 127  # EC2 resources (VPC, subnets) cap keys at 127, EKS at 128
@@ -125,14 +130,13 @@ def verdict_window(version: str | None, today: dt.date) -> tuple[dt.date | None,
     return max((e for e in edges if e <= today), default=None), min((e for e in edges if e > today), default=None)
 
 
-def _supported(today: object) -> str:
-    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)  # type: ignore[operator]
+def _supported(today: dt.date) -> str:
+    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)
 
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    assert logging is not None
-    types = logging.types or []
+    types = logging.types
     for index, kind in enumerate(types):
         if kind in types[:index]:
             yield Issue(("spec", "logging", "types", index), f"duplicate log type {kind!r}", rule="EKS008")
@@ -145,7 +149,6 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _encryption(ctx: CheckContext) -> Iterator[Issue]:
     enc = ctx.cluster.spec.secrets_encryption
-    assert enc is not None
     loc = ("spec", "secretsEncryption")
     if enc.kms_key_arn is not None and enc.create_key:
         yield Issue((*loc, "createKey"), "set either kmsKeyArn or createKey: true, not both", rule="EKS009")
@@ -165,20 +168,18 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
-    assert tf is not None and tf.modules is not None
-    for key, field, catalog_key in (("eks", "eks", "eks"), ("vpc", "vpc", "vpc"), ("iam", "iam", "iam"),
-                                    ("podIdentity", "pod_identity", "pod-identity")):
-        version = getattr(tf.modules, field)
-        available = catalogs.versions(catalog_key)
+    for key, version in tf.modules.items():
+        available = catalogs.versions(registry().pins[key].catalog)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
                         "import one with `eksgen modules import`", rule="EKS010")
-    if tf.required_version is not None and not all(
-            P.TERRAFORM_CONSTRAINT.fullmatch(part) for part in tf.required_version.split(",")):
-        yield Issue(("spec", "terraform", "requiredVersion"), "must be a Terraform version constraint such as "
-                    f"\">= 1.5.7\" or \">= 1.5.7, < 2.0.0\" (got {tf.required_version!r})", rule="EKS019")
+        elif key in ("eks", "iam") and internals(key, version) is None:
+            yield Issue(("spec", "terraform", "modules", key), f"no recorded module internals for {key} {version} "
+                        "(modules/internals.json): its map keys and fixed names are not checked (EKS019, EKS041, "
+                        "EKS066); record them from the upstream source", severity="warning", rule="EKS010")
     s3 = tf.backend.s3 if tf.backend else None
+    yield from _required_version(ctx, bool(s3 and s3.use_lockfile))
     if s3 is not None:
         loc = ("spec", "terraform", "backend", "s3")
         if not P.S3_BUCKET.fullmatch(s3.bucket) or ".." in s3.bucket:
@@ -186,8 +187,28 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
                         rule="EKS011")
         if not s3.key or s3.key.startswith("/"):
             yield Issue((*loc, "key"), "must be a non-empty object key not starting with '/'", rule="EKS011")
+        elif len(s3.key.encode("utf-8")) > S3_KEY_MAX_BYTES:
+            yield Issue((*loc, "key"), f"S3 object keys are at most {S3_KEY_MAX_BYTES} bytes of UTF-8 (got "
+                        f"{len(s3.key.encode('utf-8'))})", rule="EKS011")
         if s3.region not in region_zone_letters():
             yield Issue((*loc, "region"), f"unknown AWS region {s3.region!r}", rule="EKS011")
+
+
+def _required_version(ctx: CheckContext, lockfile: bool) -> Iterator[Issue]:
+    tf = ctx.cluster.spec.terraform
+    text, loc = tf.required_version, ("spec", "terraform", "requiredVersion")
+    floor_text = modules_terraform_floor(tf.modules) or ">= 0"
+    floor = constraints.parse_version(".".join(str(p) for p in catalogs.version_floor(floor_text)))
+    needs, why = (max(floor, LOCKFILE_FLOOR), "the pinned modules' floor and use_lockfile's 1.10") if lockfile \
+        else (floor, "the pinned modules' floor")
+    shown = ".".join(str(p) for p in needs)
+    # Both readings must accept it: eksgen's constraint parser and Terraform's per-term syntax.
+    if constraints.terms(text) is None or not all(P.TERRAFORM_CONSTRAINT.fullmatch(part) for part in text.split(",")):
+        yield Issue(loc, f"must be a Terraform version constraint such as \">= {shown}\" or \">= {shown}, < 2.0.0\" "
+                    f"(got {text!r})", rule="EKS017")
+    elif not constraints.admits_from(text, needs):
+        yield Issue(loc, f"{text!r} admits no Terraform 1.x release at or above {shown} ({why}); "
+                    f"write one like \">= {shown}\"", rule="EKS017")
 
 
 def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
@@ -208,7 +229,7 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
 def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
     """Without nodes, CoreDNS stays Pending unless told to run on Fargate."""
     spec = ctx.cluster.spec
-    coredns = (spec.addons or {}).get("coredns")
+    coredns = spec.addons.get("coredns")
     if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
         return
     if (spec.auto_mode and spec.auto_mode.enabled) or (spec.karpenter and spec.karpenter.enabled):
@@ -219,10 +240,22 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
                     severity="warning", rule="EKS016")
 
 
+def _ipv6_policy(ctx: CheckContext) -> Iterator[Issue]:
+    spec, tf = ctx.cluster.spec, ctx.cluster.spec.terraform
+    if spec.ip_family != "ipv6" or not spec.vpc_cni.create_ipv6_policy:
+        return
+    facts = internals("eks", tf.modules["eks"])
+    fixed = facts["fixed_names"]["cni_ipv6_policy"] if facts else {"name": "AmazonEKS_CNI_IPv6_Policy"}
+    yield Issue(("spec", "ipFamily"), f"the eks module creates the IAM policy {fixed['name']}, whose name is fixed "
+                "account-wide: a second IPv6 cluster in this account fails with EntityAlreadyExists; give it "
+                "vpcCni: {createIpv6Policy: false} (waive this on the account's first IPv6 cluster)",
+                severity="warning", rule="EKS019")
+
+
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
-    for name, addon in (spec.addons or {}).items():
+    for name, addon in spec.addons.items():
         loc = ("spec", "addons", name)
         if not P.ADDON_NAME.fullmatch(name):
             yield Issue(loc, "addon names are lowercase letters, digits and '-'", rule="EKS012")
@@ -233,14 +266,15 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
         if addon.service_account is not None and addon.service_account not in accounts:
             yield Issue((*loc, "serviceAccount"), f"no serviceAccounts entry named {addon.service_account!r}",
                         rule="EKS012")
-    for name in spec.addons or {}:
+    for name in spec.addons:
         if P.ADDON_NAME.fullmatch(name) and name not in KNOWN_ADDONS:
             close = difflib.get_close_matches(name, sorted(KNOWN_ADDONS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (a marketplace addon is fine: waive this)"
             yield Issue(("spec", "addons", name), f"{name!r} is not an EKS addon eksgen knows{hint}",
                         severity="warning", rule="EKS015")
     yield from _coredns_on_fargate(ctx)
-    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
+    yield from _ipv6_policy(ctx)
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in spec.addons:
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
     cni = (spec.addons or {}).get("vpc-cni")

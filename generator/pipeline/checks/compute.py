@@ -10,7 +10,7 @@ from generator.facts import instances
 from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     ClusterSpec,
     FargateProfile,
     ManagedNodeGroup,
@@ -18,9 +18,12 @@ from generator.pipeline.model import (
     SelfManagedNodeGroup,
     Taint,
 )
+from generator.terraform.internals import internals
 
 MAX_MANAGED_NODE_GROUPS = 30
 MAX_NODES_PER_GROUP = 450
+# AWS What's New 2025-07-16, "Amazon EKS enables ultra scale AI/ML workloads with support for 100K nodes per cluster".
+MAX_NODES_PER_CLUSTER = 100_000
 MAX_INSTANCE_TYPES = 20
 MAX_TAINTS = 50
 MAX_FARGATE_PROFILES = 10
@@ -29,6 +32,10 @@ MAX_FARGATE_SELECTOR_LABELS = 5
 MAX_DISK_GIB = 16384
 MANAGED_LABEL_MAX = 63  # the EKS API's labelsMap caps key and value at 63 in total (API_CreateNodegroup)
 GPU_AMI_MARKERS = ("NVIDIA", "GPU", "NEURON")
+# EKS AL2 AMIs end with Kubernetes 1.32 (EKS user guide, eks-ami-deprecation-faqs): nothing to boot on 1.33+.
+LAST_AL2_MINOR = 32
+AL2_SUCCESSORS = {"AL2_x86_64": "AL2023_x86_64_STANDARD", "AL2_x86_64_GPU": "AL2023_x86_64_NVIDIA",
+                  "AL2_ARM_64": "AL2023_ARM_64_STANDARD"}
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
@@ -36,7 +43,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     names: dict[str, str] = {}
     existing = spec.vpc.id is not None if spec.vpc else False
     zones = set(spec.vpc.availability_zones or []) if spec.vpc and not existing else set()
-    managed = spec.managed_node_groups or []
+    managed = spec.managed_node_groups
     if len(managed) > MAX_MANAGED_NODE_GROUPS:
         yield Issue(("spec", "managedNodeGroups"), f"EKS allows {MAX_MANAGED_NODE_GROUPS} managed node groups "
                     f"per cluster (got {len(managed)})", rule="EKS050")
@@ -44,6 +51,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _unique(names, group.name, loc)
         yield from _managed(group, loc) if isinstance(group, ManagedNodeGroup) else _self_managed(group, loc)
         yield from _placement(group.subnets, (*loc, "subnets"), zones, existing, public=_public_subnets(spec))
+        yield from _ami_published(ctx, group, loc)
     profiles = spec.fargate_profiles or []
     if len(profiles) > MAX_FARGATE_PROFILES:
         yield Issue(("spec", "fargateProfiles"), f"EKS allows {MAX_FARGATE_PROFILES} Fargate profiles per cluster",
@@ -56,11 +64,31 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _placement(profile.subnets, (*loc, "subnets"), zones, existing)
 
 
+def _ami_published(ctx: CheckContext, ng: ManagedNodeGroup | SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
+    """AMI types AWS publishes no image for at this version, and the pinned module's own lookup slips."""
+    ami = ng.ami_type or ""
+    version = P.KUBERNETES_VERSION.fullmatch(ctx.cluster.spec.kubernetes_version or "")
+    if ami in AL2_SUCCESSORS and version and int(version.group(1)) >= LAST_AL2_MINOR + 1:
+        yield Issue((*loc, "amiType"), f"AWS publishes no {ami} AMIs for Kubernetes 1.{LAST_AL2_MINOR + 1} and "
+                    f"later (Amazon Linux 2 ended with 1.{LAST_AL2_MINOR}): use {AL2_SUCCESSORS[ami]}",
+                    rule="EKS065")
+    facts = internals("eks", ctx.cluster.spec.terraform.modules["eks"])
+    if isinstance(ng, SelfManagedNodeGroup) and facts is not None:
+        lookup = facts["self_managed_windows_ami_lookup"]
+        for pair in lookup["swapped"]:
+            if ami in pair:
+                other = pair[1 - pair.index(ami)]
+                yield Issue((*loc, "amiType"), f"the pinned self-managed-node-group module looks up the {other} "
+                            f"AMI for {ami} and the other way round ({lookup['file']}:{lookup['line']}): "
+                            f"set amiType: {other} to get {ami.split('_')[1].title()}, or use the 2025 AMIs",
+                            severity="warning", rule="EKS066")
+
+
 def node_groups(spec: ClusterSpec) -> Iterator[tuple[Loc, ManagedNodeGroup | SelfManagedNodeGroup]]:
     """Every node group with its location, managed first, as the spec lists them."""
-    for index, mng in enumerate(spec.managed_node_groups or []):
+    for index, mng in enumerate(spec.managed_node_groups):
         yield ("spec", "managedNodeGroups", index), mng
-    for index, smng in enumerate(spec.self_managed_node_groups or []):
+    for index, smng in enumerate(spec.self_managed_node_groups):
         yield ("spec", "selfManagedNodeGroups", index), smng
 
 
@@ -80,14 +108,16 @@ def _name(name: str, loc: Loc, max_with_module: int) -> Iterator[Issue]:
                     "the module derives IAM role name prefixes from it", rule="EKS052")
 
 
-def _scaling(lo: int | None, hi: int | None, desired: int | None, loc: Loc) -> Iterator[Issue]:
-    assert lo is not None and hi is not None and desired is not None
+def _scaling(lo: int, hi: int, desired: int, loc: Loc) -> Iterator[Issue]:
     if lo < 0:
         yield Issue((*loc, "minSize"), f"must be >= 0 (got {lo})", rule="EKS053")
     if hi < 1:
         yield Issue((*loc, "maxSize"), f"must be >= 1 (got {hi})", rule="EKS053")
     elif hi < lo:
         yield Issue((*loc, "maxSize"), f"must be >= minSize ({lo})", rule="EKS053")
+    elif hi > MAX_NODES_PER_CLUSTER:
+        yield Issue((*loc, "maxSize"), f"exceeds {MAX_NODES_PER_CLUSTER} nodes, the most any EKS cluster supports "
+                    "(no quota increase reaches it)", rule="EKS067")
     elif hi > MAX_NODES_PER_GROUP:
         yield Issue((*loc, "maxSize"), f"exceeds the EKS quota of {MAX_NODES_PER_GROUP} nodes per group "
                     "(adjustable: request an increase first)", severity="warning", rule="EKS063")
@@ -176,12 +206,12 @@ def _node_group(ng: NodeGroup, loc: Loc, instance_types: list[tuple[Loc, str]], 
         yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
     yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
     yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=managed)
-    yield from _taints(ng.taints or [], (*loc, "taints"))
+    yield from _labels(ng.labels, (*loc, "labels"), managed=managed)
+    yield from _taints(ng.taints, (*loc, "taints"))
 
 
 def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
-    types = ng.instance_types or []
+    types = ng.instance_types
     if not 1 <= len(types) <= MAX_INSTANCE_TYPES:
         yield Issue((*loc, "instanceTypes"), f"give 1 to {MAX_INSTANCE_TYPES} instance types", rule="EKS054")
     for index, instance_type in enumerate(types):

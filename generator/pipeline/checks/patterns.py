@@ -67,6 +67,26 @@ LOG_RETENTION_DAYS = frozenset({
 PRIVATE_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
+IAM_ARN_MAX = 2048  # IAM "IAM and STS quotas": ARNs up to 2048 characters
+IAM_PATH_MAX = 512  # IAM API: Path 1-512 characters, "/" or "/segment/.../"
+# Access-entry usernames and groups: the EKS API model sets no bound; eksgen's own, so an accidental
+# paste fails here rather than at apply (an empty one is an EKS InvalidParameterException).
+KUBERNETES_SUBJECT_MAX = 255
+
+
+def arn_path_problem(arn: str) -> str | None:
+    """IAM role/user/policy ARNs: the path between the type and the name (IAM API `Path`)."""
+    resource = arn.split(":", 5)[-1]
+    path = "/" + resource.partition("/")[2].rpartition("/")[0] + "/" if resource.count("/") > 1 else "/"
+    if len(arn) > IAM_ARN_MAX:
+        return f"IAM ARNs are at most {IAM_ARN_MAX} characters (got {len(arn)})"
+    if len(path) > IAM_PATH_MAX:
+        return f"the IAM path {path[:40]}... is {len(path)} characters; IAM allows {IAM_PATH_MAX}"
+    if "//" in path:
+        return f"the IAM path {path!r} has an empty segment ('//'); IAM paths are /segment/.../"
+    return None
+
+
 def parse_ipv4_network(text: str) -> tuple[ipaddress.IPv4Network | None, str | None]:
     """A strict IPv4 network, or the reason it is not one."""
     if text != text.strip():

@@ -46,7 +46,8 @@ _RULES = [
          "use a symmetric key in the same region, or createKey: true"),
     Rule("EKS010", "cluster", "error", "Module versions have an interface catalog",
          "import one with `eksgen modules import`"),
-    Rule("EKS011", "cluster", "error", "S3 backend: valid bucket, key and region", "fix the backend settings"),
+    Rule("EKS011", "cluster", "error", "S3 backend: valid bucket, key (<= 1024 bytes) and region",
+         "fix the backend settings"),
     Rule("EKS012", "cluster", "error", "Addons: valid names and versions, existing serviceAccount",
          "pin versions as v1.2.3-eksbuild.N"),
     Rule("EKS013", "cluster", "warning", "The cluster has compute (node groups, Fargate or Auto Mode)",
@@ -57,8 +58,12 @@ _RULES = [
          "fix the name, or waive for a marketplace addon", waivable=True),
     Rule("EKS016", "cluster", "warning", "A Fargate-only cluster runs CoreDNS on Fargate",
          "set coredns configuration computeType: Fargate", waivable=True),
-    Rule("EKS019", "cluster", "error", "terraform.requiredVersion is a valid Terraform version constraint",
-         "write a constraint such as \">= 1.5.7\""),
+    Rule("EKS017", "cluster", "error", "requiredVersion: a Terraform constraint admitting the modules' floor "
+         "(1.10 with useLockfile)", "write e.g. \">= 1.10.0\""),
+    Rule("EKS018", "cluster", "warning", "No placeholder account IDs (111122223333, 123456789012) in ARNs",
+         "write your own account ID", waivable=True),
+    Rule("EKS019", "cluster", "warning", "IPv6: the module's CNI policy name is account-wide (one cluster creates it)",
+         "set vpcCni.createIpv6Policy: false on every other IPv6 cluster of the account", waivable=True),
     Rule("EKS020", "network", "error", "Existing VPC: a VPC ID, and no new-VPC settings", "remove cidr/nat/zones"),
     Rule("EKS021", "network", "error", "Existing VPC: at least 2 distinct private subnet IDs",
          "list subnets in two or more AZs"),
@@ -67,7 +72,8 @@ _RULES = [
     Rule("EKS023", "network", "error", "The VPC fits the default subnet layout, or lists its subnets",
          "use a /20 or larger VPC or list vpc.subnets"),
     Rule("EKS024", "network", "error", "NAT gateways need public subnets", "add public subnets or nat: Disabled"),
-    Rule("EKS025", "network", "error", "At least 2 distinct availability zones of the region",
+    Rule("EKS025", "network", "error",
+         "At least 2 distinct availability zones of the region; listed where letters differ per account",
          "list zones like eu-west-1a, eu-west-1b"),
     Rule("EKS026", "network", "error", "Subnets: one per zone, inside the VPC, /16 to /28, not overlapping",
          "fix the listed ranges"),
@@ -79,13 +85,16 @@ _RULES = [
          "add the printed tags to the subnets (or waive when they are managed elsewhere)", waivable=True),
     Rule("EKS030", "access", "error", "Authentication mode is API or API_AND_CONFIG_MAP",
          "use access entries; put aws-auth mappings in access.awsAuth"),
-    Rule("EKS031", "access", "error", "Each principal has one access entry (EKS answers 409)",
+    Rule("EKS031", "access", "error",
+         "Each principal has one access entry, IAM names compared case-insensitively (409)",
          "merge the duplicate entries"),
-    Rule("EKS032", "access", "error", "Principals are IAM role or user ARNs in the cluster's partition",
+    Rule("EKS032", "access", "error",
+         "Principals are IAM role or user ARNs in the cluster's partition; paths <= 512, no //",
          "use the role ARN, not an assumed-role session"),
     Rule("EKS033", "access", "error", "No Kubernetes groups starting with system:",
          "grant AmazonEKSClusterAdminPolicy instead of system:masters"),
-    Rule("EKS034", "access", "error", "Usernames do not start with system:, eks:, aws:, amazon:, iam:",
+    Rule("EKS034", "access", "error",
+         "Usernames and groups 1-255 characters; usernames not system:, eks:, aws:, amazon:, iam:",
          "pick another username"),
     Rule("EKS035", "access", "error", "Node access entry types take a role and no groups or policies",
          "use STANDARD for people and automation"),
@@ -101,6 +110,8 @@ _RULES = [
          "EKS creates node access entries itself", waivable=True),
     Rule("EKS041", "access", "error", "Module keys of access entries and policy associations are unique",
          "the eks module keys associations <entry>_<policy> and reserves cluster_creator: rename or merge"),
+    Rule("EKS042", "access", "warning", "aws-auth IAM Identity Center roles get their aws-reserved path back",
+         "check the converted ARN with aws iam get-role", waivable=True),
     Rule("EKS050", "compute", "error", "At most 30 managed node groups and 10 Fargate profiles",
          "request a quota increase or merge groups"),
     Rule("EKS051", "compute", "error", "Node group and Fargate profile names are unique", "rename one"),
@@ -128,6 +139,11 @@ _RULES = [
          "request a quota increase first, then waive", waivable=True),
     Rule("EKS064", "compute", "warning", "Instance types are in eksgen's ENI table (max pods known)",
          "check the name; waive for types newer than the table", waivable=True),
+    Rule("EKS065", "compute", "error", "AMI types AWS publishes for the version (no AL2 on 1.33+)",
+         "use the AL2023 AMI type"),
+    Rule("EKS066", "compute", "warning", "Self-managed Windows 2019/2022: the pinned module swaps Core and Full",
+         "pick the other type to get the one you mean, or use 2025", waivable=True),
+    Rule("EKS067", "compute", "error", "maxSize at most 100000 (the largest EKS cluster)", "fix maxSize"),
     Rule("EKS070", "capacity", "warning", "Private subnets hold the pod IPs node groups need at max scale",
          "use larger subnets, prefix delegation, or fewer nodes", waivable=True),
     Rule("EKS071", "compute", "error", "amiId is an AMI ID; amiType then names its family, not CUSTOM",
@@ -195,9 +211,37 @@ _RULES = [
          "add the printed tag to the subnets (or waive when they are managed elsewhere)", waivable=True),
     Rule("EKS135", "compute", "warning", "Karpenter's controller runs where Pod Identity works (not Fargate only)",
          "add a managed node group for the controller", waivable=True),
+    Rule("EKS140", "network", "warning", "A public-only endpoint with publicCidrs admits the nodes' NAT IPs",
+         "set endpoint.private: true, or add the NAT gateways' Elastic IPs", waivable=True),
+    Rule("EKS141", "network", "warning", "Public subnets are /27 or larger (an ALB's minimum)",
+         "use /27 or larger public subnets", waivable=True),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+# checkov checks eksgen knowingly answers differently (checkov 3.3.30 on the rendered output with the real
+# module source; README "Checks"). A spec may waive these IDs too: the waiver becomes a checkov:skip comment.
+CHECKOV_DIFFERENCES = {
+    "CKV_AWS_37": "checkov wants all five control-plane log types; eksgen asks for api, audit and authenticator "
+                  "(EKS082): controllerManager and scheduler logs are operational, not security, and cost",
+    "CKV_AWS_38": "twin of EKS080; checkov also fails private-only clusters, reading the module's default "
+                  "0.0.0.0/0 CIDR list although public access is off",
+    "CKV_AWS_39": "checkov fails any public endpoint; eksgen accepts one restricted to publicCidrs (EKS080) and "
+                  "the starter uses one so kubectl works from outside the VPC",
+    "CKV_AWS_58": "twin of EKS081; checkov does not resolve the module's dynamic encryption_config block and "
+                  "fails clusters that are envelope-encrypted (createKey or kmsKeyArn)",
+    "CKV_AWS_338": "checkov wants log retention of a year; eksgen defaults to 90 days (cost) and accepts any "
+                   "CloudWatch period; compliance clusters set 365 (see examples/production)",
+    "CKV_AWS_339": "checkov's version list ends at 1.35; eksgen's release table (EKS006/EKS007) knows 1.36",
+}
+
+
+def checkov_skips(rule_or_check: str) -> list[str]:
+    """The checkov check IDs a waiver of `rule_or_check` (an eksgen rule or a checkov ID) skips."""
+    if rule_or_check in CHECKOV_DIFFERENCES:
+        return [rule_or_check]
+    rule = RULES.get(rule_or_check)
+    return [rule.checkov] if rule is not None and rule.checkov else []
 
 
 def markdown_table() -> str:

@@ -24,8 +24,28 @@ SHELL_PARENTS = (("spec", "managedNodeGroups"), ("spec", "selfManagedNodeGroups"
 SHELL_FIELD = "preBootstrapCommands"
 
 
+# Account IDs of the starter spec and of AWS's documentation: an ARN still naming one points nowhere.
+PLACEHOLDER_ACCOUNTS = ("111122223333", "123456789012")
+
+
 def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _walk(ctx.raw, ())
+    yield from _placeholders(ctx.raw, ())
+
+
+def _placeholders(value: object, loc: Loc) -> Iterator[Issue]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "waivers":
+                yield from _placeholders(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*loc, index))
+    elif isinstance(value, str) and value.startswith("arn:"):
+        account = next((a for a in PLACEHOLDER_ACCOUNTS if f":{a}:" in value), None)
+        if account is not None:
+            yield Issue(loc, f"{account} is a placeholder account ID (the starter's, or AWS's documentation "
+                        "example): write your own account", severity="warning", rule="EKS018")
 
 
 def _is_free_text(loc: Loc) -> bool:

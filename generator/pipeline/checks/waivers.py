@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from generator.errors import Issue
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.checks.rules import RULES
+from generator.pipeline.checks.rules import CHECKOV_DIFFERENCES, RULES
 
 
 def apply(ctx: CheckContext, issues: list[Issue]) -> list[Issue]:
     """Drop findings of waived rules; report bad waivers (EKS090) and unused ones (EKS091)."""
     waived: dict[str, int] = {}
     problems: list[Issue] = []
-    for index, waiver in enumerate(ctx.cluster.spec.waivers or []):
+    for index, waiver in enumerate(ctx.cluster.spec.waivers):
         loc = ("spec", "waivers", index)
         rule = RULES.get(waiver.rule)
-        if rule is None:
+        if waiver.rule in CHECKOV_DIFFERENCES:  # for checkov only: rendered as a checkov:skip comment
+            if not waiver.reason.strip():
+                problems.append(Issue((*loc, "reason"), "give the reason the finding is accepted", rule="EKS090"))
+        elif rule is None:
             problems.append(Issue((*loc, "rule"), f"unknown rule {waiver.rule!r} (see `eksgen rules`)",
                                   rule="EKS090"))
         elif not rule.waivable:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from generator.ir import NULL, Attr, Call, Group, Obj, Ref, TfFile, Value
-from generator.pipeline.model import (
-    Cluster,
-)
+from generator.pipeline.checks.rules import checkov_skips
+from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
-from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map
+from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map, tags_group
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
 from generator.pipeline.plan.pod_identity import role_arn
 
@@ -16,7 +15,6 @@ KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery"
 
 def build_eks(cluster: Cluster) -> TfFile:
     s = cluster.spec
-    assert s.endpoint and s.logging and s.secrets_encryption and s.access and s.vpc
     groups = [
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
         group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
@@ -26,7 +24,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                Attr("endpoint_public_access", s.endpoint.public),
                Attr("endpoint_public_access_cidrs", list(s.endpoint.public_cidrs)
                     if s.endpoint.public and s.endpoint.public_cidrs is not None else None)),
-        group(Attr("enabled_log_types", list(s.logging.types or [])),
+        group(Attr("enabled_log_types", list(s.logging.types)),
                Attr("cloudwatch_log_group_retention_in_days", s.logging.retention_days)),
         _encryption(cluster),
         group(Attr("authentication_mode", s.access.authentication_mode),
@@ -44,13 +42,21 @@ def build_eks(cluster: Cluster) -> TfFile:
         group(Attr("node_security_group_tags", {KARPENTER_DISCOVERY_TAG: Ref("local.name")}
                    if s.karpenter and s.karpenter.enabled else None),
               comment="Karpenter finds the node security group by this tag."),
+        tags_group(cluster, "Also on nodes and their volumes, which the provider's default_tags do not reach."),
     ]
-    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS")])
+    return TfFile("eks.tf", [module_block("eks", "eks", pins(cluster)["eks"], groups, banner="EKS",
+                                          comment=checkov_skip_comment(cluster))])
+
+
+def checkov_skip_comment(cluster: Cluster) -> str | None:
+    """Spec waivers that have a checkov twin, as checkov:skip lines checkov honours on the module call."""
+    lines = [f"checkov:skip={check}:{waiver.rule} waived: {waiver.reason.strip()}"
+             for waiver in cluster.spec.waivers or [] for check in checkov_skips(waiver.rule)]
+    return "\n".join(dict.fromkeys(lines)) or None
 
 
 def _encryption(cluster: Cluster) -> Group:
     enc = cluster.spec.secrets_encryption
-    assert enc is not None
     if enc.kms_key_arn:
         return group(Attr("create_kms_key", False),
                      Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])),
@@ -89,20 +95,21 @@ def auto_mode(cluster: Cluster) -> Group:
 
 def networking(cluster: Cluster) -> Group:
     s = cluster.spec
-    assert s.vpc is not None
     if s.vpc.id is None:
         vpc_id: Value = Ref("module.vpc.vpc_id")
         subnets: Value = Ref("module.vpc.private_subnets")
         control: Value = Ref("module.vpc.intra_subnets") if s.vpc.subnets and s.vpc.subnets.intra else None
     else:
-        assert s.vpc.subnets is not None
-        vpc_id, subnets = s.vpc.id, list(s.vpc.subnets.private or [])
-        control = list(s.vpc.subnets.control_plane or []) or None
+        given = s.vpc.subnets or Subnets()  # the checks reject an existing VPC without subnets
+        vpc_id, subnets = s.vpc.id, list(given.private or [])
+        control = list(given.control_plane or []) or None
     return group(
         Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
         Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),
-        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide.
-        Attr("create_cni_ipv6_iam_policy", True if s.ip_family == "ipv6" else None),
+        # IPv6 nodes need the account's AmazonEKS_CNI_IPv6_Policy, which AWS does not provide; its name is
+        # fixed, so only one cluster per account creates it (vpcCni.createIpv6Policy).
+        Attr("create_cni_ipv6_iam_policy", bool(s.vpc_cni.create_ipv6_policy) if s.ip_family == "ipv6" and s.vpc_cni
+             else None),
         Attr("service_ipv4_cidr", s.service_ipv4_cidr),
     )
 
@@ -116,7 +123,7 @@ def _pod_identity(cluster: Cluster, name: str | None) -> list[Value] | None:
 
 def addons(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
-    for name, addon in (cluster.spec.addons or {}).items():
+    for name, addon in cluster.spec.addons.items():
         config = Call("jsonencode", (sorted_map(addon.configuration),)) if addon.configuration else None
         role = Ref(f"module.{irsa_label(addon.service_account)}.arn") if addon.service_account else None
         pairs.append((name, Obj.from_pairs([

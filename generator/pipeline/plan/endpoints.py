@@ -5,8 +5,8 @@ that admits HTTPS from the VPC's own ranges only."""
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Obj, Ref, Value
-from generator.pipeline.model import Cluster
-from generator.pipeline.plan.common import group, module_block, pins
+from generator.pipeline.effective import Cluster
+from generator.pipeline.plan.common import group, module_block, pins, tags_group
 
 GATEWAY_SERVICES = frozenset({"s3"})  # dynamodb is a gateway too, but nodes do not need it
 
@@ -39,6 +39,7 @@ def endpoints_block(cluster: Cluster) -> Block:
               Attr("security_group_rules", Obj.of(ingress_https=ingress)),
               comment="Interface endpoints answer HTTPS from inside the VPC only."),
         group(Attr("endpoints", Obj(tuple(pairs)))),
+        tags_group(cluster),
     ]
     return module_block("vpc_endpoints", "vpc_endpoints", pins(cluster)["vpc_endpoints"], groups,
                         banner="VPC endpoints")

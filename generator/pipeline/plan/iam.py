@@ -4,11 +4,12 @@ then the Pod Identity roles (see pod_identity.py)."""
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
     ServiceAccount,
 )
-from generator.pipeline.plan.common import group, irsa_label, module_block, pins
+from generator.pipeline.keys import irsa_policy_keys
+from generator.pipeline.plan.common import group, irsa_label, module_block, pins, tags_group
 from generator.pipeline.plan.pod_identity import pod_identity_blocks
 
 WELL_KNOWN_POLICY_SWITCHES = {
@@ -27,31 +28,20 @@ WELL_KNOWN_POLICY_SWITCHES = {
 }
 
 
-def irsa_policy_keys(arns: list[str]) -> dict[str, str]:
-    """`policies` map keys from the policy names, so reordering `policyArns` moves no attachment;
-    names shared by several ARNs (other accounts or paths) take the account too."""
-    names = [arn.rsplit("/", 1)[-1] for arn in arns]
-    result: dict[str, str] = {}
-    for arn, name in zip(arns, names, strict=True):
-        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
-        result[name if names.count(name) == 1 else f"{account}-{arn.split(':', 5)[-1]}"] = arn
-    return dict(sorted(result.items()))
-
-
 def build_iam(cluster: Cluster) -> TfFile:
     version = pins(cluster)["iam"]
-    blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts or []]
+    blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts]
     if blocks:
         blocks[0].banner = "IAM roles for service accounts"
     return TfFile("iam.tf", [*blocks, *pod_identity_blocks(cluster)])
 
 
 def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
-    switches = [Attr(WELL_KNOWN_POLICY_SWITCHES[p], True) for p in sa.well_known_policies or []]
-    if "vpcCni" in (sa.well_known_policies or []):
+    switches = [Attr(WELL_KNOWN_POLICY_SWITCHES[p], True) for p in sa.well_known_policies]
+    if "vpcCni" in sa.well_known_policies:
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"vpc_cni_enable_{family}", True))
-    policies = irsa_policy_keys(sa.policy_arns or [])
+    policies = irsa_policy_keys(sa.policy_arns)
     trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
                                namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))
     groups = [
@@ -60,5 +50,6 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
         group(Attr("policies", dict[str, Value](policies) or None)),
         group(Attr("oidc_providers", trust),
                comment=f"Only {sa.namespace}/{sa.service_account} may assume this role."),
+        tags_group(cluster),
     ]
     return module_block("iam", irsa_label(sa.name), version, groups)

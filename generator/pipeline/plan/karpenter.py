@@ -8,8 +8,8 @@ carry what its values need.
 from __future__ import annotations
 
 from generator.ir import Attr, Ref, TfFile
-from generator.pipeline.model import Cluster
-from generator.pipeline.plan.common import group, module_block, pins, sorted_map
+from generator.pipeline.effective import Cluster
+from generator.pipeline.plan.common import group, module_block, pins, sorted_map, tags_group
 
 
 def build_karpenter(cluster: Cluster) -> TfFile:
@@ -26,6 +26,7 @@ def build_karpenter(cluster: Cluster) -> TfFile:
               Attr("node_iam_role_additional_policies",
                    sorted_map(karpenter.node_iam_role_additional_policies or {}) or None),
               comment="A fixed node role name (Karpenter-<cluster>) that EC2NodeClass specs can name."),
+        tags_group(cluster),
     ]
     block = module_block("karpenter", "karpenter", pins(cluster)["karpenter"], groups, banner="Karpenter")
     return TfFile("karpenter.tf", [block])

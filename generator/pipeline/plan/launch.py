@@ -9,11 +9,11 @@ custom AMI needs (see `user_data`).
 from __future__ import annotations
 
 from generator.ir import Heredoc, Obj, Ref, Value
-from generator.pipeline.model import Cluster, ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
+from generator.pipeline.effective import Cluster, ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
 from generator.pipeline.plan.common import sorted_map
 
 # Root volume device per AMI family: Bottlerocket keeps its data on the second volume.
-ROOT_DEVICE = {"BOTTLEROCKET": "/dev/xvdb"}
+ROOT_DEVICE = {"BOTTLEROCKET": "/dev/xvdb", "WINDOWS": "/dev/sda1"}  # Windows AMIs boot from /dev/sda1
 DEFAULT_ROOT_DEVICE = "/dev/xvda"
 NODEADM_CONTENT_TYPE = "application/node.eks.aws"
 SHELL_CONTENT_TYPE = "text/x-shellscript"

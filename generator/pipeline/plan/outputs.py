@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Obj, Ref, TfFile, Value
-from generator.pipeline.model import Cluster
-from generator.pipeline.plan.common import group
+from generator.pipeline.effective import Cluster
+from generator.pipeline.plan.common import group, irsa_label
 from generator.pipeline.plan.pod_identity import role_arn
 
 
 def build_outputs(cluster: Cluster) -> TfFile:
     vpc = cluster.spec.vpc
-    assert vpc is not None
     rows: list[tuple[str, Value, str]] = [
         ("cluster_name", Ref("module.eks.cluster_name"), "EKS cluster name"),
         ("cluster_endpoint", Ref("module.eks.cluster_endpoint"), "Kubernetes API server endpoint"),
+        ("cluster_certificate_authority_data", Ref("module.eks.cluster_certificate_authority_data"),
+         "Base64-encoded cluster CA certificate, for kubeconfigs and the kubernetes/helm providers"),
         ("oidc_provider_arn", Ref("module.eks.oidc_provider_arn"), "IAM OIDC provider ARN, for IRSA trust"),
     ]
     if vpc.id is None:
@@ -24,11 +25,19 @@ def build_outputs(cluster: Cluster) -> TfFile:
         subnets = vpc.subnets
         vpc_id, private = vpc.id, list((subnets.private if subnets else None) or [])
         public = list((subnets.public if subnets else None) or [])
+    if vpc.id is None and vpc.nat != "Disabled":
+        rows.append(("nat_public_ips", Ref("module.vpc.nat_public_ips"),
+                     "Elastic IPs of the NAT gateways: what nodes' traffic to a public endpoint comes from"))
     rows += [
         ("vpc_id", vpc_id, "VPC ID"),
         ("private_subnets", private, "Private subnet IDs (nodes and pods)"),
         ("public_subnets", public, "Public subnet IDs (internet-facing load balancers)"),
     ]
+    accounts = cluster.spec.service_accounts or []
+    if accounts:
+        arns = {sa.name: Ref(f"module.{irsa_label(sa.name)}.arn") for sa in sorted(accounts, key=lambda a: a.name)}
+        rows.append(("irsa_role_arns", dict[str, Value](arns),
+                     "IAM role ARN per serviceAccounts entry, for the eks.amazonaws.com/role-arn annotation"))
     rows.append((
         "configure_kubectl",
         Call("format", ("aws eks --region %s update-kubeconfig --name %s", cluster.metadata.region,

@@ -8,8 +8,8 @@ account would be refused by EKS.
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, Value
-from generator.pipeline.model import Cluster, PodIdentityAssociation
-from generator.pipeline.plan.common import group, module_block, pins
+from generator.pipeline.effective import Cluster, PodIdentityAssociation
+from generator.pipeline.plan.common import group, module_block, pins, tags_group
 
 # The eks-pod-identity module's attach_*_policy switches (v2.8.1 variables.tf).
 POD_IDENTITY_POLICY_SWITCHES = {
@@ -82,6 +82,7 @@ def _module(cluster: Cluster, entry: PodIdentityAssociation, version: str, addon
         Group(switches),
         group(Attr("additional_policy_arns", dict[str, Value](policies) or None)),
         binding,
+        tags_group(cluster),
     ]
     return module_block("pod_identity", pod_identity_label(entry.name), version, groups)
 

@@ -278,7 +278,8 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
      both(existing_vpc(SUBNETS_A), put("spec.vpc.id", "vpc-0fedcba9876543210")), {("vpc", "demo", "id", "replace")}),
     ("terraform backend", nothing,
      put("spec.terraform.backend", {"s3": {"bucket": "tfstate", "key": "demo.tfstate", "region": "eu-west-1"}}),
-     {("terraform", "demo", "backend", "in-place")}),
+     # use_lockfile (the default) raises the default required_version to 1.10.0: a second, true change.
+     {("terraform", "demo", "backend", "in-place"), ("terraform", "demo", "requiredVersion", "in-place")}),
     ("auto mode on", nothing, put("spec.autoMode", {"enabled": True}),
      {("cluster", "demo", "autoMode.enabled", "in-place")}),
     ("auto mode off", put("spec.autoMode", {"enabled": True}), put("spec.autoMode", {"enabled": False}),

@@ -103,6 +103,21 @@ ROWS = [
     row("service-account-no-permissions", "EKS039", spec(append=service_account()),
         spec(append=service_account("wellKnownPolicies: [ebsCsi]")),
         "17:7 serviceAccounts[0]", "the role gets no permissions: add wellKnownPolicies or policyArns"),
+    row("role-name-case", "EKS031",
+        spec(append=entry(ROLE) + f"      - principalArn: {ROLE.replace('admins', 'Admins')}\n"),
+        spec(append=entry(ROLE) + f"      - principalArn: {OTHER_ROLE}\n"),
+        "19:9 access.entries[1].principalArn", "IAM names are case-insensitive"),
+    row("arn-path-too-long", "EKS032", spec(append=entry(ROLE.replace("role/", "role/" + "p" * 511 + "/"))),
+        spec(append=entry(ROLE.replace("role/", "role/" + "p" * 510 + "/"))),
+        "18:9 access.entries[0].principalArn", "is 513 characters; IAM allows 512"),
+    row("arn-path-double-slash", "EKS032", spec(append=entry(ROLE.replace("role/", "role/team//"))),
+        spec(append=entry(ROLE.replace("role/", "role/team/"))),
+        "18:9 access.entries[0].principalArn", "has an empty segment ('//')"),
+    row("empty-username", "EKS034", spec(append=entry(ROLE, 'username: ""')), spec(append=entry(ROLE, "username: ops")),
+        "19:9 access.entries[0].username", "usernames are 1-255 characters (got 0)"),
+    row("group-256-chars", "EKS034", spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 256 + "]")),
+        spec(append=entry(ROLE, "kubernetesGroups: [" + "g" * 255 + "]")),
+        "19:28 access.entries[0].kubernetesGroups[0]", "Kubernetes group names are 1-255 characters (got 256)"),
 ]
 
 

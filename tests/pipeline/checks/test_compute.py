@@ -103,6 +103,28 @@ ROWS = [
         spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: AL2023_x86_64_STANDARD\n"
                     "      labels: {role: legacy}\n"),
         "19:7 selfManagedNodeGroups[0].labels", "labels and taints on self-managed groups are set through AL2023"),
+    row("above-largest-cluster", "EKS067", spec({14: "      maxSize: 100001"}), spec({14: "      maxSize: 100000"}),
+        "14:7 managedNodeGroups[0].maxSize", "exceeds 100000 nodes, the most any EKS cluster supports"),
+    # p3 and f1 were missing from the ENI table (instance-supplement.jsonl adds them).
+    row("p3-known", "EKS064", spec({12: "      instanceTypes: [p3.4xlarge]"}),
+        spec({12: "      instanceTypes: [p3.2xlarge]"}),
+        "12:23 managedNodeGroups[0].instanceTypes[0]", "unknown instance type 'p3.4xlarge'", severity="warning"),
+    row("al2-on-1.33", "EKS065",
+        spec({9: '  kubernetesVersion: "1.33"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        spec({9: '  kubernetesVersion: "1.32"'}, append="      amiType: AL2_x86_64\n  supportType: EXTENDED\n"),
+        "16:7 managedNodeGroups[0].amiType", "AWS publishes no AL2_x86_64 AMIs for Kubernetes 1.33 and later "
+        "(Amazon Linux 2 ended with 1.32): use AL2023_x86_64_STANDARD"),
+    row("al2-arm-self-managed", "EKS065",
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2_ARM_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: arm\n      instanceType: m7g.large\n"
+                    "      amiType: AL2023_ARM_64_STANDARD\n"),
+        "19:7 selfManagedNodeGroups[0].amiType", "use AL2023_ARM_64_STANDARD"),
+    row("windows-lookup-swapped", "EKS066",
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2022_x86_64\n"),
+        spec(append="  selfManagedNodeGroups:\n    - name: win\n      amiType: WINDOWS_CORE_2025_x86_64\n"),
+        "18:7 selfManagedNodeGroups[0].amiType", "looks up the WINDOWS_FULL_2022_x86_64 AMI for "
+        "WINDOWS_CORE_2022_x86_64 and the other way round (modules/self-managed-node-group/main.tf:32)"),
 ]
 
 

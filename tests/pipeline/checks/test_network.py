@@ -107,6 +107,19 @@ ROWS = [
     row("public-with-empty-cidrs", "EKS080", spec(append="  endpoint:\n    public: true\n    publicCidrs: []\n"),
         spec(append="  endpoint:\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
         "18:5 endpoint.publicCidrs", "0.0.0.0/0"),
+    row("zones-differ-per-account", "EKS025", spec({5: "  region: us-west-1"}),
+        spec({5: "  region: us-west-1"}, append="  vpc:\n    availabilityZones: [us-west-1a, us-west-1c]\n"),
+        "8:1 spec", "in us-west-1 accounts see two of the letters a, b and c"),
+    row("public-only-endpoint-behind-nat", "EKS140",
+        spec(append="  endpoint:\n    private: false\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        spec(append="  endpoint:\n    private: true\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
+        "17:5 endpoint.private", "`terraform output nat_public_ips` lists them"),
+    row("public-subnet-28", "EKS141",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/28]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/27]\n"),
+        "20:30 vpc.subnets.public[1]", "10.0.49.0/28 is smaller than /27"),
 ]
 
 

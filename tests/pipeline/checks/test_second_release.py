@@ -154,9 +154,6 @@ ROWS = [
     row("no-nat-no-endpoints", "EKS102", spec(append="  vpc:\n    nat: Disabled\n    endpoints: [s3]\n"),
         spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
         "17:5 vpc.nat", "add VPC endpoints ecr.api, ecr.dkr, sts to vpc.endpoints"),
-    row("required-version-syntax", "EKS019", spec(append="  terraform:\n    requiredVersion: banana\n"),
-        spec(append="  terraform:\n    requiredVersion: \">= 1.5.7, < 2.0.0\"\n"),
-        "17:5 terraform.requiredVersion", "must be a Terraform version constraint"),
     # --- node-group customisation (generator/pipeline/checks/launch.py) ------------------------------
     row("ami-id", "EKS071", disk("amiId: ami-123"), disk("amiId: ami-0abcdef1234567890"),
         "16:7 managedNodeGroups[0].amiId", "'ami-123' is not an AMI ID"),
@@ -164,7 +161,7 @@ ROWS = [
         disk("amiId: ami-0abcdef1234567890", "amiType: AL2023_x86_64_STANDARD"),
         "17:7 managedNodeGroups[0].amiType", "amiType names the AMI's family"),
     row("commands-on-bottlerocket", "EKS072", disk("amiType: BOTTLEROCKET_x86_64", "preBootstrapCommands: [echo]"),
-        disk("amiType: AL2_x86_64", "preBootstrapCommands: [echo]"),
+        disk("amiType: AL2023_x86_64_STANDARD", "preBootstrapCommands: [echo]"),  # AL2: none on 1.33+ (EKS065)
         "17:7 managedNodeGroups[0].preBootstrapCommands", "BOTTLEROCKET_x86_64 runs no shell user data"),
     row("commands-on-windows", "EKS072",
         disk("amiType: WINDOWS_CORE_2022_x86_64", "preBootstrapCommands: [echo]"),

@@ -35,6 +35,9 @@ ROWS = [
         spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b"}}\n'),
         spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b}"}}\n'),
         "18:29 addons.vpc-cni.configuration.env.X", "contains '${' with no closing '}' after it"),
+    row("placeholder-account", "EKS018", spec(append=entry(ROLE)),
+        spec(append=entry(ROLE.replace("111122223333", "444455556666"))),
+        "18:9 access.entries[0].principalArn", "111122223333 is a placeholder account ID", severity="warning"),
 ]
 
 

@@ -20,3 +20,11 @@ def test_tags_go_last_in_their_own_group_and_the_rest_keeps_its_order() -> None:
 def test_a_group_of_only_tags_leaves_no_empty_group() -> None:
     block = module_block("vpc", "vpc", "6.6.0", [Group([Attr("tags", {"a": "b"})])])
     assert [[a.name for a in g.attrs] for g in block.body if isinstance(g, Group)] == [["source", "version"], ["tags"]]
+
+
+def test_a_group_of_only_tags_keeps_its_comment_when_moved_last() -> None:
+    block = module_block("vpc", "vpc", "6.6.0", [Group([Attr("tags", {"a": "b"})], "why tags"),
+                                                 Group([Attr("azs", ["a"])])])
+    groups = [g for g in block.body if isinstance(g, Group)]
+    assert [[a.name for a in g.attrs] for g in groups] == [["source", "version"], ["azs"], ["tags"]]
+    assert groups[-1].comment == "why tags"

@@ -17,6 +17,8 @@ from generator.pipeline.load import load_documents
 from generator.pipeline.plan import build_plan
 from generator.pipeline.plan.launch import ANYWHERE_IPV4
 from generator.pipeline.run import check_document
+from generator.pipeline.spec import parse_cluster
+from generator.schema import effective_yaml
 from tests.helpers import TODAY, spec
 
 SELF_MANAGED = "  selfManagedNodeGroups:\n    - name: batch\n"
@@ -25,7 +27,8 @@ SELF_MANAGED = "  selfManagedNodeGroups:\n    - name: batch\n"
 def group_args(text: str, kind: str = "eks_managed_node_groups") -> dict[str, Any]:
     result = check_document(load_documents(text, "cluster.yaml")[0], today=TODAY)
     assert not result.errors and result.effective is not None, [i.format() for i in result.errors]
-    assert apply_defaults(result.effective) == result.effective
+    again, issues = parse_cluster(load_documents(effective_yaml(result.effective), "effective.yaml")[0])
+    assert again is not None and apply_defaults(again) == result.effective, issues  # idempotent
     eks = next(b for b in build_plan(result.effective).file("eks.tf").blocks if b.labels == ("eks",))
     groups = next(a.value for a in eks.attributes() if a.name == kind)
     assert isinstance(groups, Obj)
@@ -42,8 +45,13 @@ def test_al2023_commands_are_a_shell_part_before_nodeadm() -> None:
     assert "enable_bootstrap_user_data" not in args and "ami_id" not in args  # EKS's own AMI merges its bootstrap
 
 
+AL2_VERSION = {9: '  kubernetesVersion: "1.32"'}  # the last release with AL2 AMIs (EKS065)
+EXTENDED = "  supportType: EXTENDED\n"  # 1.32 is past standard support on TODAY (EKS006)
+
+
 def test_al2_commands_go_before_bootstrap_sh() -> None:
-    args = group_args(spec(append="      amiType: AL2_x86_64\n      preBootstrapCommands: [echo hi]\n"))
+    args = group_args(spec(AL2_VERSION, append="      amiType: AL2_x86_64\n      preBootstrapCommands: [echo hi]\n")
+                      + EXTENDED)
     assert args["pre_bootstrap_user_data"] == "#!/bin/bash\nset -euo pipefail\necho hi\n"
     assert "cloudinit_pre_nodeadm" not in args
 
@@ -51,8 +59,9 @@ def test_al2_commands_go_before_bootstrap_sh() -> None:
 @pytest.mark.parametrize(("ami_type", "node_config"), [("AL2023_x86_64_STANDARD", True),
                                                        ("BOTTLEROCKET_x86_64", False), ("AL2_x86_64", False)])
 def test_managed_custom_ami_renders_its_own_join(ami_type: str, node_config: bool) -> None:
-    args = group_args(spec(append=f"      amiType: {ami_type}\n      amiId: ami-0abcdef1234567890\n"
-                                  "      labels: {tier: gpu}\n"))
+    args = group_args(spec(AL2_VERSION if ami_type.startswith("AL2_") else None,
+                           append=f"      amiType: {ami_type}\n      amiId: ami-0abcdef1234567890\n"
+                                  "      labels: {tier: gpu}\n") + (EXTENDED if ami_type.startswith("AL2_") else ""))
     assert (args["ami_id"], args["enable_bootstrap_user_data"], args["ami_type"]) == (
         "ami-0abcdef1234567890", True, ami_type)
     parts = args.get("cloudinit_pre_nodeadm") or []

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator.api import render_spec
+from generator.errors import SpecInvalid
 from generator.ir import NULL, Attr, Block, Group, Plan, TfFile
 from generator.pipeline.interface import problems
 from generator.terraform import catalogs
-from tests.conftest import TODAY, write_spec
+from tests.helpers import TODAY, write_spec
 
 HEAD = """\
 apiVersion: eksgen/v1alpha1
@@ -103,3 +104,78 @@ def test_access_entry_keys_are_role_names(tmp_path: Path) -> None:
     eks = render(tmp_path, _entries(ROLES))["eks.tf"]
     assert "    dev = {\n" in eks
     assert "    p_111122223333_platform_admins = {\n" in eks and "    p_444455556666_platform_admins = {\n" in eks
+
+
+# --- 6: metadata.tags reach every module (and so the nodes' launch templates) ---------------------
+
+def test_tags_are_each_modules_tags_argument(tmp_path: Path) -> None:
+    files = render(tmp_path, "", "plain.yaml")
+    tagged = render_with_tags(tmp_path)
+    assert 'tags = {\n    "team" = "platform"\n  }' in tagged["locals.tf"]
+    for name in ("eks.tf", "vpc.tf", "iam.tf"):
+        assert tagged[name].count("  tags = local.tags\n") == 1, name
+    assert "local.tags" not in "".join(files.values())  # no tags, no argument
+
+
+def render_with_tags(tmp_path: Path) -> dict[str, str]:
+    text = HEAD.replace("  region: eu-west-1\n", "  region: eu-west-1\n  tags: {team: platform}\n") + (
+        "  serviceAccounts:\n    - {name: ebs, namespace: kube-system, serviceAccount: ebs,"
+        " wellKnownPolicies: [ebsCsi]}\n")
+    (result,) = render_spec(write_spec(tmp_path, text, "tagged.yaml"), today=TODAY)
+    return result.result.files
+
+
+# --- 10: providers of nested submodules ------------------------------------------------------------
+
+def test_nested_submodule_providers_are_required(tmp_path: Path) -> None:
+    versions = render(tmp_path, "")["versions.tf"]
+    assert 'cloudinit = {\n      source  = "hashicorp/cloudinit"\n      version = ">= 2.0"\n    }' in versions
+    assert 'null = {\n      source  = "hashicorp/null"\n      version = ">= 3.0"\n    }' in versions
+
+
+# --- 14: outputs users need next ------------------------------------------------------------------
+
+def test_outputs_carry_ca_data_and_irsa_role_arns_by_name(tmp_path: Path) -> None:
+    outputs = render_with_tags(tmp_path)["outputs.tf"]
+    assert "value       = module.eks.cluster_certificate_authority_data" in outputs
+    assert 'output "irsa_role_arns" {' in outputs and '"ebs" = module.irsa_ebs.arn' in outputs
+
+
+# --- 3: the account-wide IPv6 CNI policy is a choice ------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "rendered"), [("", "true"), ("  vpcCni: {createIpv6Policy: false}\n", "false")])
+def test_ipv6_policy_creation_follows_the_spec(tmp_path: Path, extra: str, rendered: str) -> None:
+    eks = render(tmp_path, "  ipFamily: ipv6\n" + extra)["eks.tf"]
+    assert f"create_cni_ipv6_iam_policy = {rendered}\n" in eks
+
+
+# --- 15: a spec waiver reaches checkov -------------------------------------------------------------
+
+def test_waivers_with_a_checkov_twin_render_checkov_skip_comments(tmp_path: Path) -> None:
+    (result,) = render_spec(write_spec(tmp_path, HEAD + (
+        "  endpoint: {public: true}\n  waivers:\n"
+        "    - {rule: EKS080, reason: CI runners have no fixed egress}\n"
+        "    - {rule: CKV_AWS_39, reason: kubectl from laptops}\n")), today=TODAY)
+    assert not [i for i in result.result.issues if i.rule in ("EKS090", "EKS091")]
+    eks = result.result.files["eks.tf"]
+    assert ('  # checkov:skip=CKV_AWS_38:EKS080 waived: CI runners have no fixed egress\n'
+            '  # checkov:skip=CKV_AWS_39:CKV_AWS_39 waived: kubectl from laptops\n'
+            '  source  = "terraform-aws-modules/eks/aws"\n') in eks
+
+
+def test_a_checkov_waiver_needs_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(SpecInvalid) as info:
+        render_spec(write_spec(tmp_path, HEAD + "  waivers:\n    - {rule: CKV_AWS_37, reason: ' '}\n"), today=TODAY)
+    assert [i.rule for i in info.value.issues] == ["EKS090"]
+
+
+@pytest.mark.parametrize(("example", "file", "modules"), [
+    ("karpenter", "karpenter.tf", 1), ("private-cluster", "vpc.tf", 2), ("pod-identity", "iam.tf", 3)])
+def test_tags_reach_the_second_release_modules_too(tmp_path: Path, example: str, file: str, modules: int) -> None:
+    text = (Path("examples") / example / "cluster.yaml").read_text("utf-8")
+    text = re.sub(r"^  region: .*\n", r"\g<0>  tags: {team: platform}\n", text, count=1, flags=re.M)
+    (result,) = render_spec(write_spec(tmp_path, text, "tagged.yaml"), today=TODAY)
+    rendered = result.result.files[file]
+    assert rendered.count("module \"") == modules
+    # tags is each module's last argument: the line before every module's closing brace.
+    assert rendered.count("  tags = local.tags\n}\n") == modules
