@@ -80,11 +80,11 @@ class Proof:
 def prove(text: str, spec: Path, name: str, today: dt.date | None) -> Proof:
     """Check and render one cluster of a stage spec in memory, as `eksgen render` would (nothing written)."""
     doc = overlay.resolve(_document(text, str(spec), name), spec)
-    checked = check_document(doc, today=today)
+    checked = check_document(doc, today=today, dated_as_warnings=True)
     if checked.errors or checked.effective is None:
         return Proof(checked.effective, checked.errors)
     try:
-        built = build_document(doc, spec.name, today=today)
+        built = build_document(doc, spec.name, today=today, dated_as_warnings=True)
     except SpecInvalid as exc:
         return Proof(checked.effective, [i for i in exc.issues if i.severity == "error"])
     return Proof(built.effective)
