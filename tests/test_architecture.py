@@ -23,10 +23,11 @@ SHARED = ("generator.errors", "generator.ir", "generator.version", "generator.pa
 # Module facts the pipeline reads (catalogs of the pinned upstream modules, their type language).
 # ... and Terraform's version-constraint language (required_version).
 MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.internals",
-                "generator.terraform.constraints")
+                "generator.terraform.registry", "generator.terraform.constraints")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
-PIPELINE_ORDER = ("model", "net", "loadlimits", "load", "overlay", "spec", "awsauth", "defaults", "keys", "capacity",
-                  "checks", "plan", "hcl", "render", "roundtrip", "interface", "lock", "write", "run", "specfile")
+PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
+                  "defaults", "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "lock",
+                  "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:
@@ -74,6 +75,7 @@ def test_the_graph_is_read() -> None:
     assert "generator.pipeline.plan" in imports("generator.pipeline.run")
     assert "generator.api" in imports("generator.cli.render")
     assert "generator.pipeline.checks.rules" in imports("generator.pipeline.checks.waivers")
+    assert "generator.gitops.diff" in imports("generator.upgrade.stages")
 
 
 def test_no_import_cycle() -> None:
@@ -106,6 +108,12 @@ def test_only_the_cli_imports_the_cli_and_the_api() -> None:
     users = {m: sorted(t for t in imports(m) if _within(t, "generator.cli", "generator.api")) for m in modules()
              if not _within(m, "generator.cli") and m not in ("generator", "generator.__main__")}
     assert {m: found for m, found in users.items() if found} == {}
+
+
+def test_upgrade_imports_no_layer_above_it() -> None:
+    """generator.upgrade plans and commits staged upgrades; it sits between the api and gitops."""
+    allowed = (*SHARED, "generator.gitops", "generator.pipeline", "generator.terraform")
+    assert _violations("generator.upgrade", allowed) == []
 
 
 def test_gitops_imports_no_layer_above_it() -> None:

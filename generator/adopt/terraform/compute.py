@@ -186,8 +186,21 @@ def _bootstrap(body: dict[str, Any], group: dict[str, Any], *, managed: bool) ->
         elif part.get("content_type") == NODEADM_CONTENT_TYPE:
             _node_config(part["content"], group)
     if isinstance(script, str):
-        commands = script.removeprefix(SCRIPT_PREFIX).removesuffix("\n").split("\n")
-        group["preBootstrapCommands"] = [c for c in commands if c] if script.strip() else []
+        group["preBootstrapCommands"] = commands(script.removeprefix(SCRIPT_PREFIX).removesuffix("\n"))
+
+
+_UNCLOSED = re.compile(r"[$%]\{[^}]*\Z")
+
+
+def commands(script: str) -> list[str]:
+    """A script's lines as commands; a line whose `${`/`%{` closes on a later line keeps them together."""
+    found: list[str] = []
+    for line in script.split("\n"):
+        if found and _UNCLOSED.search(found[-1]):
+            found[-1] += "\n" + line
+        else:
+            found.append(line)
+    return [c for c in found if c]
 
 
 def _node_config(text: str, group: dict[str, Any]) -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Group, Ref, TfFile, Value
 from generator.pipeline import awsauth
+from generator.pipeline.effective import Cluster
 from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
-from generator.pipeline.model import Cluster
 from generator.pipeline.plan.common import irsa_label
 
 IMPORTS_FILE = "imports.tf"

@@ -62,8 +62,8 @@ def rendered_view(cluster: Cluster) -> dict[str, Any]:
         if existing is not None and group.get("subnets") == existing:
             group["subnets"] = "private"
     for group in [*spec.get("managedNodeGroups", []), *spec.get("selfManagedNodeGroups", [])]:
-        if group.get("preBootstrapCommands"):  # one script: a command holding a newline reads back as two
-            group["preBootstrapCommands"] = "\n".join(group["preBootstrapCommands"]).split("\n")
+        # One script: where one command ends and the next begins, a newline inside a command does not say.
+        group["preBootstrapCommands"] = "\n".join(group.get("preBootstrapCommands", []))
     for account in spec.get("serviceAccounts", []):  # IRSA policies are rendered in key order
         account["policyArns"] = list(irsa_policy_keys(account["policyArns"]).values())
     for selector in (s for p in spec.get("fargateProfiles", []) for s in p["selectors"]):
