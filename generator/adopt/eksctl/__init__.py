@@ -40,7 +40,7 @@ class Imported:
 
 def header(source: str) -> list[str]:
     shown = "".join(ch for ch in source if ch.isprintable())
-    return [f"An eksgen spec imported from {shown} (eksctl ClusterConfig) by `eksgen import eksctl`.",
+    return ["An eksgen spec imported by `eksgen import eksctl` from the eksctl ClusterConfig", f"{shown}.",
             "It describes the cluster eksctl would have made: where eksctl's defaults differ from eksgen's",
             "they are written out, with a comment; `not imported:` comments keep what eksgen cannot express.",
             "Check it with `eksgen validate`; `eksgen explain` shows every default."]

@@ -76,10 +76,22 @@ class Seq:
         self.items.append(Field(value, origin=origin))
 
 
+# The contract's node-group snippets: what the group runs first, then its sizes, then the rest; the
+# model's field order (shared base first) would put the instance types last.
+NODE_GROUP_FIRST = ("name", "instanceTypes", "instanceType", "instancesDistribution", "capacityType", "amiType",
+                    "amiId", "minSize", "maxSize", "desiredSize", "diskSizeGiB", "diskType", "diskIops",
+                    "diskThroughput", "diskKmsKeyArn", "labels", "taints", "maxUnavailable",
+                    "maxUnavailablePercentage", "subnets")
+
+
 def key_order(model: type[BaseModel] | None) -> list[str]:
+    """The contract's key order for a mapping of `model` (its field order; node groups as the contract's)."""
     if model is None:
         return []
-    return [f.alias or name for name, f in model.model_fields.items()]
+    fields = [f.alias or name for name, f in model.model_fields.items()]
+    if "amiType" in fields and "minSize" in fields:
+        return [k for k in NODE_GROUP_FIRST if k in fields] + [k for k in fields if k not in NODE_GROUP_FIRST]
+    return fields
 
 
 def origins(block: Block, loc: Loc = ()) -> dict[Loc, Loc]:

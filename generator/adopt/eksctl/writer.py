@@ -124,7 +124,7 @@ def _dropped(dropped: Dropped, depth: int, lines: list[str]) -> None:
     """`# key: value` as the ClusterConfig had it, under a line saying why it is not imported."""
     pad = INDENT * depth
     _comment(lines, depth, [f"not imported: {dropped.reason}"])
-    text = dump_yaml({dropped.label: dropped.data}, default_flow_style=None, width=WRAP, allow_unicode=True,
+    text = dump_yaml({dropped.label: dropped.data}, default_flow_style=False, width=WRAP, allow_unicode=True,
                      sort_keys=False)
     for line in text.rstrip("\n").splitlines():
         lines.append(f"{pad}# {line}".rstrip())
