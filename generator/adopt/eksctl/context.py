@@ -37,10 +37,6 @@ class Context:
         data = self.src.raw(loc)
         if data is None:
             return
-        unknown = unsupported.unknown_field(loc)
-        if unknown is not None:
-            self.src.report(loc, unknown)
-            return
         why = why or unsupported.reason(loc)
         target.drop(_label(loc), data, why)
         self.src.report(loc, f"not imported: {why}", severity="warning")
@@ -48,7 +44,12 @@ class Context:
     def drop_unread(self, loc: Loc, target: Block) -> None:
         """Every key of the mapping at `loc` that no mapping step read."""
         for key in self.src.unread(loc):
-            self.drop(key, target)
+            unknown = unsupported.unknown_field(key)
+            if unknown is not None:
+                self.src.raw(key)
+                self.src.report(key, unknown)
+            else:
+                self.drop(key, target)
 
     def note(self, loc: Loc, message: str) -> None:
         self.notes.append(self.src.doc.issue(Issue(loc=loc, message=message, severity="warning")))

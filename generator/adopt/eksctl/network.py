@@ -106,9 +106,9 @@ def _zones(ctx: Context, subnets: list[Subnet]) -> tuple[list[str], bool]:
     listed = ctx.src.texts(("availabilityZones",))
     if listed:
         return list(dict.fromkeys(listed)), True
-    named = [s.az or s.name for s in subnets]
+    named = sorted({s.az or s.name for s in subnets})  # eksctl's subnet maps have no order; zones sort
     if named:
-        return list(dict.fromkeys(named)), True
+        return named, True
     return default_availability_zones(ctx.region)[:E.EKSCTL_DEFAULT_AZ_COUNT], False
 
 

@@ -97,7 +97,8 @@ def _placement(ctx: Context, loc: Loc, block: Block, net: Network) -> None:
     zones = ctx.src.texts((*loc, "availabilityZones"))
     named = ctx.src.texts((*loc, "subnets"))
     if named:
-        block.set("subnets", _subnet_refs(ctx, (*loc, "subnets"), named, net), origin=(*loc, "subnets"))
+        block.set("subnets", _subnet_refs(ctx, (*loc, "subnets"), named, net, block) or None,
+                  origin=(*loc, "subnets"))
     elif zones and private:
         block.set("subnets", zones, origin=(*loc, "availabilityZones"))
     elif not private:
@@ -108,7 +109,7 @@ def _placement(ctx: Context, loc: Loc, block: Block, net: Network) -> None:
             "default is the private subnets: nodes are not reachable from the internet."))
 
 
-def _subnet_refs(ctx: Context, loc: Loc, names: list[str], net: Network) -> list[str]:
+def _subnet_refs(ctx: Context, loc: Loc, names: list[str], net: Network, target: Block) -> list[str]:
     """eksctl names subnets by ID or by their key under vpc.subnets; eksgen by ID, or by zone in a new VPC."""
     refs: list[str] = []
     for index, name in enumerate(names):
@@ -119,6 +120,8 @@ def _subnet_refs(ctx: Context, loc: Loc, names: list[str], net: Network) -> list
             refs.append(subnet.id)
         elif subnet is not None and not net.existing:
             refs.append(subnet.az or subnet.name)
+        elif subnet is not None:
+            ctx.drop((*loc, index), target, f"the subnet {name!r} has no ID in vpc.subnets, so it was not imported")
         else:
             ctx.src.report((*loc, index), f"{name!r} is neither a subnet ID nor a vpc.subnets entry with an ID")
     return refs
@@ -212,7 +215,8 @@ def map_fargate(ctx: Context, net: Network) -> None:
         profile.set("selectors", selectors, origin=(*loc, "selectors"))
         named = ctx.src.texts((*loc, "subnets"))
         if named:
-            profile.set("subnets", _subnet_refs(ctx, (*loc, "subnets"), named, net), origin=(*loc, "subnets"))
+            profile.set("subnets", _subnet_refs(ctx, (*loc, "subnets"), named, net, profile) or None,
+                        origin=(*loc, "subnets"))
         ctx.src.raw((*loc, "status"))
         ctx.drop_unread(loc, profile)
         seq.add(profile, origin=loc)
