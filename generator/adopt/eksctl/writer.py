@@ -10,21 +10,39 @@ from __future__ import annotations
 from typing import Any
 
 from generator.adopt.eksctl.tree import Block, Dropped, Field, Seq, key_order
-from generator.pipeline.load import dump_yaml
+import yaml
+
+from generator.pipeline.load import SpecDumper, dump_yaml
 
 INDENT = "  "
 FLOW_WIDTH = 100  # a list of scalars stays on its key's line while the line is at most this long
 WRAP = 100  # comment paragraphs are wrapped to this width
 
 
-def scalar(value: Any) -> str:
-    """One YAML scalar as the loader reads it back; double quotes where quoting is needed."""
+class _CommentDumper(SpecDumper):
+    """For values kept as comments: multi-line text as a `|` block, as a ClusterConfig writes it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and all(
+        ch.isprintable() or ch == "\n" for ch in value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_CommentDumper.add_representer(str, _text)
+
+
+def scalar(value: Any, *, in_flow: bool = False) -> str:
+    """One YAML scalar as the loader reads it back; double quotes where quoting is needed. `in_flow`:
+    inside `[...]`, where a comma or bracket must be quoted too."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    text = dump_yaml(value, default_flow_style=True, width=10**6, allow_unicode=True)
-    text = text.removesuffix("\n").removesuffix("\n...").removesuffix("...").rstrip("\n")
+    dumped = dump_yaml([value] if in_flow else value, default_flow_style=True, width=10**6, allow_unicode=True)
+    text = dumped.rstrip("\n").removesuffix("\n...").removesuffix("...").rstrip("\n")
+    if in_flow:
+        text = text[1:-1]
     if text.startswith("'") and '"' not in value and "\\" not in value and value.isprintable():
         return f'"{value}"'
     return text
@@ -33,7 +51,7 @@ def scalar(value: Any) -> str:
 def flow(value: Any) -> str | None:
     """A short list or mapping of scalars on one line; None when it is not one."""
     if isinstance(value, list) and all(isinstance(v, str | int | bool) for v in value):
-        return "[" + ", ".join(scalar(v) for v in value) + "]"
+        return "[" + ", ".join(scalar(v, in_flow=True) for v in value) + "]"
     if isinstance(value, dict) and not value:
         return "{}"
     return None
@@ -48,6 +66,8 @@ def document(block: Block, header: list[str]) -> str:
 def _comment(lines: list[str], depth: int, text: list[str]) -> None:
     pad = INDENT * depth
     for paragraph in text:
+        # Reasons can quote ClusterConfig text: a line break or control character would end the comment.
+        paragraph = "".join(ch if ch.isprintable() else " " for ch in paragraph)
         for line in _wrap(paragraph, WRAP - len(pad) - 2):
             lines.append(f"{pad}# {line}")
 
@@ -124,7 +144,7 @@ def _dropped(dropped: Dropped, depth: int, lines: list[str]) -> None:
     """`# key: value` as the ClusterConfig had it, under a line saying why it is not imported."""
     pad = INDENT * depth
     _comment(lines, depth, [f"not imported: {dropped.reason}"])
-    text = dump_yaml({dropped.label: dropped.data}, default_flow_style=False, width=WRAP, allow_unicode=True,
-                     sort_keys=False)
+    text = yaml.dump({dropped.label: dropped.data}, Dumper=_CommentDumper, default_flow_style=False, width=WRAP,
+                     allow_unicode=True, sort_keys=False)
     for line in text.rstrip("\n").splitlines():
         lines.append(f"{pad}# {line}".rstrip())
