@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.adopt.eksctl import Imported
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -57,6 +58,7 @@ __all__ = [
     "DiffReport",
     "Finding",
     "GroupCapacity",
+    "Imported",
     "Outcome",
     "RenderResult",
     "Rule",
@@ -370,63 +372,20 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
     return {}
 
 
-@dataclass
-class EksctlImport:
-    """`eksgen import eksctl`: the spec text, where it went, and what the import found."""
-
-    source: Path
-    text: str
-    issues: list[Issue]
-    notes: list[Issue]
-    findings: list[Issue]
-    output: Path | None = None
-    unchanged: bool = False
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
 
 def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
-                  today: dt.date | None = None) -> EksctlImport:
+                  today: dt.date | None = None) -> Imported:
     """An eksctl ClusterConfig as an eksgen spec that validates and renders; written to `output` when given
     (an existing file only with `force`), else returned. Fields eksgen cannot express are warnings located
     in the ClusterConfig (errors with `strict`: nothing is written)."""
     from generator.adopt.eksctl import import_text
+    from generator.adopt.output import write_new_spec
 
     spec_name = output.name if output is not None else "cluster.yaml"
     imported = import_text(read_spec(source), str(source), spec_name=spec_name, today=today or dt.date.today())
     if strict and imported.warnings:
         raise SpecInvalid(sorted(imported.warnings, key=Issue.sort_key))
-    result = EksctlImport(source, imported.text, imported.issues, imported.notes, imported.findings, output)
     if output is not None:
-        result.unchanged = _write_new_spec(output, imported.text, force=force)
-    return result
-
-
-def _write_new_spec(output: Path, text: str, *, force: bool) -> bool:
-    """Write a spec eksgen made; an existing file only with `force` (True when it already says `text`)."""
-    import os
-
-    from generator.pipeline.write import atomic_write
-
-    data = text.encode("utf-8")
-    if output.is_symlink() or (output.exists() and not output.is_file()):
-        raise UsageError(f"{output}: not a regular file; refusing to write it")
-    if output.exists():
-        if output.read_bytes() == data:
-            return True
-        if not force:
-            raise RefusedToOverwrite(f"{output} exists; refusing to overwrite it (use --force to replace it)")
-    directory = output.parent
-    if not directory.is_dir():
-        raise EnvironmentProblem(f"{directory}: no such directory", f"create it first: mkdir -p {directory}")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise EnvironmentProblem(f"{directory}: not writable",
-                                 "choose a writable place with -o, or fix the directory's permissions")
-    try:
-        atomic_write(output.resolve(), data)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot write {output}: {exc.strerror or exc}",
-                                 "choose a writable place with -o, or free some space") from None
-    return False
+        imported.output = output
+        imported.unchanged = write_new_spec(output, imported.text, force=force)
+    return imported

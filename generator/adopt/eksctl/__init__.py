@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.adopt.eksctl.mapping import Mapped, map_document, relocate
 from generator.adopt.eksctl.writer import document
@@ -28,6 +29,8 @@ class Imported:
     issues: list[Issue] = field(default_factory=list)
     notes: list[Issue] = field(default_factory=list)
     findings: list[Issue] = field(default_factory=list)
+    output: Path | None = None  # where the spec was written (None: returned only)
+    unchanged: bool = False  # the output already held exactly this spec
 
     @property
     def errors(self) -> list[Issue]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.adopt.eksctl.tree import Block, Dropped, Field, Seq, key_order
 import yaml
 
+from generator.adopt.eksctl.tree import Block, Dropped, Field, Seq, key_order
 from generator.pipeline.load import SpecDumper, dump_yaml
 
 INDENT = "  "
@@ -39,13 +39,24 @@ def scalar(value: Any, *, in_flow: bool = False) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    dumped = dump_yaml([value] if in_flow else value, default_flow_style=True, width=10**6, allow_unicode=True)
-    text = dumped.rstrip("\n").removesuffix("\n...").removesuffix("...").rstrip("\n")
-    if in_flow:
-        text = text[1:-1]
+    text = _dumped(value)
+    if in_flow and not _reads_back_in_flow(text, value):  # a comma or bracket ends a plain scalar there
+        text = _dumped([value])[1:-1]
     if text.startswith("'") and '"' not in value and "\\" not in value and value.isprintable():
         return f'"{value}"'
     return text
+
+
+def _reads_back_in_flow(text: str, value: str) -> bool:
+    try:
+        return bool(yaml.safe_load(f"[{text}]") == [value])
+    except yaml.YAMLError:
+        return False
+
+
+def _dumped(value: Any) -> str:
+    dumped = dump_yaml(value, default_flow_style=True, width=10**6, allow_unicode=True)
+    return dumped.rstrip("\n").removesuffix("\n...").removesuffix("...").rstrip("\n")
 
 
 def flow(value: Any) -> str | None:

@@ -71,7 +71,8 @@ CASES = [
          expect={"spec.serviceIpv4Cidr": "172.20.0.0/16"}, absent=("spec.ipFamily",)),
     Case("ip-family-ipv6", clusterconfig("kubernetesNetworkConfig: {ipFamily: IPv6}\n"),
          expect={"spec.ipFamily": "ipv6"}),
-    Case("vpc-cidr-two-zones", clusterconfig("vpc: {cidr: 10.10.0.0/16}\navailabilityZones: [eu-west-1a, eu-west-1b]\n"),
+    Case("vpc-cidr-two-zones",
+         clusterconfig("vpc: {cidr: 10.10.0.0/16}\navailabilityZones: [eu-west-1a, eu-west-1b]\n"),
          expect={"spec.vpc.availabilityZones": ["eu-west-1a", "eu-west-1b"],
                  "spec.vpc.subnets.public": ["10.10.0.0/19", "10.10.32.0/19"],
                  "spec.vpc.subnets.private": ["10.10.64.0/19", "10.10.96.0/19"]}),
@@ -198,7 +199,8 @@ CASES = [
           - serviceName: emr-containers
             namespace: emr
         """), expect={"spec.access.awsAuth": {
-        "mapRoles": [{"rolearn": "arn:aws:iam::000000000000:role/ops", "username": "ops", "groups": ["system:masters"]}],
+        "mapRoles": [{"rolearn": "arn:aws:iam::000000000000:role/ops", "username": "ops",
+                      "groups": ["system:masters"]}],
         "mapUsers": [{"userarn": "arn:aws:iam::000000000000:user/alice", "username": "alice"}]}},
          warns={"iamIdentityMappings[2]"}),
     Case("access-entries", clusterconfig("""\
@@ -242,7 +244,8 @@ CASES = [
                       "spec.addons.coredns": {}}, warns={"addons[1].resolveConflicts"}),
     Case("addon-configuration-not-a-mapping", clusterconfig("addons: [{name: coredns, configurationValues: '[1]'}]\n"),
          errors={"addons[0].configurationValues": "JSON or YAML mapping"}),
-    Case("addons-defaults-disabled", clusterconfig("addonsConfig: {disableDefaultAddons: true}\naddons: [{name: coredns}]\n"),
+    Case("addons-defaults-disabled",
+         clusterconfig("addonsConfig: {disableDefaultAddons: true}\naddons: [{name: coredns}]\n"),
          expect={"spec.addons": {"coredns": {}}}),
     Case("addon-pod-identity", clusterconfig("""\
         addons:
@@ -261,7 +264,8 @@ CASES = [
                  "spec.addons.eks-pod-identity-agent": {}}, warns={"karpenter.version"}),
     Case("karpenter-nowhere-to-run", ng(extra="karpenter: {withSpotInterruptionQueue: true}\n"),
          errors={"karpenter": "EKS130"}),
-    Case("control-plane", clusterconfig("zonalShiftConfig: {enabled: true}\ncontrolPlaneScalingConfig: {tier: tier-xl}\n"),
+    Case("control-plane",
+         clusterconfig("zonalShiftConfig: {enabled: true}\ncontrolPlaneScalingConfig: {tier: tier-xl}\n"),
          expect={"spec.controlPlane": {"tier": "tier-xl", "zonalShift": True}}),
     Case("self-managed-defaults", ng(), expect={
         f"{NG}.instanceType": "m5.large", f"{NG}.amiType": "AL2023_x86_64_STANDARD", f"{NG}.minSize": 2,
@@ -295,7 +299,8 @@ iam:
         f"{NG}.taints": [{"key": "dedicated", "value": "batch", "effect": "NO_SCHEDULE"}],
         f"{NG}.tags": {"team": "ml"}, f"{NG}.securityGroupIds": [SG1], f"{NG}.preBootstrapCommands": ["echo hi"],
         f"{NG}.amiId": "ami-0abcdef1234567890", f"{NG}.ssh": {"keyName": "ops", "sourceSecurityGroupIds": [SG2]},
-        f"{NG}.iam": {"additionalPolicies": {"AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+        f"{NG}.iam": {"additionalPolicies": {
+                          "AmazonS3ReadOnlyAccess": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
                       "permissionsBoundaryArn": "arn:aws:iam::000000000000:policy/boundary"}},
         absent=(f"{NG}.subnets", f"{NG}.imdsHopLimit")),
     Case("taints-map-form", ng("taints: {dedicated: 'gpu:NoExecute', spot: ':PreferNoSchedule'}"), expect={
@@ -314,8 +319,9 @@ nodeRepairConfig: {enabled: true, maxUnhealthyNodeThresholdCount: 2}
         f"{MNG}.instanceTypes": ["m6i.large", "m6a.large"], f"{MNG}.capacityType": "SPOT",
         f"{MNG}.subnets": ["eu-west-1a", "eu-west-1b"], f"{MNG}.maxUnavailablePercentage": 33,
         f"{MNG}.nodeRepair": True}, warns={"managedNodeGroups[0].nodeRepairConfig.maxUnhealthyNodeThresholdCount"}),
-    Case("managed-launch-template", ng("launchTemplate: {id: lt-0123456789abcdef0, version: '3'}\nprivateNetworking: true",
-                                       kind="managedNodeGroups"),
+    Case("managed-launch-template",
+         ng("launchTemplate: {id: lt-0123456789abcdef0, version: '3'}\nprivateNetworking: true",
+            kind="managedNodeGroups"),
          expect={f"{MNG}.launchTemplate": {"id": "lt-0123456789abcdef0", "version": "3"}},
          absent=(f"{MNG}.diskSizeGiB", f"{MNG}.imdsHopLimit", f"{MNG}.diskType")),
     Case("bottlerocket-arm", ng("instanceType: m6g.large\namiFamily: Bottlerocket"),

@@ -16,7 +16,8 @@ def node_groups(draw: st.DrawFn) -> tuple[dict[str, object], bool]:
     sizes: dict[str, object] = {}
     desired = draw(st.none() | st.integers(1, 20))
     low = draw(st.none() | st.integers(0, desired if desired is not None else 20))
-    high = draw(st.none() | st.integers(max(low or 1, desired or 1), 40))
+    floor = low if low is not None else (desired if desired is not None else 2)  # eksctl's minSize default
+    high = draw(st.none() | st.integers(max(floor, desired or 1, 1), 40))
     for key, value in (("desiredCapacity", desired), ("minSize", low), ("maxSize", high)):
         if value is not None:
             sizes[key] = value
