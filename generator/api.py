@@ -37,7 +37,7 @@ from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.specfile import (
     CheckReport,
     RenderResult,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.pipeline import effective
 from generator.pipeline.load import dump_yaml
 from generator.pipeline.model import BASE_KIND, Cluster
 from generator.version import __version__
@@ -32,6 +33,6 @@ def json_schema() -> dict[str, Any]:
             "$defs": definitions, "if": is_base, "then": base, "else": cluster}
 
 
-def effective_yaml(cluster: Cluster) -> str:
+def effective_yaml(cluster: effective.Cluster) -> str:
     data = cluster.model_dump(by_alias=True, mode="json", exclude_none=True)
     return dump_yaml(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

@@ -23,10 +23,11 @@ SHARED = ("generator.errors", "generator.ir", "generator.version", "generator.pa
 # Module facts the pipeline reads (catalogs of the pinned upstream modules, their type language).
 # ... and Terraform's version-constraint language (required_version).
 MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "generator.terraform.internals",
-                "generator.terraform.constraints")
+                "generator.terraform.registry", "generator.terraform.constraints")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
-PIPELINE_ORDER = ("model", "net", "loadlimits", "load", "overlay", "spec", "awsauth", "defaults", "keys", "capacity",
-                  "checks", "plan", "hcl", "render", "roundtrip", "interface", "lock", "write", "run", "specfile")
+PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
+                  "defaults", "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface", "lock",
+                  "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from generator.pipeline.model import Cluster, FargateProfile, NodeGroup
+from generator.pipeline.effective import Cluster, FargateProfile, NodeGroup
 
 AWS_RESERVED_PER_SUBNET = 5  # network, router, DNS, future use, broadcast
 SUBNET_KINDS = ("private", "public", "intra")

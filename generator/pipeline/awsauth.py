@@ -15,16 +15,9 @@ import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
+from generator.pipeline.effective import Access, AccessEntry, AccessPolicy, ConvertedAwsAuth
 from generator.pipeline.load import Document, dump_yaml, load_documents
-from generator.pipeline.model import (
-    Access,
-    AccessEntry,
-    AccessPolicy,
-    AwsAuth,
-    AwsAuthRole,
-    AwsAuthUser,
-    ConvertedAwsAuth,
-)
+from generator.pipeline.model import AwsAuth, AwsAuthRole, AwsAuthUser
 
 MASTERS_GROUP = "system:masters"
 # IAM Identity Center roles: `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>_<id>` (IAM user guide,
@@ -187,6 +180,6 @@ def _entry_yaml(entry: AccessEntry) -> dict[str, Any]:
 
 def all_entries(access: Access) -> Iterator[tuple[Loc, AccessEntry]]:
     """The spec's access entries, then the converted aws-auth mappings, each with its spec location."""
-    for index, entry in enumerate(access.entries or []):
+    for index, entry in enumerate(access.entries):
         yield ("spec", "access", "entries", index), entry
     yield from access.converted_aws_auth.entries

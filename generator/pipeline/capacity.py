@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from generator.errors import Loc
 from generator.facts import instances
-from generator.pipeline.model import Cluster, ClusterSpec
+from generator.pipeline.effective import Cluster, ClusterSpec
 from generator.pipeline.net import ipv4_network
 
 PREFIX_SIZE = 16  # a VPC CNI prefix is a /28: 16 addresses
@@ -208,7 +208,7 @@ def prefix_delegation_enabled(spec: ClusterSpec) -> bool:
     """`vpcCni.prefixDelegation`, or the vpc-cni addon's ENABLE_PREFIX_DELEGATION env set to "true"."""
     if spec.vpc_cni is not None and spec.vpc_cni.prefix_delegation:
         return True
-    addon = (spec.addons or {}).get("vpc-cni")
+    addon = spec.addons.get("vpc-cni")
     env = (addon.configuration or {}).get("env") if addon is not None else None
     return isinstance(env, dict) and env.get(PREFIX_DELEGATION_ENV) == "true"
 
@@ -257,12 +257,12 @@ def _targets(spec: ClusterSpec) -> tuple[str, ...]:
 
 def _groups(spec: ClusterSpec, zones: tuple[str, ...], delegation: bool, by_id: bool) -> list[GroupCapacity]:
     groups: list[GroupCapacity] = []
-    for index, mng in enumerate(spec.managed_node_groups or []):
+    for index, mng in enumerate(spec.managed_node_groups):
         loc: Loc = ("spec", "managedNodeGroups", index)
         placed, note = _placement(mng.subnets, zones, by_id)
-        groups.append(_group("managed", mng.name, loc, mng.instance_types or [], mng.max_size, placed, note,
+        groups.append(_group("managed", mng.name, loc, mng.instance_types, mng.max_size, placed, note,
                              delegation))
-    for index, smng in enumerate(spec.self_managed_node_groups or []):
+    for index, smng in enumerate(spec.self_managed_node_groups):
         loc = ("spec", "selfManagedNodeGroups", index)
         mix = smng.instances_distribution
         types = list(mix.instance_types) if mix else [smng.instance_type] if smng.instance_type else []

@@ -1,37 +1,82 @@
-"""Stage 3, defaults: fill every unset field from a named constant. Pure and idempotent.
+"""Stage 3, defaults: the spec with every unset field filled, as the effective model
+(effective.py). Pure; the spec is not changed; defaulting the effective spec again is a no-op.
 
-Nothing here validates: a value that cannot be defaulted (a VPC too small for the
-default subnet layout) is left unset for the checks stage to report.
+The values are the constants of default_values.py, which the schema documents too. Nothing
+here validates: a value that cannot be defaulted (a VPC too small for the default subnet
+layout) is left unset for the checks stage to report.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from generator.facts import instances
 from generator.facts.releases import kubernetes_releases, region_zone_letters
 from generator.pipeline import awsauth
+from generator.pipeline import effective as E
+from generator.pipeline.default_values import (
+    DEFAULT_ACCESS_ENTRY_TYPE,
+    DEFAULT_AUTHENTICATION_MODE,
+    DEFAULT_AUTO_MODE_ENABLED,
+    DEFAULT_AUTO_MODE_NODE_POOLS,
+    DEFAULT_CAPACITY_TYPE,
+    DEFAULT_CLUSTER_CREATOR_ADMIN,
+    DEFAULT_CREATE_IPV6_POLICY,
+    DEFAULT_DELETION_PROTECTION,
+    DEFAULT_DISK_TYPE,
+    DEFAULT_ENDPOINT_PRIVATE,
+    DEFAULT_ENDPOINT_PUBLIC,
+    DEFAULT_IMDS_HOP_LIMIT,
+    DEFAULT_INSTANCE_TYPE,
+    DEFAULT_IP_FAMILY,
+    DEFAULT_KARPENTER_ENABLED,
+    DEFAULT_KARPENTER_INTERRUPTION_QUEUE,
+    DEFAULT_KARPENTER_NAMESPACE,
+    DEFAULT_KARPENTER_SERVICE_ACCOUNT,
+    DEFAULT_LAUNCH_TEMPLATE_VERSION,
+    DEFAULT_LOG_RETENTION_DAYS,
+    DEFAULT_LOG_TYPES,
+    DEFAULT_MANAGED_MAX_SIZE,
+    DEFAULT_MANAGED_MIN_SIZE,
+    DEFAULT_MODULE_VERSIONS,
+    DEFAULT_NAT,
+    DEFAULT_NODE_REPAIR,
+    DEFAULT_NODE_SUBNETS,
+    DEFAULT_ON_DEMAND_BASE_CAPACITY,
+    DEFAULT_ON_DEMAND_PERCENTAGE,
+    DEFAULT_POLICY_SCOPE,
+    DEFAULT_PREFIX_DELEGATION,
+    DEFAULT_S3_ENCRYPT,
+    DEFAULT_S3_USE_LOCKFILE,
+    DEFAULT_SELF_MANAGED_MAX_SIZE,
+    DEFAULT_SELF_MANAGED_MIN_SIZE,
+    DEFAULT_SPOT_ALLOCATION_STRATEGY,
+    DEFAULT_SUPPORT_TYPE,
+    DEFAULT_VPC_CIDR,
+    DEFAULT_VPC_ENDPOINTS,
+    DEFAULT_ZONAL_SHIFT,
+)
 from generator.pipeline.model import (
     Access,
+    AccessEntry,
     Addon,
     AmiType,
     AutoMode,
-    AutoModeNodePool,
+    AwsAuth,
     Cluster,
     ControlPlane,
-    DiskType,
     Endpoint,
     Karpenter,
     Logging,
-    LogType,
     ManagedNodeGroup,
     ModulePins,
     NodeGroup,
     NodeGroupIam,
     SecretsEncryption,
     SelfManagedNodeGroup,
-    SpotAllocationStrategy,
     Subnets,
     TerraformSettings,
     Vpc,
@@ -39,15 +84,11 @@ from generator.pipeline.model import (
 )
 from generator.pipeline.net import ipv4_network
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 
-DEFAULT_SUPPORT_TYPE = "STANDARD"
-DEFAULT_DELETION_PROTECTION = True  # a production cluster should not vanish on a stray `destroy`
-DEFAULT_IP_FAMILY = "ipv4"
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_AZ_COUNT = 3
 MAX_DEFAULT_LAYOUT_AZS = 3  # a 4th private /20 (k=3, offset 0) would cover the public /24s at 48
 DEFAULT_ZONE_LETTERS = "abc"
-DEFAULT_NAT = "Single"
 # Subnet layout of the terraform-aws-eks examples: cidrsubnet(cidr, newbits, k + offset).
 PRIVATE_SUBNET_NEWBITS, PRIVATE_SUBNET_OFFSET = 4, 0
 PUBLIC_SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET = 8, 48
@@ -57,56 +98,20 @@ MAX_AWS_SUBNET_PREFIX = 28  # AWS subnets are /16../28
 # your load balancer"); internet-facing ones live in the public subnets.
 LOAD_BALANCER_MIN_PREFIX = 27
 MIN_AWS_VPC_PREFIX = 16  # AWS VPCs are /16../28
-DEFAULT_ENDPOINT_PRIVATE = True
-DEFAULT_ENDPOINT_PUBLIC = False  # the module's default; a public API server is opt-in
-DEFAULT_LOG_TYPES: tuple[LogType, ...] = ("api", "audit", "authenticator")
-DEFAULT_LOG_RETENTION_DAYS = 90
-DEFAULT_AUTHENTICATION_MODE = "API"  # access entries; the aws-auth ConfigMap is legacy
-DEFAULT_CLUSTER_CREATOR_ADMIN = False  # admins are named explicitly in access entries
-DEFAULT_ACCESS_ENTRY_TYPE = "STANDARD"
-DEFAULT_POLICY_SCOPE = "cluster"
 # EKS's own default addon set; vpc-cni and the pod identity agent must exist before nodes join.
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
 ADDONS_BEFORE_COMPUTE = frozenset({"vpc-cni", "eks-pod-identity-agent"})
-DEFAULT_PREFIX_DELEGATION = False
-# The first IPv6 cluster of an account creates the policy; later ones must set createIpv6Policy: false.
-DEFAULT_CREATE_IPV6_POLICY = True
-DEFAULT_INSTANCE_TYPE = "m6i.large"
-DEFAULT_CAPACITY_TYPE = "ON_DEMAND"
-DEFAULT_MANAGED_MIN_SIZE = 2  # two nodes survive one node's replacement
-DEFAULT_MANAGED_MAX_SIZE = 3
-DEFAULT_SELF_MANAGED_MIN_SIZE = 1
-DEFAULT_SELF_MANAGED_MAX_SIZE = 3
-DEFAULT_NODE_SUBNETS = "private"
-DEFAULT_DISK_TYPE: DiskType = "gp3"  # the module's and AWS's current general-purpose type
-DEFAULT_IMDS_HOP_LIMIT: Literal[1] = 1  # the module's default: pods cannot reach the node's IMDS
-DEFAULT_NODE_REPAIR = False  # EKS's default; auto repair replaces nodes, so it is opt-in
-DEFAULT_LAUNCH_TEMPLATE_VERSION = "$Default"
-DEFAULT_ON_DEMAND_BASE_CAPACITY = 0  # Auto Scaling's defaults for a mixed instances policy
-DEFAULT_ON_DEMAND_PERCENTAGE = 100
-DEFAULT_SPOT_ALLOCATION_STRATEGY: SpotAllocationStrategy = "price-capacity-optimized"  # AWS's recommendation
 DEFAULT_AMI_TYPE: AmiType = "AL2023_x86_64_STANDARD"
 DEFAULT_ARM_AMI_TYPE: AmiType = "AL2023_ARM_64_STANDARD"
 DEFAULT_GPU_AMI_TYPE: AmiType = "AL2023_x86_64_NVIDIA"
 DEFAULT_ARM_GPU_AMI_TYPE: AmiType = "AL2023_ARM_64_NVIDIA"  # g5g: Graviton with NVIDIA GPUs
 DEFAULT_NEURON_AMI_TYPE: AmiType = "AL2023_x86_64_NEURON"  # inf*, trn*: AWS Neuron accelerators
-DEFAULT_MODULE_VERSIONS = {"eks": "21.19.0", "vpc": "6.6.0", "iam": "6.5.0", "pod_identity": "2.8.1"}
-DEFAULT_VPC_ENDPOINTS: tuple[str, ...] = ()
-DEFAULT_AUTO_MODE_ENABLED = False
-# Both built-in pools, as the module's eks-auto-mode example starts from; [] keeps only the IAM role.
-DEFAULT_AUTO_MODE_NODE_POOLS: tuple[AutoModeNodePool, ...] = ("general-purpose", "system")
-DEFAULT_KARPENTER_ENABLED = False
-DEFAULT_KARPENTER_NAMESPACE = "kube-system"  # the karpenter module's own defaults
-DEFAULT_KARPENTER_SERVICE_ACCOUNT = "karpenter"
-DEFAULT_KARPENTER_INTERRUPTION_QUEUE = True
-DEFAULT_ZONAL_SHIFT = False
 # Fallback only: the default is the highest `required_version` floor of the pinned modules' catalogs.
 DEFAULT_REQUIRED_VERSION = ">= 1.5.7"
-DEFAULT_S3_USE_LOCKFILE = True
 LOCKFILE_REQUIRED_VERSION = ">= 1.10.0"  # the S3 backend's use_lockfile arrived in Terraform 1.10
-DEFAULT_S3_ENCRYPT = True
 
-NodeGroupT = TypeVar("NodeGroupT", bound=NodeGroup)
+M = TypeVar("M", bound=E.EffectiveModel)
+T = TypeVar("T")
 
 
 def default_kubernetes_version() -> str:
@@ -159,53 +164,47 @@ def default_ami_type(instance_type: str) -> AmiType:
     return DEFAULT_AMI_TYPE
 
 
-def apply_defaults(cluster: Cluster) -> Cluster:
-    """Return a copy of `cluster` with every unset field filled in."""
-    c = cluster.model_copy(deep=True)
-    c.metadata.tags = c.metadata.tags if c.metadata.tags is not None else {}
-    s = c.spec
-    s.kubernetes_version = s.kubernetes_version or default_kubernetes_version()
-    s.support_type = s.support_type or DEFAULT_SUPPORT_TYPE  # type: ignore[assignment]
-    s.deletion_protection = _or(s.deletion_protection, DEFAULT_DELETION_PROTECTION)
-    s.ip_family = s.ip_family or DEFAULT_IP_FAMILY  # type: ignore[assignment]
-    s.vpc = _vpc_defaults(s.vpc or Vpc(), c.metadata.region)
-    s.endpoint = _endpoint_defaults(s.endpoint or Endpoint())
-    s.logging = s.logging or Logging()
-    s.logging.types = s.logging.types if s.logging.types is not None else list(DEFAULT_LOG_TYPES)
-    s.logging.retention_days = _or(s.logging.retention_days, DEFAULT_LOG_RETENTION_DAYS)
-    s.secrets_encryption = s.secrets_encryption or SecretsEncryption()
-    if s.secrets_encryption.create_key is None:
-        s.secrets_encryption.create_key = s.secrets_encryption.kms_key_arn is None
-    s.access = _access_defaults(s.access or Access())
-    s.vpc_cni = s.vpc_cni or VpcCni()
-    s.vpc_cni.prefix_delegation = _or(s.vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
-    s.vpc_cni.create_ipv6_policy = _or(s.vpc_cni.create_ipv6_policy, DEFAULT_CREATE_IPV6_POLICY)
-    s.auto_mode = s.auto_mode or AutoMode()
-    s.auto_mode.enabled = _or(s.auto_mode.enabled, DEFAULT_AUTO_MODE_ENABLED)
-    if s.auto_mode.node_pools is None:
-        s.auto_mode.node_pools = list(DEFAULT_AUTO_MODE_NODE_POOLS)
-    s.karpenter = _karpenter_defaults(s.karpenter or Karpenter())
-    s.control_plane = s.control_plane or ControlPlane()
-    s.control_plane.zonal_shift = _or(s.control_plane.zonal_shift, DEFAULT_ZONAL_SHIFT)
-    s.addons = _addon_defaults(s.addons, bool(s.vpc_cni.prefix_delegation), auto_mode_only(c))
-    s.managed_node_groups = [_managed_defaults(ng) for ng in s.managed_node_groups or []]
-    s.self_managed_node_groups = [_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []]
-    s.fargate_profiles = s.fargate_profiles or []
-    for profile in s.fargate_profiles:
-        profile.subnets = profile.subnets if profile.subnets is not None else DEFAULT_NODE_SUBNETS
-    s.service_accounts = s.service_accounts or []
-    for sa in s.service_accounts:
-        sa.well_known_policies = sa.well_known_policies or []
-        sa.policy_arns = sa.policy_arns or []
-    s.pod_identity_associations = s.pod_identity_associations or []
-    for entry in s.pod_identity_associations:
-        entry.well_known_policies = entry.well_known_policies or []
-        entry.policy_arns = entry.policy_arns or []
-    s.terraform = _terraform_defaults(s.terraform or TerraformSettings())
-    return c
+def apply_defaults(cluster: Cluster) -> E.Cluster:
+    """The effective cluster: `cluster` with every unset field filled in."""
+    s = cluster.spec
+    vpc_cni = s.vpc_cni or VpcCni()
+    prefix_delegation = _or(vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
+    auto_mode = s.auto_mode or AutoMode()
+    control_plane = s.control_plane or ControlPlane()
+    spec = _carry(s, E.ClusterSpec,
+                  kubernetes_version=s.kubernetes_version or default_kubernetes_version(),
+                  support_type=s.support_type or DEFAULT_SUPPORT_TYPE,
+                  deletion_protection=_or(s.deletion_protection, DEFAULT_DELETION_PROTECTION),
+                  vpc=_vpc_defaults(s.vpc or Vpc(), cluster.metadata.region),
+                  endpoint=_endpoint_defaults(s.endpoint or Endpoint()),
+                  ip_family=s.ip_family or DEFAULT_IP_FAMILY,
+                  logging=_logging_defaults(s.logging or Logging()),
+                  secrets_encryption=_encryption_defaults(s.secrets_encryption or SecretsEncryption()),
+                  access=_access_defaults(s.access or Access()),
+                  addons=_addon_defaults(s.addons, prefix_delegation, auto_mode_only(cluster)),
+                  vpc_cni=E.VpcCni(prefix_delegation=prefix_delegation,
+                                   create_ipv6_policy=_or(vpc_cni.create_ipv6_policy, DEFAULT_CREATE_IPV6_POLICY)),
+                  managed_node_groups=[_managed_defaults(ng) for ng in s.managed_node_groups or []],
+                  self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
+                  fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS))
+                                    for p in s.fargate_profiles or []],
+                  service_accounts=[_carry(sa, E.ServiceAccount, well_known_policies=sa.well_known_policies or [],
+                                           policy_arns=sa.policy_arns or []) for sa in s.service_accounts or []],
+                  pod_identity_associations=[
+                      _carry(entry, E.PodIdentityAssociation, well_known_policies=entry.well_known_policies or [],
+                             policy_arns=entry.policy_arns or []) for entry in s.pod_identity_associations or []],
+                  auto_mode=E.AutoMode(enabled=_or(auto_mode.enabled, DEFAULT_AUTO_MODE_ENABLED),
+                                       node_pools=_or(auto_mode.node_pools, list(DEFAULT_AUTO_MODE_NODE_POOLS))),
+                  karpenter=_karpenter_defaults(s.karpenter or Karpenter()),
+                  control_plane=E.ControlPlane(tier=control_plane.tier,
+                                               zonal_shift=_or(control_plane.zonal_shift, DEFAULT_ZONAL_SHIFT)),
+                  terraform=_terraform_defaults(s.terraform or TerraformSettings()),
+                  waivers=s.waivers or [])
+    metadata = _carry(cluster.metadata, E.Metadata, tags=_or(cluster.metadata.tags, {}))
+    return _carry(cluster, E.Cluster, metadata=metadata, spec=spec)
 
 
-def auto_mode_only(cluster: Cluster) -> bool:
+def auto_mode_only(cluster: Cluster | E.Cluster) -> bool:
     """Auto Mode is the only compute: EKS then runs the default addons' work itself."""
     s = cluster.spec
     karpenter = s.karpenter is not None and bool(s.karpenter.enabled)
@@ -213,70 +212,94 @@ def auto_mode_only(cluster: Cluster) -> bool:
         s.managed_node_groups or s.self_managed_node_groups or s.fargate_profiles or karpenter)
 
 
-def _karpenter_defaults(karpenter: Karpenter) -> Karpenter:
-    karpenter.enabled = _or(karpenter.enabled, DEFAULT_KARPENTER_ENABLED)
-    karpenter.namespace = karpenter.namespace or DEFAULT_KARPENTER_NAMESPACE
-    karpenter.service_account = karpenter.service_account or DEFAULT_KARPENTER_SERVICE_ACCOUNT
-    karpenter.interruption_queue = _or(karpenter.interruption_queue, DEFAULT_KARPENTER_INTERRUPTION_QUEUE)
-    karpenter.node_iam_role_additional_policies = karpenter.node_iam_role_additional_policies or {}
-    return karpenter
+def _karpenter_defaults(karpenter: Karpenter) -> E.Karpenter:
+    return E.Karpenter(
+        enabled=_or(karpenter.enabled, DEFAULT_KARPENTER_ENABLED),
+        namespace=karpenter.namespace or DEFAULT_KARPENTER_NAMESPACE,
+        service_account=karpenter.service_account or DEFAULT_KARPENTER_SERVICE_ACCOUNT,
+        interruption_queue=_or(karpenter.interruption_queue, DEFAULT_KARPENTER_INTERRUPTION_QUEUE),
+        node_iam_role_additional_policies=karpenter.node_iam_role_additional_policies or {})
 
 
-def _or(value: Any, default: Any) -> Any:
+def _or(value: T | None, default: T) -> T:
     return default if value is None else value
 
 
-def _vpc_defaults(vpc: Vpc, region: str) -> Vpc:
+def _carry(source: BaseModel, target: type[M], **values: Any) -> M:
+    """`target` from the user's `source` fields, with `values` (the defaulted ones) in their place.
+    The effective types are strict: a field defaults forgot, left None where None is not allowed,
+    fails here rather than downstream."""
+    data = {name: getattr(source, name) for name in target.model_fields if name not in values}
+    return target.model_validate({**data, **values})
+
+
+def _vpc_defaults(vpc: Vpc, region: str) -> E.Vpc:
     if vpc.id is not None:  # existing VPC: only the control plane subnets default
-        if vpc.subnets is not None and vpc.subnets.control_plane is None:
-            vpc.subnets.control_plane = vpc.subnets.private
-        return vpc
-    vpc.cidr = vpc.cidr or DEFAULT_VPC_CIDR
-    if vpc.availability_zones is None:  # an explicit [] stays, for the checks to reject
-        vpc.availability_zones = default_availability_zones(region)
-    vpc.nat = vpc.nat or DEFAULT_NAT  # type: ignore[assignment]
-    vpc.secondary_cidrs = vpc.secondary_cidrs or []
-    vpc.endpoints = vpc.endpoints if vpc.endpoints is not None else list(DEFAULT_VPC_ENDPOINTS)
-    if vpc.subnets is None and len(vpc.availability_zones) <= MAX_DEFAULT_LAYOUT_AZS:
-        vpc.subnets = default_subnet_layout(vpc.cidr, len(vpc.availability_zones))
-    return vpc
+        subnets = vpc.subnets
+        if subnets is not None and subnets.control_plane is None:
+            subnets = subnets.model_copy(update={"control_plane": subnets.private})
+        return _carry(vpc, E.Vpc, subnets=subnets)
+    cidr = vpc.cidr or DEFAULT_VPC_CIDR
+    # an explicit [] stays, for the checks to reject
+    zones = vpc.availability_zones if vpc.availability_zones is not None else default_availability_zones(region)
+    subnets = vpc.subnets
+    if subnets is None and len(zones) <= MAX_DEFAULT_LAYOUT_AZS:
+        subnets = default_subnet_layout(cidr, len(zones))
+    return _carry(vpc, E.Vpc, cidr=cidr, availability_zones=zones, nat=vpc.nat or DEFAULT_NAT,
+                  secondary_cidrs=vpc.secondary_cidrs or [], subnets=subnets,
+                  endpoints=_or(vpc.endpoints, list(DEFAULT_VPC_ENDPOINTS)))
 
 
-def _endpoint_defaults(endpoint: Endpoint) -> Endpoint:
-    endpoint.private = _or(endpoint.private, DEFAULT_ENDPOINT_PRIVATE)
-    endpoint.public = _or(endpoint.public, DEFAULT_ENDPOINT_PUBLIC)
-    return endpoint
+def _endpoint_defaults(endpoint: Endpoint) -> E.Endpoint:
+    return _carry(endpoint, E.Endpoint, private=_or(endpoint.private, DEFAULT_ENDPOINT_PRIVATE),
+                  public=_or(endpoint.public, DEFAULT_ENDPOINT_PUBLIC))
 
 
-def _access_defaults(access: Access) -> Access:
-    access.authentication_mode = access.authentication_mode or DEFAULT_AUTHENTICATION_MODE  # type: ignore[assignment]
-    access.cluster_creator_admin = _or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN)
-    access.entries = access.entries or []
-    for entry in access.entries:
-        entry.type = entry.type or DEFAULT_ACCESS_ENTRY_TYPE  # type: ignore[assignment]
-        entry.kubernetes_groups = entry.kubernetes_groups or []
-        entry.policies = entry.policies or []
-        for policy in entry.policies:
-            policy.scope = policy.scope or DEFAULT_POLICY_SCOPE  # type: ignore[assignment]
-    if access.aws_auth is not None:
-        access.set_converted_aws_auth(awsauth.convert(access.aws_auth))
-    return access
+def _logging_defaults(logging: Logging) -> E.Logging:
+    return E.Logging(types=_or(logging.types, list(DEFAULT_LOG_TYPES)),
+                     retention_days=_or(logging.retention_days, DEFAULT_LOG_RETENTION_DAYS))
+
+
+def _encryption_defaults(enc: SecretsEncryption) -> E.SecretsEncryption:
+    return E.SecretsEncryption(kms_key_arn=enc.kms_key_arn, create_key=_or(enc.create_key, enc.kms_key_arn is None))
+
+
+def _access_defaults(access: Access) -> E.Access:
+    aws_auth = access.aws_auth
+    if aws_auth is not None:
+        aws_auth = AwsAuth(map_roles=aws_auth.map_roles or [], map_users=aws_auth.map_users or [])
+    result = _carry(access, E.Access,
+                    authentication_mode=access.authentication_mode or DEFAULT_AUTHENTICATION_MODE,
+                    cluster_creator_admin=_or(access.cluster_creator_admin, DEFAULT_CLUSTER_CREATOR_ADMIN),
+                    entries=[_entry_defaults(entry) for entry in access.entries or []],
+                    aws_auth=aws_auth)
+    if aws_auth is not None:
+        result.set_converted_aws_auth(awsauth.convert(aws_auth))
+    return result
+
+
+def _entry_defaults(entry: AccessEntry) -> E.AccessEntry:
+    policies = [_carry(policy, E.AccessPolicy, scope=policy.scope or DEFAULT_POLICY_SCOPE)
+                for policy in entry.policies or []]
+    return _carry(entry, E.AccessEntry, type=entry.type or DEFAULT_ACCESS_ENTRY_TYPE,
+                  kubernetes_groups=entry.kubernetes_groups or [], policies=policies)
 
 
 def _addon_defaults(addons: dict[str, Addon] | None, prefix_delegation: bool,
-                    auto_mode_only: bool) -> dict[str, Addon]:
+                    auto_mode_only: bool) -> dict[str, E.Addon]:
     defaults = () if auto_mode_only else DEFAULT_ADDONS
-    result = dict(addons) if addons is not None else {name: Addon() for name in defaults}
-    for name, addon in result.items():
-        addon.before_compute = _or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE)
-    cni = result.get("vpc-cni")
-    if prefix_delegation and cni is not None:
-        config = dict(cni.configuration or {})
-        env = config.get("env") or {}
-        if isinstance(env, dict):  # anything else is reported by checks (EKS014); left as written
-            config["env"] = {**env, "ENABLE_PREFIX_DELEGATION": env.get("ENABLE_PREFIX_DELEGATION", "true")}
-            cni.configuration = config
-    return dict(sorted(result.items()))
+    given = dict(addons) if addons is not None else {name: Addon() for name in defaults}
+    result: dict[str, E.Addon] = {}
+    for name, addon in sorted(given.items()):
+        configuration = addon.configuration
+        if prefix_delegation and name == "vpc-cni":
+            env = (configuration or {}).get("env") or {}
+            if isinstance(env, dict):  # anything else is reported by checks (EKS014); left as written
+                flag = env.get("ENABLE_PREFIX_DELEGATION", "true")
+                configuration = {**(configuration or {}), "env": {**env, "ENABLE_PREFIX_DELEGATION": flag}}
+        result[name] = _carry(addon, E.Addon, before_compute=_or(addon.before_compute, name in ADDONS_BEFORE_COMPUTE),
+                              configuration=configuration)
+    return result
 
 
 def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
@@ -286,75 +309,79 @@ def _sizes(min_size: int | None, max_size: int | None, desired: int | None,
     return lo, hi, desired if desired is not None else lo
 
 
-def _node_group_defaults(ng: NodeGroupT, first_instance_type: str, default_min: int, default_max: int,
-                         own_launch_template: bool = False) -> NodeGroupT:
-    """What every node group defaults the same way; the AMI follows its first instance type.
-
-    With the user's own launch template the volume and IMDS settings are that template's,
-    so they stay unset here.
-    """
-    ng.ami_type = ng.ami_type or default_ami_type(first_instance_type)
-    ng.min_size, ng.max_size, ng.desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size,
-                                                       default_min, default_max)
-    ng.labels = ng.labels or {}
-    ng.taints = ng.taints or []
-    ng.subnets = ng.subnets if ng.subnets is not None else DEFAULT_NODE_SUBNETS
-    ng.pre_bootstrap_commands = ng.pre_bootstrap_commands or []
-    ng.tags = ng.tags or {}
-    ng.security_group_ids = ng.security_group_ids or []
-    ng.iam = ng.iam or NodeGroupIam()
-    ng.iam.additional_policies = ng.iam.additional_policies or {}
-    if ng.ssh is not None:
-        ng.ssh.source_security_group_ids = ng.ssh.source_security_group_ids or []
+def _node_group_defaults(ng: NodeGroup, first_instance_type: str, default_min: int, default_max: int,
+                         own_launch_template: bool = False) -> dict[str, Any]:
+    """The fields of E.NodeGroup, which every node group defaults the same way; the AMI follows
+    its first instance type. With the user's own launch template the volume and IMDS settings
+    are that template's, so they stay unset here."""
+    min_size, max_size, desired_size = _sizes(ng.min_size, ng.max_size, ng.desired_size, default_min, default_max)
+    iam = ng.iam or NodeGroupIam()
+    ssh = ng.ssh
+    disk_type, hop_limit = ng.disk_type, ng.imds_hop_limit
     if not own_launch_template:
         disk_settings = (ng.disk_size_gib, ng.disk_iops, ng.disk_throughput, ng.disk_kms_key_arn)
-        if ng.disk_type is None and any(v is not None for v in disk_settings):
-            ng.disk_type = DEFAULT_DISK_TYPE  # no disk setting: the AMI's own root volume, untouched
-        ng.imds_hop_limit = ng.imds_hop_limit or DEFAULT_IMDS_HOP_LIMIT
-    return ng
+        if disk_type is None and any(v is not None for v in disk_settings):
+            disk_type = DEFAULT_DISK_TYPE  # no disk setting: the AMI's own root volume, untouched
+        hop_limit = hop_limit or DEFAULT_IMDS_HOP_LIMIT
+    return {"ami_type": ng.ami_type or default_ami_type(first_instance_type), "min_size": min_size,
+            "max_size": max_size, "desired_size": desired_size, "labels": ng.labels or {}, "taints": ng.taints or [],
+            "subnets": _or(ng.subnets, DEFAULT_NODE_SUBNETS), "pre_bootstrap_commands": ng.pre_bootstrap_commands or [],
+            "tags": ng.tags or {}, "security_group_ids": ng.security_group_ids or [],
+            "iam": _carry(iam, E.NodeGroupIam, additional_policies=iam.additional_policies or {}),
+            "ssh": None if ssh is None else _carry(ssh, E.Ssh,
+                                                   source_security_group_ids=ssh.source_security_group_ids or []),
+            "disk_type": disk_type, "imds_hop_limit": hop_limit}
 
 
-def _managed_defaults(ng: ManagedNodeGroup) -> ManagedNodeGroup:
-    if ng.instance_types is None:  # an explicit [] stays, for the checks to reject
-        ng.instance_types = [DEFAULT_INSTANCE_TYPE]
-    ng.capacity_type = ng.capacity_type or DEFAULT_CAPACITY_TYPE  # type: ignore[assignment]
-    ng.node_repair = _or(ng.node_repair, DEFAULT_NODE_REPAIR)
-    if ng.launch_template is not None:
-        ng.launch_template.version = ng.launch_template.version or DEFAULT_LAUNCH_TEMPLATE_VERSION
-    first = ng.instance_types[0] if ng.instance_types else ""
-    return _node_group_defaults(ng, first, DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE,
-                                own_launch_template=ng.launch_template is not None)
+def _managed_defaults(ng: ManagedNodeGroup) -> E.ManagedNodeGroup:
+    # an explicit [] stays, for the checks to reject
+    types = ng.instance_types if ng.instance_types is not None else [DEFAULT_INSTANCE_TYPE]
+    shared = _node_group_defaults(ng, types[0] if types else "", DEFAULT_MANAGED_MIN_SIZE, DEFAULT_MANAGED_MAX_SIZE,
+                                  own_launch_template=ng.launch_template is not None)
+    template = ng.launch_template
+    return _carry(ng, E.ManagedNodeGroup, instance_types=types,
+                  capacity_type=ng.capacity_type or DEFAULT_CAPACITY_TYPE,
+                  node_repair=_or(ng.node_repair, DEFAULT_NODE_REPAIR),
+                  launch_template=None if template is None else _carry(
+                      template, E.LaunchTemplate, version=template.version or DEFAULT_LAUNCH_TEMPLATE_VERSION),
+                  **shared)
 
 
-def _self_managed_defaults(ng: SelfManagedNodeGroup) -> SelfManagedNodeGroup:
-    mix = ng.instances_distribution
-    if mix is None:
-        ng.instance_type = ng.instance_type or DEFAULT_INSTANCE_TYPE
+def _self_managed_defaults(ng: SelfManagedNodeGroup) -> E.SelfManagedNodeGroup:
+    given = ng.instances_distribution
+    mix = None
+    instance_type = ng.instance_type
+    if given is None:
+        instance_type = instance_type or DEFAULT_INSTANCE_TYPE
     else:  # the policy's types replace instanceType, which stays as written for the checks
-        mix.on_demand_base_capacity = _or(mix.on_demand_base_capacity, DEFAULT_ON_DEMAND_BASE_CAPACITY)
-        mix.on_demand_percentage_above_base_capacity = _or(mix.on_demand_percentage_above_base_capacity,
-                                                           DEFAULT_ON_DEMAND_PERCENTAGE)
-        mix.spot_allocation_strategy = mix.spot_allocation_strategy or DEFAULT_SPOT_ALLOCATION_STRATEGY
-    first = ng.instance_type or (mix.instance_types[0] if mix and mix.instance_types else "")
-    return _node_group_defaults(ng, first, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+        mix = _carry(given, E.InstancesDistribution,
+                     on_demand_base_capacity=_or(given.on_demand_base_capacity, DEFAULT_ON_DEMAND_BASE_CAPACITY),
+                     on_demand_percentage_above_base_capacity=_or(given.on_demand_percentage_above_base_capacity,
+                                                                  DEFAULT_ON_DEMAND_PERCENTAGE),
+                     spot_allocation_strategy=given.spot_allocation_strategy or DEFAULT_SPOT_ALLOCATION_STRATEGY)
+    first = instance_type or (given.instance_types[0] if given and given.instance_types else "")
+    shared = _node_group_defaults(ng, first, DEFAULT_SELF_MANAGED_MIN_SIZE, DEFAULT_SELF_MANAGED_MAX_SIZE)
+    return _carry(ng, E.SelfManagedNodeGroup, instance_type=instance_type, instances_distribution=mix, **shared)
 
 
-def _terraform_defaults(tf: TerraformSettings) -> TerraformSettings:
-    pins = tf.modules or ModulePins()
-    pins.eks = pins.eks or DEFAULT_MODULE_VERSIONS["eks"]
-    pins.vpc = pins.vpc or DEFAULT_MODULE_VERSIONS["vpc"]
-    pins.iam = pins.iam or DEFAULT_MODULE_VERSIONS["iam"]
-    pins.pod_identity = pins.pod_identity or DEFAULT_MODULE_VERSIONS["pod_identity"]
-    tf.modules = pins
-    floor = catalogs.highest_terraform_floor(
-        {"eks": pins.eks, "vpc": pins.vpc, "iam": pins.iam, "pod-identity": pins.pod_identity},
-        {"iam": "iam-role-for-service-accounts"})
-    if tf.backend is not None and tf.backend.s3 is not None:
-        tf.backend.s3.use_lockfile = _or(tf.backend.s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE)
-        if tf.backend.s3.use_lockfile:
+def modules_terraform_floor(pins: dict[str, str]) -> str | None:
+    """`>= X`, the highest `required_version` floor among the catalogs of every pinned module."""
+    return catalogs.highest_terraform_floor([registry().catalog_key(key, pins[module.pin])
+                                             for key, module in registry().modules.items() if module.pin in pins])
+
+
+def _terraform_defaults(tf: TerraformSettings) -> E.TerraformSettings:
+    given = (tf.modules or ModulePins()).versions()
+    pins = {name: given.get(name) or default for name, default in DEFAULT_MODULE_VERSIONS.items()}
+    floor = modules_terraform_floor(pins)
+    backend = None
+    if tf.backend is not None:
+        s3 = tf.backend.s3
+        backend = E.Backend(s3=None if s3 is None else _carry(
+            s3, E.S3Backend, use_lockfile=_or(s3.use_lockfile, DEFAULT_S3_USE_LOCKFILE),
+            encrypt=_or(s3.encrypt, DEFAULT_S3_ENCRYPT)))
+        if backend.s3 is not None and backend.s3.use_lockfile:
             floor = max(floor or LOCKFILE_REQUIRED_VERSION, LOCKFILE_REQUIRED_VERSION, key=catalogs.version_floor)
     # An explicit "" stays, for the checks to reject.
-    tf.required_version = _or(tf.required_version, floor or DEFAULT_REQUIRED_VERSION)
-    if tf.backend is not None and tf.backend.s3 is not None:
-        tf.backend.s3.encrypt = _or(tf.backend.s3.encrypt, DEFAULT_S3_ENCRYPT)
-    return tf
+    return E.TerraformSettings(required_version=_or(tf.required_version, floor or DEFAULT_REQUIRED_VERSION),
+                               backend=backend, modules=pins)

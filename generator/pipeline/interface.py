@@ -14,26 +14,13 @@ from functools import cache
 
 from generator.errors import InterfaceError
 from generator.ir import Attr, Block, Call, Expr, Null, Obj, Plan, Ref, Value
-from generator.pipeline.plan.common import MODULE_CATALOGS, MODULE_SOURCES
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 from generator.terraform.types import TfType, conformance, parse_type
 
-# Module source -> (catalog key, submodule).
-SOURCE_TO_CATALOG = {source: MODULE_CATALOGS[kind][:2] for kind, source in MODULE_SOURCES.items()}
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 MODULE_OUTPUT_REF = re.compile(r"\bmodule\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)")
 Catalog = tuple[str, str, str | None]
-# The one resource eksgen writes itself, as the AWS provider (>= 6.28, the modules' floor) documents it:
-# registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_pod_identity_association
-RESOURCE_INTERFACES: dict[str, dict[str, dict[str, str] | list[str]]] = {
-    "aws_eks_pod_identity_association": {
-        "required": {"cluster_name": "string", "namespace": "string", "service_account": "string",
-                     "role_arn": "string"},
-        "optional": {"disable_session_tags": "bool", "target_role_arn": "string", "tags": "map(string)",
-                     "region": "string"},
-        "attributes": ["association_arn", "association_id", "external_id", "id", "tags_all"],
-    },
-}
 
 
 @cache
@@ -46,8 +33,10 @@ def _variable_type(key: str, version: str, submodule: str | None, name: str) -> 
 
 def _catalog_of(block: Block) -> tuple[str, str, str | None]:
     attrs = {a.name: a.value for a in block.attributes()}
-    key, sub = SOURCE_TO_CATALOG[str(attrs["source"])]
-    return key, str(attrs["version"]), sub
+    key = registry().by_source(str(attrs["source"]))
+    if key is None:
+        raise InterfaceError(f"module {block.labels[0]}: source {attrs['source']} is not in modules/index.json")
+    return registry().catalog_key(key, str(attrs["version"]))
 
 
 def problems(plan: Plan) -> list[str]:
@@ -73,12 +62,11 @@ def problems(plan: Plan) -> list[str]:
 def resource_problems(block: Block) -> Iterator[str]:
     """A resource eksgen writes: a known type, every required argument, known arguments of the right type."""
     kind, label = block.labels
-    interface = RESOURCE_INTERFACES.get(kind)
+    interface = registry().resources.get(kind)
     if interface is None:
         yield f"{kind}.{label}: eksgen writes no resource of this type"
         return
-    required, optional = interface["required"], interface["optional"]
-    assert isinstance(required, dict) and isinstance(optional, dict)
+    required, optional = interface.required, interface.optional
     given = {a.name: a.value for a in block.attributes()}
     for name in required:
         if name not in given:
@@ -98,12 +86,12 @@ def resource_reference_problems(block: Block, resources: dict[str, str]) -> Iter
             if not isinstance(ref, Ref):
                 continue
             parts = ref.expr.replace("[", ".[").split(".")
-            if parts[0] not in RESOURCE_INTERFACES:
+            if parts[0] not in registry().resources:
                 continue
             kind = resources.get(".".join(parts[:2]))
             if kind is None:
                 yield f"{ref.expr}: no resource {'.'.join(parts[:2])!r} in the output"
-            elif len(parts) < 3 or parts[2] not in RESOURCE_INTERFACES[kind]["attributes"]:
+            elif len(parts) < 3 or parts[2] not in registry().resources[kind].attributes:
                 yield f"{ref.expr}: {kind} has no attribute {parts[2] if len(parts) > 2 else ''!r}"
 
 

@@ -12,6 +12,7 @@ from generator.ir import Plan
 from generator.pipeline.checks import run_checks
 from generator.pipeline.checks.rules import DATED_RULES
 from generator.pipeline.defaults import apply_defaults
+from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.interface import check_interfaces
 from generator.pipeline.load import Document
 from generator.pipeline.model import Cluster
@@ -27,7 +28,7 @@ class ClusterResult:
 
     document: Document
     cluster: Cluster | None = None
-    effective: Cluster | None = None
+    effective: EffectiveCluster | None = None
     issues: list[Issue] = field(default_factory=list)
     plan: Plan | None = None
     files: dict[str, str] = field(default_factory=dict)

@@ -143,10 +143,10 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
     effective = item.result.effective
-    assert effective is not None and effective.spec.terraform and effective.spec.terraform.modules
+    assert effective is not None  # render_spec raises before returning a result without one
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
-                               "modules": effective.spec.terraform.modules.model_dump(mode="json"),
+                               "modules": dict(effective.spec.terraform.modules),
                                **verdict_record(item.result, today or dt.date.today())}
     item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
     return item.report

@@ -2,7 +2,7 @@
 
 Shipped catalogs live in `modules/`; users can add their own directory with
 `EKSGEN_MODULES_PATH` (written by `eksgen modules import`). File name:
-`<key>-<version>[-<submodule>].json`, key one of eks, vpc, iam, pod-identity.
+`<key>-<version>[-<submodule>].json`, key a pin of modules/index.json (eks, vpc, iam, ...).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.paths import shipped_dir
 
-CATALOG_NAME = re.compile(r"(?P<key>[a-z]+(?:-[a-z]+)*)-(?P<version>\d+\.\d+\.\d+)(?:-(?P<sub>[a-z0-9-]+))?\.json")
+CATALOG_NAME = re.compile(r"(?P<key>[a-z][a-z-]*?)-(?P<version>\d+\.\d+\.\d+)(?:-(?P<sub>[a-z0-9-]+))?\.json")
 USER_CATALOGS_ENV = "EKSGEN_MODULES_PATH"
 
 
@@ -67,12 +67,12 @@ def version_floor(constraint: str) -> tuple[int, ...]:
     return tuple(int(p) for p in match.group(1).split(".") if p) if match else (0,)
 
 
-def highest_terraform_floor(pins: dict[str, str], submodules: dict[str, str | None]) -> str | None:
-    """`>= X` for the highest `required_version` floor among the pinned modules' catalogs."""
+def highest_terraform_floor(catalog_keys: list[tuple[str, str, str | None]]) -> str | None:
+    """`>= X` for the highest `required_version` floor among these catalogs (name, version, submodule)."""
     floors = []
-    for key, version in pins.items():
+    for key in catalog_keys:
         try:
-            catalog = load(key, version, submodules.get(key))
+            catalog = load(*key)
         except KeyError:
             continue  # the checks report a missing catalog
         floors.append((version_floor(catalog.get("required_version") or ""), catalog.get("required_version")))

@@ -23,7 +23,6 @@ from generator.errors import EnvironmentProblem
 from generator.ir import Attr, Block, Expr, Group, Value
 from generator.pipeline.interface import (
     META_ARGUMENTS,
-    SOURCE_TO_CATALOG,
     Catalog,
     argument_problems,
     reference_problems,
@@ -31,25 +30,11 @@ from generator.pipeline.interface import (
 )
 from generator.pipeline.roundtrip import parse
 from generator.terraform import catalogs
+from generator.terraform.registry import registry
 from generator.terraform.runner import Terraform
 from generator.terraform.stubs import stub_root
 
 LIVE_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
-# Where a module argument comes from in the spec, for diagnostics readers can act on.
-ARGUMENT_TO_SPEC = {
-    "kubernetes_version": "kubernetesVersion", "upgrade_policy": "supportType",
-    "deletion_protection": "deletionProtection", "endpoint_private_access": "endpoint.private",
-    "endpoint_public_access": "endpoint.public", "endpoint_public_access_cidrs": "endpoint.publicCidrs",
-    "enabled_log_types": "logging.types", "cloudwatch_log_group_retention_in_days": "logging.retentionDays",
-    "create_kms_key": "secretsEncryption", "encryption_config": "secretsEncryption.kmsKeyArn",
-    "authentication_mode": "access.authenticationMode", "access_entries": "access.entries",
-    "enable_cluster_creator_admin_permissions": "access.clusterCreatorAdmin", "addons": "addons",
-    "service_ipv4_cidr": "serviceIpv4Cidr", "ip_family": "ipFamily",
-    "eks_managed_node_groups": "managedNodeGroups", "self_managed_node_groups": "selfManagedNodeGroups",
-    "fargate_profiles": "fargateProfiles", "cidr": "vpc.cidr", "azs": "vpc.availabilityZones",
-    "private_subnets": "vpc.subnets.private", "public_subnets": "vpc.subnets.public",
-    "intra_subnets": "vpc.subnets.intra", "subnet_ids": "vpc.subnets", "vpc_id": "vpc.id",
-}
 
 
 @dataclass(frozen=True)
@@ -101,11 +86,11 @@ def static_findings(root: Path) -> list[Finding]:
     modules: dict[str, tuple[str, str, str | None]] = {}
     for name, doc in parsed.items():
         for label, body in _module_blocks(doc):
-            found = SOURCE_TO_CATALOG.get(str(body.get("source")))
+            key = registry().by_source(str(body.get("source")))
             version = str(body.get("version"))
-            if found is None or version not in catalogs.versions(found[0]):
+            if key is None or version not in catalogs.versions(registry().catalog_key(key, version)[0]):
                 continue
-            modules[label] = (found[0], version, found[1])
+            modules[label] = registry().catalog_key(key, version)
             findings.extend(_module_findings(name, texts[name], label, body, modules[label]))
     for name, doc in parsed.items():
         findings.extend(_resource_findings(name, texts[name], doc))
@@ -257,13 +242,31 @@ def _diagnostics(stdout: str, root: Path) -> Iterator[Finding]:
         yield Finding(file, line, message + (f" (spec: {spec})" if spec else ""), "terraform")
 
 
+MODULE_HEADER = re.compile(r'^module "[^"]+" \{')
+SOURCE_ARGUMENT = re.compile(r'^  source\s*=\s*"([^"]+)"')
+
+
 def _spec_path(path: Path, line: int | None) -> str | None:
-    """The spec path behind the module argument at `line`, where there is one."""
+    """The spec path behind the module argument at `line` (the registry's `arguments`), where there is one."""
     if line is None or not path.is_file():
         return None
-    lines = path.read_text("utf-8").splitlines()[:line]
-    for text in reversed(lines):
-        match = re.match(r"^  ([a-z_]+)\s*=", text)
-        if match:
-            return ARGUMENT_TO_SPEC.get(match.group(1))
+    lines = path.read_text("utf-8").splitlines()
+    argument = None
+    for index in range(min(line, len(lines)) - 1, -1, -1):
+        match = re.match(r"^  ([a-z_]+)\s*=", lines[index])
+        if argument is None and match:
+            argument = match.group(1)
+        if MODULE_HEADER.match(lines[index]):
+            return _argument_spec_path(lines[index:], argument) if argument else None
+    return None
+
+
+def _argument_spec_path(block: list[str], argument: str) -> str | None:
+    for text in block[1:]:
+        if text.startswith("}"):
+            break
+        source = SOURCE_ARGUMENT.match(text)
+        if source:
+            key = registry().by_source(source.group(1))
+            return registry().spec_path(key, argument) if key else None
     return None

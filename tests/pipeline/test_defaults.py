@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.pipeline import default_values as V
 from generator.pipeline import defaults as D
 from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
+from generator.pipeline.effective import Cluster
 from generator.pipeline.load import load_documents
-from generator.pipeline.model import Cluster
 from generator.pipeline.spec import parse_cluster
+from generator.schema import effective_yaml
 from tests.helpers import MINIMAL_SPEC, REPO
 
 
@@ -38,7 +40,7 @@ def test_minimal_spec_gets_every_default() -> None:
     assert (ng.min_size, ng.max_size, ng.desired_size) == (2, 4, 2)
     assert ng.capacity_type == "ON_DEMAND" and ng.ami_type == "AL2023_x86_64_STANDARD"
     assert s.terraform is not None and s.terraform.modules is not None
-    assert s.terraform.modules.model_dump() == D.DEFAULT_MODULE_VERSIONS
+    assert s.terraform.modules == D.DEFAULT_MODULE_VERSIONS
 
 
 def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
@@ -49,13 +51,13 @@ def test_default_kubernetes_version_is_the_newest_in_the_table() -> None:
 
 def test_required_version_is_the_highest_floor_of_the_pinned_catalogs(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    assert effective().spec.terraform.required_version == ">= 1.5.7"  # type: ignore[union-attr]
+    assert effective().spec.terraform.required_version == ">= 1.5.7"
     catalog = json.loads((REPO / "modules" / "vpc-6.6.0.json").read_text())
     catalog["required_version"] = ">= 1.10.0"
     (tmp_path / "vpc-9.0.0.json").write_text(json.dumps(catalog))
     monkeypatch.setenv("EKSGEN_MODULES_PATH", str(tmp_path))
     text = MINIMAL_SPEC + "  terraform:\n    modules:\n      vpc: 9.0.0\n"
-    assert effective(text).spec.terraform.required_version == ">= 1.10.0"  # type: ignore[union-attr]
+    assert effective(text).spec.terraform.required_version == ">= 1.10.0"
 
 
 @pytest.mark.parametrize(("cidr", "zones", "private", "public", "intra"), [
@@ -98,7 +100,9 @@ def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
     once = effective(text)
     assert once.spec.endpoint is not None and once.spec.endpoint.public is True
     assert once.spec.addons == {}  # listing addons replaces the default set, even with none
-    assert apply_defaults(once) == once
+    again, issues = parse_cluster(load_documents(effective_yaml(once), "effective.yaml")[0])
+    assert again is not None, issues
+    assert apply_defaults(again) == once
 
 
 def _group(extra: str, *, kind: str = "managedNodeGroups") -> str:
@@ -108,14 +112,14 @@ def _group(extra: str, *, kind: str = "managedNodeGroups") -> str:
 def test_node_group_customisation_defaults() -> None:
     plain = (effective(_group("")).spec.managed_node_groups or [])[0]
     assert plain.disk_type is None  # no disk setting: the AMI's own root volume, untouched
-    assert plain.imds_hop_limit == D.DEFAULT_IMDS_HOP_LIMIT and plain.node_repair is D.DEFAULT_NODE_REPAIR
+    assert plain.imds_hop_limit == V.DEFAULT_IMDS_HOP_LIMIT and plain.node_repair is V.DEFAULT_NODE_REPAIR
     assert (plain.tags, plain.security_group_ids, plain.pre_bootstrap_commands) == ({}, [], [])
     assert plain.iam is not None and plain.iam.additional_policies == {}
     tuned = (effective(_group("      diskIops: 4000\n")).spec.managed_node_groups or [])[0]
-    assert tuned.disk_type == D.DEFAULT_DISK_TYPE
+    assert tuned.disk_type == V.DEFAULT_DISK_TYPE
     own = (effective(_group("      launchTemplate: {id: lt-0123456789abcdef0}\n")).spec.managed_node_groups or [])[0]
     assert own.imds_hop_limit is None and own.disk_type is None  # the template's to decide
-    assert own.launch_template is not None and own.launch_template.version == D.DEFAULT_LAUNCH_TEMPLATE_VERSION
+    assert own.launch_template is not None and own.launch_template.version == V.DEFAULT_LAUNCH_TEMPLATE_VERSION
 
 
 def test_mixed_instances_defaults_and_the_ami_of_the_first_type() -> None:
@@ -126,10 +130,12 @@ def test_mixed_instances_defaults_and_the_ami_of_the_first_type() -> None:
     mix = ng.instances_distribution
     assert mix is not None and ng.instance_type is None  # replaced, not defaulted beside the policy
     assert (mix.on_demand_base_capacity, mix.on_demand_percentage_above_base_capacity,
-            mix.spot_allocation_strategy) == (D.DEFAULT_ON_DEMAND_BASE_CAPACITY, D.DEFAULT_ON_DEMAND_PERCENTAGE,
-                                              D.DEFAULT_SPOT_ALLOCATION_STRATEGY)
+            mix.spot_allocation_strategy) == (V.DEFAULT_ON_DEMAND_BASE_CAPACITY, V.DEFAULT_ON_DEMAND_PERCENTAGE,
+                                              V.DEFAULT_SPOT_ALLOCATION_STRATEGY)
     assert ng.ami_type == D.DEFAULT_ARM_AMI_TYPE
-    assert apply_defaults(cluster) == cluster  # idempotent
+    again, issues = parse_cluster(load_documents(effective_yaml(cluster), "effective.yaml")[0])
+    assert again is not None, issues
+    assert apply_defaults(again) == cluster  # idempotent
 
 
 def test_documented_node_group_defaults_are_the_constants() -> None:
@@ -142,11 +148,11 @@ def test_documented_node_group_defaults_are_the_constants() -> None:
         assert isinstance(extra, dict)
         return extra.get("default")
 
-    assert documented(ManagedNodeGroup, "disk_type") == D.DEFAULT_DISK_TYPE
-    assert documented(ManagedNodeGroup, "imds_hop_limit") == D.DEFAULT_IMDS_HOP_LIMIT
-    assert documented(ManagedNodeGroup, "node_repair") is D.DEFAULT_NODE_REPAIR
-    assert documented(LaunchTemplate, "version") == D.DEFAULT_LAUNCH_TEMPLATE_VERSION
-    assert documented(InstancesDistribution, "spot_allocation_strategy") == D.DEFAULT_SPOT_ALLOCATION_STRATEGY
+    assert documented(ManagedNodeGroup, "disk_type") == V.DEFAULT_DISK_TYPE
+    assert documented(ManagedNodeGroup, "imds_hop_limit") == V.DEFAULT_IMDS_HOP_LIMIT
+    assert documented(ManagedNodeGroup, "node_repair") is V.DEFAULT_NODE_REPAIR
+    assert documented(LaunchTemplate, "version") == V.DEFAULT_LAUNCH_TEMPLATE_VERSION
+    assert documented(InstancesDistribution, "spot_allocation_strategy") == V.DEFAULT_SPOT_ALLOCATION_STRATEGY
     assert documented(InstancesDistribution, "on_demand_percentage_above_base_capacity") == \
-        D.DEFAULT_ON_DEMAND_PERCENTAGE
-    assert documented(InstancesDistribution, "on_demand_base_capacity") == D.DEFAULT_ON_DEMAND_BASE_CAPACITY
+        V.DEFAULT_ON_DEMAND_PERCENTAGE
+    assert documented(InstancesDistribution, "on_demand_base_capacity") == V.DEFAULT_ON_DEMAND_BASE_CAPACITY

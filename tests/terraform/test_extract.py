@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from generator.errors import ExitCode
 from generator.terraform.catalogs import CATALOG_NAME
 from generator.terraform.extract import CatalogError, extract_catalog, normalize_type, write_catalog
+from generator.terraform.internals import INTERNALS_FILE
+from generator.terraform.registry import REGISTRY_FILE
 from generator.terraform.types import parse_type
 from tests.helpers import REPO
 
@@ -536,9 +538,15 @@ def test_pinned_catalog_identity(filename: str) -> None:
     assert catalog["required_providers"]["aws"]["source"] == "hashicorp/aws"
 
 
-# Catalogs only: modules/ also holds the registry and the module internals, which are not catalogs.
-@pytest.mark.parametrize("path", sorted(p for p in MODULES_DIR.glob("*.json") if CATALOG_NAME.fullmatch(p.name)),
-                         ids=lambda p: p.name)
+CATALOG_FILES = sorted(p for p in MODULES_DIR.glob("*.json") if CATALOG_NAME.fullmatch(p.name))
+
+
+def test_every_json_in_modules_is_a_catalog_or_the_registry() -> None:
+    others = {p.name for p in MODULES_DIR.glob("*.json")} - {p.name for p in CATALOG_FILES}
+    assert others == {REGISTRY_FILE, INTERNALS_FILE}
+
+
+@pytest.mark.parametrize("path", CATALOG_FILES, ids=lambda p: p.name)
 def test_catalog_well_formed(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     catalog = json.loads(text)

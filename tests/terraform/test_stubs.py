@@ -16,6 +16,29 @@ for _example in EXAMPLES:
     terraform(f"stub_{_example.replace('-', '_')}", scope="session")
 
 
+def _second_release_outputs(example: str, outputs: dict[str, Any]) -> None:
+    """Pod Identity role ARNs keyed by entry name, the Auto Mode node role, and what the Karpenter chart
+    needs. Checked inside the one test per example: a session fixture that two tests request may be
+    set up on both xdist workers, which pytest-terraform's xdist support cannot do."""
+    if example == "pod-identity":
+        assert outputs["pod_identity_role_arns"] == {
+            "ebs-csi": "arn:aws:iam::000000000000:role/pods-demo-ebs-csi",
+            "external-dns": "arn:aws:iam::000000000000:role/pods-demo-external-dns",
+            "ledger": "arn:aws:iam::111122223333:role/payments-ledger",
+            "payments-s3": "arn:aws:iam::000000000000:role/pods-demo-payments-s3",
+        }
+    if example == "auto-mode":
+        assert outputs["auto_mode_node_iam_role_name"] == "auto-demo-eks-auto"
+    if example == "karpenter":
+        assert outputs["karpenter_queue_name"] == "Karpenter-karpenter-demo"
+        assert outputs["karpenter_node_iam_role_name"] == "Karpenter-karpenter-demo"
+        assert outputs["karpenter_controller_role_arn"].startswith(
+            "arn:aws:iam::000000000000:role/KarpenterController")
+        assert yaml.safe_load(outputs["karpenter_helm_values"]) == {"settings": {
+            "clusterName": "karpenter-demo", "clusterEndpoint": "https://stub.eks.invalid",
+            "interruptionQueue": "Karpenter-karpenter-demo"}}
+
+
 def _outputs(api: Any) -> dict[str, Any]:
     return {name: out["value"] for name, out in api.outputs.items()}
 
@@ -34,23 +57,4 @@ def test_stub_backed_apply_carries_spec_values(example: str, request: pytest.Fix
         zones = vpc.get("availabilityZones")
         expected = len(zones) if zones else 3
         assert len(outputs["private_subnets"]) == expected
-
-
-def test_stub_backed_apply_of_the_second_release_outputs(request: pytest.FixtureRequest) -> None:
-    """Pod Identity role ARNs keyed by entry name, the Auto Mode node role, and what the Karpenter chart needs."""
-    pods = _outputs(request.getfixturevalue("stub_pod_identity"))
-    assert pods["pod_identity_role_arns"] == {
-        "ebs-csi": "arn:aws:iam::000000000000:role/pods-demo-ebs-csi",
-        "external-dns": "arn:aws:iam::000000000000:role/pods-demo-external-dns",
-        "ledger": "arn:aws:iam::111122223333:role/payments-ledger",
-        "payments-s3": "arn:aws:iam::000000000000:role/pods-demo-payments-s3",
-    }
-    auto = _outputs(request.getfixturevalue("stub_auto_mode"))
-    assert auto["auto_mode_node_iam_role_name"] == "auto-demo-eks-auto"
-    karpenter = _outputs(request.getfixturevalue("stub_karpenter"))
-    assert karpenter["karpenter_queue_name"] == "Karpenter-karpenter-demo"
-    assert karpenter["karpenter_node_iam_role_name"] == "Karpenter-karpenter-demo"
-    assert karpenter["karpenter_controller_role_arn"].startswith("arn:aws:iam::000000000000:role/KarpenterController")
-    assert yaml.safe_load(karpenter["karpenter_helm_values"]) == {"settings": {
-        "clusterName": "karpenter-demo", "clusterEndpoint": "https://stub.eks.invalid",
-        "interruptionQueue": "Karpenter-karpenter-demo"}}
+    _second_release_outputs(example, outputs)

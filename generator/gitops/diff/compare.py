@@ -45,8 +45,8 @@ from generator.gitops.diff.risks import (
     _minor,
 )
 from generator.pipeline import awsauth
+from generator.pipeline.effective import Cluster
 from generator.pipeline.keys import access_entry_keys
-from generator.pipeline.model import Cluster
 
 
 def _lookup(rules: dict[str, RuleLike], name: str) -> RuleLike | None:

@@ -21,7 +21,7 @@ from generator.gitops.diff.risks import (
     worst,
 )
 from generator.gitops.textdiff import diff_files
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.render import header
 from generator.pipeline.specfile import RenderResult
 

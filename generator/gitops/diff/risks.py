@@ -24,6 +24,7 @@ from generator.gitops.diff.second_release import (
     POD_IDENTITY_RULES,
     VPC_ENDPOINTS_RULE,
 )
+from generator.terraform.registry import registry
 
 CLUSTER = "cluster"
 VPC = "vpc"
@@ -275,10 +276,7 @@ TERRAFORM_RULES: dict[str, RuleLike] = {
     "requiredVersion": Rule(IN_PLACE, "Terraform version constraint: no infrastructure change"),
     "backend": Rule(IN_PLACE, "the state moves: run terraform init -migrate-state first, or Terraform "
                               "starts from an empty state"),
-    "modules.eks": _module_rule,
-    "modules.vpc": _module_rule,
-    "modules.iam": _module_rule,
-    "modules.podIdentity": _module_rule,
+    **{f"modules.{pin}": _module_rule for pin in registry().pins},
 }
 LIFECYCLE: dict[str, tuple[Rule, Rule]] = {  # area -> (added, removed)
     CLUSTER: (Rule(IN_PLACE, "a new cluster"),

@@ -26,7 +26,7 @@ from generator.pipeline.checks import (
     waivers,
 )
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 
 AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
     strings.check,

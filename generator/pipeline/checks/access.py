@@ -9,8 +9,8 @@ from generator.facts.partition import partition
 from generator.pipeline import awsauth
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
+from generator.pipeline.effective import AccessEntry
 from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
-from generator.pipeline.model import AccessEntry
 from generator.terraform.internals import internals
 
 ACCESS = ("spec", "access")
@@ -19,7 +19,6 @@ NODE_ENTRY_TYPES = frozenset({"EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2"
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    assert access is not None
     if access.authentication_mode == "CONFIG_MAP":
         yield Issue((*ACCESS, "authenticationMode"), "CONFIG_MAP is not supported: use API (access entries); "
                     "move aws-auth mappings to access.awsAuth and eksgen converts them", rule="EKS030")
@@ -50,8 +49,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
     (modules/internals.json): two items with one key fail the plan, and the key cluster_creator
     silently replaces the module's own creator-admin entry."""
     access, tf = ctx.cluster.spec.access, ctx.cluster.spec.terraform
-    assert access is not None and tf is not None and tf.modules is not None
-    facts = internals("eks", tf.modules.eks or "")
+    facts = internals("eks", tf.modules["eks"])
     if facts is None:
         return
     creator = facts["creator_access_entry_key"]
@@ -68,7 +66,7 @@ def _module_keys(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue(_arn_loc(loc), f"its module key {key!r} is the one the eks module uses for the cluster "
                         "creator's admin entry, which it would silently replace: set clusterCreatorAdmin: false "
                         "and list the creator's role as an entry instead", rule="EKS041")
-        for index, policy in enumerate(entry.policies or []):
+        for index, policy in enumerate(entry.policies):
             ploc = (*loc, "groups") if "awsAuth" in loc else (*loc, "policies", index, "policy")
             association = template.format(entry_key=key, policy_key=policy_key(policy_arn(
                 policy.policy, ctx.cluster.metadata.region)))
@@ -102,7 +100,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         yield Issue(_arn_loc(loc), f"ARN is in partition {arn.split(':')[1]} but the cluster's region is in "
                     f"{expected_partition}", rule="EKS032")
     groups_key = "groups" if is_converted else "kubernetesGroups"
-    for index, group in enumerate(entry.kubernetes_groups or []):
+    for index, group in enumerate(entry.kubernetes_groups):
         if group.startswith("system:"):
             yield Issue((*loc, groups_key, index), f"Kubernetes group {group!r}: EKS rejects groups starting "
                         "with 'system:'; grant an access policy instead", rule="EKS033")
@@ -123,7 +121,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
         yield Issue((*loc, "type"), f"{entry.type} entries need an IAM role ARN", rule="EKS035")
     if is_converted:
         return
-    for index, policy in enumerate(entry.policies or []):
+    for index, policy in enumerate(entry.policies):
         ploc = (*loc, "policies", index)
         if policy.policy not in P.ACCESS_POLICY_NAMES and not P.ACCESS_POLICY_ARN.fullmatch(policy.policy):
             names = ", ".join(sorted(P.ACCESS_POLICY_NAMES))
@@ -142,7 +140,7 @@ def _entry(loc: Loc, entry: AccessEntry, *, is_converted: bool, expected_partiti
 
 def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
     names: dict[str, int] = {}
-    for index, sa in enumerate(ctx.cluster.spec.service_accounts or []):
+    for index, sa in enumerate(ctx.cluster.spec.service_accounts):
         loc: Loc = ("spec", "serviceAccounts", index)
         if not P.MODULE_LABEL_PART.fullmatch(sa.name):
             yield Issue((*loc, "name"), "must be 1-38 lowercase letters, digits and '-' (it names a module and a role)",
@@ -161,8 +159,8 @@ def _service_accounts(ctx: CheckContext) -> Iterator[Issue]:
         if len(sa.service_account) > 253 or not P.DNS_SUBDOMAIN.fullmatch(sa.service_account):
             yield Issue((*loc, "serviceAccount"), f"{sa.service_account!r} is not a valid service account name",
                         rule="EKS038")
-        for p_index, arn in enumerate(sa.policy_arns or []):
-            if arn in (sa.policy_arns or [])[:p_index]:
+        for p_index, arn in enumerate(sa.policy_arns):
+            if arn in sa.policy_arns[:p_index]:
                 yield Issue((*loc, "policyArns", p_index), f"{arn} is listed twice", rule="EKS038")
             elif not P.POLICY_ARN.fullmatch(arn):
                 yield Issue((*loc, "policyArns", p_index), f"must be an IAM policy ARN (got {arn!r})", rule="EKS038")

@@ -12,8 +12,10 @@ from generator.facts.partition import partition
 from generator.facts.releases import kubernetes_releases, region_zone_letters, release
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
+from generator.pipeline.defaults import modules_terraform_floor
 from generator.terraform import catalogs, constraints
 from generator.terraform.internals import internals
+from generator.terraform.registry import registry
 
 # Warn this many days before a support boundary, so upgrades are planned, not forced.
 SUPPORT_WARNING_DAYS = 60
@@ -128,14 +130,13 @@ def verdict_window(version: str | None, today: dt.date) -> tuple[dt.date | None,
     return max((e for e in edges if e <= today), default=None), min((e for e in edges if e > today), default=None)
 
 
-def _supported(today: object) -> str:
-    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)  # type: ignore[operator]
+def _supported(today: dt.date) -> str:
+    return ", ".join(r.version for r in kubernetes_releases() if r.end_of_extended >= today)
 
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    assert logging is not None
-    types = logging.types or []
+    types = logging.types
     for index, kind in enumerate(types):
         if kind in types[:index]:
             yield Issue(("spec", "logging", "types", index), f"duplicate log type {kind!r}", rule="EKS008")
@@ -148,7 +149,6 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _encryption(ctx: CheckContext) -> Iterator[Issue]:
     enc = ctx.cluster.spec.secrets_encryption
-    assert enc is not None
     loc = ("spec", "secretsEncryption")
     if enc.kms_key_arn is not None and enc.create_key:
         yield Issue((*loc, "createKey"), "set either kmsKeyArn or createKey: true, not both", rule="EKS009")
@@ -168,11 +168,8 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _terraform(ctx: CheckContext) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
-    assert tf is not None and tf.modules is not None
-    for key, field, catalog_key in (("eks", "eks", "eks"), ("vpc", "vpc", "vpc"), ("iam", "iam", "iam"),
-                                    ("podIdentity", "pod_identity", "pod-identity")):
-        version = getattr(tf.modules, field)
-        available = catalogs.versions(catalog_key)
+    for key, version in tf.modules.items():
+        available = catalogs.versions(registry().pins[key].catalog)
         if version not in available:
             yield Issue(("spec", "terraform", "modules", key),
                         f"no interface catalog for {key} {version} (available: {', '.join(available)}); "
@@ -199,11 +196,8 @@ def _terraform(ctx: CheckContext) -> Iterator[Issue]:
 
 def _required_version(ctx: CheckContext, lockfile: bool) -> Iterator[Issue]:
     tf = ctx.cluster.spec.terraform
-    assert tf is not None and tf.modules is not None
-    text, loc = tf.required_version or "", ("spec", "terraform", "requiredVersion")
-    floor_text = catalogs.highest_terraform_floor({"eks": tf.modules.eks or "", "vpc": tf.modules.vpc or "",
-                                                   "iam": tf.modules.iam or ""},
-                                                  {"iam": "iam-role-for-service-accounts"}) or ">= 0"
+    text, loc = tf.required_version, ("spec", "terraform", "requiredVersion")
+    floor_text = modules_terraform_floor(tf.modules) or ">= 0"
     floor = constraints.parse_version(".".join(str(p) for p in catalogs.version_floor(floor_text)))
     needs, why = (max(floor, LOCKFILE_FLOOR), "the pinned modules' floor and use_lockfile's 1.10") if lockfile \
         else (floor, "the pinned modules' floor")
@@ -235,7 +229,7 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
 def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
     """Without nodes, CoreDNS stays Pending unless told to run on Fargate."""
     spec = ctx.cluster.spec
-    coredns = (spec.addons or {}).get("coredns")
+    coredns = spec.addons.get("coredns")
     if coredns is None or spec.managed_node_groups or spec.self_managed_node_groups or not spec.fargate_profiles:
         return
     if (spec.auto_mode and spec.auto_mode.enabled) or (spec.karpenter and spec.karpenter.enabled):
@@ -248,9 +242,9 @@ def _coredns_on_fargate(ctx: CheckContext) -> Iterator[Issue]:
 
 def _ipv6_policy(ctx: CheckContext) -> Iterator[Issue]:
     spec, tf = ctx.cluster.spec, ctx.cluster.spec.terraform
-    if spec.ip_family != "ipv6" or spec.vpc_cni is None or not spec.vpc_cni.create_ipv6_policy:
+    if spec.ip_family != "ipv6" or not spec.vpc_cni.create_ipv6_policy:
         return
-    facts = internals("eks", tf.modules.eks or "") if tf is not None and tf.modules is not None else None
+    facts = internals("eks", tf.modules["eks"])
     fixed = facts["fixed_names"]["cni_ipv6_policy"] if facts else {"name": "AmazonEKS_CNI_IPv6_Policy"}
     yield Issue(("spec", "ipFamily"), f"the eks module creates the IAM policy {fixed['name']}, whose name is fixed "
                 "account-wide: a second IPv6 cluster in this account fails with EntityAlreadyExists; give it "
@@ -261,7 +255,7 @@ def _ipv6_policy(ctx: CheckContext) -> Iterator[Issue]:
 def _addons(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     accounts = {sa.name for sa in spec.service_accounts or []}
-    for name, addon in (spec.addons or {}).items():
+    for name, addon in spec.addons.items():
         loc = ("spec", "addons", name)
         if not P.ADDON_NAME.fullmatch(name):
             yield Issue(loc, "addon names are lowercase letters, digits and '-'", rule="EKS012")
@@ -272,7 +266,7 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
         if addon.service_account is not None and addon.service_account not in accounts:
             yield Issue((*loc, "serviceAccount"), f"no serviceAccounts entry named {addon.service_account!r}",
                         rule="EKS012")
-    for name in spec.addons or {}:
+    for name in spec.addons:
         if P.ADDON_NAME.fullmatch(name) and name not in KNOWN_ADDONS:
             close = difflib.get_close_matches(name, sorted(KNOWN_ADDONS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (a marketplace addon is fine: waive this)"
@@ -280,7 +274,7 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
                         severity="warning", rule="EKS015")
     yield from _coredns_on_fargate(ctx)
     yield from _ipv6_policy(ctx)
-    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in (spec.addons or {}):
+    if spec.vpc_cni and spec.vpc_cni.prefix_delegation and "vpc-cni" not in spec.addons:
         yield Issue(("spec", "vpcCni", "prefixDelegation"), "has no effect: the vpc-cni addon is not listed",
                     severity="warning", rule="EKS014")
     cni = (spec.addons or {}).get("vpc-cni")

@@ -10,7 +10,7 @@ from generator.facts import instances
 from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     ClusterSpec,
     FargateProfile,
     ManagedNodeGroup,
@@ -43,7 +43,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     names: dict[str, str] = {}
     existing = spec.vpc.id is not None if spec.vpc else False
     zones = set(spec.vpc.availability_zones or []) if spec.vpc and not existing else set()
-    managed = spec.managed_node_groups or []
+    managed = spec.managed_node_groups
     if len(managed) > MAX_MANAGED_NODE_GROUPS:
         yield Issue(("spec", "managedNodeGroups"), f"EKS allows {MAX_MANAGED_NODE_GROUPS} managed node groups "
                     f"per cluster (got {len(managed)})", rule="EKS050")
@@ -72,8 +72,7 @@ def _ami_published(ctx: CheckContext, ng: ManagedNodeGroup | SelfManagedNodeGrou
         yield Issue((*loc, "amiType"), f"AWS publishes no {ami} AMIs for Kubernetes 1.{LAST_AL2_MINOR + 1} and "
                     f"later (Amazon Linux 2 ended with 1.{LAST_AL2_MINOR}): use {AL2_SUCCESSORS[ami]}",
                     rule="EKS065")
-    tf = ctx.cluster.spec.terraform
-    facts = internals("eks", tf.modules.eks or "") if tf is not None and tf.modules is not None else None
+    facts = internals("eks", ctx.cluster.spec.terraform.modules["eks"])
     if isinstance(ng, SelfManagedNodeGroup) and facts is not None:
         lookup = facts["self_managed_windows_ami_lookup"]
         for pair in lookup["swapped"]:
@@ -87,9 +86,9 @@ def _ami_published(ctx: CheckContext, ng: ManagedNodeGroup | SelfManagedNodeGrou
 
 def node_groups(spec: ClusterSpec) -> Iterator[tuple[Loc, ManagedNodeGroup | SelfManagedNodeGroup]]:
     """Every node group with its location, managed first, as the spec lists them."""
-    for index, mng in enumerate(spec.managed_node_groups or []):
+    for index, mng in enumerate(spec.managed_node_groups):
         yield ("spec", "managedNodeGroups", index), mng
-    for index, smng in enumerate(spec.self_managed_node_groups or []):
+    for index, smng in enumerate(spec.self_managed_node_groups):
         yield ("spec", "selfManagedNodeGroups", index), smng
 
 
@@ -109,8 +108,7 @@ def _name(name: str, loc: Loc, max_with_module: int) -> Iterator[Issue]:
                     "the module derives IAM role name prefixes from it", rule="EKS052")
 
 
-def _scaling(lo: int | None, hi: int | None, desired: int | None, loc: Loc) -> Iterator[Issue]:
-    assert lo is not None and hi is not None and desired is not None
+def _scaling(lo: int, hi: int, desired: int, loc: Loc) -> Iterator[Issue]:
     if lo < 0:
         yield Issue((*loc, "minSize"), f"must be >= 0 (got {lo})", rule="EKS053")
     if hi < 1:
@@ -208,12 +206,12 @@ def _node_group(ng: NodeGroup, loc: Loc, instance_types: list[tuple[Loc, str]], 
         yield from _ami_matches(instance_type, ng.ami_type, (*loc, "amiType"))
     yield from _scaling(ng.min_size, ng.max_size, ng.desired_size, loc)
     yield from _disk(ng.disk_size_gib, loc)
-    yield from _labels(ng.labels or {}, (*loc, "labels"), managed=managed)
-    yield from _taints(ng.taints or [], (*loc, "taints"))
+    yield from _labels(ng.labels, (*loc, "labels"), managed=managed)
+    yield from _taints(ng.taints, (*loc, "taints"))
 
 
 def _managed(ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
-    types = ng.instance_types or []
+    types = ng.instance_types
     if not 1 <= len(types) <= MAX_INSTANCE_TYPES:
         yield Issue((*loc, "instanceTypes"), f"give 1 to {MAX_INSTANCE_TYPES} instance types", rule="EKS054")
     for index, instance_type in enumerate(types):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 
 
 @dataclass(frozen=True)

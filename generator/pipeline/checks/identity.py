@@ -8,7 +8,7 @@ from generator.errors import Issue, Loc, format_loc
 from generator.facts.partition import partition
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import PodIdentityAssociation
+from generator.pipeline.effective import PodIdentityAssociation
 
 AGENT_ADDON = "eks-pod-identity-agent"
 ENTRIES = ("spec", "podIdentityAssociations")

@@ -18,7 +18,7 @@ from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.cluster import MAX_TAGS, tag_issues
 from generator.pipeline.checks.compute import node_groups
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
+from generator.pipeline.effective import ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from generator.errors import Issue, Loc
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.model import Subnets, Vpc
+from generator.pipeline.effective import Subnets, Vpc
 
 VPC_PREFIX_RANGE = (16, 28)
 SUBNET_PREFIX_RANGE = (16, 28)
@@ -27,7 +27,6 @@ VPC = ("spec", "vpc")
 
 def check(ctx: CheckContext) -> Iterator[Issue]:
     vpc = ctx.cluster.spec.vpc
-    assert vpc is not None
     written = _written_subnets(ctx.raw)
     if vpc.id is not None:
         yield from _existing_vpc(vpc, written)
@@ -165,7 +164,6 @@ def _subnet_cidrs(subnets: Subnets, vpc_ranges: list[ipaddress.IPv4Network], az_
 
 def _endpoint(ctx: CheckContext) -> Iterator[Issue]:
     endpoint = ctx.cluster.spec.endpoint
-    assert endpoint is not None
     loc = ("spec", "endpoint")
     if not endpoint.private and not endpoint.public:
         yield Issue(loc, "private and public access are both off: nothing could reach the API server",

@@ -41,8 +41,7 @@ def _encryption(ctx: CheckContext) -> Iterator[Issue]:
 
 def _logging(ctx: CheckContext) -> Iterator[Issue]:
     logging = ctx.cluster.spec.logging
-    assert logging is not None
-    missing = [t for t in REQUIRED_LOG_TYPES if t not in (logging.types or [])]
+    missing = [t for t in REQUIRED_LOG_TYPES if t not in logging.types]
     if missing:
         yield Issue(("spec", "logging", "types"), f"missing control-plane log types {', '.join(missing)}; "
                     "audit trails need api, audit and authenticator", severity="warning", rule="EKS082")
@@ -50,7 +49,6 @@ def _logging(ctx: CheckContext) -> Iterator[Issue]:
 
 def _access(ctx: CheckContext) -> Iterator[Issue]:
     access = ctx.cluster.spec.access
-    assert access is not None
     entries = list(awsauth.all_entries(access))
     if access.cluster_creator_admin and not any(_is_admin(entry) for _, entry in entries):
         yield Issue(("spec", "access", "clusterCreatorAdmin"), "only whoever runs Terraform gets admin: add an "
@@ -76,10 +74,10 @@ def _public_subnets(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
     groups: list[tuple[Loc, object]] = [
         *((("spec", "managedNodeGroups", i, "subnets"), g.subnets)
-          for i, g in enumerate(spec.managed_node_groups or [])),
+          for i, g in enumerate(spec.managed_node_groups)),
         *((("spec", "selfManagedNodeGroups", i, "subnets"), g.subnets)
-          for i, g in enumerate(spec.self_managed_node_groups or [])),
-        *((("spec", "fargateProfiles", i, "subnets"), p.subnets) for i, p in enumerate(spec.fargate_profiles or [])),
+          for i, g in enumerate(spec.self_managed_node_groups)),
+        *((("spec", "fargateProfiles", i, "subnets"), p.subnets) for i, p in enumerate(spec.fargate_profiles)),
     ]
     for loc, subnets in groups:
         if subnets == "public" and "fargateProfiles" not in loc:

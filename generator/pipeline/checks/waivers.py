@@ -11,7 +11,7 @@ def apply(ctx: CheckContext, issues: list[Issue]) -> list[Issue]:
     """Drop findings of waived rules; report bad waivers (EKS090) and unused ones (EKS091)."""
     waived: dict[str, int] = {}
     problems: list[Issue] = []
-    for index, waiver in enumerate(ctx.cluster.spec.waivers or []):
+    for index, waiver in enumerate(ctx.cluster.spec.waivers):
         loc = ("spec", "waivers", index)
         rule = RULES.get(waiver.rule)
         if waiver.rule in CHECKOV_DIFFERENCES:  # for checkov only: rendered as a checkov:skip comment

@@ -6,10 +6,10 @@ terraform-aws-eks examples: source and version, identity, switches, addons, netw
 
 from __future__ import annotations
 
-from generator.ir import Plan
+from generator.ir import Plan, TfFile
+from generator.pipeline.effective import Cluster
 from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
-from generator.pipeline.model import Cluster
-from generator.pipeline.plan.common import MODULE_SOURCES, irsa_label
+from generator.pipeline.plan.common import called_modules, irsa_label
 from generator.pipeline.plan.eks import build_eks
 from generator.pipeline.plan.iam import build_iam
 from generator.pipeline.plan.karpenter import build_karpenter
@@ -18,12 +18,11 @@ from generator.pipeline.plan.outputs import build_outputs
 from generator.pipeline.plan.versions import build_versions, required_providers
 from generator.pipeline.plan.vpc import build_vpc
 
-__all__ = ["MODULE_SOURCES", "access_entry_keys", "build_plan", "irsa_label", "policy_arn", "policy_key",
-           "required_providers"]
+__all__ = ["access_entry_keys", "build_plan", "irsa_label", "policy_arn", "policy_key", "required_providers"]
 
 
 def build_plan(cluster: Cluster) -> Plan:
-    files = [build_versions(cluster), build_locals(cluster)]
+    files: list[TfFile] = []
     if cluster.spec.vpc is not None and cluster.spec.vpc.id is None:
         files.append(build_vpc(cluster))
     files.append(build_eks(cluster))
@@ -33,4 +32,4 @@ def build_plan(cluster: Cluster) -> Plan:
     if cluster.spec.karpenter is not None and cluster.spec.karpenter.enabled:
         files.append(build_karpenter(cluster))
     files.append(build_outputs(cluster))
-    return Plan(files)
+    return Plan([build_versions(cluster, called_modules(files)), build_locals(cluster), *files])

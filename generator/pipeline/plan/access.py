@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from generator.ir import Obj, Value
 from generator.pipeline import awsauth
-from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     AccessEntry,
     Cluster,
 )
+from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 
 
 def access_entries(cluster: Cluster) -> Obj | None:
     access = cluster.spec.access
-    assert access is not None
     entries = [e for _, e in awsauth.all_entries(access)]
     keys = access_entry_keys([e.principal_arn for e in entries])
     pairs = [(keys[e.principal_arn], _access_entry(e, cluster.metadata.region)) for e in entries]
@@ -22,7 +21,7 @@ def access_entries(cluster: Cluster) -> Obj | None:
 
 def _access_entry(entry: AccessEntry, region: str) -> Obj:
     policies: list[tuple[str, Value]] = []
-    for policy in entry.policies or []:
+    for policy in entry.policies:
         arn = policy_arn(policy.policy, region)
         scope = Obj.from_pairs([("type", policy.scope),
                                 ("namespaces", list(policy.namespaces or []) if policy.scope == "namespace" else None)])

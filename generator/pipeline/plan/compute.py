@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import Obj, Ref, Value
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
     ManagedNodeGroup,
     NodeGroup,
@@ -17,7 +17,6 @@ from generator.pipeline.plan.common import sorted_map
 def _subnet_ids(cluster: Cluster, subnets: str | list[str] | None) -> Value:
     """`private` is the cluster's node subnets (the module default); AZs pick new-VPC subnets."""
     vpc = cluster.spec.vpc
-    assert vpc is not None
     if subnets == "public":
         return launch.public_subnets(cluster)
     if subnets is None or subnets == "private" or isinstance(subnets, str):
@@ -55,7 +54,7 @@ def _node_group(cluster: Cluster, ng: NodeGroup, instances: list[tuple[str, Valu
 
 
 def managed_groups(cluster: Cluster) -> Obj:
-    return Obj(tuple((ng.name, _managed(cluster, ng)) for ng in cluster.spec.managed_node_groups or []))
+    return Obj(tuple((ng.name, _managed(cluster, ng)) for ng in cluster.spec.managed_node_groups))
 
 
 def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
@@ -64,25 +63,24 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
         update = Obj.from_pairs([("max_unavailable", ng.max_unavailable),
                                  ("max_unavailable_percentage", ng.max_unavailable_percentage)])
     return _node_group(cluster, ng, [
-        ("instance_types", list(ng.instance_types or [])),
+        ("instance_types", list(ng.instance_types)),
         ("capacity_type", ng.capacity_type),
     ], _subnet_ids(cluster, ng.subnets), [
         ("labels", sorted_map(ng.labels) if ng.labels else None),  # the module sets them on the EKS API
-        ("taints", _taints(ng.taints or [])),
+        ("taints", _taints(ng.taints)),
         ("update_config", update),
         *launch.managed_only(ng),
     ], managed=True)
 
 
 def self_managed_groups(cluster: Cluster) -> Obj:
-    return Obj(tuple((ng.name, _self_managed(cluster, ng)) for ng in cluster.spec.self_managed_node_groups or []))
+    return Obj(tuple((ng.name, _self_managed(cluster, ng)) for ng in cluster.spec.self_managed_node_groups))
 
 
 def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
     subnets = _subnet_ids(cluster, ng.subnets)
     if subnets is None:  # self-managed groups take no default from the cluster's subnets
         vpc = cluster.spec.vpc
-        assert vpc is not None
         subnets = Ref("module.vpc.private_subnets") if vpc.id is None else list(
             (vpc.subnets.private if vpc.subnets else None) or [])
     mix = ng.instances_distribution
@@ -94,7 +92,7 @@ def _self_managed(cluster: Cluster, ng: SelfManagedNodeGroup) -> Obj:
 
 def fargate_profiles(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
-    for profile in cluster.spec.fargate_profiles or []:
+    for profile in cluster.spec.fargate_profiles:
         selectors: list[Value] = [
             Obj.from_pairs([("namespace", sel.namespace), ("labels", sorted_map(sel.labels) if sel.labels else None)])
             for sel in profile.selectors

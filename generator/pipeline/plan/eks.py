@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from generator.ir import NULL, Attr, Call, Group, Obj, Ref, TfFile, Value
 from generator.pipeline.checks.rules import checkov_skips
-from generator.pipeline.model import (
-    Cluster,
-)
+from generator.pipeline.effective import Cluster, Subnets
 from generator.pipeline.plan.access import access_entries
 from generator.pipeline.plan.common import group, irsa_label, module_block, nonempty, pins, sorted_map, tags_group
 from generator.pipeline.plan.compute import fargate_profiles, managed_groups, self_managed_groups
@@ -17,7 +15,6 @@ KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery"
 
 def build_eks(cluster: Cluster) -> TfFile:
     s = cluster.spec
-    assert s.endpoint and s.logging and s.secrets_encryption and s.access and s.vpc
     groups = [
         group(Attr("name", Ref("local.name")), Attr("kubernetes_version", s.kubernetes_version)),
         group(Attr("upgrade_policy", Obj.of(support_type=s.support_type)),
@@ -27,7 +24,7 @@ def build_eks(cluster: Cluster) -> TfFile:
                Attr("endpoint_public_access", s.endpoint.public),
                Attr("endpoint_public_access_cidrs", list(s.endpoint.public_cidrs)
                     if s.endpoint.public and s.endpoint.public_cidrs is not None else None)),
-        group(Attr("enabled_log_types", list(s.logging.types or [])),
+        group(Attr("enabled_log_types", list(s.logging.types)),
                Attr("cloudwatch_log_group_retention_in_days", s.logging.retention_days)),
         _encryption(cluster),
         group(Attr("authentication_mode", s.access.authentication_mode),
@@ -60,7 +57,6 @@ def checkov_skip_comment(cluster: Cluster) -> str | None:
 
 def _encryption(cluster: Cluster) -> Group:
     enc = cluster.spec.secrets_encryption
-    assert enc is not None
     if enc.kms_key_arn:
         return group(Attr("create_kms_key", False),
                      Attr("encryption_config", Obj.of(provider_key_arn=enc.kms_key_arn, resources=["secrets"])),
@@ -99,15 +95,14 @@ def auto_mode(cluster: Cluster) -> Group:
 
 def networking(cluster: Cluster) -> Group:
     s = cluster.spec
-    assert s.vpc is not None
     if s.vpc.id is None:
         vpc_id: Value = Ref("module.vpc.vpc_id")
         subnets: Value = Ref("module.vpc.private_subnets")
         control: Value = Ref("module.vpc.intra_subnets") if s.vpc.subnets and s.vpc.subnets.intra else None
     else:
-        assert s.vpc.subnets is not None
-        vpc_id, subnets = s.vpc.id, list(s.vpc.subnets.private or [])
-        control = list(s.vpc.subnets.control_plane or []) or None
+        given = s.vpc.subnets or Subnets()  # the checks reject an existing VPC without subnets
+        vpc_id, subnets = s.vpc.id, list(given.private or [])
+        control = list(given.control_plane or []) or None
     return group(
         Attr("vpc_id", vpc_id), Attr("subnet_ids", subnets), Attr("control_plane_subnet_ids", control),
         Attr("ip_family", s.ip_family if s.ip_family != "ipv4" else None),
@@ -128,7 +123,7 @@ def _pod_identity(cluster: Cluster, name: str | None) -> list[Value] | None:
 
 def addons(cluster: Cluster) -> Obj:
     pairs: list[tuple[str, Value]] = []
-    for name, addon in (cluster.spec.addons or {}).items():
+    for name, addon in cluster.spec.addons.items():
         config = Call("jsonencode", (sorted_map(addon.configuration),)) if addon.configuration else None
         role = Ref(f"module.{irsa_label(addon.service_account)}.arn") if addon.service_account else None
         pairs.append((name, Obj.from_pairs([

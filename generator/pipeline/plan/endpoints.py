@@ -5,7 +5,7 @@ that admits HTTPS from the VPC's own ranges only."""
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Obj, Ref, Value
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group, module_block, pins, tags_group
 
 GATEWAY_SERVICES = frozenset({"s3"})  # dynamodb is a gateway too, but nodes do not need it

@@ -4,11 +4,11 @@ then the Pod Identity roles (see pod_identity.py)."""
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
-from generator.pipeline.keys import irsa_policy_keys
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
     ServiceAccount,
 )
+from generator.pipeline.keys import irsa_policy_keys
 from generator.pipeline.plan.common import group, irsa_label, module_block, pins, tags_group
 from generator.pipeline.plan.pod_identity import pod_identity_blocks
 
@@ -30,18 +30,18 @@ WELL_KNOWN_POLICY_SWITCHES = {
 
 def build_iam(cluster: Cluster) -> TfFile:
     version = pins(cluster)["iam"]
-    blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts or []]
+    blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts]
     if blocks:
         blocks[0].banner = "IAM roles for service accounts"
     return TfFile("iam.tf", [*blocks, *pod_identity_blocks(cluster)])
 
 
 def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
-    switches = [Attr(WELL_KNOWN_POLICY_SWITCHES[p], True) for p in sa.well_known_policies or []]
-    if "vpcCni" in (sa.well_known_policies or []):
+    switches = [Attr(WELL_KNOWN_POLICY_SWITCHES[p], True) for p in sa.well_known_policies]
+    if "vpcCni" in sa.well_known_policies:
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"vpc_cni_enable_{family}", True))
-    policies = irsa_policy_keys(sa.policy_arns or [])
+    policies = irsa_policy_keys(sa.policy_arns)
     trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
                                namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))
     groups = [

@@ -8,7 +8,7 @@ carry what its values need.
 from __future__ import annotations
 
 from generator.ir import Attr, Ref, TfFile
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group, module_block, pins, sorted_map, tags_group
 
 

@@ -9,7 +9,7 @@ custom AMI needs (see `user_data`).
 from __future__ import annotations
 
 from generator.ir import Heredoc, Obj, Ref, Value
-from generator.pipeline.model import Cluster, ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
+from generator.pipeline.effective import Cluster, ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
 from generator.pipeline.plan.common import sorted_map
 
 # Root volume device per AMI family: Bottlerocket keeps its data on the second volume.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, TfFile
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group, sorted_map
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Call, Obj, Ref, TfFile, Value
-from generator.pipeline.model import Cluster
+from generator.pipeline.effective import Cluster
 from generator.pipeline.plan.common import group, irsa_label
 from generator.pipeline.plan.pod_identity import role_arn
 
 
 def build_outputs(cluster: Cluster) -> TfFile:
     vpc = cluster.spec.vpc
-    assert vpc is not None
     rows: list[tuple[str, Value, str]] = [
         ("cluster_name", Ref("module.eks.cluster_name"), "EKS cluster name"),
         ("cluster_endpoint", Ref("module.eks.cluster_endpoint"), "Kubernetes API server endpoint"),

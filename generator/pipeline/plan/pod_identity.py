@@ -8,7 +8,7 @@ account would be refused by EKS.
 from __future__ import annotations
 
 from generator.ir import Attr, Block, Group, Obj, Ref, Value
-from generator.pipeline.model import Cluster, PodIdentityAssociation
+from generator.pipeline.effective import Cluster, PodIdentityAssociation
 from generator.pipeline.plan.common import group, module_block, pins, tags_group
 
 # The eks-pod-identity module's attach_*_policy switches (v2.8.1 variables.tf).

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generator.ir import Attr, Block, Group, Obj, TfFile
-from generator.pipeline.model import (
+from generator.pipeline.effective import (
     Cluster,
 )
-from generator.pipeline.plan.common import MODULE_CATALOGS, group, pins, sorted_map, used_modules
+from generator.pipeline.plan.common import group, sorted_map
 from generator.terraform import catalogs
 from generator.terraform.internals import internals
 
+CatalogKey = tuple[str, str, str | None]
 
-def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
-    """Every provider the pinned modules need, at the highest floor any of them sets."""
-    pinned = pins(cluster)
+
+def required_providers(called: Iterable[CatalogKey]) -> dict[str, tuple[str, str]]:
+    """Every provider the called modules' catalogs need, at the highest floor any of them sets."""
     found: dict[str, tuple[str, str]] = {}
-    nested = (internals("eks", pinned["eks"]) or {}).get("nested_required_providers", {}).get("providers", {})
-    for kind in used_modules(cluster):
-        key, sub, _pin = MODULE_CATALOGS[kind]
-        providers = dict(catalogs.load(key, pinned[kind], sub)["required_providers"])
-        if kind == "eks":  # submodules' own providers, which the catalog of the root module does not list
+    for catalog in sorted(set(called), key=lambda c: (c[0], c[1], c[2] or "")):
+        providers = dict(catalogs.load(*catalog)["required_providers"])
+        if catalog[0] == "eks" and catalog[2] is None:
+            # the eks module's submodules' own providers, which the catalog of the root module does not list
+            nested = (internals("eks", catalog[1]) or {}).get("nested_required_providers", {}).get("providers", {})
             providers.update({name: req for name, req in nested.items() if name not in providers})
         for name, req in providers.items():
             current = found.get(name)
@@ -28,10 +31,10 @@ def required_providers(cluster: Cluster) -> dict[str, tuple[str, str]]:
     return dict(sorted(found.items()))
 
 
-def build_versions(cluster: Cluster) -> TfFile:
+def build_versions(cluster: Cluster, called: Iterable[CatalogKey]) -> TfFile:
+    """`called`: the catalogs of the modules the other files call (see plan.called_modules)."""
     tf = cluster.spec.terraform
-    assert tf is not None
-    providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(cluster).items()}
+    providers = {name: Obj.of(source=src, version=ver) for name, (src, ver) in required_providers(called).items()}
     body: list[Group | Block] = [
         group(Attr("required_version", tf.required_version)),
         Block("required_providers", (), [Group([Attr(name, obj) for name, obj in providers.items()])]),

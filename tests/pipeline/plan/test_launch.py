@@ -17,6 +17,8 @@ from generator.pipeline.load import load_documents
 from generator.pipeline.plan import build_plan
 from generator.pipeline.plan.launch import ANYWHERE_IPV4
 from generator.pipeline.run import check_document
+from generator.pipeline.spec import parse_cluster
+from generator.schema import effective_yaml
 from tests.helpers import TODAY, spec
 
 SELF_MANAGED = "  selfManagedNodeGroups:\n    - name: batch\n"
@@ -25,7 +27,8 @@ SELF_MANAGED = "  selfManagedNodeGroups:\n    - name: batch\n"
 def group_args(text: str, kind: str = "eks_managed_node_groups") -> dict[str, Any]:
     result = check_document(load_documents(text, "cluster.yaml")[0], today=TODAY)
     assert not result.errors and result.effective is not None, [i.format() for i in result.errors]
-    assert apply_defaults(result.effective) == result.effective
+    again, issues = parse_cluster(load_documents(effective_yaml(result.effective), "effective.yaml")[0])
+    assert again is not None and apply_defaults(again) == result.effective, issues  # idempotent
     eks = next(b for b in build_plan(result.effective).file("eks.tf").blocks if b.labels == ("eks",))
     groups = next(a.value for a in eks.attributes() if a.name == kind)
     assert isinstance(groups, Obj)
