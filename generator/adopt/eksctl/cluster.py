@@ -8,13 +8,13 @@ import re
 from generator.adopt.eksctl import eksctl_defaults as E
 from generator.adopt.eksctl.context import Context
 from generator.facts.releases import Release, kubernetes_releases, release
-from generator.pipeline.defaults import (
+from generator.pipeline.default_values import (
     DEFAULT_DELETION_PROTECTION,
     DEFAULT_LOG_RETENTION_DAYS,
     DEFAULT_LOG_TYPES,
     DEFAULT_SUPPORT_TYPE,
-    default_kubernetes_version,
 )
+from generator.pipeline.defaults import default_kubernetes_version
 from generator.pipeline.model import AutoMode, ControlPlane, Karpenter, Logging, SecretsEncryption
 
 VERSION = re.compile(r"1\.(0|[1-9][0-9]?)")

@@ -7,7 +7,7 @@ from generator.adopt.eksctl import eksctl_defaults as E
 from generator.adopt.eksctl.context import Context
 from generator.adopt.eksctl.tree import Block, Seq
 from generator.errors import Loc
-from generator.pipeline.defaults import DEFAULT_AUTHENTICATION_MODE
+from generator.pipeline.default_values import DEFAULT_AUTHENTICATION_MODE
 from generator.pipeline.model import (
     Access,
     AccessEntry,

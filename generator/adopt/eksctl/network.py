@@ -9,7 +9,8 @@ from generator.adopt.eksctl import eksctl_defaults as E
 from generator.adopt.eksctl.context import Context
 from generator.adopt.eksctl.tree import Block
 from generator.errors import Loc
-from generator.pipeline.defaults import DEFAULT_VPC_CIDR, default_availability_zones
+from generator.pipeline.default_values import DEFAULT_VPC_CIDR
+from generator.pipeline.defaults import default_availability_zones
 from generator.pipeline.model import Endpoint, Subnets, Vpc
 
 VPC: Loc = ("vpc",)

@@ -8,7 +8,7 @@ from generator.adopt.eksctl.network import Network
 from generator.adopt.eksctl.nodeshape import ami_type, disk, imds, node_iam, ssh, taints
 from generator.adopt.eksctl.tree import Block, Seq
 from generator.errors import Loc
-from generator.pipeline.defaults import DEFAULT_INSTANCE_TYPE
+from generator.pipeline.default_values import DEFAULT_INSTANCE_TYPE
 from generator.pipeline.model import (
     FargateProfile,
     FargateSelector,
