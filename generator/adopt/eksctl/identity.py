@@ -186,7 +186,8 @@ def _identity_mappings(ctx: Context, access: Block) -> None:
     aws_auth = Block(AwsAuth, origin=("iamIdentityMappings",))
     for loc in ctx.src.items(("iamIdentityMappings",)):
         if ctx.src.has((*loc, "serviceName")) or ctx.src.has((*loc, "account")):
-            ctx.drop(loc, aws_auth)
+            ctx.drop(loc, aws_auth, "account and service (EMR on EKS) mappings have no access-entry form: "
+                                    "grant the role or user an access entry instead")
             continue
         arn = ctx.src.text((*loc, "arn"))
         if arn is None:
