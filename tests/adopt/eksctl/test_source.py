@@ -57,3 +57,11 @@ def test_load_limits_apply() -> None:
         load_documents(bomb, "cluster.yaml")
     outcome = attempt(bomb)
     assert outcome.imported is None
+
+
+def test_several_documents_become_several_clusters() -> None:
+    second = clusterconfig().replace("name: demo", "name: other")
+    outcome = attempt(clusterconfig() + "---\n" + second)
+    assert outcome.imported is not None
+    names = [d.data["metadata"]["name"] for d in load_documents(outcome.imported.text, "spec.yaml")]
+    assert names == ["demo", "other"]
