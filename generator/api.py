@@ -49,6 +49,10 @@ from generator.pipeline.specfile import (
     render_spec,
 )
 from generator.terraform.static import Finding
+from generator.upgrade.output import format_markdown as upgrade_markdown
+from generator.upgrade.output import format_text as upgrade_text
+from generator.upgrade.output import report_json as upgrade_json
+from generator.upgrade.run import UpgradeOutcome
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
@@ -65,6 +69,7 @@ __all__ = [
     "Selection",
     "SubnetCapacity",
     "TypeCapacity",
+    "UpgradeOutcome",
     "ValidationReport",
     "capacity",
     "check_spec",
@@ -96,6 +101,10 @@ __all__ = [
     "rules_json",
     "rules_markdown",
     "select",
+    "upgrade",
+    "upgrade_json",
+    "upgrade_markdown",
+    "upgrade_text",
     "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
@@ -253,6 +262,17 @@ def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = 
 
     reports = [diff_specs(spec, rev=rev, today=today) for spec in select(arguments).specs]
     return DiffReport([cluster for report in reports for cluster in report.clusters])
+
+
+def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
+            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
+            commit: bool = False) -> UpgradeOutcome:
+    """Plan every cluster the arguments name to Kubernetes `target`, one minor at a time; with `write`, one stage
+    spec per step in that directory, with `commit`, one git commit per step. Blockers write nothing."""
+    from generator.upgrade.run import run_upgrade
+
+    return run_upgrade(select(arguments).specs, target, today=today, addon_versions=addon_versions,
+                       ami_releases=ami_releases, karpenter_version=karpenter_version, write=write, commit=commit)
 
 
 @dataclass

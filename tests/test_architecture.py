@@ -75,6 +75,7 @@ def test_the_graph_is_read() -> None:
     assert "generator.pipeline.plan" in imports("generator.pipeline.run")
     assert "generator.api" in imports("generator.cli.render")
     assert "generator.pipeline.checks.rules" in imports("generator.pipeline.checks.waivers")
+    assert "generator.gitops.diff" in imports("generator.upgrade.stages")
 
 
 def test_no_import_cycle() -> None:
@@ -107,6 +108,12 @@ def test_only_the_cli_imports_the_cli_and_the_api() -> None:
     users = {m: sorted(t for t in imports(m) if _within(t, "generator.cli", "generator.api")) for m in modules()
              if not _within(m, "generator.cli") and m not in ("generator", "generator.__main__")}
     assert {m: found for m, found in users.items() if found} == {}
+
+
+def test_upgrade_imports_no_layer_above_it() -> None:
+    """generator.upgrade plans and commits staged upgrades; it sits between the api and gitops."""
+    allowed = (*SHARED, "generator.gitops", "generator.pipeline", "generator.terraform")
+    assert _violations("generator.upgrade", allowed) == []
 
 
 def test_gitops_imports_no_layer_above_it() -> None:

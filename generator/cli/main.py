@@ -137,12 +137,14 @@ def _register_commands() -> None:
     from generator.cli import diff as cli_diff
     from generator.cli import modules as cli_modules
     from generator.cli import render as cli_render
+    from generator.cli import upgrade as cli_upgrade
     from generator.cli import validate as cli_validate
 
     app.command("init")(handle_errors(init))
     cli_render.register(app)
     cli_validate.register(app)
     cli_diff.register(app)
+    cli_upgrade.register(app)
     app.command("explain")(handle_errors(explain))
     cli_capacity.register(app)
     app.command("schema")(handle_errors(schema))
