@@ -395,17 +395,6 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
 
 def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
                   today: dt.date | None = None) -> Imported:
-    """An eksctl ClusterConfig as an eksgen spec that validates and renders; written to `output` when given
-    (an existing file only with `force`), else returned. Fields eksgen cannot express are warnings located
-    in the ClusterConfig (errors with `strict`: nothing is written)."""
-    from generator.adopt.eksctl import import_text
-    from generator.adopt.output import write_new_spec
-
-    spec_name = output.name if output is not None else "cluster.yaml"
-    imported = import_text(read_spec(source), str(source), spec_name=spec_name, today=today or dt.date.today())
-    if strict and imported.warnings:
-        raise SpecInvalid(sorted(imported.warnings, key=Issue.sort_key))
-    if output is not None:
-        imported.output = output
-        imported.unchanged = write_new_spec(output, imported.text, force=force)
-    return imported
+    """An eksctl ClusterConfig as a spec that validates and renders (`adopt.eksctl.import_file`)."""
+    from generator.adopt.eksctl import import_file
+    return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from generator.adopt.eksctl.mapping import Mapped, map_document, relocate
 from generator.adopt.eksctl.writer import document
+from generator.adopt.output import write_new_spec
 from generator.errors import Issue, SpecInvalid, quote_name
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document, check_document
+from generator.pipeline.specfile import read_spec
 
 
 @dataclass
@@ -47,6 +49,19 @@ def header(source: str) -> list[str]:
             "It describes the cluster eksctl would have made: where eksctl's defaults differ from eksgen's",
             "they are written out, with a comment; `not imported:` comments keep what eksgen cannot express.",
             "Check it with `eksgen validate`; `eksgen explain` shows every default."]
+
+
+def import_file(source: Path, *, output: Path | None, strict: bool, force: bool, today: dt.date) -> Imported:
+    """A ClusterConfig file as a spec, written to `output` when given (an existing file only with `force`).
+    With `strict` a field eksgen cannot express is an error, and nothing is written."""
+    spec_name = output.name if output is not None else "cluster.yaml"
+    imported = import_text(read_spec(source), str(source), spec_name=spec_name, today=today)
+    if strict and imported.warnings:
+        raise SpecInvalid(sorted(imported.warnings, key=Issue.sort_key))
+    if output is not None:
+        imported.output = output
+        imported.unchanged = write_new_spec(output, imported.text, force=force)
+    return imported
 
 
 def import_text(text: str, source: str, *, spec_name: str, today: dt.date) -> Imported:
