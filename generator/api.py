@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.adopt.eksctl import Imported
 from generator.adopt.terraform.output import TerraformImport
 from generator.errors import (
     EksgenError,
@@ -62,6 +63,7 @@ __all__ = [
     "DiffReport",
     "Finding",
     "GroupCapacity",
+    "Imported",
     "Outcome",
     "RenderResult",
     "Rule",
@@ -86,6 +88,7 @@ __all__ = [
     "format_markdown",
     "format_text",
     "import_catalog",
+    "import_eksctl",
     "import_terraform",
     "init_spec",
     "json_schema",
@@ -361,13 +364,13 @@ class ImportedCatalog:
 def import_catalog(module_dir: Path, *, name: str, version: str | None = None, submodule: str | None = None,
                    repo: str | None = None, commit: str | None = None, out: Path) -> ImportedCatalog:
     """Read a module's variables and outputs into an interface catalog file under `out`."""
-    from generator.terraform.extract import extract_catalog, write_catalog
+    from generator.terraform.extract import extract_catalog, terraform_module_record, write_catalog
 
     if name not in CATALOG_KEYS:
         raise UsageError(f"--name must be one of {', '.join(CATALOG_KEYS)} (got {name!r})")
     if not module_dir.is_dir():
         raise UsageError(f"{module_dir}: not a directory")
-    recorded = _terraform_module_record(module_dir)
+    recorded = terraform_module_record(module_dir)
     version = version or recorded.get("Version")
     if not version:
         raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
@@ -380,24 +383,14 @@ def import_catalog(module_dir: Path, *, name: str, version: str | None = None, s
     return ImportedCatalog(target, catalog)
 
 
-def _terraform_module_record(path: Path) -> dict[str, str]:
-    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
-    manifest = path.resolve().parent / "modules.json"
-    try:
-        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    for module in modules:
-        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
-            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
-    return {}
-
+def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
+                  today: dt.date | None = None) -> Imported:
+    """An eksctl ClusterConfig as a spec that validates and renders (`adopt.eksctl.import_file`)."""
+    from generator.adopt.eksctl import import_file
+    return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())
 
 
 def import_terraform(directory: Path, *, output: Path | None = None, strict: bool = False) -> TerraformImport:
-    """`eksgen import terraform DIR`: the spec a terraform-aws-eks root module describes. With `output`
-    the spec is written there (never over an existing file); with `strict` any warning refuses the import.
-    Nothing is written unless the whole import succeeded."""
+    """A terraform-aws-eks root module as a spec (`adopt.terraform.output.import_to`; never over a file)."""
     from generator.adopt.terraform.output import import_to
-
     return import_to(directory, output=output, strict=strict)

@@ -1,5 +1,6 @@
-"""Adopting existing clusters: importers that turn what a team already has into an eksgen spec.
+"""Adopting clusters made by other tools: their configuration becomes an eksgen spec.
 
-A layer beside `gitops`: it reads with the pipeline's tools (the loader, the model, the defaults)
-and the module facts, and nothing above it imports it but the API.
+`adopt.eksctl` reads eksctl ClusterConfigs, `adopt.terraform` terraform-aws-eks root modules. The layer
+sits beside `gitops` above the pipeline: it uses the pipeline's loader to read, and its stages to prove
+that what it writes validates and renders; nothing above it imports it but the API.
 """

@@ -26,6 +26,8 @@ aws_auth_app = typer.Typer(help="Work with legacy aws-auth ConfigMaps.", no_args
 modules_app = typer.Typer(help="Module interface catalogs.", no_args_is_help=True)
 app.add_typer(aws_auth_app, name="aws-auth")
 app.add_typer(modules_app, name="modules")
+import_app = typer.Typer(help="Turn other tools' cluster configuration into eksgen specs.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 def _version_callback(value: bool) -> None:
@@ -149,7 +151,7 @@ def _register_commands() -> None:
     app.command("rules")(handle_errors(rules))
     aws_auth_app.command("convert")(handle_errors(aws_auth_convert))
     cli_modules.register(modules_app)
-    cli_adopt.register(app)
+    cli_adopt.register(import_app)
 
 
 _register_commands()

@@ -1,88 +1,104 @@
-"""`eksgen import terraform` and `render --import-blocks` from the command line: exit codes, what is
-written (nothing on bad input), JSON output."""
+"""`eksgen import eksctl` from the command line: output, exit codes, and the safe-write rules."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
+import jsonschema
 from typer.testing import CliRunner
 
 from generator.cli.main import app
-from tests.helpers import REPO, TODAY_ARGS
+from generator.gitops.output import output_schema
+from generator.pipeline.load import load_documents
+from tests.adopt.eksctl.helpers import clusterconfig
+from tests.helpers import TODAY_ARGS, assert_clean_refusal, eksgen, snapshot
 
-runner = CliRunner()
-GOLDEN = REPO / "examples" / "production" / "expected"
+NODES = "managedNodeGroups:\n  - name: ng\n    privateNetworking: true\n"
+DROPPED = NODES + "    overrideBootstrapCommand: /bin/true\n"
+
+
+def write(directory: Path, text: str) -> Path:
+    path = directory / "cluster.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args))
+    return CliRunner().invoke(app, ["import", "eksctl", *args, *TODAY_ARGS])
 
 
-def test_import_prints_a_spec_that_renders_the_same_bytes(tmp_path: Path) -> None:
-    result = invoke("import", "terraform", str(GOLDEN))
+def test_prints_the_spec_and_reports_on_stderr(tmp_path: Path) -> None:
+    source = write(tmp_path, clusterconfig(DROPPED))
+    result = invoke(str(source))
     assert result.exit_code == 0, result.output
-    spec = tmp_path / "cluster.yaml"
-    spec.write_text(result.stdout, "utf-8")
-    assert invoke("render", str(spec), "-o", str(tmp_path / "out"), *TODAY_ARGS).exit_code == 0
-    for tf in GOLDEN.glob("*.tf"):
-        assert (tmp_path / "out" / tf.name).read_text("utf-8") == tf.read_text("utf-8"), tf.name
+    data = load_documents(result.stdout, "spec.yaml")[0].data
+    assert data["spec"]["managedNodeGroups"][0]["name"] == "ng"
+    assert "cluster.yaml:9:5 managedNodeGroups[0].overrideBootstrapCommand: warning: not imported" in result.stderr
+    assert "1 warning(s)" in result.stderr and "printed" in result.stderr
+    assert "# overrideBootstrapCommand: /bin/true" in result.stdout
 
 
-def test_import_writes_with_o_and_never_over_a_file(tmp_path: Path) -> None:
-    target = tmp_path / "imported.yaml"
-    assert invoke("import", "terraform", str(GOLDEN), "-o", str(target)).exit_code == 0
-    assert target.read_text("utf-8").startswith("# Imported by eksgen")
-    again = invoke("import", "terraform", str(GOLDEN), "-o", str(target))
-    assert again.exit_code == 4
-    assert "refusing to overwrite" in again.output
+def test_writes_the_spec(tmp_path: Path) -> None:
+    source, spec = write(tmp_path, clusterconfig(NODES)), tmp_path / "spec.yaml"
+    result = invoke(str(source), "-o", str(spec))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert load_documents(spec.read_text("utf-8"), "spec.yaml")[0].data["kind"] == "Cluster"
+    again = invoke(str(source), "-o", str(spec))  # the same spec again: nothing to refuse
+    assert again.exit_code == 0 and "already says this" in again.stderr
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    (None, "not a directory"),
-    ({"main.tf": 'module "eks" {\n  source = = "x"\n}\n'}, "main.tf:2:"),
-    ({"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'}, "no module call with source"),
-])
-def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, files: dict[str, str] | None, message: str) -> None:
-    root = tmp_path / "root"
-    if files is not None:
-        root.mkdir()
-        for name, text in files.items():
-            (root / name).write_text(text, "utf-8")
-    target = tmp_path / "spec.yaml"
-    result = invoke("import", "terraform", str(root), "-o", str(target))
-    assert result.exit_code == 2, result.output
-    assert message in result.output
-    assert not target.exists()
+def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    source, spec = write(tmp_path, clusterconfig(NODES)), tmp_path / "spec.yaml"
+    spec.write_text("# mine\n", encoding="utf-8")
+    result = invoke(str(source), "-o", str(spec))
+    assert result.exit_code == 4
+    assert "refusing to overwrite" in result.stderr
+    assert spec.read_text("utf-8") == "# mine\n"
+    forced = invoke(str(source), "-o", str(spec), "--force")
+    assert forced.exit_code == 0
+    assert spec.read_text("utf-8").startswith("# An eksgen spec imported")
 
 
-def test_strict_refuses_an_import_with_warnings(tmp_path: Path) -> None:
-    target = tmp_path / "spec.yaml"
-    result = invoke("import", "terraform", str(Path(__file__).parents[1] / "adopt" / "terraform" / "data" /
-                                             "v21-examples-style"), "-o", str(target), "--strict")
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    source, spec = write(tmp_path, clusterconfig(DROPPED)), tmp_path / "spec.yaml"
+    result = invoke(str(source), "-o", str(spec), "--strict")
     assert result.exit_code == 2
-    assert "main.tf:29:3 module.eks.version: warning" in result.output
-    assert not target.exists()
+    assert "1 warning(s) treated as errors (--strict); nothing written" in result.stderr
+    assert not spec.exists()
 
 
-def test_import_json(tmp_path: Path) -> None:
-    result = invoke("import", "terraform", str(GOLDEN), "--format", "json")
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    source, spec = write(tmp_path, clusterconfig(NODES).replace("eksctl.io/v1alpha5", "eksgen/v1alpha1")), \
+        tmp_path / "spec.yaml"
+    result = invoke(str(source), "-o", str(spec))
+    assert result.exit_code == 2
+    assert "cluster.yaml:1:1 apiVersion: must be 'eksctl.io/v1alpha5'" in result.stderr
+    assert not spec.exists()
+
+
+def test_json_output_follows_the_one_format(tmp_path: Path) -> None:
+    source = write(tmp_path, clusterconfig(DROPPED))
+    result = invoke(str(source), "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["command"] == "import" and data["ok"] is True and data["output"] is None
-    assert data["spec"].count("payments-prod") >= 1
-    assert {i["rule"] for i in data["issues"]} == {"EKS018"}
+    jsonschema.Draft202012Validator(output_schema()).validate(data)
+    assert data["command"] == "import eksctl" and data["warningCount"] == 1
+    assert data["issues"][0]["path"] == "managedNodeGroups[0].overrideBootstrapCommand"
+    assert data["spec"].startswith("# An eksgen spec") and data["output"] is None
+    failed = invoke(str(write(tmp_path, "not: [yaml")), "--format", "json")
+    assert failed.exit_code == 2
+    jsonschema.Draft202012Validator(output_schema()).validate(json.loads(failed.stdout))
 
 
-def test_render_import_blocks_then_without_removes_them(tmp_path: Path) -> None:
-    spec = tmp_path / "cluster.yaml"
-    shutil.copy(REPO / "examples" / "minimal" / "cluster.yaml", spec)
-    out = tmp_path / "out"
-    first = invoke("render", str(spec), "-o", str(out), "--import-blocks", *TODAY_ARGS)
-    assert first.exit_code == 0, first.output
-    assert "to = module.eks.aws_eks_cluster.this[0]" in (out / "imports.tf").read_text("utf-8")
-    second = invoke("render", str(spec), "-o", str(out), *TODAY_ARGS)  # incremental: must not replay
-    assert second.exit_code == 0, second.output
-    assert not (out / "imports.tf").exists()
+def test_the_console_script(tmp_path: Path) -> None:
+    source = write(tmp_path, clusterconfig(NODES))
+    before = snapshot(tmp_path)
+    missing = eksgen("import", "eksctl", "nope.yaml", *TODAY_ARGS, cwd=tmp_path)
+    assert_clean_refusal(missing, 2, ("nope.yaml",))
+    run = eksgen("import", "eksctl", str(source), "-o", "spec.yaml", *TODAY_ARGS, cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert set(snapshot(tmp_path)) == {*before, "spec.yaml"}
+    valid = eksgen("validate", "spec.yaml", *TODAY_ARGS, cwd=tmp_path)
+    assert valid.code == 0, valid.stderr
