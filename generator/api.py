@@ -24,6 +24,7 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
+from generator.facts.tables import DataTable, shipped_tables
 from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
@@ -34,6 +35,7 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
+from generator.lockfile.build import Locked, run_lock
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
 from generator.pipeline.effective import Cluster
@@ -48,19 +50,19 @@ from generator.pipeline.specfile import (
     render_spec,
 )
 from generator.terraform.static import Finding
-from generator.upgrade.output import format_markdown as upgrade_markdown
-from generator.upgrade.output import format_text as upgrade_text
-from generator.upgrade.output import report_json as upgrade_json
-from generator.upgrade.run import UpgradeOutcome
+from generator.upgrade.output import upgrade_report
+from generator.upgrade.run import UpgradeOutcome, run_upgrade
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
     "CapacityReport",
     "CheckReport",
     "Cluster",
+    "DataTable",
     "DiffReport",
     "Finding",
     "GroupCapacity",
+    "Locked",
     "Outcome",
     "RenderResult",
     "Rule",
@@ -72,6 +74,7 @@ __all__ = [
     "capacity",
     "check_spec",
     "convert_aws_auth",
+    "data_tables",
     "diff_at_revision",
     "diff_specs",
     "document_hash",
@@ -87,6 +90,7 @@ __all__ = [
     "init_spec",
     "json_schema",
     "load_spec",
+    "lock",
     "module_catalogs",
     "output_dir",
     "output_schema",
@@ -99,9 +103,7 @@ __all__ = [
     "rules_markdown",
     "select",
     "upgrade",
-    "upgrade_json",
-    "upgrade_markdown",
-    "upgrade_text",
+    "upgrade_report",
     "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
@@ -261,13 +263,22 @@ def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = 
     return DiffReport([cluster for report in reports for cluster in report.clusters])
 
 
+def data_tables() -> list[DataTable]:
+    """Every table eksgen ships, with its source and date."""
+    return shipped_tables()
+
+
+def lock(arguments: list[str], *, lock_file: Path | None = None, addon_versions: Path | None = None,
+         ami_releases: Path | None = None, check: bool = False, today: dt.date | None = None) -> list[Locked]:
+    """Write `eksgen.lock` for every cluster the arguments name (or with `check`, say which pins no longer fit)."""
+    return run_lock(select(arguments).specs, lock=lock_file, addon_versions=addon_versions, ami_releases=ami_releases,
+                    check=check, today=today)
+
+
 def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
             ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
             commit: bool = False) -> UpgradeOutcome:
-    """Plan every cluster the arguments name to Kubernetes `target`, one minor at a time; with `write`, one stage
-    spec per step in that directory, with `commit`, one git commit per step. Blockers write nothing."""
-    from generator.upgrade.run import run_upgrade
-
+    """Plan each cluster to `target` a minor at a time; `write`: a spec per step, `commit`: a commit per step."""
     return run_upgrade(select(arguments).specs, target, today=today, addon_versions=addon_versions,
                        ami_releases=ami_releases, karpenter_version=karpenter_version, write=write, commit=commit)
 

@@ -131,7 +131,9 @@ def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth Co
 def _register_commands() -> None:
     """Commands that live in their own modules, each adding itself to the app."""
     from generator.cli import capacity as cli_capacity
+    from generator.cli import data as cli_data
     from generator.cli import diff as cli_diff
+    from generator.cli import lock as cli_lock
     from generator.cli import modules as cli_modules
     from generator.cli import render as cli_render
     from generator.cli import upgrade as cli_upgrade
@@ -142,6 +144,8 @@ def _register_commands() -> None:
     cli_validate.register(app)
     cli_diff.register(app)
     cli_upgrade.register(app)
+    cli_lock.register(app)
+    cli_data.register(app)
     app.command("explain")(handle_errors(explain))
     cli_capacity.register(app)
     app.command("schema")(handle_errors(schema))

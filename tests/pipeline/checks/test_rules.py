@@ -78,8 +78,9 @@ def waiver_line(text: str, index: int) -> int:
     return len(text.splitlines()) + 2 + 2 * index
 
 
-def issues_of(text: str) -> list[Issue]:
+def issues_of(text: str, pins: str | None = None) -> list[Issue]:
     (doc,) = load_documents(text, "cluster.yaml")
+    doc.pins = json.loads(pins) if pins else None  # the cluster's entry of an eksgen.lock beside the spec
     return check_document(doc, today=TODAY).issues
 
 
@@ -105,13 +106,14 @@ class Row:
     waivers: tuple[tuple[str, str], ...] = ()  # waivers that are part of the triggering spec itself
     bug: str | None = None  # the rule does not fire although it should: strict xfail where firing matters
     maybe_missing: str | None = None  # the rule may not be implemented yet: non-strict xfail
+    pins: str | None = None  # JSON of the cluster's eksgen.lock entry, for both specs
 
 
 def row(case_id: str, rule: str, bad: str, good: str, at: str, fragment: str, *, severity: str | None = None,
         also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None,
-        maybe_missing: str | None = None) -> Row:
+        maybe_missing: str | None = None, pins: dict[str, Any] | None = None) -> Row:
     return Row(f"{rule}-{case_id}", rule, bad, good, at, fragment, severity or RULES[rule].severity, also, waivers,
-               bug, maybe_missing)
+               bug, maybe_missing, json.dumps(pins) if pins else None)
 
 
 def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
@@ -880,6 +882,19 @@ ROWS = [
     row("no-nat-no-endpoints", "EKS102", spec(append="  vpc:\n    nat: Disabled\n    endpoints: [s3]\n"),
         spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
         "17:5 vpc.nat", "add VPC endpoints ecr.api, ecr.dkr, sts to vpc.endpoints"),
+    # --- eksgen.lock -----------------------------------------------------------------------------------
+    row("release-of-another-minor", "EKS150", spec(append="      amiReleaseVersion: 1.34.9-20260714\n"),
+        spec(append="      amiReleaseVersion: 1.35.6-20260714\n"), "16:7 managedNodeGroups[0].amiReleaseVersion",
+        "is not an AL2023_x86_64_STANDARD release for Kubernetes 1.35"),
+    row("release-with-ami-id", "EKS150",
+        spec(append="      amiId: ami-0123456789abcdef0\n      amiReleaseVersion: 1.35.6-20260714\n"),
+        spec(append="      amiId: ami-0123456789abcdef0\n"), "17:7 managedNodeGroups[0].amiReleaseVersion",
+        "a custom amiId fixes the image"),
+    row("lock-for-another-version", "EKS151", spec(), spec(), "9:3 kubernetesVersion",
+        "pins are for Kubernetes 1.34, the cluster is 1.35", pins={"kubernetesVersion": "1.34"}),
+    row("lock-for-a-removed-group", "EKS151", spec(), spec(), "10:3 managedNodeGroups",
+        "node group old is pinned but not in the spec", pins={"kubernetesVersion": "1.35", "nodeGroups": {
+            "old": {"amiType": "AL2023_x86_64_STANDARD", "releaseVersion": "1.35.6-20260714"}}}),
     # --- waivers -------------------------------------------------------------------------------------
     row("unknown-rule", "EKS090", spec(), spec(append="  endpoint:\n    public: true\n"),
         "17:7 waivers[0].rule", "unknown rule 'EKS999' (see `eksgen rules`)", waivers=(("EKS999", REASON),)),
@@ -896,10 +911,14 @@ ROWS = [
 ]
 
 
+GOOD_PINS = json.dumps({"kubernetesVersion": "1.35", "nodeGroups": {
+    "general": {"amiType": "AL2023_x86_64_STANDARD", "releaseVersion": "1.35.6-20260714"}}})
+
+
 @pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
 def test_rule_fires(case: Row) -> None:
     text = with_waivers(case.bad, case.waivers)
-    issues = issues_of(text)
+    issues = issues_of(text, case.pins)
     hits = [i for i in issues if i.rule == case.rule and where(i) == case.where and case.fragment in i.message]
     assert hits, f"no {case.rule} at {case.where} with {case.fragment!r}; got:\n{show(issues)}"
     assert all(i.severity == case.severity for i in hits), show(hits)
@@ -911,7 +930,7 @@ def test_rule_fires(case: Row) -> None:
 
 @pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
 def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
-    issues = issues_of(case.good)
+    issues = issues_of(case.good, case.pins if case.rule != "EKS151" else GOOD_PINS)
     assert case.rule not in {i.rule for i in issues}, show(issues)
     assert not [i for i in issues if i.severity == "error"], show(issues)
 
@@ -920,7 +939,7 @@ def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
 def test_waiver(case: Row) -> None:
     waiver = (case.rule, REASON)
     text = with_waivers(case.bad, (*case.waivers, waiver))
-    issues = issues_of(text)
+    issues = issues_of(text, case.pins)
     rules = {i.rule for i in issues}
     if RULES[case.rule].waivable:
         assert case.rule not in rules, show(issues)
