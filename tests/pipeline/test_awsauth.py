@@ -1,12 +1,21 @@
-"""aws-auth conversion: done once, by the defaults stage, and read by every consumer."""
+"""aws-auth conversion (generator/pipeline/awsauth.py): done once, by the defaults stage, and read by every
+consumer; and EKS040, one row per finding (tests/helpers.py: Row)."""
 
 from __future__ import annotations
 
 import pytest
 
 from generator.pipeline.awsauth import ADMIN_POLICY, _entry
-
-ROLE = "arn:aws:iam::111122223333:role/ops"
+from tests.helpers import (
+    ROLE,
+    Row,
+    assert_nearest_valid_is_quiet,
+    assert_rule_fires,
+    assert_waiver,
+    params,
+    row,
+    spec,
+)
 
 
 def test_aws_auth_is_converted_once_and_every_consumer_reads_that(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,3 +55,42 @@ def test_groups_convert_once_each(groups: list[str], policies: list[str], kubern
     assert [p.policy for p in entry.policies or []] == policies
     assert entry.kubernetes_groups == kubernetes_groups
     assert dropped_groups == dropped
+
+
+ROWS = [
+    row("aws-auth-node-role", "EKS040",
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:bootstrappers', 'system:nodes']\n"),
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].groups", "node role mapping dropped (system:bootstrappers, system:nodes)"),
+    row("aws-auth-dropped-group", "EKS040",
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:masters', 'system:nodes']\n"),
+        spec(append=f"  access:\n    awsAuth:\n      mapRoles:\n        - rolearn: {ROLE}\n"
+                    "          groups: ['system:masters']\n"),
+        "20:11 access.awsAuth.mapRoles[0].groups", "dropped group 'system:nodes'"),
+    row("sso-role-path", "EKS042",
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/AWSReservedSSO_Admin_0123456789abcdef\n"
+                    "          groups: [ops]\n"),
+        spec(append="  access:\n    authenticationMode: API_AND_CONFIG_MAP\n    awsAuth:\n      mapRoles:\n"
+                    "        - rolearn: arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/"
+                    "AWSReservedSSO_Admin_0123456789abcdef\n          groups: [ops]\n"),
+        "20:11 access.awsAuth.mapRoles[0].rolearn", "converted to arn:aws:iam::444455556666:role/aws-reserved/"
+        "sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", severity="warning"),
+]
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
+def test_rule_fires(case: Row) -> None:
+    assert_rule_fires(case)
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
+def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
+    assert_nearest_valid_is_quiet(case)
+
+
+@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
+def test_waiver(case: Row) -> None:
+    assert_waiver(case)

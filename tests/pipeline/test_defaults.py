@@ -12,9 +12,10 @@ from generator.pipeline import defaults as D
 from generator.pipeline.defaults import apply_defaults, default_ami_type, default_subnet_layout
 from generator.pipeline.effective import Cluster
 from generator.pipeline.load import load_documents
+from generator.pipeline.run import check_document
 from generator.pipeline.spec import parse_cluster
 from generator.schema import effective_yaml
-from tests.helpers import MINIMAL_SPEC, REPO
+from tests.helpers import MINIMAL_SPEC, REPO, TODAY, spec
 
 
 def effective(text: str = MINIMAL_SPEC) -> Cluster:
@@ -105,6 +106,58 @@ def test_explicit_values_are_kept_and_defaults_are_idempotent() -> None:
     assert apply_defaults(again) == once
 
 
+@pytest.mark.parametrize("instance_type", ["gr6.4xlarge", "gr6f.4xlarge", "p6-b200.48xlarge", "p6-b300.48xlarge"])
+def test_default_ami_type_of_gpu_families(instance_type: str) -> None:
+    (doc,) = load_documents(spec({12: f"      instanceTypes: [{instance_type}]"}), "cluster.yaml")
+    result = check_document(doc, today=TODAY)
+    assert result.effective is not None
+    assert result.effective.spec.managed_node_groups[0].ami_type == "AL2023_x86_64_NVIDIA"
+
+
+SIZE_GROUP = """\
+apiVersion: eksgen/v1alpha1
+kind: Cluster
+metadata: {{name: demo, region: eu-west-1}}
+spec:
+  kubernetesVersion: "1.34"
+  managedNodeGroups:
+    - {{name: general, instanceTypes: [m6i.large]{sizes}}}
+"""
+LO, HI = D.DEFAULT_MANAGED_MIN_SIZE, D.DEFAULT_MANAGED_MAX_SIZE
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({}, (LO, HI, LO)),
+    ({"maxSize": LO - 1}, (LO - 1, LO - 1, LO - 1)),  # an explicit max below the default min lowers the min
+    ({"maxSize": HI + 5}, (LO, HI + 5, LO)),
+    ({"minSize": HI + 1}, (HI + 1, HI + 1, HI + 1)),  # an explicit min above the default max raises the max
+    ({"minSize": 0}, (0, HI, 0)),
+    ({"minSize": 1, "maxSize": 9}, (1, 9, 1)),
+    ({"desiredSize": 3, "maxSize": 5}, (LO, 5, 3)),
+], ids=["none", "max-below-default-min", "max-above-default", "min-above-default-max", "min-zero", "both",
+        "desired"])
+def test_sizes_fill_what_is_missing_from_what_is_given(given: dict[str, int], expected: tuple[int, int, int]) -> None:
+    sizes = "".join(f", {key}: {value}" for key, value in given.items())
+    ng = (effective(SIZE_GROUP.format(sizes=sizes)).spec.managed_node_groups or [])[0]
+    assert (ng.min_size, ng.max_size, ng.desired_size) == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [(None, "true"), ("false", "false"), ("true", "true")])
+def test_prefix_delegation_fills_the_cni_env_but_keeps_what_the_author_wrote(written: str | None,
+                                                                              expected: str) -> None:
+    env = f'{{ENABLE_PREFIX_DELEGATION: "{written}", OTHER: x}}'
+    cni = "{}" if written is None else f"{{configuration: {{env: {env}}}}}"
+    text = MINIMAL_SPEC + f"  vpcCni: {{prefixDelegation: true}}\n  addons:\n    vpc-cni: {cni}\n"
+    addons = effective(text).spec.addons or {}
+    configuration = addons["vpc-cni"].configuration or {}
+    assert configuration["env"]["ENABLE_PREFIX_DELEGATION"] == expected
+    if written:
+        assert configuration["env"]["OTHER"] == "x"
+
+
+def test_no_prefix_delegation_leaves_the_cni_configuration_alone() -> None:
+    addons = effective(MINIMAL_SPEC + "  addons:\n    vpc-cni: {}\n").spec.addons or {}
+    assert addons["vpc-cni"].configuration is None
 def _group(extra: str, *, kind: str = "managedNodeGroups") -> str:
     return MINIMAL_SPEC.split("  managedNodeGroups:")[0] + f"  {kind}:\n    - name: g\n" + extra
 

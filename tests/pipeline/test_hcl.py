@@ -45,9 +45,22 @@ def read_back(text: str) -> object:
     return parse("x = " + hcl.quote(text) + "\n")["x"]
 
 
+# What python-hcl2 8.1.4 reads back where it differs from the text: it keeps escaped sigil runs as written
+# (Terraform itself reads every one of these back exactly: see the oracle tests below). Written out by
+# hand, so neither hcl.quote nor the round trip's model (hcl2_view) computes its own expectation.
+PYTHON_HCL2_READS = {
+    "${var.secret}": "$${var.secret}",
+    "%{ if true }x%{ endif }": "%%{ if true }x%%{ endif }",
+    "$${already}": "$$${already}",
+    "${x}$${y}%{z}": "$${x}$$${y}%%{z}",
+}
+
+
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_strings_round_trip_through_python_hcl2(text: str) -> None:
-    assert read_back(text) == hcl2_view(text)
+    expected = PYTHON_HCL2_READS.get(text, text)
+    assert read_back(text) == expected
+    assert hcl2_view(text) == expected  # the round trip's model of python-hcl2 agrees
 
 
 @pytest.mark.parametrize(("text", "quoted"), [
@@ -78,19 +91,31 @@ ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(list('${}%"\\\n\t\r~ ')),
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ANY_TEXT)
 def test_any_accepted_free_text_survives_python_hcl2(text: str) -> None:
-    if text_problem(text, free=True) is not None:
-        return  # eksgen rejects it before rendering; see the strings check
+    problem = text_problem(text, free=True)
+    if problem is not None:
+        # Free text is refused only for a `${`/`%{` with no `}` after it (python-hcl2 cannot read that back)
+        # and for text Terraform would normalise to NFC on reading (surrogates are not generated).
+        unclosed = any("}" not in text[i + 2:] for i in range(len(text) - 1) if text[i:i + 2] in ("${", "%{"))
+        assert unclosed or not unicodedata.is_normalized("NFC", text), problem
+        return
     # A neighbouring attribute proves the string did not swallow the rest of the file.
     parsed = parse("x = " + hcl.quote(text) + '\ny = "}"\n')
-    assert parsed == {"x": hcl2_view(text), "y": "}"}
+    sigils = "${" in text or "%{" in text
+    assert parsed == {"x": hcl2_view(text) if sigils else text, "y": "}"}
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=20))
 def test_identifier_text_is_rejected_or_exact(text: str) -> None:
     """Outside free text, anything accepted reads back as itself: no sigils, no invisibles."""
-    if text_problem(text, free=False) is None:
+    plain = (unicodedata.is_normalized("NFC", text) and "${" not in text and "%{" not in text
+             and not any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") for c in text))
+    problem = text_problem(text, free=False)
+    if problem is None:
+        assert plain
         assert read_back(text) == text
+    else:
+        assert not plain, problem  # refused only for invisibles, controls, surrogates, non-NFC or sigils
 
 
 def test_nested_values_render_fmt_style() -> None:

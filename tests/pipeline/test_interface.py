@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from generator.errors import InterfaceError
-from generator.ir import Attr, Block, Group, Obj, Plan, Ref, Value
+from generator.ir import Attr, Block, Call, Group, Obj, Plan, Ref, Value
 from generator.pipeline.interface import check_interfaces, problems
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import build_document
@@ -105,6 +105,34 @@ def test_catalogs_match_shared_upstream_facts() -> None:
     assert ours["outputs"] == theirs["outputs"]
 
 
+MISSING = Ref("module.vpc.no_such_output")
+
+
+@pytest.mark.parametrize("value", [
+    MISSING,
+    Obj.of(nested=MISSING),
+    Obj.of(outer=Obj.of(inner=MISSING)),
+    [MISSING],
+    {"key": MISSING},
+    Call("concat", ([MISSING],)),
+    Call("format", ("%s", Obj.of(a=[MISSING]))),
+], ids=["top-level", "in-object", "in-nested-object", "in-list", "in-map", "call-argument", "deep-in-call"])
+def test_references_are_checked_wherever_they_are_nested(value: object) -> None:
+    plan = fresh_plan()
+    eks_block(plan).body.append(Group([Attr("tags", value)]))
+    found = problems(plan)
+    assert any(p.startswith("eks.tf: module.vpc.no_such_output: module 'vpc'") and "has no such output" in p
+               for p in found), found
+
+
+@pytest.mark.parametrize(("expr", "fragment"), [
+    ("module.nope.vpc_id", "no module 'nope' in the output"),
+    ("module.vpc", "has no such output"),
+])
+def test_reference_to_a_missing_module_or_without_output(expr: str, fragment: str) -> None:
+    plan = fresh_plan()
+    eks_block(plan).body.append(Group([Attr("tags", Obj.of(a=Ref(expr)))]))
+    assert any(fragment in p for p in problems(plan))
 def _association(**attrs: Value) -> Block:
     return Block("resource", ("aws_eks_pod_identity_association", "pod_identity_app"),
                  [Group([Attr(k, v) for k, v in attrs.items()])])

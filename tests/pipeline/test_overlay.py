@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from generator.api import load_spec, render_spec
-from generator.errors import SpecInvalid
-from generator.pipeline.overlay import deep_merge, overrides
+from generator.errors import Issue, SpecInvalid
+from generator.pipeline.overlay import MAX_EXTENDS_DEPTH, deep_merge, overrides
 from tests.helpers import MINIMAL_SPEC, TODAY, write_spec
 
 
@@ -79,3 +79,48 @@ def test_bad_extends(tmp_path: Path, files: dict[str, str], message: str) -> Non
         write_spec(tmp_path, text, name)
     with pytest.raises(SpecInvalid, match=message):
         load_spec(tmp_path / "prod.yaml")
+
+
+BASE_SPEC = MINIMAL_SPEC.replace("kind: Cluster", "kind: ClusterBase")
+
+
+def chain(tmp_path: Path, levels: int) -> Path:
+    """f0.yaml is a whole spec; each f<k>.yaml extends f<k-1>.yaml: f<levels>.yaml has `levels` of extends."""
+    write_spec(tmp_path, BASE_SPEC, "f0.yaml")
+    for k in range(1, levels + 1):
+        kind = "kind: ClusterBase\n" if k < levels else ""  # what another file extends is a base
+        write_spec(tmp_path, f"{kind}extends: f{k - 1}.yaml\n", f"f{k}.yaml")
+    return tmp_path / f"f{levels}.yaml"
+
+
+def test_extends_depth_limit_on_both_sides(tmp_path: Path) -> None:
+    (doc,) = load_spec(chain(tmp_path, MAX_EXTENDS_DEPTH))  # at the limit
+    assert doc.data["metadata"]["name"] == "demo"
+    with pytest.raises(SpecInvalid, match=f"more than {MAX_EXTENDS_DEPTH} levels of extends"):
+        load_spec(chain(tmp_path, MAX_EXTENDS_DEPTH + 1))
+
+
+def test_base_positions_under_a_replaced_value_are_dropped(tmp_path: Path) -> None:
+    """The overlay's list replaces the base's: nothing inside it may still point into the base file."""
+    base = BASE_SPEC.replace("      minSize: 2\n", "      minSize: 2\n      labels: {team: base}\n")
+    write_spec(tmp_path, base, "base.yaml")
+    spec = write_spec(tmp_path, "extends: base.yaml\nspec:\n  managedNodeGroups:\n    - name: general\n"
+                                "      amiType: AL2023_ARM_64_STANDARD\n", "prod.yaml")
+    (doc,) = load_spec(spec)
+    groups = ("spec", "managedNodeGroups")
+    under = {loc: pos for loc, pos in doc.positions.items() if loc[:2] == groups}
+    assert sorted(under) == [groups, (*groups, 0), (*groups, 0, "amiType"), (*groups, 0, "name")]
+    assert {pos.file or doc.file for pos in under.values()} == {doc.file}
+    assert not [loc for loc in doc.scalars if loc[:2] == groups and loc[3:4] in (("labels",), ("minSize",))]
+    # A finding about a field only the base wrote points at the overlay's group, not into the base file.
+    issue = doc.issue(Issue((*groups, 0, "labels"), "x"))
+    assert issue.format() == f"{spec}:4:7 managedNodeGroups[0].labels: x"
+
+
+def test_base_positions_stay_where_the_overlay_merges(tmp_path: Path) -> None:
+    write_spec(tmp_path, BASE_SPEC, "base.yaml")
+    spec = write_spec(tmp_path, "extends: base.yaml\nmetadata:\n  tags: {env: prod}\n", "prod.yaml")
+    (doc,) = load_spec(spec)
+    region = doc.positions[("metadata", "region")]
+    assert (region.file, region.line) == (str(tmp_path / "base.yaml"), 5)
+    assert doc.positions[("metadata", "tags")].line == 3 and not doc.positions[("metadata", "tags")].file

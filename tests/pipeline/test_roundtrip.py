@@ -1,43 +1,103 @@
-"""The round trip proves rendered text equals the plan, and fails loudly when it does not."""
+"""The round trip proves rendered text equals the plan, and fails loudly when it does not.
+
+Each check is shown failing when its half of the comparison is broken: values, types, list lengths,
+missing and extra keys, call names and arguments, and references (top level, nested in objects and
+inside call arguments).
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from generator.errors import RoundTripError
+from generator.ir import Call, Obj, Ref
 from generator.pipeline import hcl
 from generator.pipeline.load import load_documents
-from generator.pipeline.roundtrip import verify_round_trip
-from generator.pipeline.run import build_document
+from generator.pipeline.roundtrip import differences, expected_file, parse, verify_round_trip
+from generator.pipeline.run import ClusterResult, build_document
 from tests.helpers import MINIMAL_SPEC, TODAY
 
 
-def built():  # type: ignore[no-untyped-def]
+def built() -> ClusterResult:
     doc = load_documents(MINIMAL_SPEC, "cluster.yaml")[0]
     return build_document(doc, "cluster.yaml", today=TODAY)
 
 
-@pytest.mark.parametrize(("old", "new", "fragment"), [
-    ("min_size       = 2", "min_size       = 3", "min_size: expected 2, read 3"),
-    ('kubernetes_version = "1.34"', 'kubernetes_version = "1.33"', "kubernetes_version"),
-    ("enable_irsa = true", "enable_irsa = false", "enable_irsa"),
-    ("  enable_irsa = true\n", "", "enable_irsa: missing from the rendered text"),
-    ("  enable_irsa = true\n", "  enable_irsa = true\n  extra = 1\n", "extra: in the rendered text but not"),
-    ('version = "21.19.0"', 'version = "21.19.0', "does not parse"),
+LOG_TYPES = 'enabled_log_types                      = ["api", "audit", "authenticator"]'
+KUBECONFIG = '"eu-west-1", module.eks.cluster_name)'
+
+
+@pytest.mark.parametrize(("file", "old", "new", "fragment"), [
+    ("eks.tf", "min_size       = 2", "min_size       = 3", "min_size: expected 2, read 3"),
+    ("eks.tf", 'kubernetes_version = "1.34"', 'kubernetes_version = "1.33"', "kubernetes_version"),
+    ("eks.tf", "enable_irsa = true", "enable_irsa = false", "enable_irsa"),
+    ("eks.tf", "  enable_irsa = true\n", "", "enable_irsa: missing from the rendered text"),
+    ("eks.tf", "  enable_irsa = true\n", "  enable_irsa = true\n  extra = 1\n", "extra: in the rendered text but not"),
+    ("eks.tf", 'version = "21.19.0"', 'version = "21.19.0', "does not parse"),
+    # types: 1 == True in Python, so only the type comparison sees this
+    ("eks.tf", "enable_irsa = true", "enable_irsa = 1", "enable_irsa: expected True, read 1"),
+    ("eks.tf", "min_size       = 2", 'min_size       = "2"', "min_size: expected 2, read '2'"),
+    # list lengths, both ways
+    ("eks.tf", LOG_TYPES, LOG_TYPES.replace(', "authenticator"', ""), "enabled_log_types: expected 3 items"),
+    ("eks.tf", LOG_TYPES, LOG_TYPES.replace('"authenticator"', '"authenticator", "api"'),
+     "enabled_log_types: expected 3 items"),
+    # a value nested in an object (the node-group map)
+    ("eks.tf", 'instance_types = ["m6i.large"]', 'instance_types = ["m6i.xlarge"]', "instance_types[0]"),
+    # references: top level, and as a call argument
+    ("eks.tf", "= module.vpc.vpc_id", "= module.vpc.default_vpc_id", "vpc_id: expected '${module.vpc.vpc_id}'"),
+    ("outputs.tf", KUBECONFIG, '"eu-west-1", module.eks.cluster_id)', "update-kubeconfig"),
+    # call arguments and call names
+    ("outputs.tf", KUBECONFIG, '"eu-west-2", module.eks.cluster_name)', "update-kubeconfig"),
+    ("outputs.tf", "value       = format(", "value       = formatlist(", "expected a call to format()"),
 ])
-def test_tampered_text_is_caught(old: str, new: str, fragment: str) -> None:
+def test_tampered_text_is_caught(file: str, old: str, new: str, fragment: str) -> None:
     result = built()
     files = dict(result.files)
-    assert old in files["eks.tf"]
-    files["eks.tf"] = files["eks.tf"].replace(old, new, 1)
-    with pytest.raises(RoundTripError, match=r"eks\.tf") as info:
+    assert old in files[file]
+    files[file] = files[file].replace(old, new, 1)
+    with pytest.raises(RoundTripError, match=file.replace(".", r"\.")) as info:
         verify_round_trip(result.plan, files)
     assert fragment in str(info.value)
 
 
-def test_untampered_text_passes() -> None:
+def test_untampered_text_passes_and_every_file_is_compared() -> None:
     result = built()
+    assert result.plan is not None
     verify_round_trip(result.plan, result.files)
+    for file in result.plan.files:
+        expected = expected_file(file)
+        assert expected, f"{file.name}: nothing to compare"
+        assert differences(expected, parse(result.files[file.name]), file.name) == []
+
+
+@pytest.mark.parametrize(("expected", "actual", "fragment"), [
+    (True, 1, "expected True, read 1"),
+    (1, True, "expected 1, read True"),  # a bool is no number, though 1 == True in Python
+    (1, 2.0, "expected 1, read 2.0"),  # Terraform has one number type: 1 and 1.0 are equal, 1 and 2.0 not
+    ("1", 1, "expected '1', read 1"),
+    ([1, 2], [1, 2, 3], "expected 2 items"),
+    ([1, 2, 3], [1, 2], "expected 3 items"),
+    ([1], {"a": 1}, "expected 1 items"),
+    ({"a": 1}, [1], "expected an object"),
+    ({"a": {"b": "${module.vpc.vpc_id}"}}, {"a": {"b": "${module.vpc.vpc_arn}"}}, "v.a.b: expected"),
+    (Call("jsonencode", (Obj.of(a=1),)), "${jsonencode({a = 2})}", "v.a: expected 1, read 2"),
+    (Call("jsonencode", (Obj.of(a=1),)), "${yamlencode({a = 1})}", "expected a call to jsonencode()"),
+    (Call("format", ("%s", Ref("module.eks.cluster_name"))), '${format("%s", module.eks.cluster_id)}',
+     "cluster_id"),
+    (Call("format", ("%s", "a")), '${format("%s", "b")}', "read '${format(\"%s\", \"b\")}'"),
+])
+def test_each_comparison_fails_when_its_half_is_broken(expected: object, actual: object, fragment: str) -> None:
+    found = differences(expected, actual, "v")
+    assert found and fragment in found[0], found
+
+
+@pytest.mark.parametrize("value", [
+    True, 1, 1.5, "x", [1, "a"], {"a": [True]}, Call("jsonencode", (Obj.of(a=1),)),
+    Call("format", ("%s", Ref("module.eks.cluster_name"))),
+])
+def test_equal_values_have_no_differences(value: object) -> None:
+    actual = parse("v = " + hcl.literal(value) + "\n")["v"] if isinstance(value, Call) else value
+    assert differences(value, actual, "v") == []
 
 
 # --- the expected side is independent of hcl.quote (issue 14, item 16) ------------------------------

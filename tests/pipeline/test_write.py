@@ -73,9 +73,11 @@ def test_symlink_is_not_written_through(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     (out / "eks.tf").symlink_to(victim)
-    with pytest.raises((UsageError, HandEditedFiles)):
-        write_tree(out, {"eks.tf": b"x"}, META)
-    assert victim.read_text() == "precious\n"
+    for force in (False, True):  # even --force never follows the link
+        with pytest.raises(UsageError, match=r"refusing to write through a symlink or outside .*: eks.tf"):
+            write_tree(out, {"eks.tf": b"x"}, META, force=force)
+        assert victim.read_text() == "precious\n"
+        assert (out / "eks.tf").is_symlink()
 
 
 def test_concurrent_writers_serialise(tmp_path: Path) -> None:
@@ -286,3 +288,63 @@ class OwnershipMachine(RuleBasedStateMachine):
 OwnershipMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=12, deadline=None,
                                               suppress_health_check=list(HealthCheck))
 TestOwnership = OwnershipMachine.TestCase
+
+
+# --- the pending hashes of an interrupted run, and atomic writes ---------------------------------------
+
+@pytest.mark.parametrize(("current", "pending", "conflicts"), [
+    (b"interrupted\n", {"a.tf": sha256(b"interrupted\n")}, []),  # the killed run's own write: not an edit
+    (b"interrupted\n", {}, ["a.tf (edited since eksgen wrote it)"]),
+    (b"edited\n", {"a.tf": sha256(b"interrupted\n")}, ["a.tf (edited since eksgen wrote it)"]),
+    (b"old\n", {"a.tf": sha256(b"interrupted\n")}, []),  # as eksgen left it
+])
+def test_pending_hashes_of_an_interrupted_run_are_eksgens_own(current: bytes, pending: dict[str, str],
+                                                               conflicts: list[str]) -> None:
+    found = W.plan_conflicts({"a.tf": current}, {"a.tf": b"new\n"}, {"a.tf": sha256(b"old\n")}, pending)
+    assert found == conflicts
+
+
+@pytest.mark.parametrize(("pending", "conflicts"), [
+    ({"new.tf": sha256(b"interrupted\n")}, []),
+    ({}, ["new.tf (not written by eksgen)"]),
+])
+def test_pending_hash_adopts_a_file_the_interrupted_run_created(pending: dict[str, str],
+                                                                 conflicts: list[str]) -> None:
+    assert W.plan_conflicts({"new.tf": b"interrupted\n"}, {"new.tf": b"new\n"}, {}, pending) == conflicts
+
+
+def test_interrupted_write_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.tf": b"old\n"}, META)
+    record = json.loads((tmp_path / MANIFEST).read_text())
+    record["pending"] = {"a.tf": sha256(b"interrupted\n")}  # as a run killed after its first rename leaves it
+    (tmp_path / MANIFEST).write_text(json.dumps(record))
+    (tmp_path / "a.tf").write_bytes(b"interrupted\n")
+    report = write_tree(tmp_path, {"a.tf": b"new\n"}, META)
+    assert report.updated == ["a.tf"] and (tmp_path / "a.tf").read_bytes() == b"new\n"
+
+
+def test_atomic_write_syncs_the_data_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(W.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(W.os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    W.atomic_write(tmp_path / "a.tf", b"data\n", sync_dir=False)
+    assert events == ["fsync", "replace"]
+    events.clear()
+    W.atomic_write(tmp_path / "b.tf", b"data\n")
+    assert events == ["fsync", "replace", "fsync"]  # then the directory entry
+
+
+def test_atomic_write_removes_its_temp_file_when_the_rename_fails(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.tf").write_bytes(b"old\n")
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(W.os, "replace", refuse)
+    with pytest.raises(OSError, match="No space"):
+        W.atomic_write(tmp_path / "a.tf", b"new\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tf"]
+    assert (tmp_path / "a.tf").read_bytes() == b"old\n"
+

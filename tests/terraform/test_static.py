@@ -33,9 +33,13 @@ def mutate(root: Path, file: str, old: str, new: str) -> None:
     path.write_text(re.sub(old, new, text, count=1, flags=re.M))
 
 
+PASSED = "ok: 1 target(s) valid (eksgen checks and Terraform), 0 warning(s)\n"
+
+
 def test_correct_output_passes(rendered: Path, terraform) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["validate", "--terraform", str(rendered)])
     assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == (PASSED, "")  # both checkers ran, and neither found anything
 
 
 FAULTS = [
@@ -97,3 +101,4 @@ GOLDEN_DIRS = sorted(p for p in (REPO / "examples").glob("*/expected"))
 def test_every_golden_passes_offline_init_and_validate(golden: Path, terraform) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["validate", "--terraform", str(golden)])
     assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == (PASSED, "")

@@ -1,5 +1,5 @@
-"""Every golden example, stub-backed, passes offline `terraform init` + `apply` (driven by
-pytest-terraform) and its outputs carry the spec's values through."""
+"""Every example, rendered fresh (tests/conftest.py) and stub-backed, passes offline `terraform init` +
+`apply` (driven by pytest-terraform) and its outputs carry the spec's values through."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pytest_terraform import terraform
 
 from tests.helpers import REPO
 
-EXAMPLES = sorted(p.parent.name for p in REPO.glob("examples/*/expected"))
+EXAMPLES = sorted(p.parent.name for p in REPO.glob("examples/*/cluster.yaml"))
 for _example in EXAMPLES:
     terraform(f"stub_{_example.replace('-', '_')}", scope="session")
 

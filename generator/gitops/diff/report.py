@@ -96,7 +96,9 @@ def _pair_diff(old: RenderResult | None, new: RenderResult | None, prefix: str) 
         side = new or old
         assert side is not None
         return ClusterDiff(name, [_lifecycle_change(name, added=old is None)], files, mermaid(_effective(side)))
-    old_files = align_headers(old.files, old.spec.name, new.spec.name)
+    # Only files both sides have: a removed file shows as it was written.
+    old_files = {**old.files, **align_headers({n: t for n, t in old.files.items() if n in new.files},
+                                              old.spec.name, new.spec.name)}
     return ClusterDiff(new.name, diff_clusters(_effective(old), _effective(new)),
                        diff_files(old_files, new.files, prefix), mermaid(_effective(new)))
 

@@ -29,6 +29,7 @@ from generator.gitops.diff import (
     risk_table,
     rule_for_path,
 )
+from generator.gitops.diff.risks import RISK_ORDER, Rule, worst
 from generator.pipeline.model import Cluster
 from tests.helpers import TODAY, TODAY_ARGS
 
@@ -68,13 +69,13 @@ def put(path: str, value: Any) -> Tweak:
         node = doc
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = value
+        node[last] = copy.deepcopy(value)  # each side its own copy: a later tweak must not reach both
     return tweak
 
 
 def put_group(key: str, value: Any, index: int = 0) -> Tweak:
     def tweak(doc: Spec) -> None:
-        group(doc, index)[key] = value
+        group(doc, index)[key] = copy.deepcopy(value)
     return tweak
 
 
@@ -224,6 +225,11 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
      {("cluster", "demo", "serviceIpv4Cidr", "replace")}),
     ("kms key", nothing, put("spec.secretsEncryption", {"kmsKeyArn": KMS_KEY}),
      {("cluster", "demo", "secretsEncryption", "replace")}),
+    ("encryption turned off", nothing, put("spec.secretsEncryption", {"createKey": False}),
+     {("cluster", "demo", "secretsEncryption", "replace")}),
+    ("encryption turned on", put("spec.secretsEncryption", {"createKey": False}),
+     put("spec.secretsEncryption", {"createKey": True}),
+     {("cluster", "demo", "secretsEncryption", "one-way")}),
     ("public endpoint", nothing, put("spec.endpoint", {"public": True, "publicCidrs": ["203.0.113.0/24"]}),
      {("cluster", "demo", "endpoint.public", "in-place"), ("cluster", "demo", "endpoint.publicCidrs", "in-place")}),
     ("logging", nothing, put("spec.logging", {"types": ["api", "audit"], "retentionDays": 30}),
@@ -311,10 +317,14 @@ def variant(*tweaks: Tweak) -> Spec:
     return doc
 
 
-def report_for(tmp_path: Path, old: Spec | list[Spec], new: Spec | list[Spec]) -> DiffReport:
+def renders(tmp_path: Path, old: Spec | list[Spec], new: Spec | list[Spec]) -> tuple[Any, Any]:
     before = render_spec(write(tmp_path, old, "old.yaml"), today=TODAY)
     after = render_spec(write(tmp_path, new, "new.yaml"), today=TODAY)
-    return diff_results(before, after)
+    return before, after
+
+
+def report_for(tmp_path: Path, old: Spec | list[Spec], new: Spec | list[Spec]) -> DiffReport:
+    return diff_results(*renders(tmp_path, old, new))
 
 
 def changes_of(report: DiffReport) -> Expected:
@@ -328,10 +338,23 @@ def test_the_table_has_enough_cases() -> None:
 @pytest.mark.parametrize(("setup", "tweak", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_each_change_gets_its_area_subject_and_risk(tmp_path: Path, setup: Tweak, tweak: Tweak,
                                                     expected: Expected) -> None:
-    report = report_for(tmp_path, variant(setup), variant(setup, tweak))
+    before, after = renders(tmp_path, variant(setup), variant(setup, tweak))
+    report = diff_results(before, after)
     assert changes_of(report) == expected
     assert report.has_changes
-    assert any(report.clusters[0].files.values())  # every semantic change shows in the HCL too
+    # Every semantic change shows in the HCL too, as lines really removed from and added to the renders.
+    diffs = report.clusters[0].files
+    assert diffs
+    old_files, new_files = before[0].result.files, after[0].result.files
+    for name, text in diffs.items():
+        lines = text.splitlines()
+        assert lines[0] == f"--- a/{name}" and lines[1] == f"+++ b/{name}"
+        removed = [line[1:] for line in lines[2:] if line.startswith("-")]
+        added = [line[1:] for line in lines[2:] if line.startswith("+")]
+        assert removed or added
+        assert set(removed) <= set(old_files.get(name, "").splitlines())
+        assert set(added) <= set(new_files.get(name, "").splitlines())
+        assert removed != added
 
 
 def test_skipping_a_minor_version_is_noted(tmp_path: Path) -> None:
@@ -357,11 +380,39 @@ def test_worst_risk_per_area_and_overall(tmp_path: Path) -> None:
     assert report.worst_risk == "one-way"
 
 
+def test_replace_is_worse_than_one_way(tmp_path: Path) -> None:
+    assert RISK_ORDER == ("in-place", "nodes roll", "one-way", "replace")
+    assert worst(["one-way", "replace", "in-place"]) == worst(["replace", "one-way"]) == "replace"
+    assert worst(["nodes roll", "one-way"]) == "one-way" and worst([]) is None
+    new = variant(put("spec.access.authenticationMode", "API_AND_CONFIG_MAP"),
+                  put("spec.serviceIpv4Cidr", "172.20.0.0/16"))
+    report = report_for(tmp_path, variant(), new)
+    assert report.clusters[0].area_risks() == {"access": "one-way", "cluster": "replace"}
+    assert report.worst_risk == "replace"
+
+
+@pytest.mark.parametrize(("old", "new", "major"), [
+    ("21.19.0", "21.20.0", False),
+    ("21.19.0", "21.19.1", False),
+    ("21.19.0", "22.0.0", True),
+    ("21.19.0", "22.19.0", True),  # the same minor under another major
+    ("6.6.0", "6.7.0", False),
+])
+def test_module_upgrades_warn_louder_on_a_new_major(old: str, new: str, major: bool) -> None:
+    for module in ("eks", "vpc", "iam"):
+        classify = rule_for_path(f"spec.terraform.modules.{module}")
+        assert callable(classify) and not isinstance(classify, Rule)
+        rule = classify(old, new)
+        assert rule.risk == "in-place"
+        assert rule.reason.startswith("major module upgrade") is major, rule.reason
+
+
 REORDERS: list[tuple[str, Tweak]] = [
     ("node groups", lambda d: spec_of(d)["managedNodeGroups"].reverse()),
     ("access entries", lambda d: spec_of(d)["access"]["entries"].reverse()),
     ("addons", lambda d: spec_of(d).update(addons=dict(reversed(spec_of(d)["addons"].items())))),
     ("taints", lambda d: group(d)["taints"].reverse()),
+    ("taints with one key twice", lambda d: group(d)["taints"].insert(0, group(d)["taints"].pop())),
     ("log types", lambda d: spec_of(d)["logging"]["types"].reverse()),
 ]
 
@@ -369,7 +420,8 @@ REORDERS: list[tuple[str, Tweak]] = [
 @pytest.mark.parametrize("reorder", [r[1] for r in REORDERS], ids=[r[0] for r in REORDERS])
 def test_reordering_is_not_a_change(tmp_path: Path, reorder: Tweak) -> None:
     setup = both(second_group, with_entry(ADMIN, DEV), with_addons(),
-                 put_group("taints", [{"key": "a", "effect": "NO_SCHEDULE"}, {"key": "b", "effect": "NO_EXECUTE"}]),
+                 put_group("taints", [{"key": "a", "effect": "NO_SCHEDULE"}, {"key": "b", "effect": "NO_EXECUTE"},
+                                      {"key": "a", "effect": "NO_EXECUTE"}]),
                  put("spec.logging", {"types": ["api", "audit", "scheduler"]}))
     report = report_for(tmp_path, variant(setup), variant(setup, reorder))
     assert changes_of(report) == set()

@@ -1,0 +1,56 @@
+"""EKS001 text hygiene (generator/pipeline/checks/strings.py), one row per finding (tests/helpers.py: Row)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import (
+    ROLE,
+    Row,
+    assert_nearest_valid_is_quiet,
+    assert_rule_fires,
+    assert_waiver,
+    entry,
+    fargate,
+    params,
+    row,
+    spec,
+)
+
+ROWS = [
+    row("invisible-char", "EKS001", spec(append=entry(ROLE, 'username: "ops\\u200b"')),
+        spec(append=entry(ROLE, "username: ops")),
+        "19:9 access.entries[0].username", "contains the invisible or control character U+200B"),
+    row("not-nfc", "EKS001", spec(append=entry(ROLE, 'username: "cafe\\u0301"')),
+        spec(append=entry(ROLE, 'username: "caf\\u00e9"')),
+        "19:9 access.entries[0].username", "is not in Unicode NFC form"),
+    row("template-sequence", "EKS001", spec(append=entry(ROLE, 'username: "${var.user}"')),
+        spec(append=entry(ROLE, "username: var.user")),
+        "19:9 access.entries[0].username", "must not contain '${' or '%{' (Terraform template syntax)"),
+    row("key-with-invisible-char", "EKS001",
+        spec(append=fargate() + '          labels: {"k8s-app\\u200b": kube-dns}\n'),
+        spec(append=fargate() + "          labels: {k8s-app: kube-dns}\n"),
+        "20:20 fargateProfiles[0].selectors[0].labels['k8s-app\\u200b']", "key contains the invisible"),
+    row("unclosed-template-in-free-text", "EKS001",
+        spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b"}}\n'),
+        spec(append='  addons:\n    vpc-cni:\n      configuration: {env: {X: "a${b}"}}\n'),
+        "18:29 addons.vpc-cni.configuration.env.X", "contains '${' with no closing '}' after it"),
+    row("placeholder-account", "EKS018", spec(append=entry(ROLE)),
+        spec(append=entry(ROLE.replace("111122223333", "444455556666"))),
+        "18:9 access.entries[0].principalArn", "111122223333 is a placeholder account ID", severity="warning"),
+]
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
+def test_rule_fires(case: Row) -> None:
+    assert_rule_fires(case)
+
+
+@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
+def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
+    assert_nearest_valid_is_quiet(case)
+
+
+@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
+def test_waiver(case: Row) -> None:
+    assert_waiver(case)
