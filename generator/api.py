@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.adopt.eksctl import Imported
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -24,7 +25,8 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
-from generator.facts.tables import DataTable, shipped_tables
+from generator.facts.tables import DataTable
+from generator.facts.tables import shipped_tables as data_tables
 from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
@@ -35,7 +37,7 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
-from generator.lockfile.build import Locked, run_lock
+from generator.lockfile.build import Locked, lock
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
 from generator.pipeline.effective import Cluster
@@ -51,7 +53,7 @@ from generator.pipeline.specfile import (
 )
 from generator.terraform.static import Finding
 from generator.upgrade.output import upgrade_report
-from generator.upgrade.run import UpgradeOutcome, run_upgrade
+from generator.upgrade.run import UpgradeOutcome, upgrade
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "DiffReport",
     "Finding",
     "GroupCapacity",
+    "Imported",
     "Locked",
     "Outcome",
     "RenderResult",
@@ -87,6 +90,7 @@ __all__ = [
     "format_markdown",
     "format_text",
     "import_catalog",
+    "import_eksctl",
     "init_spec",
     "json_schema",
     "load_spec",
@@ -263,26 +267,6 @@ def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = 
     return DiffReport([cluster for report in reports for cluster in report.clusters])
 
 
-def data_tables() -> list[DataTable]:
-    """Every table eksgen ships, with its source and date."""
-    return shipped_tables()
-
-
-def lock(arguments: list[str], *, lock_file: Path | None = None, addon_versions: Path | None = None,
-         ami_releases: Path | None = None, check: bool = False, today: dt.date | None = None) -> list[Locked]:
-    """Write `eksgen.lock` for every cluster the arguments name (or with `check`, say which pins no longer fit)."""
-    return run_lock(select(arguments).specs, lock=lock_file, addon_versions=addon_versions, ami_releases=ami_releases,
-                    check=check, today=today)
-
-
-def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
-            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
-            commit: bool = False) -> UpgradeOutcome:
-    """Plan each cluster to `target` a minor at a time; `write`: a spec per step, `commit`: a commit per step."""
-    return run_upgrade(select(arguments).specs, target, today=today, addon_versions=addon_versions,
-                       ami_releases=ami_releases, karpenter_version=karpenter_version, write=write, commit=commit)
-
-
 @dataclass
 class ValidationReport:
     """Every target's outcome: spec warnings, and findings of the static checks and Terraform."""
@@ -398,3 +382,11 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
         if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
             return {k: str(v) for k, v in module.items() if isinstance(v, str)}
     return {}
+
+
+
+def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
+                  today: dt.date | None = None) -> Imported:
+    """An eksctl ClusterConfig as a spec that validates and renders (`adopt.eksctl.import_file`)."""
+    from generator.adopt.eksctl import import_file
+    return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())

@@ -118,7 +118,8 @@ def test_upgrade_imports_no_layer_above_it() -> None:
 
 def test_lockfile_imports_no_layer_above_it() -> None:
     """generator.lockfile writes and checks eksgen.lock (pipeline/pins.py reads it at render time)."""
-    assert _violations("generator.lockfile", (*SHARED, "generator.pipeline", "generator.terraform")) == []
+    allowed = (*SHARED, "generator.gitops", "generator.pipeline", "generator.terraform")
+    assert _violations("generator.lockfile", allowed) == []
 
 
 def test_gitops_imports_no_layer_above_it() -> None:
@@ -151,3 +152,8 @@ def test_pipeline_stages_import_only_earlier_stages(module: str) -> None:
 def test_no_module_over_the_size_limit(module: str) -> None:
     lines = modules()[module].read_text("utf-8").count("\n")
     assert lines <= MAX_MODULE_LINES, f"{module}: {lines} lines"
+
+
+def test_adopt_imports_no_layer_above_it() -> None:
+    """The importers read with the pipeline's loader and prove with its stages; nothing above it."""
+    assert _violations("generator.adopt", (*SHARED, *MODULE_FACTS, "generator.pipeline")) == []

@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.errors import SpecInvalid
 from generator.facts.upgrades import ami_family, minor_of, newest_ami_release
+from generator.gitops.selection import select
 from generator.lockfile.sources import Sources, sources_from
 from generator.pipeline.pins import LOCK_NAME, LOCK_VERSION, read_lock
 from generator.pipeline.run import check_document
@@ -153,8 +154,11 @@ def _misfits(cluster: Any, entry: dict[str, Any] | None, path: Path) -> list[str
     return found
 
 
-def run_lock(specs: list[Path], *, lock: Path | None, addon_versions: Path | None, ami_releases: Path | None,
-             check: bool, today: dt.date | None) -> list[Locked]:
+def lock(arguments: list[str], *, lock_file: Path | None = None, addon_versions: Path | None = None,
+         ami_releases: Path | None = None, check: bool = False, today: dt.date | None = None) -> list[Locked]:
+    """`eksgen lock`: write eksgen.lock for every cluster the arguments name (files, globs, directories, bases),
+    or with `check`, say which pins no longer fit."""
+    specs = select(arguments).specs
     if check:
-        return check_locks(specs, lock=lock, today=today)
-    return lock_specs(specs, lock=lock, sources=sources_from(addon_versions, ami_releases), today=today)
+        return check_locks(specs, lock=lock_file, today=today)
+    return lock_specs(specs, lock=lock_file, sources=sources_from(addon_versions, ami_releases), today=today)

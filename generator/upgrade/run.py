@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.gitops.fleet import render_to_directory
+from generator.gitops.selection import select
 from generator.lockfile.sources import sources_from
 from generator.pipeline.specfile import output_dir
 from generator.pipeline.write import MANIFEST
@@ -25,9 +26,12 @@ class UpgradeOutcome:
     commits: list[str] = field(default_factory=list)
 
 
-def run_upgrade(specs: list[Path], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
-                ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
-                commit: bool = False) -> UpgradeOutcome:
+def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
+            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
+            commit: bool = False) -> UpgradeOutcome:
+    """`eksgen upgrade`: plan every cluster the arguments name to `target` a minor at a time; with `write` a spec
+    per step in that directory, with `commit` a git commit per step. Blockers write nothing."""
+    specs = select(arguments).specs
     if write is not None and commit:
         raise UsageError("give --write DIR or --commit, not both")
     sources = sources_from(addon_versions, ami_releases, karpenter_version)
