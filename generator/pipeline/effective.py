@@ -189,6 +189,7 @@ class ManagedNodeGroup(NodeGroup):
     max_unavailable_percentage: int | None = None
     node_repair: bool
     launch_template: LaunchTemplate | None = None
+    ami_release_version: str | None = None
 
 
 class SelfManagedNodeGroup(NodeGroup):

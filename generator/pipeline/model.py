@@ -243,6 +243,9 @@ class ManagedNodeGroup(NodeGroup):
     launch_template: LaunchTemplate | None = opt(
         "An existing launch template; excludes amiId, preBootstrapCommands, disk*, securityGroupIds, ssh, imdsHopLimit."
     )
+    ami_release_version: str | None = opt(
+        "EKS AMI release version of the amiType for the cluster's version (1.35.6-20260714 on AL2023); unset: the "
+        "newest at apply time, or the pin in eksgen.lock.")
 
 
 class SelfManagedNodeGroup(NodeGroup):

@@ -18,6 +18,7 @@ from generator.pipeline.checks.cluster import verdict_window
 from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
+from generator.pipeline.pins import LOCK_NAME, read_lock
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import WriteReport, write_tree
 from generator.version import __version__
@@ -75,8 +76,14 @@ def cluster_name(doc: Document) -> str | None:
 
 
 def load_spec(path: Path) -> list[Document]:
-    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
-    return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+    """Stage 1 for a file: its documents, each with its `extends` chain merged in and its pins from the
+    eksgen.lock beside the spec (pipeline/pins.py)."""
+    documents = [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+    lock = read_lock(path.parent / LOCK_NAME)
+    if lock is not None:
+        for doc in documents:
+            doc.pins = lock.get(cluster_name(doc) or "")
+    return documents
 
 
 def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
@@ -132,6 +139,8 @@ def document_hash(doc: Document) -> str:
     """What a cluster's output and findings depend on: its merged spec data, where each value was written
     (findings name lines) and the eksgen version. The clock is recorded apart, as a verdict window."""
     canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
+    if doc.pins is not None:  # a changed lock renders differently
+        canonical += "\n" + json.dumps(doc.pins, sort_keys=True, ensure_ascii=False)
     where = json.dumps(sorted((repr(loc), p.line, p.column, p.file) for loc, p in doc.positions.items()))
     return hashlib.sha256(f"{__version__}\n{canonical}\n{where}".encode()).hexdigest()
 

@@ -187,6 +187,8 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
      put_group("iam", {"additionalPolicies": {"ssm": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}}),
      {("node group", "general", "iam.additionalPolicies", "in-place")}),
     ("node repair", nothing, put_group("nodeRepair", True), {("node group", "general", "nodeRepair", "in-place")}),
+    ("AMI release pinned", nothing, put_group("amiReleaseVersion", "1.34.9-20260714"),
+     {("node group", "general", "amiReleaseVersion", "nodes roll")}),
     ("own launch template", nothing, put_group("launchTemplate", {"id": "lt-0123456789abcdef0"}),
      {("node group", "general", "launchTemplate", "nodes roll"),
       ("node group", "general", "imdsHopLimit", "nodes roll")}),  # the template's now, no longer eksgen's
