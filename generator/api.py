@@ -251,12 +251,11 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     from generator.gitops.diff import diff_results
     from generator.gitops.revision import render_at_revision
 
-    if (new is None) == (rev is None):
-        raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
-    if rev is not None:
+    if new is not None and rev is None:
+        return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    if new is None and rev is not None:
         return diff_results(render_at_revision(old, rev, today), render_spec(old, today=today))
-    assert new is not None
-    return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
 
 
 def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = None) -> DiffReport:

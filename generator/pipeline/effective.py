@@ -201,6 +201,7 @@ class FargateProfile(EffectiveModel):
     name: str
     selectors: list[FargateSelector]
     subnets: str | list[str]
+    tags: dict[str, str]
 
 
 class ServiceAccount(EffectiveModel):

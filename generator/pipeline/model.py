@@ -265,6 +265,8 @@ class FargateProfile(SpecModel):
     name: str = Field(description="Unique Fargate profile name.")
     selectors: list[FargateSelector] = Field(description="Pod selectors (1..5).")
     subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", D.DEFAULT_NODE_SUBNETS)
+    tags: dict[str, str] | None = opt("Tags for the profile and its pod execution role, merged over metadata.tags.",
+                                      {})
 
 
 class ServiceAccount(SpecModel):

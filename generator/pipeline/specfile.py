@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Issue, SpecInvalid, UsageError, quote_name
+from generator.errors import InternalError, Issue, SpecInvalid, UsageError, quote_name
 from generator.pipeline import overlay
 from generator.pipeline.checks.cluster import verdict_window
+from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.pins import LOCK_NAME, read_lock
@@ -40,6 +41,13 @@ class RenderResult:
     @property
     def files(self) -> dict[str, str]:
         return self.result.files
+
+    @property
+    def effective(self) -> EffectiveCluster:
+        """The effective spec: render_spec returns only clusters that got one, so None is eksgen's bug."""
+        if self.result.effective is None:
+            raise InternalError(f"{self.spec}: a rendered cluster has no effective spec")
+        return self.result.effective
 
 
 @dataclass
@@ -151,8 +159,7 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
 
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
-    effective = item.result.effective
-    assert effective is not None  # render_spec raises before returning a result without one
+    effective = item.effective
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
                                "modules": dict(effective.spec.terraform.modules),

@@ -381,6 +381,7 @@ def fargate_profiles(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[
         optional={"labels": st.dictionaries(label_keys, label_values, max_size=5)}), min_size=1, max_size=5))
     profile: dict[str, Any] = {"name": name, "selectors": selectors}
     _maybe(draw, _placement(draw, facts, nodes=False), "subnets", profile)
+    _maybe(draw, draw(st.dictionaries(tag_keys, tag_text, max_size=3)), "tags", profile)
     return profile
 
 

@@ -266,6 +266,7 @@ FARGATE_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, FARGATE_IMMUTABLE),
     "selectors": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
     "subnets": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
+    "tags": Rule(IN_PLACE, "tags update in place (TagResource); the profile and its pods stay"),
 }
 SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, "the role is named <cluster>-<name>: a rename deletes the role and creates another"),

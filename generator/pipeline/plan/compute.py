@@ -102,5 +102,6 @@ def fargate_profiles(cluster: Cluster) -> Obj:
         ]
         pairs.append((profile.name, Obj.from_pairs([
             ("selectors", selectors), ("subnet_ids", _subnet_ids(cluster, profile.subnets)),
+            ("tags", sorted_map(profile.tags) if profile.tags else None),  # merged over the cluster's by the module
         ])))
     return Obj(tuple(pairs))
