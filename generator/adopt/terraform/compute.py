@@ -22,7 +22,8 @@ _COMMON = {"ami_type", "min_size", "max_size", "desired_size", "block_device_map
            "enable_bootstrap_user_data", "cloudinit_pre_nodeadm", "pre_bootstrap_user_data", "key_name",
            "vpc_security_group_ids", "security_group_ingress_rules", "metadata_options", "network_interfaces",
            "iam_role_additional_policies", "iam_role_permissions_boundary", "subnet_ids", "tags", "disk_size"}
-_MANAGED = {"instance_types", "capacity_type", "labels", "taints", "update_config", "node_repair_config",
+_MANAGED = {"ami_release_version", "use_latest_ami_release_version", "instance_types", "capacity_type",
+             "labels", "taints", "update_config", "node_repair_config",
             "create_launch_template", "launch_template_id", "launch_template_version", "use_custom_launch_template"}
 _SELF = {"instance_type", "use_mixed_instances_policy", "mixed_instances_policy"}
 
@@ -133,6 +134,9 @@ def _disk(body: dict[str, Any], group: dict[str, Any]) -> None:
 
 
 def _managed(body: dict[str, Any], group: dict[str, Any]) -> None:
+    # A release version counts only with use_latest_ami_release_version = false (the module's default is true).
+    if isinstance(body.get("ami_release_version"), str) and body.get("use_latest_ami_release_version") is False:
+        group["amiReleaseVersion"] = body["ami_release_version"]
     if isinstance(body.get("capacity_type"), str):
         group["capacityType"] = body["capacity_type"]
     if isinstance(body.get("labels"), dict) and body["labels"]:
@@ -251,6 +255,8 @@ def fargate(eks: Call, report: Reporter, spec: dict[str, Any], placement: Placem
         subnets = placement.subnets(body.get("subnet_ids"), managed=True)
         if subnets not in (None, "private"):
             profile["subnets"] = subnets
+        if isinstance(body.get("tags"), dict) and body["tags"]:
+            profile["tags"] = body["tags"]
         for extra in sorted(set(body) - {"name", "selectors", "subnet_ids", "tags"}):
             report.warn(eks.where("fargate_profiles"), eks.loc("fargate_profiles", profile_name, extra),
                         "no spec key; left out")
