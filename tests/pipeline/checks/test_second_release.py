@@ -154,6 +154,15 @@ ROWS = [
     row("no-nat-no-endpoints", "EKS102", spec(append="  vpc:\n    nat: Disabled\n    endpoints: [s3]\n"),
         spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
         "17:5 vpc.nat", "add VPC endpoints ecr.api, ecr.dkr, sts to vpc.endpoints"),
+    # Pod Identity (associations, an addon's podIdentity, Karpenter's controller) also needs eks-auth.
+    *(row(f"no-nat-pod-identity-{case}", "EKS102",
+          spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n" + extra),
+          spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts, eks-auth]\n" + extra),
+          "17:5 vpc.nat", "add VPC endpoints eks-auth to vpc.endpoints") for case, extra in [
+        ("association", "  podIdentityAssociations:\n    - {name: app, namespace: apps, serviceAccount: app,"
+                        " policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}\n"),
+        ("karpenter", "  karpenter: {enabled: true}\n"),
+    ]),
     # --- node-group customisation (generator/pipeline/checks/launch.py) ------------------------------
     row("ami-id", "EKS071", disk("amiId: ami-123"), disk("amiId: ami-0abcdef1234567890"),
         "16:7 managedNodeGroups[0].amiId", "'ami-123' is not an AMI ID"),
