@@ -148,8 +148,8 @@ def map_logging(ctx: Context) -> None:
             "group and needs a retention; this is eksgen's default."))
         ctx.note((*base, "enableTypes"), f"logs kept forever by eksctl; the spec keeps them "
                                          f"{DEFAULT_LOG_RETENTION_DAYS} days (set logging.retentionDays)")
-    ctx.drop_unread(base, ctx.spec)
-    ctx.drop_unread(("cloudWatch",), ctx.spec)
+    ctx.drop_unread(base, logging)
+    ctx.drop_unread(("cloudWatch",), logging)
 
 
 def map_secrets_encryption(ctx: Context) -> None:

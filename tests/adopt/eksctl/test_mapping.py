@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import build_document, check_document
 from tests.adopt.eksctl.helpers import at, attempt, clusterconfig
+from tests.helpers import TODAY
 
 SSM = {"AmazonSSMManagedInstanceCore": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}
 NG = "spec.selfManagedNodeGroups.0"
@@ -396,6 +399,9 @@ def test_mapping(case: Case) -> None:
         return
     assert outcome.imported is not None, [i.format() for i in outcome.issues]
     assert outcome.paths("warning") == case.warns
+    for doc in load_documents(outcome.imported.text, "spec.yaml"):  # validates and renders, as written
+        assert check_document(doc, today=TODAY).errors == []
+        assert "eks.tf" in build_document(doc, "spec.yaml", today=TODAY).files
     spec = outcome.spec
     for path, value in case.expect.items():
         assert at(spec, path) == value, path
