@@ -80,3 +80,6 @@ EKSCTL_NODE_BASE_POLICIES = frozenset({"AmazonEKSWorkerNodePolicy", "AmazonEKS_C
 # group's nodes carry these two labels; workloads may select on them.
 EKSCTL_CLUSTER_NAME_LABEL = "alpha.eksctl.io/cluster-name"
 EKSCTL_NODEGROUP_NAME_LABEL = "alpha.eksctl.io/nodegroup-name"
+# defaults.go, IAMServiceAccountsWithImplicitServiceAccounts: with iam.withOIDC, default addons on and no
+# vpc-cni in addons, eksctl gives kube-system/aws-node (the VPC CNI) an IRSA role with this policy.
+EKSCTL_AWS_NODE_POLICY = "AmazonEKS_CNI_Policy"

@@ -180,8 +180,13 @@ CASES = [
         {"name": "s3-reader", "namespace": "default", "serviceAccount": "s3-reader",
          "policyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]},
         {"name": "autoscaler", "namespace": "kube-system", "serviceAccount": "autoscaler",
-         "wellKnownPolicies": ["clusterAutoscaler"]}]},
+         "wellKnownPolicies": ["clusterAutoscaler"]},
+        {"name": "aws-node", "namespace": "kube-system", "serviceAccount": "aws-node",
+         "policyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]}],
+        "spec.addons.vpc-cni": {"serviceAccount": "aws-node"}},
          warns={"iam.serviceAccounts[1].wellKnownPolicies.imageBuilder"}),
+    Case("oidc-with-vpc-cni-listed", clusterconfig("iam: {withOIDC: true}\naddons: [{name: vpc-cni}]\n"),
+         expect={"spec.addons.vpc-cni": {}}, absent=("spec.serviceAccounts",)),
     Case("pod-identity", clusterconfig("""\
         iam:
           podIdentityAssociations:
