@@ -134,7 +134,9 @@ def _register_commands() -> None:
     """Commands that live in their own modules, each adding itself to the app."""
     from generator.cli import adopt as cli_adopt
     from generator.cli import capacity as cli_capacity
+    from generator.cli import data as cli_data
     from generator.cli import diff as cli_diff
+    from generator.cli import lock as cli_lock
     from generator.cli import modules as cli_modules
     from generator.cli import render as cli_render
     from generator.cli import upgrade as cli_upgrade
@@ -145,6 +147,8 @@ def _register_commands() -> None:
     cli_validate.register(app)
     cli_diff.register(app)
     cli_upgrade.register(app)
+    cli_lock.register(app)
+    cli_data.register(app)
     app.command("explain")(handle_errors(explain))
     cli_capacity.register(app)
     app.command("schema")(handle_errors(schema))
