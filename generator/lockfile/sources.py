@@ -91,7 +91,7 @@ def _read_json(path: Path) -> Any:
 class Sources:
     addon_versions: AddonVersions | None = None
     ami_releases: tuple[AmiRelease, ...] = field(default_factory=shipped_ami_releases)
-    ami_source: str = "eksgen's AMI release snapshot"
+    ami_source: str = field(default_factory=lambda: _snapshot_name())
     karpenter_version: str | None = None
 
 
