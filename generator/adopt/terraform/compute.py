@@ -197,14 +197,19 @@ _UNCLOSED = re.compile(r"[$%]\{[^}]*\Z")
 
 
 def commands(script: str) -> list[str]:
-    """A script's lines as commands; a line whose `${`/`%{` closes on a later line keeps them together."""
+    """A script's lines as commands, joined back exactly as eksgen writes them; a line whose `${`/`%{` closes
+    on a later line keeps them together."""
     found: list[str] = []
+    pending = ""  # an empty line is a newline inside the command beside it (none of them is empty)
     for line in script.split("\n"):
-        if found and _UNCLOSED.search(found[-1]):
-            found[-1] += "\n" + line
+        if found and (_UNCLOSED.search(found[-1]) or not line):
+            found[-1] += "\n" + line if line else "\n"
+        elif not line:
+            pending += "\n"
         else:
-            found.append(line)
-    return [c for c in found if c]
+            found.append(pending + line)
+            pending = ""
+    return found
 
 
 def _node_config(text: str, group: dict[str, Any]) -> None:
