@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.adopt.eksctl import Imported
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -24,6 +25,8 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
+from generator.facts.tables import DataTable
+from generator.facts.tables import shipped_tables as data_tables
 from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
@@ -34,6 +37,7 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
+from generator.lockfile.build import Locked, lock
 from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
 from generator.pipeline.checks.rules import Rule
 from generator.pipeline.effective import Cluster
@@ -48,19 +52,20 @@ from generator.pipeline.specfile import (
     render_spec,
 )
 from generator.terraform.static import Finding
-from generator.upgrade.output import format_markdown as upgrade_markdown
-from generator.upgrade.output import format_text as upgrade_text
-from generator.upgrade.output import report_json as upgrade_json
-from generator.upgrade.run import UpgradeOutcome
+from generator.upgrade.output import upgrade_report
+from generator.upgrade.run import UpgradeOutcome, upgrade
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
     "CapacityReport",
     "CheckReport",
     "Cluster",
+    "DataTable",
     "DiffReport",
     "Finding",
     "GroupCapacity",
+    "Imported",
+    "Locked",
     "Outcome",
     "RenderResult",
     "Rule",
@@ -72,6 +77,7 @@ __all__ = [
     "capacity",
     "check_spec",
     "convert_aws_auth",
+    "data_tables",
     "diff_at_revision",
     "diff_specs",
     "document_hash",
@@ -84,9 +90,11 @@ __all__ = [
     "format_markdown",
     "format_text",
     "import_catalog",
+    "import_eksctl",
     "init_spec",
     "json_schema",
     "load_spec",
+    "lock",
     "module_catalogs",
     "output_dir",
     "output_schema",
@@ -99,9 +107,7 @@ __all__ = [
     "rules_markdown",
     "select",
     "upgrade",
-    "upgrade_json",
-    "upgrade_markdown",
-    "upgrade_text",
+    "upgrade_report",
     "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
@@ -245,12 +251,11 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     from generator.gitops.diff import diff_results
     from generator.gitops.revision import render_at_revision
 
-    if (new is None) == (rev is None):
-        raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
-    if rev is not None:
+    if new is not None and rev is None:
+        return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    if new is None and rev is not None:
         return diff_results(render_at_revision(old, rev, today), render_spec(old, today=today))
-    assert new is not None
-    return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
 
 
 def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = None) -> DiffReport:
@@ -259,17 +264,6 @@ def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = 
 
     reports = [diff_specs(spec, rev=rev, today=today) for spec in select(arguments).specs]
     return DiffReport([cluster for report in reports for cluster in report.clusters])
-
-
-def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
-            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
-            commit: bool = False) -> UpgradeOutcome:
-    """Plan every cluster the arguments name to Kubernetes `target`, one minor at a time; with `write`, one stage
-    spec per step in that directory, with `commit`, one git commit per step. Blockers write nothing."""
-    from generator.upgrade.run import run_upgrade
-
-    return run_upgrade(select(arguments).specs, target, today=today, addon_versions=addon_versions,
-                       ami_releases=ami_releases, karpenter_version=karpenter_version, write=write, commit=commit)
 
 
 @dataclass
@@ -387,3 +381,11 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
         if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
             return {k: str(v) for k, v in module.items() if isinstance(v, str)}
     return {}
+
+
+
+def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
+                  today: dt.date | None = None) -> Imported:
+    """An eksctl ClusterConfig as a spec that validates and renders (`adopt.eksctl.import_file`)."""
+    from generator.adopt.eksctl import import_file
+    return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())

@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Issue, SpecInvalid, UsageError, quote_name
+from generator.errors import InternalError, Issue, SpecInvalid, UsageError, quote_name
 from generator.pipeline import overlay
 from generator.pipeline.checks.cluster import verdict_window
+from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
+from generator.pipeline.pins import LOCK_NAME, read_lock
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import WriteReport, write_tree
 from generator.version import __version__
@@ -39,6 +41,13 @@ class RenderResult:
     @property
     def files(self) -> dict[str, str]:
         return self.result.files
+
+    @property
+    def effective(self) -> EffectiveCluster:
+        """The effective spec: render_spec returns only clusters that got one, so None is eksgen's bug."""
+        if self.result.effective is None:
+            raise InternalError(f"{self.spec}: a rendered cluster has no effective spec")
+        return self.result.effective
 
 
 @dataclass
@@ -67,8 +76,14 @@ def cluster_name(doc: Document) -> str | None:
 
 
 def load_spec(path: Path) -> list[Document]:
-    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
-    return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+    """Stage 1 for a file: its documents, each with its `extends` chain merged in and its pins from the
+    eksgen.lock beside the spec (pipeline/pins.py)."""
+    documents = [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+    lock = read_lock(path.parent / LOCK_NAME)
+    if lock is not None:
+        for doc in documents:
+            doc.pins = lock.get(cluster_name(doc) or "")
+    return documents
 
 
 def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
@@ -124,6 +139,8 @@ def document_hash(doc: Document) -> str:
     """What a cluster's output and findings depend on: its merged spec data, where each value was written
     (findings name lines) and the eksgen version. The clock is recorded apart, as a verdict window."""
     canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
+    if doc.pins is not None:  # a changed lock renders differently
+        canonical += "\n" + json.dumps(doc.pins, sort_keys=True, ensure_ascii=False)
     where = json.dumps(sorted((repr(loc), p.line, p.column, p.file) for loc, p in doc.positions.items()))
     return hashlib.sha256(f"{__version__}\n{canonical}\n{where}".encode()).hexdigest()
 
@@ -142,8 +159,7 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
 
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
-    effective = item.result.effective
-    assert effective is not None  # render_spec raises before returning a result without one
+    effective = item.effective
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
                                "modules": dict(effective.spec.terraform.modules),

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from generator.errors import InternalError
 from generator.facts.releases import release
 from generator.facts.upgrades import (
     control_plane_free_ips,
@@ -19,9 +20,9 @@ from generator.facts.upgrades import (
     removed_apis_source,
     support_pricing,
 )
+from generator.lockfile.sources import Sources
 from generator.pipeline.checks.compute import AL2_SUCCESSORS, LAST_AL2_MINOR
 from generator.upgrade.model import Blocker, Warning
-from generator.upgrade.sources import Sources
 
 FIRST_WITHOUT_AL2 = f"1.{LAST_AL2_MINOR + 1}"
 
@@ -151,7 +152,8 @@ def warnings(cluster: Any, path: list[str], today: dt.date, sources: Sources) ->
 
 def _support(target: str, today: dt.date, support_type: str) -> Warning:
     info, price = release(target), support_pricing()
-    assert info is not None  # plan.py refuses a target outside the table first
+    if info is None:  # plan.py refuses a target outside the table first
+        raise InternalError(f"{target} is not in the release table")
     cost = (f"extended support costs {price.currency} {price.extended} per cluster-hour instead of {price.standard} "
             f"(+{price.extra_per_hour})")
     if today > info.end_of_standard:

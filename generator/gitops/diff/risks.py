@@ -187,6 +187,9 @@ ACCESS_RULES: dict[str, RuleLike] = {
     "clusterCreatorAdmin": Rule(IN_PLACE, "the module grants it through an access entry it adds or removes"),
     "awsAuth": Rule(IN_PLACE, "converted to access entries, which are compared by principal"),
 }
+ACCESS_ENTRY_KEY_RULE = Rule(REPLACE, "the module's map key for this entry moves (another principal now shares, or "
+                             "no longer shares, its name, so the key gains or loses account and path): Terraform "
+                             "deletes and recreates the entry")
 ACCESS_ENTRY_RULES: dict[str, RuleLike] = {
     "principalArn": Rule(REPLACE, "the entry's identity (ForceNew): another principal is a removal plus an "
                                   "addition"),
@@ -195,9 +198,7 @@ ACCESS_ENTRY_RULES: dict[str, RuleLike] = {
     "username": Rule(IN_PLACE, "UpdateAccessEntry"),
     "policies": Rule(IN_PLACE, "policy associations are added or deleted; a changed scope recreates its "
                                "association", unordered=True),
-    "terraformKey": Rule(REPLACE, "the module's map key for this entry moves (another principal now shares, or no "
-                                  "longer shares, its name, so the key gains or loses account and path): "
-                                  "Terraform deletes and recreates the entry"),
+    "terraformKey": ACCESS_ENTRY_KEY_RULE,
 }
 ADDON_RULES: dict[str, RuleLike] = {
     "version": Rule(IN_PLACE, "UpdateAddon: the addon's pods roll"),
@@ -237,6 +238,8 @@ NODE_GROUP_RULES: dict[str, RuleLike] = {
     "iam.additionalPolicies": Rule(IN_PLACE, "policy attachments on the node role added or removed"),
     "iam.permissionsBoundaryArn": Rule(IN_PLACE, "the node role's permissions boundary updates in place"),
     "nodeRepair": Rule(IN_PLACE, "node_repair_config: UpdateNodegroupConfig"),
+    "amiReleaseVersion": Rule(NODES_ROLL, "release_version: EKS rolls the nodes to that AMI release "
+                                          "(UpdateNodegroupVersion)"),
     "launchTemplate": Rule(NODES_ROLL, f"launch_template id {MANAGED_ROLL}; a new version rolls the nodes"),
 }
 INSTANCE_REFRESH = "the module's default instance refresh (Rolling) replaces the instances"
@@ -264,6 +267,7 @@ FARGATE_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, FARGATE_IMMUTABLE),
     "selectors": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
     "subnets": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
+    "tags": Rule(IN_PLACE, "tags update in place (TagResource); the profile and its pods stay"),
 }
 SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, "the role is named <cluster>-<name>: a rename deletes the role and creates another"),
