@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/plan/compute.py": ["tests/pipeline/plan/test_compute.py", "tests/pipeline/test_render.py"],
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
-    "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py"],
+    "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py"],
     "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/cli/test_render.py"],
     "generator/pipeline/overlay.py": ["tests/pipeline/test_overlay.py"],
