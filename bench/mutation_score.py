@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -87,9 +88,13 @@ def run_module(module: str, tests: list[str], max_children: int, keep: bool) -> 
         scratch_copy(module, tests, workdir)
         mutmut = Path(sys.executable).with_name("mutmut")
         log = workdir / "mutmut.log"
+        env = dict(os.environ)
+        node_modules = ROOT / ".ci" / "node" / "node_modules"  # git-ignored, so not in the scratch copy
+        if node_modules.is_dir():
+            env.setdefault("EKSGEN_NODE_MODULES", str(node_modules))
         with log.open("w") as out:
             subprocess.run(["nice", "-n", "19", str(mutmut), "run", "--max-children", str(max_children)],
-                           cwd=workdir, stdout=out, stderr=subprocess.STDOUT, check=False)
+                           cwd=workdir, stdout=out, stderr=subprocess.STDOUT, check=False, env=env)
         meta = workdir / "mutants" / (module + ".meta")
         if not meta.is_file():
             raise SystemExit(f"{module}: mutmut wrote no results; see {log}")
