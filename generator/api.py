@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import (
     EksgenError,
@@ -24,7 +25,6 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
-from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
     clamp_jobs,
@@ -34,24 +34,59 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
-from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
-from generator.pipeline.checks.rules import Rule
-from generator.pipeline.effective import Cluster
-from generator.pipeline.specfile import (
-    CheckReport,
-    RenderResult,
-    check_spec,
-    document_hash,
-    load_spec,
-    output_dir,
-    read_spec,
-    render_spec,
-)
-from generator.terraform.static import Finding
-from generator.upgrade.output import format_markdown as upgrade_markdown
-from generator.upgrade.output import format_text as upgrade_text
-from generator.upgrade.output import report_json as upgrade_json
-from generator.upgrade.run import UpgradeOutcome
+
+if TYPE_CHECKING:
+    from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
+    from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
+    from generator.pipeline.checks.rules import Rule
+    from generator.pipeline.effective import Cluster
+    from generator.pipeline.specfile import (
+        CheckReport,
+        RenderResult,
+        check_spec,
+        document_hash,
+        load_spec,
+        read_spec,
+        render_spec,
+    )
+    from generator.pipeline.write import output_dir
+    from generator.terraform.static import Finding
+    from generator.upgrade.output import format_markdown as upgrade_markdown
+    from generator.upgrade.output import format_text as upgrade_text
+    from generator.upgrade.output import report_json as upgrade_json
+    from generator.upgrade.run import UpgradeOutcome
+
+# Re-exported on first use: a cold `eksgen render` never imports the diff, upgrade or Terraform tools,
+# and a run whose every cluster is unchanged imports no pipeline stage at all.
+_LAZY = {
+    "Rule": ("generator.pipeline.checks.rules", "Rule"),
+    "Cluster": ("generator.pipeline.effective", "Cluster"),
+    **{name: ("generator.pipeline.specfile", name) for name in (
+        "CheckReport", "RenderResult", "check_spec", "document_hash", "load_spec", "read_spec", "render_spec")},
+    "output_dir": ("generator.pipeline.write", "output_dir"),
+    "DiffReport": ("generator.gitops.diff", "DiffReport"),
+    "format_json": ("generator.gitops.diff", "format_json"),
+    "format_markdown": ("generator.gitops.diff", "format_markdown"),
+    "format_text": ("generator.gitops.diff", "format_text"),
+    "CapacityReport": ("generator.pipeline.capacity", "CapacityReport"),
+    "GroupCapacity": ("generator.pipeline.capacity", "GroupCapacity"),
+    "SubnetCapacity": ("generator.pipeline.capacity", "SubnetCapacity"),
+    "TypeCapacity": ("generator.pipeline.capacity", "TypeCapacity"),
+    "Finding": ("generator.terraform.static", "Finding"),
+    "upgrade_markdown": ("generator.upgrade.output", "format_markdown"),
+    "upgrade_text": ("generator.upgrade.output", "format_text"),
+    "upgrade_json": ("generator.upgrade.output", "report_json"),
+    "UpgradeOutcome": ("generator.upgrade.run", "UpgradeOutcome"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
@@ -153,6 +188,8 @@ def json_schema() -> dict[str, Any]:
 
 def effective_clusters(spec: Path, *, today: dt.date | None = None) -> list[Cluster]:
     """Every cluster of `spec` with its defaults filled in; SpecInvalid if any has errors."""
+    from generator.pipeline.specfile import check_spec
+
     report = check_spec(spec, today=today)
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
@@ -216,6 +253,7 @@ def rules_markdown() -> str:
 def convert_aws_auth(configmap: Path) -> str:
     """An aws-auth ConfigMap manifest as `access.entries` YAML."""
     from generator.pipeline.awsauth import configmap_to_access_yaml
+    from generator.pipeline.specfile import read_spec
 
     return configmap_to_access_yaml(read_spec(configmap), str(configmap))
 
@@ -244,6 +282,7 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     """What changes from `old` to `new` (or from `old` at git revision `rev` to `old` now)."""
     from generator.gitops.diff import diff_results
     from generator.gitops.revision import render_at_revision
+    from generator.pipeline.specfile import render_spec
 
     if (new is None) == (rev is None):
         raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
@@ -297,6 +336,7 @@ def validate(targets: list[str], *, with_terraform: bool = False, online: bool =
     """Every check on spec files (the same arguments as render: files, globs, directories, bases), eksgen's
     static checks on rendered directories, and with `with_terraform` real Terraform on both; nothing is
     written. Every spec is checked; their errors are raised together."""
+    from generator.pipeline.specfile import render_spec
     from generator.terraform.runner import find_terraform
     from generator.terraform.static import static_findings, terraform_findings
 

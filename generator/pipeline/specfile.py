@@ -18,7 +18,7 @@ from generator.pipeline.checks.cluster import verdict_window
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.run import ClusterResult, build_document, check_document
-from generator.pipeline.write import WriteReport, write_tree
+from generator.pipeline.write import WriteReport, output_dir, write_tree
 from generator.version import __version__
 
 
@@ -71,6 +71,13 @@ def load_spec(path: Path) -> list[Document]:
     return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
 
 
+def load_spec_bytes(path: Path, data: bytes, bases_read: list[tuple[Path, str]]) -> list[Document]:
+    """`load_spec` of the bytes `data` already read from `path`; every base file parsed, with the
+    SHA-256 of the bytes parsed, is added to `bases_read`."""
+    return [overlay.resolve(doc, path, bases_read=bases_read)
+            for doc in load_documents(decode_utf8(data, str(path)), str(path))]
+
+
 def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
     """Every check, nothing rendered or written. Load errors raise SpecInvalid."""
     documents = load_spec(path)
@@ -99,12 +106,6 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
         item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
     _reject_shared_dirs(results)
     return results
-
-
-def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
-    if out_dir is None:
-        return spec.parent / name
-    return out_dir / name if count > 1 else out_dir
 
 
 def _reject_shared_dirs(results: list[RenderResult]) -> None:

@@ -25,6 +25,13 @@ LOCK = f"{STATE_DIR}/lock"
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
+def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
+    """Where a cluster is written: beside its spec, or `out_dir` (`out_dir/<name>` for one of several)."""
+    if out_dir is None:
+        return spec.parent / name
+    return out_dir / name if count > 1 else out_dir
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
