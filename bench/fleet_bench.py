@@ -7,7 +7,8 @@ one spec changed < 0.5 s, nothing changed < 0.3 s. The machine may be shared, so
 median of `-r` rounds, each round measuring the floor too (a fresh interpreter importing jinja2,
 pydantic, typer and hcl2), and CPU seconds (user + system of the command's processes) are shown
 beside wall seconds: CPU time is what the code costs, wall time what a user waits.
-Child processes write bytecode (PYTHONDONTWRITEBYTECODE is dropped for them), as an installed
+Each round's full render starts from a fleet with no output directories, as a first render in CI
+does. Child processes write bytecode (PYTHONDONTWRITEBYTECODE is dropped for them), as an installed
 package has it; the first round warms it.
 """
 
@@ -67,6 +68,9 @@ def main() -> None:
         outputs(work)
         rows["floor"].append(run(FLOOR, work))
         rows["full"].append(run(eksgen, work))
+        rendered = sum(1 for d in work.glob("team-*/.eksgen/manifest.json"))
+        if rendered != args.n:
+            sys.exit(f"round {round_ + 1}: {rendered} of {args.n} clusters rendered")
         rows["nothing changed"].append(run(eksgen, work))
         spec = work / f"team-{7 + round_:04d}.yaml"
         spec.write_text(spec.read_text().replace("tags: {team: ", "tags: {rev: r2, team: "))

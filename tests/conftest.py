@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,11 +73,3 @@ def terraform():  # type: ignore[no-untyped-def]
     except UsageError as exc:
         pytest.skip(str(exc))
 
-
-@pytest.fixture(autouse=True, scope="session")
-def _survey_memo_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The incremental survey's memo (gitops/memo.py) is shared by the whole session, as a user's cache
-    is by their runs, but never the user's own `~/.cache`."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EKSGEN_CACHE_DIR", str(tmp_path_factory.mktemp("survey-memo")))
-        yield

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
-from generator.gitops import memo
+from generator.gitops.recorded import recorded_clusters
 from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
@@ -83,9 +83,9 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         data = read_regular_file(path)
     except (OSError, UnreadableFile):
         return survey  # reported when it renders
-    clusters = memo.recall(path, data) if incremental else None
+    clusters = recorded_clusters(path, data, out_dir, nested) if incremental else None
     if clusters is None:
-        clusters = _loaded_clusters(path, data, remember=incremental)
+        clusters = _loaded_clusters(path, data)
         if clusters is None:
             return survey  # reported when it renders, with the spec's own errors
     records = []
@@ -98,14 +98,13 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
     return survey
 
 
-def _loaded_clusters(path: Path, data: bytes, *, remember: bool) -> list[tuple[str, str]] | None:
+def _loaded_clusters(path: Path, data: bytes) -> list[tuple[str, str]] | None:
     """(name, document hash) of each cluster `data` loads to; None when a document has no name or the
     file does not load (its render reports why)."""
     from generator.pipeline.specfile import cluster_name, document_hash, load_spec_bytes
 
-    bases: list[tuple[Path, str]] = []
     try:
-        documents = load_spec_bytes(path, data, bases)
+        documents = load_spec_bytes(path, data, [])
     except EksgenError:
         return None
     clusters = []
@@ -114,8 +113,6 @@ def _loaded_clusters(path: Path, data: bytes, *, remember: bool) -> list[tuple[s
         if not name:
             return None
         clusters.append((name, document_hash(doc)))
-    if remember:
-        memo.remember(path, data, bases, clusters)
     return clusters
 
 

@@ -24,9 +24,9 @@ MAX_EXTENDS_DEPTH = 8
 
 
 def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = (),
-            bases_read: list[tuple[Path, str]] | None = None) -> Document:
+            bases_read: list[tuple[str, Path, str]] | None = None) -> Document:
     """Return `doc` with its `extends` chain merged in (a no-op without `extends`). Each base file
-    parsed for it is added to `bases_read` with the SHA-256 of the very bytes parsed."""
+    parsed for it is added to `bases_read`: the `extends` value, the file, the SHA-256 of the bytes parsed."""
     data = doc.data
     if not isinstance(data, dict) or EXTENDS_KEY not in data:
         return doc
@@ -55,7 +55,7 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = (),
         raise SpecInvalid([doc.issue(Issue(loc, f"{shown} is not a base: a base spec says kind: {BASE_KIND} "
                                            "(so globs and hooks never render it as a cluster)"))])
     if bases_read is not None:
-        bases_read.append((base_path, digest))
+        bases_read.append((target, base_path, digest))
     base = resolve(bases[0], base_path, chain=(*chain, path.resolve()), bases_read=bases_read)
     return merge(base, doc)
 
@@ -63,12 +63,13 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = (),
 @functools.lru_cache(maxsize=64)
 def _load_base(path: Path, mtime_ns: int, size: int) -> tuple[list[Document], str]:
     """A fleet shares one base: parse it once per process (keyed by path, mtime and size)."""
-    display = str(_display(path))
+    shown = str(display(path))
     data = read_regular_file(path)
-    return load_documents(decode_utf8(data, display), display), hashlib.sha256(data).hexdigest()
+    return load_documents(decode_utf8(data, shown), shown), hashlib.sha256(data).hexdigest()
 
 
-def _display(path: Path) -> Path:
+def display(path: Path) -> Path:
+    """How a base file is named in positions and messages: relative to the working directory if below it."""
     try:
         return path.relative_to(Path.cwd())
     except ValueError:

@@ -31,6 +31,7 @@ class RenderResult:
     out_dir: Path
     report: WriteReport | None = None
     diff: str = ""
+    source: dict[str, object] = field(default_factory=dict)  # what it was loaded from (source_record)
 
     @property
     def name(self) -> str:
@@ -52,11 +53,24 @@ class CheckReport:
 
 def read_spec(path: Path) -> str:
     """A spec, base or manifest file as text: a bounded regular file, UTF-8 (errors located)."""
+    return decode_utf8(read_spec_bytes(path), str(path))
+
+
+def read_spec_bytes(path: Path) -> bytes:
     try:
-        data = read_regular_file(path)
+        return read_regular_file(path)
     except UnreadableFile as exc:
         raise UsageError(f"{quote_name(str(path))}: {exc}") from None
-    return decode_utf8(data, str(path))
+
+
+def source_record(data: bytes, bases: list[tuple[str, Path, str]], clusters: list[str]) -> dict[str, object]:
+    """What a spec file's loaded documents are a function of (besides its path and the eksgen version):
+    its bytes and, per base of the `extends` chain, the value that names it, how positions name it and
+    the SHA-256 of its bytes; and the clusters it holds. The manifest keeps it, so an incremental run
+    that finds the same record knows the same documents without loading them (gitops/recorded.py)."""
+    return {"specFileSha256": hashlib.sha256(data).hexdigest(),
+            "bases": [[target, str(overlay.display(base)), digest] for target, base, digest in bases],
+            "clusters": clusters}
 
 
 def cluster_name(doc: Document) -> str | None:
@@ -71,9 +85,9 @@ def load_spec(path: Path) -> list[Document]:
     return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
 
 
-def load_spec_bytes(path: Path, data: bytes, bases_read: list[tuple[Path, str]]) -> list[Document]:
-    """`load_spec` of the bytes `data` already read from `path`; every base file parsed, with the
-    SHA-256 of the bytes parsed, is added to `bases_read`."""
+def load_spec_bytes(path: Path, data: bytes, bases_read: list[tuple[str, Path, str]]) -> list[Document]:
+    """`load_spec` of the bytes `data` already read from `path`; every base file parsed is added to
+    `bases_read` (see overlay.resolve)."""
     return [overlay.resolve(doc, path, bases_read=bases_read)
             for doc in load_documents(decode_utf8(data, str(path)), str(path))]
 
@@ -90,7 +104,9 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
 
     With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
     """
-    documents = load_spec(path)
+    data = read_spec_bytes(path)
+    bases: list[tuple[str, Path, str]] = []
+    documents = load_spec_bytes(path, data, bases)
     results: list[RenderResult] = []
     errors: list[Issue] = []
     for doc in documents:
@@ -102,8 +118,10 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
         results.append(RenderResult(spec=path, result=built, out_dir=Path()))
     if errors:
         raise SpecInvalid(errors)
+    source = source_record(data, bases, [item.name for item in results])
     for item in results:
         item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
+        item.source = source
     _reject_shared_dirs(results)
     return results
 
@@ -148,6 +166,7 @@ def write_result(item: RenderResult, *, force: bool = False, today: dt.date | No
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
                                "modules": dict(effective.spec.terraform.modules),
+                               **({"source": item.source} if item.source else {}),
                                **verdict_record(item.result, today or dt.date.today())}
     item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
     return item.report
