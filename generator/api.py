@@ -36,7 +36,11 @@ from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
 
 if TYPE_CHECKING:
+    from generator.adopt.eksctl import Imported
+    from generator.facts.tables import DataTable
+    from generator.facts.tables import shipped_tables as data_tables
     from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
+    from generator.lockfile.build import Locked, lock
     from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
     from generator.pipeline.checks.rules import Rule
     from generator.pipeline.effective import Cluster
@@ -51,33 +55,25 @@ if TYPE_CHECKING:
     )
     from generator.pipeline.write import output_dir
     from generator.terraform.static import Finding
-    from generator.upgrade.output import format_markdown as upgrade_markdown
-    from generator.upgrade.output import format_text as upgrade_text
-    from generator.upgrade.output import report_json as upgrade_json
-    from generator.upgrade.run import UpgradeOutcome
+    from generator.upgrade.output import upgrade_report
+    from generator.upgrade.run import UpgradeOutcome, upgrade
 
-# Re-exported on first use: a cold `eksgen render` never imports the diff, upgrade or Terraform tools,
-# and a run whose every cluster is unchanged imports no pipeline stage at all.
-_LAZY = {
-    "Rule": ("generator.pipeline.checks.rules", "Rule"),
-    "Cluster": ("generator.pipeline.effective", "Cluster"),
-    **{name: ("generator.pipeline.specfile", name) for name in (
-        "CheckReport", "RenderResult", "check_spec", "document_hash", "load_spec", "read_spec", "render_spec")},
-    "output_dir": ("generator.pipeline.write", "output_dir"),
-    "DiffReport": ("generator.gitops.diff", "DiffReport"),
-    "format_json": ("generator.gitops.diff", "format_json"),
-    "format_markdown": ("generator.gitops.diff", "format_markdown"),
-    "format_text": ("generator.gitops.diff", "format_text"),
-    "CapacityReport": ("generator.pipeline.capacity", "CapacityReport"),
-    "GroupCapacity": ("generator.pipeline.capacity", "GroupCapacity"),
-    "SubnetCapacity": ("generator.pipeline.capacity", "SubnetCapacity"),
-    "TypeCapacity": ("generator.pipeline.capacity", "TypeCapacity"),
-    "Finding": ("generator.terraform.static", "Finding"),
-    "upgrade_markdown": ("generator.upgrade.output", "format_markdown"),
-    "upgrade_text": ("generator.upgrade.output", "format_text"),
-    "upgrade_json": ("generator.upgrade.output", "report_json"),
-    "UpgradeOutcome": ("generator.upgrade.run", "UpgradeOutcome"),
-}
+# Re-exported on first use (`name` or `name=attribute`): a cold `eksgen render` imports none of the other
+# commands' modules, and a run whose every cluster is unchanged imports no pipeline stage at all.
+_LAZY = {alias: (module, attribute or alias) for module, names in {
+    "generator.adopt.eksctl": "Imported",
+    "generator.facts.tables": "DataTable data_tables=shipped_tables",
+    "generator.gitops.diff": "DiffReport format_json format_markdown format_text",
+    "generator.lockfile.build": "Locked lock",
+    "generator.pipeline.capacity": "CapacityReport GroupCapacity SubnetCapacity TypeCapacity",
+    "generator.pipeline.checks.rules": "Rule",
+    "generator.pipeline.effective": "Cluster",
+    "generator.pipeline.specfile": "CheckReport RenderResult check_spec document_hash load_spec read_spec render_spec",
+    "generator.pipeline.write": "output_dir",
+    "generator.terraform.static": "Finding",
+    "generator.upgrade.output": "upgrade_report",
+    "generator.upgrade.run": "UpgradeOutcome upgrade",
+}.items() for alias, _, attribute in (name.partition("=") for name in names.split())}
 
 
 def __getattr__(name: str) -> Any:
@@ -88,56 +84,17 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
-    "CapacityReport",
-    "CheckReport",
-    "Cluster",
-    "DiffReport",
-    "Finding",
-    "GroupCapacity",
-    "Outcome",
-    "RenderResult",
-    "Rule",
-    "Selection",
-    "SubnetCapacity",
-    "TypeCapacity",
-    "UpgradeOutcome",
-    "ValidationReport",
-    "capacity",
-    "check_spec",
-    "convert_aws_auth",
-    "diff_at_revision",
-    "diff_specs",
-    "document_hash",
-    "effective_clusters",
-    "envelope",
-    "explain",
-    "explain_markdown",
-    "fleet_clusters",
-    "format_json",
-    "format_markdown",
-    "format_text",
-    "import_catalog",
-    "init_spec",
-    "json_schema",
-    "load_spec",
-    "module_catalogs",
-    "output_dir",
-    "output_schema",
-    "read_spec",
-    "render_spec",
-    "render_specs",
-    "render_to_directory",
-    "rules",
-    "rules_json",
-    "rules_markdown",
-    "select",
-    "upgrade",
-    "upgrade_json",
-    "upgrade_markdown",
-    "upgrade_text",
-    "validate",
+    "CapacityReport", "CheckReport", "Cluster", "DataTable", "DiffReport", "Finding", "GroupCapacity", "Imported",
+    "Locked", "Outcome", "RenderResult", "Rule", "Selection", "SubnetCapacity", "TypeCapacity", "UpgradeOutcome",
+    "ValidationReport", "capacity", "check_spec", "convert_aws_auth", "data_tables", "diff_at_revision",
+    "diff_specs", "document_hash", "effective_clusters", "envelope", "explain", "explain_markdown",
+    "fleet_clusters", "format_json", "format_markdown", "format_text", "import_catalog", "import_eksctl",
+    "init_spec", "json_schema", "load_spec", "lock", "module_catalogs", "output_dir", "output_schema", "read_spec",
+    "render_spec", "render_specs", "render_to_directory", "rules", "rules_json", "rules_markdown", "select",
+    "upgrade", "upgrade_report", "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
 
@@ -284,12 +241,11 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     from generator.gitops.revision import render_at_revision
     from generator.pipeline.specfile import render_spec
 
-    if (new is None) == (rev is None):
-        raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
-    if rev is not None:
+    if new is not None and rev is None:
+        return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    if new is None and rev is not None:
         return diff_results(render_at_revision(old, rev, today), render_spec(old, today=today))
-    assert new is not None
-    return diff_results(render_spec(old, today=today), render_spec(new, today=today))
+    raise UsageError("give OLD and NEW spec files, or one SPEC with --git REV")
 
 
 def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = None) -> DiffReport:
@@ -298,17 +254,6 @@ def diff_at_revision(arguments: list[str], rev: str, *, today: dt.date | None = 
 
     reports = [diff_specs(spec, rev=rev, today=today) for spec in select(arguments).specs]
     return DiffReport([cluster for report in reports for cluster in report.clusters])
-
-
-def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
-            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
-            commit: bool = False) -> UpgradeOutcome:
-    """Plan every cluster the arguments name to Kubernetes `target`, one minor at a time; with `write`, one stage
-    spec per step in that directory, with `commit`, one git commit per step. Blockers write nothing."""
-    from generator.upgrade.run import run_upgrade
-
-    return run_upgrade(select(arguments).specs, target, today=today, addon_versions=addon_versions,
-                       ami_releases=ami_releases, karpenter_version=karpenter_version, write=write, commit=commit)
 
 
 @dataclass
@@ -427,3 +372,11 @@ def _terraform_module_record(path: Path) -> dict[str, str]:
         if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
             return {k: str(v) for k, v in module.items() if isinstance(v, str)}
     return {}
+
+
+
+def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
+                  today: dt.date | None = None) -> Imported:
+    """An eksctl ClusterConfig as a spec that validates and renders (`adopt.eksctl.import_file`)."""
+    from generator.adopt.eksctl import import_file
+    return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())

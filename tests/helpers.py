@@ -130,8 +130,9 @@ def waiver_line(text: str, index: int) -> int:
     return len(text.splitlines()) + 2 + 2 * index
 
 
-def issues_of(text: str) -> list[Issue]:
+def issues_of(text: str, pins: str | None = None) -> list[Issue]:
     (doc,) = load_documents(text, "cluster.yaml")
+    doc.pins = json.loads(pins) if pins else None  # the cluster's entry of an eksgen.lock beside the spec
     return check_document(doc, today=TODAY).issues
 
 
@@ -156,12 +157,15 @@ class Row:
     also: tuple[str, ...] = ()  # other rules whose errors the triggering spec also (legitimately) has
     waivers: tuple[tuple[str, str], ...] = ()  # waivers that are part of the triggering spec itself
     bug: str | None = None  # the rule does not fire although it should: strict xfail where firing matters
+    pins: str | None = None  # JSON of the cluster's eksgen.lock entry for `bad` (pipeline/pins.py) ...
+    good_pins: str | None = None  # ... and for `good`
 
 
 def row(case_id: str, rule: str, bad: str, good: str, at: str, fragment: str, *, severity: str | None = None,
-        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None) -> Row:
+        also: tuple[str, ...] = (), waivers: tuple[tuple[str, str], ...] = (), bug: str | None = None,
+        pins: dict[str, Any] | None = None, good_pins: dict[str, Any] | None = None) -> Row:
     return Row(f"{rule}-{case_id}", rule, bad, good, at, fragment, severity or RULES[rule].severity, also, waivers,
-               bug)
+               bug, json.dumps(pins) if pins else None, json.dumps(good_pins) if good_pins else None)
 
 
 def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
@@ -212,7 +216,7 @@ def tags(count: int) -> str:
 def assert_rule_fires(case: Row) -> None:
     """The row's spec has its finding (rule, severity, `LINE:COL PATH`, message) and no other rule's error."""
     text = with_waivers(case.bad, case.waivers)
-    issues = issues_of(text)
+    issues = issues_of(text, case.pins)
     hits = [i for i in issues if i.rule == case.rule and where(i) == case.where and case.fragment in i.message]
     assert hits, f"no {case.rule} at {case.where} with {case.fragment!r}; got:\n{show(issues)}"
     assert all(i.severity == case.severity for i in hits), show(hits)
@@ -223,7 +227,7 @@ def assert_rule_fires(case: Row) -> None:
 
 
 def assert_nearest_valid_is_quiet(case: Row) -> None:
-    issues = issues_of(case.good)
+    issues = issues_of(case.good, case.good_pins)
     assert case.rule not in {i.rule for i in issues}, show(issues)
     assert not [i for i in issues if i.severity == "error"], show(issues)
 
@@ -232,7 +236,7 @@ def assert_waiver(case: Row) -> None:
     """A waivable finding disappears under its waiver; a non-waivable one stays and the waiver is EKS090."""
     waiver = (case.rule, REASON)
     text = with_waivers(case.bad, (*case.waivers, waiver))
-    issues = issues_of(text)
+    issues = issues_of(text, case.pins)
     rules = {i.rule for i in issues}
     if RULES[case.rule].waivable:
         assert case.rule not in rules, show(issues)

@@ -26,7 +26,7 @@ MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "ge
                 "generator.terraform.registry", "generator.terraform.constraints")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
 PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
-                  "defaults", "keys", "capacity", "checks", "plan", "hcl", "render", "hclread", "roundtrip",
+                  "defaults", "pins", "keys", "capacity", "checks", "plan", "hcl", "render", "hclread", "roundtrip",
                   "interface", "lock", "write", "run", "specfile")
 
 
@@ -112,8 +112,14 @@ def test_only_the_cli_imports_the_cli_and_the_api() -> None:
 
 def test_upgrade_imports_no_layer_above_it() -> None:
     """generator.upgrade plans and commits staged upgrades; it sits between the api and gitops."""
-    allowed = (*SHARED, "generator.gitops", "generator.pipeline", "generator.terraform")
+    allowed = (*SHARED, "generator.lockfile", "generator.gitops", "generator.pipeline", "generator.terraform")
     assert _violations("generator.upgrade", allowed) == []
+
+
+def test_lockfile_imports_no_layer_above_it() -> None:
+    """generator.lockfile writes and checks eksgen.lock (pipeline/pins.py reads it at render time)."""
+    allowed = (*SHARED, "generator.gitops", "generator.pipeline", "generator.terraform")
+    assert _violations("generator.lockfile", allowed) == []
 
 
 def test_gitops_imports_no_layer_above_it() -> None:
@@ -146,3 +152,8 @@ def test_pipeline_stages_import_only_earlier_stages(module: str) -> None:
 def test_no_module_over_the_size_limit(module: str) -> None:
     lines = modules()[module].read_text("utf-8").count("\n")
     assert lines <= MAX_MODULE_LINES, f"{module}: {lines} lines"
+
+
+def test_adopt_imports_no_layer_above_it() -> None:
+    """The importers read with the pipeline's loader and prove with its stages; nothing above it."""
+    assert _violations("generator.adopt", (*SHARED, *MODULE_FACTS, "generator.pipeline")) == []

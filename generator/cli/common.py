@@ -43,7 +43,8 @@ def handle_errors(func: F) -> F:
             if isinstance(exc, typer.Exit):
                 raise
             code = exit_code(exc)
-            report_error(exc, json_output=str(kwargs.get("output_format")) == "json", command=func.__name__)
+            report_error(exc, json_output=str(kwargs.get("output_format")) == "json",
+                         command=func.__name__.replace("_", " "))  # import_eksctl -> `import eksctl`
         raise typer.Exit(code or 0)
 
     return wrapper  # type: ignore[return-value]

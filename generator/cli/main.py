@@ -26,6 +26,8 @@ aws_auth_app = typer.Typer(help="Work with legacy aws-auth ConfigMaps.", no_args
 modules_app = typer.Typer(help="Module interface catalogs.", no_args_is_help=True)
 app.add_typer(aws_auth_app, name="aws-auth")
 app.add_typer(modules_app, name="modules")
+import_app = typer.Typer(help="Turn other tools' cluster configuration into eksgen specs.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 def _version_callback(value: bool) -> None:
@@ -130,8 +132,11 @@ def aws_auth_convert(configmap: Annotated[Path, typer.Argument(help="aws-auth Co
 
 def _register_commands() -> None:
     """Commands that live in their own modules, each adding itself to the app."""
+    from generator.cli import adopt as cli_adopt
     from generator.cli import capacity as cli_capacity
+    from generator.cli import data as cli_data
     from generator.cli import diff as cli_diff
+    from generator.cli import lock as cli_lock
     from generator.cli import modules as cli_modules
     from generator.cli import render as cli_render
     from generator.cli import upgrade as cli_upgrade
@@ -142,12 +147,15 @@ def _register_commands() -> None:
     cli_validate.register(app)
     cli_diff.register(app)
     cli_upgrade.register(app)
+    cli_lock.register(app)
+    cli_data.register(app)
     app.command("explain")(handle_errors(explain))
     cli_capacity.register(app)
     app.command("schema")(handle_errors(schema))
     app.command("rules")(handle_errors(rules))
     aws_auth_app.command("convert")(handle_errors(aws_auth_convert))
     cli_modules.register(modules_app)
+    cli_adopt.register(import_app)
 
 
 _register_commands()

@@ -5,7 +5,6 @@ or below a cluster's version, an invalid spec)."""
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -57,14 +56,10 @@ def register(app: typer.Typer) -> None:
                               ami_releases=ami_releases, karpenter_version=karpenter_version, write=write,
                               commit=commit)
         code = exit_code(differences=outcome.report.blocked)
+        typer.echo(api.upgrade_report(outcome.report, output_format.value, code,
+                                      written=[str(p) for p in outcome.written], commits=outcome.commits), nl=False)
         if output_format is UpgradeFormat.json:
-            body = api.upgrade_json(outcome.report)
-            typer.echo(json.dumps(api.envelope("upgrade", code, clusters=body.pop("clusters"), **body,
-                                               written=[str(p) for p in outcome.written], commits=outcome.commits),
-                                  indent=2))
             return code
-        formatter = api.upgrade_markdown if output_format is UpgradeFormat.markdown else api.upgrade_text
-        typer.echo(formatter(outcome.report), nl=False)
         for path in outcome.written:
             typer.echo(f"wrote {path}")
         for sha in outcome.commits:

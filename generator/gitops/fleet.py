@@ -101,10 +101,10 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
 def _loaded_clusters(path: Path, data: bytes) -> list[tuple[str, str]] | None:
     """(name, document hash) of each cluster `data` loads to; None when a document has no name or the
     file does not load (its render reports why)."""
-    from generator.pipeline.specfile import cluster_name, document_hash, load_spec_bytes
+    from generator.pipeline.specfile import SourcesRead, cluster_name, document_hash, load_spec_bytes
 
     try:
-        documents = load_spec_bytes(path, data, [])
+        documents = load_spec_bytes(path, data, SourcesRead())
     except EksgenError:
         return None
     clusters = []

@@ -3,8 +3,9 @@ of an unchanged fleet reads and hashes files instead of parsing YAML.
 
 Every manifest keeps the `source` record of the spec file it came from (specfile.source_record): the
 SHA-256 of the file's bytes, per base of its `extends` chain the value naming it, how positions name
-it and the SHA-256 of its bytes, and the clusters the file holds. Loading is a pure function of the
-file's bytes, its path, the bases' bytes and names and the eksgen version, so a record that matches
+it and the SHA-256 of its bytes, the SHA-256 of the eksgen.lock beside it, and the clusters the file
+holds. Loading is a pure function of the file's bytes, its path, the bases' bytes and names, the lock
+and the eksgen version, so a record that matches
 all of them today (each base found again through the recorded `extends` values) gives the clusters
 and document hashes loading would give. Anything that does not match is loaded as before. Only the
 output directories are read: nothing is stored anywhere else.
@@ -19,6 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from generator.pipeline.pins import LOCK_NAME
 from generator.pipeline.write import MANIFEST, output_dir
 from generator.version import __version__
 
@@ -45,6 +47,16 @@ def _manifest(directory: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) and isinstance(manifest.get("source"), dict) else None
+
+
+def _digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes; None when there is no such file, "?" (matching nothing) when unreadable."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "?"
 
 
 def _bases_unchanged(spec: Path, bases: object) -> bool:
@@ -82,6 +94,7 @@ def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: boo
         names = source.get("clusters")
         if (manifest.get("eksgen") != __version__ or source.get("specFileSha256") != digest
                 or not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names)
+                or source.get("lockSha256") != _digest(path.parent / LOCK_NAME)
                 or not _bases_unchanged(path, source.get("bases"))):
             continue
         clusters = []

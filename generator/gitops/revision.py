@@ -10,9 +10,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from generator.errors import Issue, SpecInvalid, UsageError
+from generator.pipeline.load import load_documents
 from generator.pipeline.specfile import RenderResult, render_spec
 
 EXTENDS_KEY = "extends"
@@ -69,9 +68,9 @@ def _materialize(root: Path, rev: str, relative: PurePosixPath, dest: Path, seen
 
 def _extends(text: str) -> list[str]:
     """The `extends` targets of a spec's documents; unreadable YAML is left to the loader to report."""
-    try:
-        documents = list(yaml.safe_load_all(text))
-    except yaml.YAMLError:
+    try:  # the bounded loader: a file at an old revision is input like any other
+        documents = [d.data for d in load_documents(text, "<revision>")]
+    except SpecInvalid:
         return []
     return [d[EXTENDS_KEY] for d in documents if isinstance(d, dict) and isinstance(d.get(EXTENDS_KEY), str)]
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from generator.errors import Issue, Loc, SpecInvalid
@@ -107,7 +106,7 @@ def configmap_to_access_yaml(text: str, file: str = "<configmap>") -> str:
     if issues:
         raise SpecInvalid(issues)
     converted = convert(AwsAuth.model_validate(parsed, by_alias=True))
-    accounts = _accounts(data.get("mapAccounts"))
+    accounts = _accounts(data.get("mapAccounts"), doc)
     if accounts:
         converted.warnings.append(Issue(("data", "mapAccounts"), f"mapAccounts ({', '.join(accounts)}) has no "
                                         "access-entry equivalent and is not converted: give each IAM role or user "
@@ -151,15 +150,20 @@ def _mappings(value: object, key: str, doc: Document) -> tuple[list[Any], list[I
     return inner, issues
 
 
-def _accounts(value: object) -> list[str]:
+def _accounts(value: object, doc: Document) -> list[str]:
     """`data.mapAccounts`: a YAML list of account IDs, as a string (kubectl's form)."""
     if value is None:
         return []
-    try:
-        inner = yaml.safe_load(value) if isinstance(value, str) else value
-    except yaml.YAMLError:
-        return ["unreadable"]
+    inner = value
+    if isinstance(value, str):
+        try:  # the bounded loader, as for mapRoles: no alias bombs, no unbounded depth
+            documents = load_documents(value, f"{doc.file} data.mapAccounts") if value.strip() else []
+        except SpecInvalid:
+            return ["unreadable"]
+        inner = [d.data for d in documents] if len(documents) != 1 else documents[0].data
     return [str(a) for a in inner] if isinstance(inner, list) else [str(inner)]
+
+
 def _inner(issue: Issue) -> str:
     """An issue inside a ConfigMap value, located by its line within the value."""
     line = f", line {issue.position.line}" if issue.position else ""

@@ -186,8 +186,8 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
                                    create_ipv6_policy=_or(vpc_cni.create_ipv6_policy, DEFAULT_CREATE_IPV6_POLICY)),
                   managed_node_groups=[_managed_defaults(ng) for ng in s.managed_node_groups or []],
                   self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
-                  fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS))
-                                    for p in s.fargate_profiles or []],
+                  fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS),
+                                          tags=p.tags or {}) for p in s.fargate_profiles or []],
                   service_accounts=[_carry(sa, E.ServiceAccount, well_known_policies=sa.well_known_policies or [],
                                            policy_arns=sa.policy_arns or []) for sa in s.service_accounts or []],
                   pod_identity_associations=[

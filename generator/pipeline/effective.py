@@ -189,6 +189,7 @@ class ManagedNodeGroup(NodeGroup):
     max_unavailable_percentage: int | None = None
     node_repair: bool
     launch_template: LaunchTemplate | None = None
+    ami_release_version: str | None = None
 
 
 class SelfManagedNodeGroup(NodeGroup):
@@ -200,6 +201,7 @@ class FargateProfile(EffectiveModel):
     name: str
     selectors: list[FargateSelector]
     subnets: str | list[str]
+    tags: dict[str, str]
 
 
 class ServiceAccount(EffectiveModel):

@@ -33,6 +33,7 @@ class Document:
     scalars: dict[Loc, str] = field(default_factory=dict)
     overrides: list[Loc] = field(default_factory=list)  # paths an `extends` overlay changed
     load_issues: list[Issue] = field(default_factory=list)  # duplicate keys: reported, not fatal
+    pins: dict[str, Any] | None = None  # this cluster's entry of eksgen.lock beside the spec (pipeline/pins.py)
 
     def locate(self, loc: Loc) -> Position | None:
         """Position of `loc`, or of its nearest written ancestor (for missing keys)."""

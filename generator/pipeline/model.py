@@ -243,6 +243,9 @@ class ManagedNodeGroup(NodeGroup):
     launch_template: LaunchTemplate | None = opt(
         "An existing launch template; excludes amiId, preBootstrapCommands, disk*, securityGroupIds, ssh, imdsHopLimit."
     )
+    ami_release_version: str | None = opt(
+        "EKS AMI release version of the amiType for the cluster's version (1.35.6-20260714 on AL2023); unset: the "
+        "newest at apply time, or the pin in eksgen.lock.")
 
 
 class SelfManagedNodeGroup(NodeGroup):
@@ -262,6 +265,8 @@ class FargateProfile(SpecModel):
     name: str = Field(description="Unique Fargate profile name.")
     selectors: list[FargateSelector] = Field(description="Pod selectors (1..5).")
     subnets: str | list[str] | None = opt("'private', a list of AZs, or a list of subnet IDs.", D.DEFAULT_NODE_SUBNETS)
+    tags: dict[str, str] | None = opt("Tags for the profile and its pod execution role, merged over metadata.tags.",
+                                      {})
 
 
 class ServiceAccount(SpecModel):

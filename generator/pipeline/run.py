@@ -16,6 +16,7 @@ from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.interface import check_interfaces
 from generator.pipeline.load import Document
 from generator.pipeline.model import Cluster
+from generator.pipeline.pins import apply_pins
 from generator.pipeline.plan import build_plan
 from generator.pipeline.render import render_plan
 from generator.pipeline.roundtrip import verify_round_trip
@@ -54,9 +55,9 @@ def check_document(doc: Document, *, today: dt.date | None = None, dated_as_warn
         result.issues = sorted([*doc.load_issues, *issues], key=Issue.sort_key)
         return result
     result.cluster = cluster
-    result.effective = apply_defaults(cluster)
+    result.effective, pinned = apply_pins(apply_defaults(cluster), doc.pins)
     raw = doc.data if isinstance(doc.data, dict) else {}
-    found = [doc.issue(i) for i in run_checks(result.effective, raw, today=today)]
+    found = [doc.issue(i) for i in run_checks(result.effective, raw, today=today, earlier=pinned)]
     if dated_as_warnings:
         found = [replace(i, severity="warning") if i.rule in DATED_RULES else i for i in found]
     result.issues = sorted([*doc.load_issues, *found], key=Issue.sort_key)

@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Issue, SpecInvalid, UsageError, quote_name
+from generator.errors import InternalError, Issue, SpecInvalid, UsageError, quote_name
 from generator.pipeline import overlay
 from generator.pipeline.checks.cluster import verdict_window
+from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
+from generator.pipeline.pins import LOCK_NAME, read_lock_and_digest
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import WriteReport, output_dir, write_tree
 from generator.version import __version__
@@ -41,6 +43,13 @@ class RenderResult:
     def files(self) -> dict[str, str]:
         return self.result.files
 
+    @property
+    def effective(self) -> EffectiveCluster:
+        """The effective spec: render_spec returns only clusters that got one, so None is eksgen's bug."""
+        if self.result.effective is None:
+            raise InternalError(f"{self.spec}: a rendered cluster has no effective spec")
+        return self.result.effective
+
 
 @dataclass
 class CheckReport:
@@ -63,14 +72,15 @@ def read_spec_bytes(path: Path) -> bytes:
         raise UsageError(f"{quote_name(str(path))}: {exc}") from None
 
 
-def source_record(data: bytes, bases: list[tuple[str, Path, str]], clusters: list[str]) -> dict[str, object]:
+def source_record(data: bytes, read: SourcesRead, clusters: list[str]) -> dict[str, object]:
     """What a spec file's loaded documents are a function of (besides its path and the eksgen version):
-    its bytes and, per base of the `extends` chain, the value that names it, how positions name it and
-    the SHA-256 of its bytes; and the clusters it holds. The manifest keeps it, so an incremental run
-    that finds the same record knows the same documents without loading them (gitops/recorded.py)."""
+    its bytes; per base of the `extends` chain the value that names it, how positions name it and the
+    SHA-256 of its bytes; the eksgen.lock's SHA-256; and the clusters the file holds. The manifest keeps
+    it, so an incremental run that finds the same record knows the same documents without loading
+    them (gitops/recorded.py)."""
     return {"specFileSha256": hashlib.sha256(data).hexdigest(),
-            "bases": [[target, str(overlay.display(base)), digest] for target, base, digest in bases],
-            "clusters": clusters}
+            "bases": [[target, str(overlay.display(base)), digest] for target, base, digest in read.bases],
+            "lockSha256": read.lock, "clusters": clusters}
 
 
 def cluster_name(doc: Document) -> str | None:
@@ -81,15 +91,28 @@ def cluster_name(doc: Document) -> str | None:
 
 
 def load_spec(path: Path) -> list[Document]:
-    """Stage 1 for a file: its documents, each with its `extends` chain merged in."""
-    return [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
+    """Stage 1 for a file: its documents, each with its `extends` chain merged in and its pins from the
+    eksgen.lock beside the spec (pipeline/pins.py)."""
+    return load_spec_bytes(path, read_spec_bytes(path), SourcesRead())
 
 
-def load_spec_bytes(path: Path, data: bytes, bases_read: list[tuple[str, Path, str]]) -> list[Document]:
-    """`load_spec` of the bytes `data` already read from `path`; every base file parsed is added to
-    `bases_read` (see overlay.resolve)."""
-    return [overlay.resolve(doc, path, bases_read=bases_read)
-            for doc in load_documents(decode_utf8(data, str(path)), str(path))]
+@dataclass
+class SourcesRead:
+    """The other files a spec file's loading read, each with the SHA-256 of the very bytes read."""
+
+    bases: list[tuple[str, Path, str]] = field(default_factory=list)  # (extends value, file, SHA-256)
+    lock: str | None = None  # the eksgen.lock beside the spec; None without one
+
+
+def load_spec_bytes(path: Path, data: bytes, read: SourcesRead) -> list[Document]:
+    """`load_spec` of the bytes `data` already read from `path`, noting in `read` what else it read."""
+    documents = [overlay.resolve(doc, path, bases_read=read.bases)
+                 for doc in load_documents(decode_utf8(data, str(path)), str(path))]
+    lock, read.lock = read_lock_and_digest(path.parent / LOCK_NAME)
+    if lock is not None:
+        for doc in documents:
+            doc.pins = lock.get(cluster_name(doc) or "")
+    return documents
 
 
 def check_spec(path: Path, *, today: dt.date | None = None) -> CheckReport:
@@ -105,8 +128,8 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
     With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
     """
     data = read_spec_bytes(path)
-    bases: list[tuple[str, Path, str]] = []
-    documents = load_spec_bytes(path, data, bases)
+    read = SourcesRead()
+    documents = load_spec_bytes(path, data, read)
     results: list[RenderResult] = []
     errors: list[Issue] = []
     for doc in documents:
@@ -118,7 +141,7 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
         results.append(RenderResult(spec=path, result=built, out_dir=Path()))
     if errors:
         raise SpecInvalid(errors)
-    source = source_record(data, bases, [item.name for item in results])
+    source = source_record(data, read, [item.name for item in results])
     for item in results:
         item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
         item.source = source
@@ -143,6 +166,8 @@ def document_hash(doc: Document) -> str:
     """What a cluster's output and findings depend on: its merged spec data, where each value was written
     (findings name lines) and the eksgen version. The clock is recorded apart, as a verdict window."""
     canonical = json.dumps(doc.data, sort_keys=True, ensure_ascii=False, default=str)
+    if doc.pins is not None:  # a changed lock renders differently
+        canonical += "\n" + json.dumps(doc.pins, sort_keys=True, ensure_ascii=False)
     where = json.dumps(sorted((repr(loc), p.line, p.column, p.file) for loc, p in doc.positions.items()))
     return hashlib.sha256(f"{__version__}\n{canonical}\n{where}".encode()).hexdigest()
 
@@ -161,8 +186,7 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
 
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
     """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
-    effective = item.result.effective
-    assert effective is not None  # render_spec raises before returning a result without one
+    effective = item.effective
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document),
                                "modules": dict(effective.spec.terraform.modules),

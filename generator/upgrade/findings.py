@@ -19,9 +19,9 @@ from generator.facts.upgrades import (
     removed_apis_source,
     support_pricing,
 )
+from generator.lockfile.sources import Sources
 from generator.pipeline.checks.compute import AL2_SUCCESSORS, LAST_AL2_MINOR
 from generator.upgrade.model import Blocker, Warning
-from generator.upgrade.sources import Sources
 
 FIRST_WITHOUT_AL2 = f"1.{LAST_AL2_MINOR + 1}"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from generator.gitops.output import envelope
 from generator.upgrade.model import PHASES, ClusterPlan, Step, UpgradeReport
 
 ARROW = "->"
@@ -105,3 +107,13 @@ def report_json(report: UpgradeReport) -> dict[str, Any]:
     """The `clusters` entries and the top-level additions of the JSON envelope."""
     return {"clusters": [p.as_json() for p in report.plans], "target": report.target,
             "today": report.today.isoformat()}
+
+
+def upgrade_report(report: UpgradeReport, output_format: str, exit_code: int = 0, *, written: list[str] | None = None,
+                   commits: list[str] | None = None) -> str:
+    """The plan as `text`, `markdown` or `json` (the one JSON envelope, with what --write or --commit did)."""
+    if output_format == "json":
+        body = report_json(report)
+        return json.dumps(envelope("upgrade", exit_code, clusters=body.pop("clusters"), **body,
+                                   written=written or [], commits=commits or []), indent=2) + "\n"
+    return format_markdown(report) if output_format == "markdown" else format_text(report)

@@ -10,12 +10,12 @@ from typing import Any
 from generator.errors import Issue, SpecInvalid, UsageError
 from generator.facts.releases import kubernetes_releases, release
 from generator.facts.upgrades import minor_of
+from generator.lockfile.sources import Sources
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.run import check_document
 from generator.pipeline.specfile import cluster_name, load_spec, read_spec
 from generator.upgrade import findings
 from generator.upgrade.model import Blocker, ClusterPlan, Step, UpgradeReport
-from generator.upgrade.sources import Sources
 from generator.upgrade.stages import prove, risks, set_version
 from generator.upgrade.steps import step_actions
 
@@ -35,7 +35,7 @@ def versions_between(current: str, target: str) -> list[str]:
 
 
 def plan_upgrade(specs: list[Path], target: str, *, today: dt.date | None = None,
-                 sources: Sources | None = None, pins: dict[str, dict[str, Any]] | None = None) -> UpgradeReport:
+                 sources: Sources | None = None) -> UpgradeReport:
     """Plan every cluster of `specs` to `target`. Bad input (an invalid spec, a target outside the release
     table or below a cluster's version) raises before anything is planned."""
     check_target(target)
@@ -43,24 +43,25 @@ def plan_upgrade(specs: list[Path], target: str, *, today: dt.date | None = None
     chosen = sources or Sources()
     report = UpgradeReport(target=target, today=clock)
     errors: list[Issue] = []
-    found: list[tuple[Path, str, Any]] = []
+    found: list[tuple[Path, str, Any, dict[str, Any] | None]] = []
     for spec in specs:
         for doc in load_spec(spec):
+            pins, doc.pins = doc.pins, None  # the spec's own choices; the lock's pins are reported apart
             # A version past its support dates is why one upgrades: the dated rules warn here, never refuse.
             checked = check_document(doc, today=clock, dated_as_warnings=True)
             if checked.errors or checked.effective is None:
                 errors.extend(checked.errors or checked.issues)
                 continue
-            found.append((spec, cluster_name(doc) or "?", checked.effective))
+            found.append((spec, cluster_name(doc) or "?", checked.effective, pins))
     if errors:
         raise SpecInvalid(errors)
-    for spec, name, effective in found:
+    for spec, name, effective, _ in found:
         current = effective.spec.kubernetes_version
         if (minor_of(target) or (0, 0)) < (minor_of(current) or (0, 0)):
             raise UsageError(f"{spec} ({name}): --to {target} is lower than its kubernetesVersion {current}: "
                              "EKS cannot downgrade a cluster")
-    for spec, name, effective in found:
-        report.plans.append(_plan_cluster(spec, name, effective, target, clock, chosen, (pins or {}).get(name)))
+    for spec, name, effective, pins in found:
+        report.plans.append(_plan_cluster(spec, name, effective, target, clock, chosen, pins))
     return report
 
 

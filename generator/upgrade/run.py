@@ -8,11 +8,12 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.gitops.fleet import render_to_directory
+from generator.gitops.selection import select
+from generator.lockfile.sources import sources_from
 from generator.pipeline.write import MANIFEST, output_dir
 from generator.upgrade.commit import commit_stages, write_stages
 from generator.upgrade.model import UpgradeReport
 from generator.upgrade.plan import plan_upgrade
-from generator.upgrade.sources import Sources, read_addon_versions, read_ami_releases
 
 
 @dataclass
@@ -24,16 +25,15 @@ class UpgradeOutcome:
     commits: list[str] = field(default_factory=list)
 
 
-def run_upgrade(specs: list[Path], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
-                ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
-                commit: bool = False) -> UpgradeOutcome:
+def upgrade(arguments: list[str], target: str, *, today: dt.date | None = None, addon_versions: Path | None = None,
+            ami_releases: Path | None = None, karpenter_version: str | None = None, write: Path | None = None,
+            commit: bool = False) -> UpgradeOutcome:
+    """`eksgen upgrade`: plan every cluster the arguments name to `target` a minor at a time; with `write` a spec
+    per step in that directory, with `commit` a git commit per step. Blockers write nothing."""
+    specs = select(arguments).specs
     if write is not None and commit:
         raise UsageError("give --write DIR or --commit, not both")
-    sources = Sources(addon_versions=read_addon_versions(addon_versions) if addon_versions else None,
-                      karpenter_version=karpenter_version)
-    if ami_releases is not None:
-        sources = Sources(sources.addon_versions, read_ami_releases(ami_releases), ami_releases.name,
-                          karpenter_version)
+    sources = sources_from(addon_versions, ami_releases, karpenter_version)
     report = plan_upgrade(specs, target, today=today, sources=sources)
     outcome = UpgradeOutcome(report)
     if report.blocked:

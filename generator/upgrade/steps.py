@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from generator.facts.upgrades import ami_family, karpenter_minimum, minor_of, newest_ami_release
+from generator.lockfile.sources import Sources
 from generator.upgrade.model import Action
-from generator.upgrade.sources import Sources
 
 CONTROL_PLANE: Final = "control plane"
 LAST_AL2 = (1, 32)  # amazon-eks-ami publishes AL2 images up to 1.32 (facts/data/ami-releases.json)

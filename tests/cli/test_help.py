@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from generator.cli.main import app
 
 COMMANDS = [["render"], ["validate"], ["diff"], ["explain"], ["init"], ["rules"], ["schema"], ["capacity"],
-            ["aws-auth", "convert"], ["modules", "list"], ["modules", "import"]]
+            ["aws-auth", "convert"], ["modules", "list"], ["modules", "import"], ["import", "eksctl"]]
 PYTHON_TYPE = re.compile(r"<[a-z_\[\], ]+>|\{[A-Za-z_.]+\}")
 
 

@@ -142,15 +142,16 @@ def test_every_commands_json_validates_against_the_shipped_schema(repo: Path) ->
         eksgen(repo, "validate", "missing.yaml", "--format", "json"),
         eksgen(repo, "diff", "clusters/a.yaml", "clusters/b.yaml", "--format", "json"),
         eksgen(repo, "rules", "--format", "json"),
+        eksgen(repo, "upgrade", "clusters", "--to", "1.35", "--format", "json"),
     ]
     (repo / "clusters" / "b.yaml").write_text(overlay("b", max_size=1))
     outputs.append(eksgen(repo, "render", "clusters", "--format", "json"))
     outputs.append(eksgen(repo, "validate", "clusters", "--format", "json", "--strict"))
     data = [schema_valid(o.stdout) for o in outputs]
-    assert [d["exitCode"] for d in data] == [0, 0, 0, 0, 0, 2, 1, 0, 2, 2]
+    assert [d["exitCode"] for d in data] == [0, 0, 0, 0, 0, 2, 1, 0, 0, 2, 2]
     skipped = data[1]["clusters"]
     assert isinstance(skipped, list) and {c["cluster"] for c in skipped} == {"a", "b", "lone"}
-    failed = [c for c in data[8]["clusters"] if isinstance(c, dict) and c["status"] == "failed"]
+    failed = [c for c in data[9]["clusters"] if isinstance(c, dict) and c["status"] == "failed"]
     assert [c["spec"] for c in failed] == ["clusters/b.yaml"]
     for entry in data:  # counts agree with the list they count
         issues = entry["issues"]

@@ -64,6 +64,11 @@ def test_any_file_loading_reads_changing_misses(fleet: Path, file: str, old: str
     assert shortcut("a.yaml") is None
 
 
+def test_a_lock_file_appearing_or_changing_misses(fleet: Path) -> None:
+    (fleet / "eksgen.lock").write_text('{"lockVersion": 1, "clusters": {}}\n')
+    assert shortcut("a.yaml") is None
+
+
 def test_a_moved_base_or_another_working_directory_misses(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (fleet / "bases" / "base.yaml").write_text(BASE)  # same bytes, but not the file `../base.yaml` names
     (fleet / "bases" / "middle.yaml").write_text(MIDDLE.replace("../base.yaml", "base.yaml"))

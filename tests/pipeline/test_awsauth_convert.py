@@ -46,3 +46,13 @@ def test_conversion(text: str, principals: list[str], warnings: list[str]) -> No
         assert fragment in comments
     if not warnings:
         assert comments == ""
+
+
+ALIAS_BOMB = "".join(f"- &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(12))
+
+
+def test_map_accounts_is_read_by_the_bounded_loader() -> None:
+    """An alias bomb in mapAccounts is refused (reported unreadable), not expanded to 9**11 items."""
+    out = configmap_to_access_yaml(manifest("- rolearn: arn:aws:iam::444455556666:role/ops\n  groups: [ops]\n",
+                                            ALIAS_BOMB))
+    assert "# data.mapAccounts: mapAccounts (unreadable) has no access-entry equivalent" in out

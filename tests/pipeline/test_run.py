@@ -32,7 +32,7 @@ from generator.facts import instances
 from generator.facts.partition import partition
 from generator.pipeline.checks.rules import RULES
 from generator.pipeline.checks.strings import text_problem
-from generator.pipeline.defaults import apply_defaults
+from generator.pipeline.defaults import apply_defaults, default_kubernetes_version
 from generator.pipeline.load import dump_yaml, load_documents
 from generator.pipeline.run import build_document, check_document
 from generator.pipeline.spec import parse_cluster
@@ -338,6 +338,8 @@ def managed_groups(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[st
         group[unavailable] = draw(st.integers(1, 100))
     _maybe(draw, _placement(draw, facts), "subnets", group)
     _launch(draw, group, facts["region"], managed=True)
+    if str(group.get("amiType", "AL2023")).startswith("AL2023") and not {"amiId", "launchTemplate"} & set(group):
+        _maybe(draw, f"{facts['kubernetesVersion']}.{draw(st.integers(0, 20))}-20260714", "amiReleaseVersion", group)
     return group
 
 
@@ -379,6 +381,7 @@ def fargate_profiles(draw: st.DrawFn, name: str, facts: dict[str, Any]) -> dict[
         optional={"labels": st.dictionaries(label_keys, label_values, max_size=5)}), min_size=1, max_size=5))
     profile: dict[str, Any] = {"name": name, "selectors": selectors}
     _maybe(draw, _placement(draw, facts, nodes=False), "subnets", profile)
+    _maybe(draw, draw(st.dictionaries(tag_keys, tag_text, max_size=3)), "tags", profile)
     return profile
 
 
@@ -550,6 +553,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     _maybe(draw, draw(st.booleans()), "deletionProtection", spec)
 
     vpc, facts = draw(vpcs(region))
+    facts["kubernetesVersion"] = spec.get("kubernetesVersion") or default_kubernetes_version()
 
     facts["region"] = region
     if vpc is not None:

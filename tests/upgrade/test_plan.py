@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from generator.errors import SpecInvalid, UsageError
+from generator.lockfile.sources import Sources, read_addon_versions
 from generator.upgrade.model import ClusterPlan
 from generator.upgrade.plan import plan_upgrade, versions_between
-from generator.upgrade.sources import Sources, read_addon_versions
 from tests.upgrade.conftest import AL2_GROUP, FARGATE_ONLY, GENERAL, KARPENTER, Write, cluster_spec
 
 TODAY = dt.date(2026, 12, 2)
@@ -209,3 +209,12 @@ def test_an_invalid_spec_is_bad_input_with_its_located_errors(write: Write) -> N
     with pytest.raises(SpecInvalid) as raised:
         plan(write(cluster_spec(body=GENERAL + "      maxSize: 0\n")))
     assert "managedNodeGroups[0].maxSize" in str(raised.value)
+
+
+def test_a_locked_addon_says_to_lock_again_after_the_step(write: Write) -> None:
+    spec = write(cluster_spec(body=GENERAL + "  addons:\n    coredns: {}\n"))
+    (spec.parent / "eksgen.lock").write_text(json.dumps({"lockVersion": 1, "clusters": {"payments": {
+        "kubernetesVersion": "1.32", "addons": {"coredns": {"version": "v1.11.4-eksbuild.24"}}}}}))
+    result = plan(spec, "1.33")
+    (coredns,) = [a for a in result.steps[0].actions if a.subject == "addon coredns"]
+    assert coredns.text == "eksgen.lock pins v1.11.4-eksbuild.24 for 1.32: re-lock after this step (`eksgen lock`)"

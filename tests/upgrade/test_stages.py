@@ -90,3 +90,8 @@ def test_golden_plan_of_a_1_32_cluster_with_an_al2_group_to_1_35(tmp_path: Path,
     with pytest.raises(UsageError, match="blockers"):
         write_stages(report, tmp_path / "stages")
     assert not (tmp_path / "stages").exists()
+
+
+def test_the_readme_worked_example_is_the_golden_plan() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert (GOLDEN / "al2-1.32-to-1.35.txt").read_text() in readme

@@ -73,6 +73,9 @@ module "eks" {
           }
         },
       ]
+      tags = {
+        "cost-center" = "web-apps"
+      }
     }
   }
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import InternalError
 from generator.gitops.diff.compare import diff_clusters
 from generator.gitops.diff.risks import (
     ADDED,
@@ -21,7 +22,6 @@ from generator.gitops.diff.risks import (
     worst,
 )
 from generator.gitops.textdiff import diff_files
-from generator.pipeline.effective import Cluster
 from generator.pipeline.render import header
 from generator.pipeline.specfile import RenderResult
 
@@ -66,10 +66,6 @@ class DiffReport:
         return "".join(d for cd in self.clusters for d in cd.files.values())
 
 
-def _effective(item: RenderResult) -> Cluster:
-    effective = item.result.effective
-    assert effective is not None  # render_spec raises before returning a cluster without one
-    return effective
 
 
 def _pairs(old: Sequence[RenderResult], new: Sequence[RenderResult]
@@ -93,14 +89,13 @@ def _pair_diff(old: RenderResult | None, new: RenderResult | None, prefix: str) 
     if new is None or old is None:
         name = _name(old, new)
         files = diff_files(old.files if old else {}, new.files if new else {}, prefix)
-        side = new or old
-        assert side is not None
-        return ClusterDiff(name, [_lifecycle_change(name, added=old is None)], files, mermaid(_effective(side)))
+        side = _either(old, new)
+        return ClusterDiff(name, [_lifecycle_change(name, added=old is None)], files, mermaid(side.effective))
     # Only files both sides have: a removed file shows as it was written.
     old_files = {**old.files, **align_headers({n: t for n, t in old.files.items() if n in new.files},
                                               old.spec.name, new.spec.name)}
-    return ClusterDiff(new.name, diff_clusters(_effective(old), _effective(new)),
-                       diff_files(old_files, new.files, prefix), mermaid(_effective(new)))
+    return ClusterDiff(new.name, diff_clusters(old.effective, new.effective),
+                       diff_files(old_files, new.files, prefix), mermaid(new.effective))
 
 
 def diff_results(old: Sequence[RenderResult], new: Sequence[RenderResult]) -> DiffReport:
@@ -110,10 +105,16 @@ def diff_results(old: Sequence[RenderResult], new: Sequence[RenderResult]) -> Di
     return DiffReport([_pair_diff(a, b, f"{_name(a, b)}/" if several else "") for a, b in pairs])
 
 
-def _name(old: RenderResult | None, new: RenderResult | None) -> str:
+def _either(old: RenderResult | None, new: RenderResult | None) -> RenderResult:
+    """The side a pair has (the new one when both): _pairs never yields a pair with neither."""
     item = new or old
-    assert item is not None
-    return item.name
+    if item is None:
+        raise InternalError("a diff pair with neither side")
+    return item
+
+
+def _name(old: RenderResult | None, new: RenderResult | None) -> str:
+    return _either(old, new).name
 
 
 ORDER_ONLY = "the rendered files differ only in the order of named things, which Terraform ignores"

@@ -237,6 +237,8 @@ NODE_GROUP_RULES: dict[str, RuleLike] = {
     "iam.additionalPolicies": Rule(IN_PLACE, "policy attachments on the node role added or removed"),
     "iam.permissionsBoundaryArn": Rule(IN_PLACE, "the node role's permissions boundary updates in place"),
     "nodeRepair": Rule(IN_PLACE, "node_repair_config: UpdateNodegroupConfig"),
+    "amiReleaseVersion": Rule(NODES_ROLL, "release_version: EKS rolls the nodes to that AMI release "
+                                          "(UpdateNodegroupVersion)"),
     "launchTemplate": Rule(NODES_ROLL, f"launch_template id {MANAGED_ROLL}; a new version rolls the nodes"),
 }
 INSTANCE_REFRESH = "the module's default instance refresh (Rolling) replaces the instances"
@@ -264,6 +266,7 @@ FARGATE_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, FARGATE_IMMUTABLE),
     "selectors": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
     "subnets": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
+    "tags": Rule(IN_PLACE, "tags update in place (TagResource); the profile and its pods stay"),
 }
 SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, "the role is named <cluster>-<name>: a rename deletes the role and creates another"),

@@ -44,10 +44,12 @@ AREAS: tuple[Callable[[CheckContext], Iterable[Issue]], ...] = (
 )
 
 
-def run_checks(effective: Cluster, raw: dict[str, object], *, today: dt.date | None = None) -> list[Issue]:
-    """All issues for one cluster; `raw` is the loaded YAML (for text-level rules)."""
+def run_checks(effective: Cluster, raw: dict[str, object], *, today: dt.date | None = None,
+               earlier: list[Issue] | None = None) -> list[Issue]:
+    """All issues for one cluster; `raw` is the loaded YAML (for text-level rules). `earlier` are findings of
+    stages before the checks (pins), waivable like theirs."""
     ctx = CheckContext(cluster=effective, raw=raw, today=today or dt.date.today())
-    issues: list[Issue] = []
+    issues: list[Issue] = list(earlier or [])
     for area in AREAS:
         issues.extend(area(ctx))
     return waivers.apply(ctx, issues)

@@ -9,6 +9,7 @@ provisioned-iops.html), read 2026-12: see EBS_LIMITS.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -66,8 +67,30 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
             yield from tag_issues(own, (*loc, "tags"), max_tags=max(room, 0))
         if isinstance(group, ManagedNodeGroup):
             yield from _launch_template(group, loc)
+            yield from _release_version(ctx, group, loc)
         if isinstance(group, SelfManagedNodeGroup):
             yield from _mixed(group, loc)
+
+
+RELEASE_VERSION = re.compile(r"(\d+)\.(\d+)\.\d+-\d{8}")  # amazon-eks-ami's release versions (AL2023, AL2)
+
+
+def _release_version(ctx: CheckContext, ng: ManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
+    """The module passes release_version only without a custom image; AL2023/AL2 releases name their version."""
+    version, at = ng.ami_release_version, (*loc, "amiReleaseVersion")
+    if version is None:
+        return
+    if ng.ami_id is not None:
+        yield Issue(at, "a custom amiId fixes the image: the module sends no release version with it", rule="EKS150")
+        return
+    cluster = ctx.cluster.spec.kubernetes_version or ""
+    match = RELEASE_VERSION.fullmatch(version)
+    if (ng.ami_type or "").startswith(("AL2023_", "AL2_")) and (
+            match is None or f"{match.group(1)}.{match.group(2)}" != cluster):
+        yield Issue(at, f"{version!r} is not an {ng.ami_type} release for Kubernetes {cluster} (like "
+                    f"{cluster}.N-YYYYMMDD)", rule="EKS150")
+    elif not version.strip() or not version.isprintable():
+        yield Issue(at, "must be a release version", rule="EKS150")
 
 
 def _ami(ng: NodeGroup, loc: Loc) -> Iterator[Issue]:

@@ -180,7 +180,7 @@ _RULES = [
     Rule("EKS088", "security", "warning", "Node SSH limited to source security groups (not 0.0.0.0/0)",
          "list ssh.sourceSecurityGroupIds", waivable=True),
     Rule("EKS089", "security", "warning", "IMDS hop limit 1: pods cannot reach node credentials",
-         "use IRSA or Pod Identity instead of imdsHopLimit: 2", waivable=True),
+         "use IRSA or Pod Identity instead of imdsHopLimit: 2", "CKV_AWS_341", waivable=True),
     Rule("EKS090", "cluster", "error", "Waivers name a known waivable rule and give a reason",
          "fix the waiver"),
     Rule("EKS091", "cluster", "warning", "Waivers waive something", "remove the unused waiver"),
@@ -215,6 +215,10 @@ _RULES = [
          "set endpoint.private: true, or add the NAT gateways' Elastic IPs", waivable=True),
     Rule("EKS141", "network", "warning", "Public subnets are /27 or larger (an ALB's minimum)",
          "use /27 or larger public subnets", waivable=True),
+    Rule("EKS150", "compute", "error", "amiReleaseVersion is a release of the cluster's version, without amiId",
+         "use a release version such as 1.35.6-20260714 for the cluster's version, or remove it"),
+    Rule("EKS151", "compute", "warning", "eksgen.lock's pins fit the cluster (version, addons, node groups)",
+         "run `eksgen lock` again: a pin that no longer fits is not applied", waivable=True),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
@@ -233,6 +237,13 @@ CHECKOV_DIFFERENCES = {
     "CKV_AWS_338": "checkov wants log retention of a year; eksgen defaults to 90 days (cost) and accepts any "
                    "CloudWatch period; compliance clusters set 365 (see examples/production)",
     "CKV_AWS_339": "checkov's version list ends at 1.35; eksgen's release table (EKS006/EKS007) knows 1.36",
+    # The eks module passes each group's metadata_options (null unless set) to the node-group submodules,
+    # whose variable is `nullable = false` with IMDSv2 required and hop limit 1 (v21.19.0
+    # modules/eks-managed-node-group/variables.tf:309): Terraform applies that default, checkov does not.
+    "CKV_AWS_79": "checkov reads the node groups' launch templates as allowing IMDSv1: the module's default "
+                  "(http_tokens = required) applies to the null eksgen passes; eksgen never enables IMDSv1",
+    "CKV_AWS_341": "twin of EKS089 where imdsHopLimit is 2; elsewhere checkov misses the module's default hop "
+                   "limit of 1, as for CKV_AWS_79",
 }
 
 

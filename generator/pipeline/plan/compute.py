@@ -65,6 +65,9 @@ def _managed(cluster: Cluster, ng: ManagedNodeGroup) -> Obj:
     return _node_group(cluster, ng, [
         ("instance_types", list(ng.instance_types)),
         ("capacity_type", ng.capacity_type),
+        # The module ignores ami_release_version while use_latest_ami_release_version is true (its default).
+        ("ami_release_version", ng.ami_release_version),
+        ("use_latest_ami_release_version", False if ng.ami_release_version else None),
     ], _subnet_ids(cluster, ng.subnets), [
         ("labels", sorted_map(ng.labels) if ng.labels else None),  # the module sets them on the EKS API
         ("taints", _taints(ng.taints)),
@@ -99,5 +102,6 @@ def fargate_profiles(cluster: Cluster) -> Obj:
         ]
         pairs.append((profile.name, Obj.from_pairs([
             ("selectors", selectors), ("subnet_ids", _subnet_ids(cluster, profile.subnets)),
+            ("tags", sorted_map(profile.tags) if profile.tags else None),  # merged over the cluster's by the module
         ])))
     return Obj(tuple(pairs))

@@ -17,7 +17,6 @@ def endpoint_key(service: str) -> str:
 
 def endpoints_block(cluster: Cluster) -> Block:
     vpc = cluster.spec.vpc
-    assert vpc is not None
     pairs: list[tuple[str, Value]] = []
     for service in sorted(vpc.endpoints or [], key=endpoint_key):
         if service in GATEWAY_SERVICES:

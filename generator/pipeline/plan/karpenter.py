@@ -14,7 +14,6 @@ from generator.pipeline.plan.common import group, module_block, pins, sorted_map
 
 def build_karpenter(cluster: Cluster) -> TfFile:
     karpenter = cluster.spec.karpenter
-    assert karpenter is not None
     groups = [
         group(Attr("cluster_name", Ref("module.eks.cluster_name"))),
         group(Attr("create_pod_identity_association", True),

@@ -113,11 +113,13 @@ def with_addons(**overrides: Spec) -> Tweak:
     return tweak
 
 
-def with_fargate(selectors: list[Spec] | None = None, subnets: Any = None) -> Tweak:
+def with_fargate(selectors: list[Spec] | None = None, subnets: Any = None, tags: Spec | None = None) -> Tweak:
     def tweak(doc: Spec) -> None:
         profile: Spec = {"name": "system", "selectors": selectors or [{"namespace": "kube-system"}]}
         if subnets is not None:
             profile["subnets"] = subnets
+        if tags is not None:
+            profile["tags"] = tags
         spec_of(doc)["fargateProfiles"] = [profile]
     return tweak
 
@@ -185,6 +187,8 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
      put_group("iam", {"additionalPolicies": {"ssm": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}}),
      {("node group", "general", "iam.additionalPolicies", "in-place")}),
     ("node repair", nothing, put_group("nodeRepair", True), {("node group", "general", "nodeRepair", "in-place")}),
+    ("AMI release pinned", nothing, put_group("amiReleaseVersion", "1.34.9-20260714"),
+     {("node group", "general", "amiReleaseVersion", "nodes roll")}),
     ("own launch template", nothing, put_group("launchTemplate", {"id": "lt-0123456789abcdef0"}),
      {("node group", "general", "launchTemplate", "nodes roll"),
       ("node group", "general", "imdsHopLimit", "nodes roll")}),  # the template's now, no longer eksgen's
@@ -262,6 +266,8 @@ CASES: list[tuple[str, Tweak, Tweak, Expected]] = [
      {("fargate profile", "system", "selectors", "replace")}),
     ("fargate subnets", with_fargate(), with_fargate(subnets=["eu-west-1a", "eu-west-1b"]),
      {("fargate profile", "system", "subnets", "replace")}),
+    ("fargate tags", with_fargate(), with_fargate(tags={"cost-center": "web"}),
+     {("fargate profile", "system", "tags", "in-place")}),
     ("self-managed instance type", with_self_managed(), with_self_managed(instanceType="m7i.large"),
      {("self-managed node group", "legacy", "instanceType", "nodes roll")}),
     ("self-managed labels are user data", with_self_managed(), with_self_managed(labels={"tier": "legacy"}),

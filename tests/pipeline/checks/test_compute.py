@@ -20,11 +20,23 @@ from tests.helpers import (
     params,
     row,
     spec,
+    tags,
 )
 
 ROWS = [
     row("31-managed-groups", "EKS050", spec(append=many_groups(31)), spec(append=many_groups(30)),
         "10:3 managedNodeGroups", "EKS allows 30 managed node groups per cluster (got 31)"),
+    # A profile's own tags merge over the cluster's (team: platform): 50 less the one it does not override.
+    row("fargate-tag-count", "EKS004", spec(append=fargate() + "      " + tags(50).strip() + "\n"),
+        spec(append=fargate() + "      " + tags(49).strip() + "\n"),
+        "20:7 fargateProfiles[0].tags", "at most 49 tags per resource (got 50)"),
+    row("fargate-tag-count-overriding", "EKS004",
+        spec(append=fargate() + "      " + tags(51).strip().replace("t0:", "team:") + "\n"),
+        spec(append=fargate() + "      " + tags(50).strip().replace("t0:", "team:") + "\n"),
+        "20:7 fargateProfiles[0].tags", "at most 50 tags per resource (got 51)"),
+    row("fargate-tag-key", "EKS004", spec(append=fargate() + "      tags: {'aws:team': x}\n"),
+        spec(append=fargate() + "      tags: {team: x}\n"),
+        "20:14 fargateProfiles[0].tags['aws:team']", "tag keys starting with 'aws:' are reserved"),
     row("11-fargate-profiles", "EKS050", spec(append=many_profiles(11)), spec(append=many_profiles(10)),
         "16:3 fargateProfiles", "EKS allows 10 Fargate profiles per cluster"),
     row("duplicate-name", "EKS051", spec(append="    - name: general\n"), spec(append="    - name: general2\n"),

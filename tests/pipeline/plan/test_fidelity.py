@@ -13,6 +13,7 @@ import pytest
 from generator.api import render_spec
 from generator.errors import SpecInvalid
 from generator.ir import NULL, Attr, Block, Group, Plan, TfFile
+from generator.pipeline.checks.rules import checkov_skips
 from generator.pipeline.interface import problems
 from generator.terraform import catalogs
 from tests.helpers import TODAY, write_spec
@@ -161,6 +162,18 @@ def test_waivers_with_a_checkov_twin_render_checkov_skip_comments(tmp_path: Path
     assert ('  # checkov:skip=CKV_AWS_38:EKS080 waived: CI runners have no fixed egress\n'
             '  # checkov:skip=CKV_AWS_39:CKV_AWS_39 waived: kubectl from laptops\n'
             '  source  = "terraform-aws-modules/eks/aws"\n') in eks
+
+
+def test_a_hop_limit_waiver_reaches_checkovs_twin_and_the_module_default_misreads_can_be_waived(
+        tmp_path: Path) -> None:
+    (result,) = render_spec(write_spec(tmp_path, HEAD + (
+        "  waivers:\n"
+        "    - {rule: CKV_AWS_79, reason: checkov misses the module default}\n")), today=TODAY)
+    assert not [i for i in result.result.issues if i.rule in ("EKS090", "EKS091")]
+    assert ("  # checkov:skip=CKV_AWS_79:CKV_AWS_79 waived: checkov misses the module default\n"
+            in result.result.files["eks.tf"])
+    assert checkov_skips("EKS089") == ["CKV_AWS_341"]
+    assert checkov_skips("EKS088") == []
 
 
 def test_a_checkov_waiver_needs_a_reason(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError, quote_name
-from generator.facts.upgrades import AmiRelease, ami_releases_from, minor_of, shipped_ami_releases
+from generator.facts.upgrades import AmiRelease, ami_releases_from, minor_of, shipped_ami_releases, shipped_ami_source
 
 
 @dataclass(frozen=True)
@@ -91,5 +91,19 @@ def _read_json(path: Path) -> Any:
 class Sources:
     addon_versions: AddonVersions | None = None
     ami_releases: tuple[AmiRelease, ...] = field(default_factory=shipped_ami_releases)
-    ami_source: str = "eksgen's AMI release snapshot"
+    ami_source: str = field(default_factory=lambda: _snapshot_name())
     karpenter_version: str | None = None
+
+
+def sources_from(addon_versions: Path | None, ami_releases: Path | None, karpenter_version: str | None = None
+                 ) -> Sources:
+    """The sources the command line names; the shipped AMI snapshot unless `ami_releases` replaces it."""
+    addons = read_addon_versions(addon_versions) if addon_versions else None
+    if ami_releases is None:
+        return Sources(addons, karpenter_version=karpenter_version, ami_source=_snapshot_name())
+    return Sources(addons, read_ami_releases(ami_releases), f"--ami-releases {ami_releases.name}", karpenter_version)
+
+
+def _snapshot_name() -> str:
+    _, date = shipped_ami_source()
+    return f"eksgen's amazon-eks-ami snapshot of {date}"
