@@ -4,17 +4,20 @@ Two things make it fast without skipping a parse:
   * python-hcl2's own transformer runs inside the LALR parse (Lark's `transformer=`), so no raw
     tree is built and walked a second time; each node goes through the very call
     `Transformer.transform` would make (`_call_userfunc` on the node with transformed children);
-  * a file is parsed one top-level block at a time, each block's result cached by its text: a
-    fleet repeats most blocks (versions, outputs, a node-group layout), and identical text parses
-    identically. The parts are merged as python-hcl2 lays out a body (blocks of one type in
-    order); anything the merge cannot place, or a part that does not parse on its own, falls back
-    to the whole-file parse. tests/pipeline/test_hclread.py proves the two agree over every
-    golden file and over generated specs.
+  * a file is parsed one top-level block at a time, and each block's body one statement (attribute
+    or nested block) at a time, every part's result cached by its text: a fleet repeats most blocks
+    and most statements (versions, outputs, module arguments), and identical text parses
+    identically. The parts are merged as python-hcl2 lays out a body (attributes by name, blocks of
+    one type in order, labels nesting the body); anything the merge cannot place, or a part that
+    does not parse on its own (a cut inside a heredoc, a comment or a nested body leaves one),
+    falls back to the whole-file parse. tests/pipeline/test_hclread.py proves the two agree over
+    every golden file and over generated specs.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +28,7 @@ from hcl2.transformer import RuleTransformer
 from lark.tree import Meta
 
 OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
-_CACHED_PARTS = 4096  # top-level blocks; a fleet of 1,000 clusters repeats most of a few hundred
+_CACHED_PARTS = 16384  # block headers and body statements; a fleet repeats most of them
 # Lark's callables carry no annotations; typed as Any once here.
 _NEW_META: Any = Meta
 _VISIT_ERROR: Any = lark.exceptions.VisitError
@@ -118,14 +121,69 @@ def _parsed_part(text: str) -> dict[str, Any]:
     return parse(text)
 
 
+class _Unmergeable(Exception):
+    """Parts whose results cannot be put together as python-hcl2 would: the whole text decides."""
+
+
+_STATEMENT = re.compile(r"^  [A-Za-z_]", re.MULTILINE)  # a top-level block's body statement, as fmt indents it
+_ATTRIBUTE = re.compile(r"  [A-Za-z_][\w-]*\s*=")
+BLOCK_MARKER = "__is_block__"
+
+
+def _parsed_block(part: str) -> dict[str, Any]:
+    """One top-level block `TYPE LABELS {` ... `}`: its header parsed once, its body one statement at a
+    time, each cached by its text (most statements of a fleet's blocks repeat)."""
+    header_end = part.find("\n") + 1
+    if not (part[:header_end].endswith("{\n") and part.endswith("\n}\n") and header_end < len(part) - 1):
+        return _parsed_part(part)
+    body_text = part[header_end:-2]
+    starts = [m.start() for m in _STATEMENT.finditer(body_text)]
+    if body_text[:starts[0] if starts else len(body_text)].strip():
+        raise _Unmergeable
+    body: dict[str, Any] = {}
+    nested: set[str] = set()
+    for start, end in zip(starts, [*starts[1:], len(body_text)], strict=True):
+        statement = body_text[start:end]
+        parsed = _parsed_part(statement)
+        if len(parsed) != 1:
+            raise _Unmergeable
+        ((key, value),) = parsed.items()
+        if _ATTRIBUTE.match(statement):
+            if key in body:
+                raise _Unmergeable
+            body[key] = value
+        elif isinstance(value, list) and len(value) == 1 and (key not in body or key in nested):
+            nested.add(key)
+            body.setdefault(key, []).extend(value)
+        else:
+            raise _Unmergeable
+    if BLOCK_MARKER in body:
+        raise _Unmergeable
+    ((kind, (shell,)),) = _parsed_part(part[:header_end] + "}\n").items()
+    return {kind: [_with_body(shell, body)]}
+
+
+def _with_body(shell: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """The empty block `shell` (labels nested around `{__is_block__: True}`) holding `body`; new dicts."""
+    if shell == {BLOCK_MARKER: True}:
+        return {**body, BLOCK_MARKER: True}
+    if len(shell) != 1:
+        raise _Unmergeable
+    ((label, inner),) = shell.items()
+    if not isinstance(inner, dict):
+        raise _Unmergeable
+    return {label: _with_body(inner, body)}
+
+
 def parse_by_parts(text: str) -> dict[str, Any]:
-    """`parse(text)`, one top-level block at a time, each cached by its text. Callers never mutate it."""
+    """`parse(text)`, one top-level block at a time and each block one body statement at a time, every
+    part cached by its text. Callers never mutate the result."""
     merged: dict[str, Any] = {}
     try:
         for part in top_level_parts(text):
             if not part.strip():
                 continue
-            parsed = _parsed_part(part.lstrip("\n"))
+            parsed = _parsed_block(part.lstrip("\n"))
             if len(parsed) != 1:
                 return parse(text)  # not one top-level block: the whole file decides
             ((kind, blocks),) = parsed.items()
