@@ -13,6 +13,7 @@ import argparse
 import collections
 import datetime as dt
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -77,4 +78,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly
     sys.exit(main())

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
@@ -47,7 +47,7 @@ def handle_errors(func: F) -> F:
                          command=func.__name__.replace("_", " "))  # import_eksctl -> `import eksctl`
         raise typer.Exit(code or 0)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps the signature typer reads
 
 
 def report_error(exc: BaseException, *, json_output: bool = False, command: str = "eksgen") -> None:

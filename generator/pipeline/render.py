@@ -67,7 +67,9 @@ def environment() -> jinja2.Environment:
 
     # Globals first: the macro template binds them when it is loaded.
     env.globals.update(block=block, banner_rule=hcl.HclText(BANNER_RULE))
-    macros.append(env.get_template("_macros.jinja").module.render_block)  # type: ignore[attr-defined]
+    # A template module's attributes are its exported macros, known only once the template is loaded.
+    macro_module: Any = env.get_template("_macros.jinja").module
+    macros.append(macro_module.render_block)
     return env
 
 

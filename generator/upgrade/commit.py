@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.errors import EnvironmentProblem, RefusedToOverwrite, UsageError, quote_name
+from generator.errors import EnvironmentProblem, InternalError, RefusedToOverwrite, UsageError, quote_name
 from generator.pipeline.specfile import read_spec
 from generator.pipeline.write import atomic_write
 from generator.upgrade.model import UpgradeReport
@@ -22,7 +22,8 @@ def write_stages(report: UpgradeReport, directory: Path) -> list[Path]:
     written: list[Path] = []
     for plan in report.plans:
         for step in plan.steps:
-            assert step.stage_text is not None
+            if step.stage_text is None:  # only blocked steps lack a stage, and blocked plans were refused above
+                raise InternalError(f"{plan.cluster}: step {step.index} has no stage spec")
             target = directory / f"{step.index:02d}-{plan.cluster}-{step.version_to}.yaml"
             text = relocate(step.stage_text, str(plan.spec), plan.cluster, plan.spec, directory)
             atomic_write(target, text.encode("utf-8"))

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from generator.errors import InternalError
 from generator.facts.releases import release
 from generator.facts.upgrades import (
     control_plane_free_ips,
@@ -151,7 +152,8 @@ def warnings(cluster: Any, path: list[str], today: dt.date, sources: Sources) ->
 
 def _support(target: str, today: dt.date, support_type: str) -> Warning:
     info, price = release(target), support_pricing()
-    assert info is not None  # plan.py refuses a target outside the table first
+    if info is None:  # plan.py refuses a target outside the table first
+        raise InternalError(f"{target} is not in the release table")
     cost = (f"extended support costs {price.currency} {price.extended} per cluster-hour instead of {price.standard} "
             f"(+{price.extra_per_hour})")
     if today > info.end_of_standard:

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Issue, SpecInvalid, UsageError
+from generator.errors import InternalError, Issue, SpecInvalid, UsageError
 from generator.facts.releases import kubernetes_releases, release
 from generator.facts.upgrades import minor_of
 from generator.lockfile.sources import Sources
@@ -30,7 +30,8 @@ def check_target(target: str) -> None:
 
 def versions_between(current: str, target: str) -> list[str]:
     low, high = minor_of(current), minor_of(target)
-    assert low is not None and high is not None
+    if low is None or high is None:  # check_target and the spec checks refuse such versions first
+        raise InternalError(f"no upgrade path between {current!r} and {target!r}")
     return [r.version for r in kubernetes_releases() if low < (1, r.minor) <= high]
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from generator.cli.main import app
 from generator.gitops.output import output_schema
@@ -24,7 +24,7 @@ def write(directory: Path, text: str) -> Path:
     return path
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str) -> Result:
     return CliRunner().invoke(app, ["import", "eksctl", *args, *TODAY_ARGS])
 
 

@@ -624,6 +624,11 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         spec["fargateProfiles"] = [draw(fargate_profiles(n, facts)) for n in profiles]
 
     second_release(draw, spec, part, metadata["name"])
+    vpc = spec.get("vpc") or {}
+    pod_identity = spec.get("podIdentityAssociations") or (spec.get("karpenter") or {}).get("enabled") or any(
+        "podIdentity" in addon for addon in (spec.get("addons") or {}).values())
+    if vpc.get("nat") == "Disabled" and pod_identity and "eks-auth" not in vpc.get("endpoints", []):
+        vpc["endpoints"] = [*vpc.get("endpoints", []), "eks-auth"]  # the Pod Identity agent's credentials (EKS102)
 
     terraform: dict[str, Any] = {}
     _maybe(draw, draw(st.sampled_from([">= 1.5.7", ">= 1.9, < 2.0", "~> 1.10"])), "requiredVersion", terraform)

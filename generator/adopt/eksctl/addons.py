@@ -11,6 +11,7 @@ from generator.adopt.eksctl.context import Context
 from generator.adopt.eksctl.identity import pod_identity_entry, well_known
 from generator.adopt.eksctl.tree import Block, Seq
 from generator.errors import Loc, SpecInvalid
+from generator.facts.partition import partition
 from generator.pipeline.defaults import DEFAULT_ADDONS
 from generator.pipeline.load import load_documents
 from generator.pipeline.model import Addon, ServiceAccount
@@ -33,12 +34,15 @@ def map_addons(ctx: Context, pod_identities: Seq, taken: set[str], *, auto_mode:
         addons.set(name, {})
     service_accounts = ctx.spec.fields.get("serviceAccounts")
     irsa = service_accounts.value if service_accounts and isinstance(service_accounts.value, Seq) else Seq()
+    listed_cni = any(ctx.src.raw_unmarked((*loc, "name")) == "vpc-cni" for loc in ctx.src.items(("addons",)))
     for loc in ctx.src.items(("addons",)):
         named = ctx.src.text((*loc, "name"))
         if named is None:
             ctx.src.report((*loc, "name"), "required: the addon's name")
             continue
         addons.set(named, _addon(ctx, loc, named, pod_identities, taken, irsa), origin=loc)
+    if defaults and "vpc-cni" in defaults and ctx.src.flag(("iam", "withOIDC")) and not listed_cni:
+        _aws_node_role(ctx, addons, irsa)
     if irsa.items and "serviceAccounts" not in ctx.spec.fields:
         ctx.spec.set("serviceAccounts", irsa)
     if needs_agent and POD_IDENTITY_AGENT not in addons.fields:
@@ -51,6 +55,22 @@ def map_addons(ctx: Context, pod_identities: Seq, taken: set[str], *, auto_mode:
              "addonsConfig.disableDefaultAddons: only the listed addons.")
     ctx.spec.set("addons", addons, origin=("addons",), comment=first)
     ctx.drop_unread(("addonsConfig",), addons)
+
+
+def _aws_node_role(ctx: Context, addons: Block, irsa: Seq) -> None:
+    """eksctl's implicit IRSA role for the VPC CNI, carried over as a serviceAccounts entry the addon names."""
+    taken = {item.value.fields["name"].value for item in irsa.items if isinstance(item.value, Block)}
+    if "aws-node" in taken:
+        return
+    entry = Block(ServiceAccount, origin=("iam", "withOIDC"))
+    entry.set("name", "aws-node", comment=(
+        "eksctl gives the VPC CNI its own IRSA role when iam.withOIDC is on; eksgen's default leaves the CNI "
+        "policy on the node role."))
+    entry.set("namespace", "kube-system")
+    entry.set("serviceAccount", "aws-node")
+    entry.set("policyArns", [f"arn:{partition(ctx.region)}:iam::aws:policy/{E.EKSCTL_AWS_NODE_POLICY}"])
+    irsa.add(entry, origin=("iam", "withOIDC"))
+    addons.set("vpc-cni", {"serviceAccount": "aws-node"}, origin=("iam", "withOIDC"))
 
 
 def _addon(ctx: Context, loc: Loc, name: str, pod_identities: Seq, taken: set[str], irsa: Seq) -> Block:

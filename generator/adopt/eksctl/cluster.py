@@ -78,8 +78,9 @@ def map_version(ctx: Context) -> None:
         ctx.spec.set("kubernetesVersion", version, origin=loc)
         return
     oldest = runnable[0]
-    why = "is not in eksgen's release table" if known is None else (
-        f"reached the end of {support.lower()} support on {_end(known, support)}")
+    oldest_known = kubernetes_releases()[0].version
+    why = (f"older than {oldest_known}, the oldest release in eksgen's table" if known is None
+           else f"{support.lower()} support ended on {_end(known, support)}")
     ctx.src.report(loc, f"EKS no longer runs {version} ({why}); EKS upgrades such clusters itself, to the oldest "
                         f"version it supports: the spec says {oldest.version}; set the version the cluster runs "
                         "now (aws eks describe-cluster)", severity="warning")
@@ -148,8 +149,8 @@ def map_logging(ctx: Context) -> None:
             "group and needs a retention; this is eksgen's default."))
         ctx.note((*base, "enableTypes"), f"logs kept forever by eksctl; the spec keeps them "
                                          f"{DEFAULT_LOG_RETENTION_DAYS} days (set logging.retentionDays)")
-    ctx.drop_unread(base, ctx.spec)
-    ctx.drop_unread(("cloudWatch",), ctx.spec)
+    ctx.drop_unread(base, logging)
+    ctx.drop_unread(("cloudWatch",), logging)
 
 
 def map_secrets_encryption(ctx: Context) -> None:

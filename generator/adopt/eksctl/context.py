@@ -23,6 +23,7 @@ class Context:
     notes: list[Issue] = field(default_factory=list)
     existing_vpc: bool = False
     private_cluster: bool = False
+    reported: set[Loc] = field(default_factory=set)  # wrong-type mappings already reported
 
     @property
     def region(self) -> str:
@@ -42,7 +43,14 @@ class Context:
         self.src.report(loc, f"not imported: {why}", severity="warning")
 
     def drop_unread(self, loc: Loc, target: Block) -> None:
-        """Every key of the mapping at `loc` that no mapping step read."""
+        """Every key of the mapping at `loc` that no mapping step read (a non-mapping there is an error)."""
+        value = self.src.raw_unmarked(loc)
+        if value is not None and not isinstance(value, dict):
+            if loc not in self.reported:
+                self.reported.add(loc)
+                self.src.raw(loc)
+                self.src.report(loc, f"must be a mapping (got {'a list' if isinstance(value, list) else repr(value)})")
+            return
         for key in self.src.unread(loc):
             unknown = unsupported.unknown_field(key)
             if unknown is not None:

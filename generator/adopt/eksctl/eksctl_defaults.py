@@ -76,3 +76,10 @@ ASG_DEFAULT_SPOT_ALLOCATION_STRATEGY = "lowest-price"
 EKSCTL_NODE_SSM_POLICY = "AmazonSSMManagedInstanceCore"
 EKSCTL_NODE_BASE_POLICIES = frozenset({"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy",
                                        "AmazonEC2ContainerRegistryReadOnly", "AmazonEC2ContainerRegistryPullOnly"})
+# defaults.go, setDefaultNodeLabels (names from types.go ClusterNameLabel, NodeGroupNameLabel): every node
+# group's nodes carry these two labels; workloads may select on them.
+EKSCTL_CLUSTER_NAME_LABEL = "alpha.eksctl.io/cluster-name"
+EKSCTL_NODEGROUP_NAME_LABEL = "alpha.eksctl.io/nodegroup-name"
+# defaults.go, IAMServiceAccountsWithImplicitServiceAccounts: with iam.withOIDC, default addons on and no
+# vpc-cni in addons, eksctl gives kube-system/aws-node (the VPC CNI) an IRSA role with this policy.
+EKSCTL_AWS_NODE_POLICY = "AmazonEKS_CNI_Policy"

@@ -64,8 +64,7 @@ def map_network(ctx: Context) -> Network:
         _new(ctx, vpc, subnets, net)
     _endpoint(ctx)
     _private_cluster(ctx, vpc, net)
-    for key in ("subnets",):
-        ctx.src.raw((*VPC, key))
+    ctx.drop_unread((*VPC, "subnets"), vpc)
     ctx.drop_unread(VPC, vpc)
     ctx.drop_unread(("privateCluster",), vpc)
     return net

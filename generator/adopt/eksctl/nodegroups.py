@@ -138,12 +138,15 @@ def _node_group(ctx: Context, loc: Loc, block: Block, net: Network, *, managed: 
         block.set("capacityType", "SPOT", origin=(*loc, "spot"))
     labels = src.text_map((*loc, "labels"))
     found_taints = taints(ctx, (*loc, "taints"))
-    if not managed and family is not None and not family.startswith("AL2023") and (labels or found_taints):
+    if not managed and family is not None and not family.startswith("AL2023"):
         for key in ("labels", "taints"):
             ctx.drop((*loc, key), block, "eksgen sets a self-managed group's labels and taints through AL2023's "
                                          "nodeadm only")
+        ctx.note((*loc, "name"), f"eksctl labels every node {E.EKSCTL_NODEGROUP_NAME_LABEL}="
+                                 f"{block.fields['name'].value}; eksgen cannot label this group's nodes")
     else:
-        block.set("labels", labels or None, origin=(*loc, "labels"))
+        block.set("labels", {**_eksctl_labels(ctx, block), **(labels or {})}, origin=(*loc, "labels"), comment=(
+            "eksctl's own labels on every node, kept so that nodeSelectors naming them still match."))
         block.set("taints", found_taints or None, origin=(*loc, "taints"))
     _placement(ctx, loc, block, net)
     ami = src.text((*loc, "ami"))
@@ -170,6 +173,10 @@ def _node_group(ctx: Context, loc: Loc, block: Block, net: Network, *, managed: 
         _managed_only(ctx, loc, block)
     ctx.drop_unread((*loc, "securityGroups"), block)
     ctx.drop_unread(loc, block)
+
+
+def _eksctl_labels(ctx: Context, block: Block) -> dict[str, str]:
+    return {E.EKSCTL_CLUSTER_NAME_LABEL: ctx.name, E.EKSCTL_NODEGROUP_NAME_LABEL: str(block.fields["name"].value)}
 
 
 def _managed_only(ctx: Context, loc: Loc, block: Block) -> None:

@@ -105,7 +105,7 @@ def _block(block: Block, depth: int, lines: list[str], first_prefix: str | None 
     """Keys of `block` at `depth`; `first_prefix` replaces the first key's indent (`- ` in a list)."""
     pad = INDENT * depth
     for key, item in _ordered(block):
-        _comment(lines, depth, item.comment)
+        _comment(lines, depth - 1 if first_prefix is not None else depth, item.comment)  # above a `- `
         prefix = pad
         if first_prefix is not None:
             prefix, first_prefix = first_prefix, None

@@ -8,6 +8,7 @@ from typing import Any
 from generator.gitops.diff.risks import (
     ACCESS,
     ACCESS_ENTRY,
+    ACCESS_ENTRY_KEY_RULE,
     ACCESS_ENTRY_RULES,
     ACCESS_ENTRY_SOURCES,
     ACCESS_RULES,
@@ -220,8 +221,7 @@ def _access_entry_changes(old: Cluster, new: Cluster) -> list[Change]:
     changes = _keyed(ACCESS_ENTRY, _access_entries(old), _access_entries(new), ACCESS_ENTRY_RULES,
                      "principalArn")
     before, after = _entry_keys(old), _entry_keys(new)
-    rule = ACCESS_ENTRY_RULES["terraformKey"]
-    assert isinstance(rule, Rule)
+    rule = ACCESS_ENTRY_KEY_RULE
     for arn in before.keys() & after.keys():
         if before[arn] != after[arn]:
             changes.append(Change(ACCESS_ENTRY, arn, "terraformKey", before[arn], after[arn], rule.risk, rule.reason))

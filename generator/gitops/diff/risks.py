@@ -187,6 +187,9 @@ ACCESS_RULES: dict[str, RuleLike] = {
     "clusterCreatorAdmin": Rule(IN_PLACE, "the module grants it through an access entry it adds or removes"),
     "awsAuth": Rule(IN_PLACE, "converted to access entries, which are compared by principal"),
 }
+ACCESS_ENTRY_KEY_RULE = Rule(REPLACE, "the module's map key for this entry moves (another principal now shares, or "
+                             "no longer shares, its name, so the key gains or loses account and path): Terraform "
+                             "deletes and recreates the entry")
 ACCESS_ENTRY_RULES: dict[str, RuleLike] = {
     "principalArn": Rule(REPLACE, "the entry's identity (ForceNew): another principal is a removal plus an "
                                   "addition"),
@@ -195,9 +198,7 @@ ACCESS_ENTRY_RULES: dict[str, RuleLike] = {
     "username": Rule(IN_PLACE, "UpdateAccessEntry"),
     "policies": Rule(IN_PLACE, "policy associations are added or deleted; a changed scope recreates its "
                                "association", unordered=True),
-    "terraformKey": Rule(REPLACE, "the module's map key for this entry moves (another principal now shares, or no "
-                                  "longer shares, its name, so the key gains or loses account and path): "
-                                  "Terraform deletes and recreates the entry"),
+    "terraformKey": ACCESS_ENTRY_KEY_RULE,
 }
 ADDON_RULES: dict[str, RuleLike] = {
     "version": Rule(IN_PLACE, "UpdateAddon: the addon's pods roll"),

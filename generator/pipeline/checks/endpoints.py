@@ -12,6 +12,9 @@ ENDPOINTS = ("spec", "vpc", "endpoints")
 # Nodes pull images (ECR API and registry, layers from S3) and get credentials (STS) without egress
 # (EKS user guide, private-clusters.html).
 REQUIRED_WITHOUT_NAT = ("ecr.api", "ecr.dkr", "s3", "sts")
+# The Pod Identity agent trades a pod's token for credentials at eks-auth (EKS user guide, pod-id-how-it-works.html);
+# Karpenter's controller gets its role that way too.
+POD_IDENTITY_SERVICE = "eks-auth"
 # Services a private EKS cluster uses (private-clusters.html and the controllers' own docs).
 KNOWN_SERVICES = frozenset({
     "aps-workspaces", "autoscaling", "ebs", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "efs", "eks", "eks-auth",
@@ -44,7 +47,10 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     compute = bool(spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles
                    or karpenter or auto_mode)
-    missing = [s for s in REQUIRED_WITHOUT_NAT if s not in endpoints]
+    pod_identity = bool(spec.pod_identity_associations or karpenter
+                        or any(addon.pod_identity for addon in (spec.addons or {}).values()))
+    needed = (*REQUIRED_WITHOUT_NAT, POD_IDENTITY_SERVICE) if pod_identity else REQUIRED_WITHOUT_NAT
+    missing = [s for s in needed if s not in endpoints]
     if vpc.nat == "Disabled" and compute and missing:
         yield Issue(("spec", "vpc", "nat"), "with nat: Disabled nodes cannot pull images or get credentials: add "
                     f"VPC endpoints {', '.join(missing)} to vpc.endpoints (or a NAT gateway)", rule="EKS102")

@@ -232,9 +232,11 @@ def _mixed(ng: SelfManagedNodeGroup, loc: Loc) -> Iterator[Issue]:
     if mix is None:
         return
     mloc = (*loc, "instancesDistribution")
-    if ng.instance_type is not None:
-        yield Issue((*loc, "instanceType"), "instancesDistribution.instanceTypes replaces instanceType: set one",
-                    rule="EKS076")
+    # The contract's own example keeps instanceType beside the policy: fine while it is one of the policy's
+    # types (the policy's list is what launches); a type outside it would silently never run.
+    if ng.instance_type is not None and ng.instance_type not in mix.instance_types:
+        yield Issue((*loc, "instanceType"), f"{ng.instance_type} is not among instancesDistribution.instanceTypes, "
+                    "which replace instanceType: list it there or drop instanceType", rule="EKS076")
     if not 1 <= len(mix.instance_types) <= MAX_MIXED_INSTANCE_TYPES:
         yield Issue((*mloc, "instanceTypes"), f"give 1 to {MAX_MIXED_INSTANCE_TYPES} instance types", rule="EKS076")
     for index, instance_type in enumerate(mix.instance_types):

@@ -29,3 +29,13 @@ def test_golden_spec_validates_and_renders(source: Path) -> None:
 
 def test_there_are_goldens() -> None:
     assert len(cases()) >= 5
+
+
+def test_the_readme_example_is_what_the_import_writes() -> None:
+    from tests.adopt.eksctl.helpers import run
+    from tests.helpers import REPO
+
+    section = (REPO / "README.md").read_text("utf-8").split("## Coming from eksctl", 1)[1]
+    blocks = [part.split("```", 1)[0] for part in section.split("```yaml\n")[1:3]]
+    clusterconfig, snippet = blocks
+    assert snippet in run(clusterconfig).text

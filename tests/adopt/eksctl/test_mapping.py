@@ -9,9 +9,13 @@ from typing import Any
 
 import pytest
 
+from generator.pipeline.load import load_documents
+from generator.pipeline.run import build_document, check_document
 from tests.adopt.eksctl.helpers import at, attempt, clusterconfig
+from tests.helpers import TODAY
 
 SSM = {"AmazonSSMManagedInstanceCore": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}
+EKSCTL_LABELS = {"alpha.eksctl.io/cluster-name": "demo", "alpha.eksctl.io/nodegroup-name": "ng"}
 NG = "spec.selfManagedNodeGroups.0"
 MNG = "spec.managedNodeGroups.0"
 SG1, SG2 = "sg-0123456789abcdef0", "sg-0fedcba9876543210"
@@ -176,8 +180,13 @@ CASES = [
         {"name": "s3-reader", "namespace": "default", "serviceAccount": "s3-reader",
          "policyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]},
         {"name": "autoscaler", "namespace": "kube-system", "serviceAccount": "autoscaler",
-         "wellKnownPolicies": ["clusterAutoscaler"]}]},
+         "wellKnownPolicies": ["clusterAutoscaler"]},
+        {"name": "aws-node", "namespace": "kube-system", "serviceAccount": "aws-node",
+         "policyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]}],
+        "spec.addons.vpc-cni": {"serviceAccount": "aws-node"}},
          warns={"iam.serviceAccounts[1].wellKnownPolicies.imageBuilder"}),
+    Case("oidc-with-vpc-cni-listed", clusterconfig("iam: {withOIDC: true}\naddons: [{name: vpc-cni}]\n"),
+         expect={"spec.addons.vpc-cni": {}}, absent=("spec.serviceAccounts",)),
     Case("pod-identity", clusterconfig("""\
         iam:
           podIdentityAssociations:
@@ -270,8 +279,8 @@ CASES = [
     Case("self-managed-defaults", ng(), expect={
         f"{NG}.instanceType": "m5.large", f"{NG}.amiType": "AL2023_x86_64_STANDARD", f"{NG}.minSize": 2,
         f"{NG}.maxSize": 2, f"{NG}.desiredSize": 2, f"{NG}.diskSizeGiB": 80, f"{NG}.diskType": "gp3",
-        f"{NG}.subnets": "public", f"{NG}.imdsHopLimit": 2, f"{NG}.iam.additionalPolicies": SSM},
-        absent=(f"{NG}.labels", f"{NG}.ssh")),
+        f"{NG}.subnets": "public", f"{NG}.imdsHopLimit": 2, f"{NG}.iam.additionalPolicies": SSM,
+        f"{NG}.labels": EKSCTL_LABELS}, absent=(f"{NG}.ssh", f"{NG}.taints")),
     Case("sizes-from-desired", ng("desiredCapacity: 4\nmaxSize: 6"),
          expect={f"{NG}.minSize": 4, f"{NG}.maxSize": 6, f"{NG}.desiredSize": 4}),
     Case("sizes-from-min", ng("minSize: 3"), expect={f"{NG}.minSize": 3, f"{NG}.maxSize": 3, f"{NG}.desiredSize": 3}),
@@ -295,7 +304,7 @@ iam:
   instanceRolePermissionsBoundary: arn:aws:iam::000000000000:policy/boundary
 """), expect={
         f"{NG}.instanceType": "m6i.xlarge", f"{NG}.diskSizeGiB": 50, f"{NG}.diskType": "gp2",
-        f"{NG}.labels": {"role": "worker"},
+        f"{NG}.labels": {**EKSCTL_LABELS, "role": "worker"},
         f"{NG}.taints": [{"key": "dedicated", "value": "batch", "effect": "NO_SCHEDULE"}],
         f"{NG}.tags": {"team": "ml"}, f"{NG}.securityGroupIds": [SG1], f"{NG}.preBootstrapCommands": ["echo hi"],
         f"{NG}.amiId": "ami-0abcdef1234567890", f"{NG}.ssh": {"keyName": "ops", "sourceSecurityGroupIds": [SG2]},
@@ -330,7 +339,7 @@ nodeRepairConfig: {enabled: true, maxUnhealthyNodeThresholdCount: 2}
          expect={f"{MNG}.amiType": "WINDOWS_CORE_2022_x86_64"}),
     Case("amazon-linux-2", ng("amiFamily: AmazonLinux2\nlabels: {a: b}", kind="managedNodeGroups").replace(
         "  region: eu-west-1\n", '  region: eu-west-1\n  version: "1.32"\n'),
-         expect={f"{MNG}.amiType": "AL2_x86_64", f"{MNG}.labels": {"a": "b"}}),
+         expect={f"{MNG}.amiType": "AL2_x86_64", f"{MNG}.labels": {**EKSCTL_LABELS, "a": "b"}}),
     Case("self-managed-al2-labels", ng("amiFamily: AmazonLinux2\nlabels: {a: b}").replace(
         "  region: eu-west-1\n", '  region: eu-west-1\n  version: "1.32"\n'),
          expect={f"{NG}.amiType": "AL2_x86_64"}, absent=(f"{NG}.labels",), warns={"nodeGroups[0].labels"}),
@@ -396,6 +405,9 @@ def test_mapping(case: Case) -> None:
         return
     assert outcome.imported is not None, [i.format() for i in outcome.issues]
     assert outcome.paths("warning") == case.warns
+    for doc in load_documents(outcome.imported.text, "spec.yaml"):  # validates and renders, as written
+        assert check_document(doc, today=TODAY).errors == []
+        assert "eks.tf" in build_document(doc, "spec.yaml", today=TODAY).files
     spec = outcome.spec
     for path, value in case.expect.items():
         assert at(spec, path) == value, path

@@ -56,4 +56,6 @@ def test_node_group_carries_over(drawn: tuple[dict[str, object], bool]) -> None:
     assert types == [group["instanceType"]]
     assert written["amiType"] == ("AL2023_ARM_64_STANDARD" if group["instanceType"] == "c6g.large"
                                   else "AL2023_x86_64_STANDARD")
-    assert written.get("labels") == group.get("labels")
+    eksctl = {"alpha.eksctl.io/cluster-name": "demo", "alpha.eksctl.io/nodegroup-name": "ng"}
+    labels = group.get("labels")
+    assert written["labels"] == ({**eksctl, **labels} if isinstance(labels, dict) else eksctl)

@@ -65,3 +65,21 @@ def test_several_documents_become_several_clusters() -> None:
     assert outcome.imported is not None
     names = [d.data["metadata"]["name"] for d in load_documents(outcome.imported.text, "spec.yaml")]
     assert names == ["demo", "other"]
+
+
+@pytest.mark.parametrize(("body", "path"), [
+    ("iam: [1, 2]\n", "iam"),
+    ("vpc: 3\n", "vpc"),
+    ("nodeGroups: [{name: ng, iam: oops}]\n", "nodeGroups[0].iam"),
+    ("accessConfig: [API]\n", "accessConfig"),
+])
+def test_a_mapping_of_the_wrong_type(body: str, path: str) -> None:
+    outcome = attempt(clusterconfig(body))
+    assert outcome.imported is None
+    assert path in {i.path for i in outcome.issues if "must be a mapping" in i.message}, outcome.issues
+
+
+def test_unknown_keys_under_subnets() -> None:
+    outcome = attempt(clusterconfig("vpc: {subnets: {privat: {a: {cidr: 10.0.0.0/24}}}}\n"))
+    assert outcome.imported is None
+    assert any(i.path == "vpc.subnets.privat" and "did you mean 'private'" in i.message for i in outcome.issues)

@@ -154,6 +154,15 @@ ROWS = [
     row("no-nat-no-endpoints", "EKS102", spec(append="  vpc:\n    nat: Disabled\n    endpoints: [s3]\n"),
         spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
         "17:5 vpc.nat", "add VPC endpoints ecr.api, ecr.dkr, sts to vpc.endpoints"),
+    # Pod Identity (associations, an addon's podIdentity, Karpenter's controller) also needs eks-auth.
+    *(row(f"no-nat-pod-identity-{case}", "EKS102",
+          spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n" + extra),
+          spec(append="  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts, eks-auth]\n" + extra),
+          "17:5 vpc.nat", "add VPC endpoints eks-auth to vpc.endpoints") for case, extra in [
+        ("association", "  podIdentityAssociations:\n    - {name: app, namespace: apps, serviceAccount: app,"
+                        " policyArns: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]}\n"),
+        ("karpenter", "  karpenter: {enabled: true}\n"),
+    ]),
     # --- node-group customisation (generator/pipeline/checks/launch.py) ------------------------------
     row("ami-id", "EKS071", disk("amiId: ami-123"), disk("amiId: ami-0abcdef1234567890"),
         "16:7 managedNodeGroups[0].amiId", "'ami-123' is not an AMI ID"),
@@ -241,8 +250,11 @@ ROWS = [
     *(row(f"launch-template-excludes-{key}", "EKS075", spec(append=NODE_LT + group_keys(text)), spec(append=NODE_LT),
           f"17:7 managedNodeGroups[0].{key}", f"{key} is the launch template's to set") for key, text in
       LT_EXCLUDED.items()),
-    row("mixed-and-instance-type", "EKS076", mixed().replace("batch\n", "batch\n      instanceType: m6i.large\n"),
-        mixed(), "18:7 selfManagedNodeGroups[0].instanceType", "replaces instanceType: set one"),
+    # instanceType beside the policy (as the contract's example writes it) must be one of the policy's types.
+    row("mixed-and-other-instance-type", "EKS076",
+        mixed().replace("batch\n", "batch\n      instanceType: c5.large\n"),
+        mixed().replace("batch\n", "batch\n      instanceType: m6i.large\n"),
+        "18:7 selfManagedNodeGroups[0].instanceType", "c5.large is not among instancesDistribution.instanceTypes"),
     row("mixed-no-types", "EKS076", mixed(types="[]"), mixed(types="[m6i.large]"),
         "19:9 selfManagedNodeGroups[0].instancesDistribution.instanceTypes", "give 1 to 40 instance types"),
     row("mixed-too-many-types", "EKS076", mixed(types="[" + ", ".join(["m6i.large", "m5.large"] * 20) + ", c5.large]"),
