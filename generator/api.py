@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.adopt.eksctl import Imported
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -25,9 +25,6 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
-from generator.facts.tables import DataTable
-from generator.facts.tables import shipped_tables as data_tables
-from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
     clamp_jobs,
@@ -37,78 +34,67 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
-from generator.lockfile.build import Locked, lock
-from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
-from generator.pipeline.checks.rules import Rule
-from generator.pipeline.effective import Cluster
-from generator.pipeline.specfile import (
-    CheckReport,
-    RenderResult,
-    check_spec,
-    document_hash,
-    load_spec,
-    output_dir,
-    read_spec,
-    render_spec,
-)
-from generator.terraform.static import Finding
-from generator.upgrade.output import upgrade_report
-from generator.upgrade.run import UpgradeOutcome, upgrade
+
+if TYPE_CHECKING:
+    from generator.adopt.eksctl import Imported
+    from generator.facts.tables import DataTable
+    from generator.facts.tables import shipped_tables as data_tables
+    from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
+    from generator.lockfile.build import Locked, lock
+    from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
+    from generator.pipeline.checks.rules import Rule
+    from generator.pipeline.effective import Cluster
+    from generator.pipeline.specfile import (
+        CheckReport,
+        RenderResult,
+        check_spec,
+        document_hash,
+        load_spec,
+        read_spec,
+        render_spec,
+    )
+    from generator.pipeline.write import output_dir
+    from generator.terraform.static import Finding
+    from generator.upgrade.output import upgrade_report
+    from generator.upgrade.run import UpgradeOutcome, upgrade
+
+# Re-exported on first use (`name` or `name=attribute`): a cold `eksgen render` imports none of the other
+# commands' modules, and a run whose every cluster is unchanged imports no pipeline stage at all.
+_LAZY = {alias: (module, attribute or alias) for module, names in {
+    "generator.adopt.eksctl": "Imported",
+    "generator.facts.tables": "DataTable data_tables=shipped_tables",
+    "generator.gitops.diff": "DiffReport format_json format_markdown format_text",
+    "generator.lockfile.build": "Locked lock",
+    "generator.pipeline.capacity": "CapacityReport GroupCapacity SubnetCapacity TypeCapacity",
+    "generator.pipeline.checks.rules": "Rule",
+    "generator.pipeline.effective": "Cluster",
+    "generator.pipeline.specfile": "CheckReport RenderResult check_spec document_hash load_spec read_spec render_spec",
+    "generator.pipeline.write": "output_dir",
+    "generator.terraform.static": "Finding",
+    "generator.upgrade.output": "upgrade_report",
+    "generator.upgrade.run": "UpgradeOutcome upgrade",
+}.items() for alias, _, attribute in (name.partition("=") for name in names.split())}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
-    "CapacityReport",
-    "CheckReport",
-    "Cluster",
-    "DataTable",
-    "DiffReport",
-    "Finding",
-    "GroupCapacity",
-    "Imported",
-    "Locked",
-    "Outcome",
-    "RenderResult",
-    "Rule",
-    "Selection",
-    "SubnetCapacity",
-    "TypeCapacity",
-    "UpgradeOutcome",
-    "ValidationReport",
-    "capacity",
-    "check_spec",
-    "convert_aws_auth",
-    "data_tables",
-    "diff_at_revision",
-    "diff_specs",
-    "document_hash",
-    "effective_clusters",
-    "envelope",
-    "explain",
-    "explain_markdown",
-    "fleet_clusters",
-    "format_json",
-    "format_markdown",
-    "format_text",
-    "import_catalog",
-    "import_eksctl",
-    "init_spec",
-    "json_schema",
-    "load_spec",
-    "lock",
-    "module_catalogs",
-    "output_dir",
-    "output_schema",
-    "read_spec",
-    "render_spec",
-    "render_specs",
-    "render_to_directory",
-    "rules",
-    "rules_json",
-    "rules_markdown",
-    "select",
-    "upgrade",
-    "upgrade_report",
-    "validate",
+    "CapacityReport", "CheckReport", "Cluster", "DataTable", "DiffReport", "Finding", "GroupCapacity", "Imported",
+    "Locked", "Outcome", "RenderResult", "Rule", "Selection", "SubnetCapacity", "TypeCapacity", "UpgradeOutcome",
+    "ValidationReport", "capacity", "check_spec", "convert_aws_auth", "data_tables", "diff_at_revision",
+    "diff_specs", "document_hash", "effective_clusters", "envelope", "explain", "explain_markdown",
+    "fleet_clusters", "format_json", "format_markdown", "format_text", "import_catalog", "import_eksctl",
+    "init_spec", "json_schema", "load_spec", "lock", "module_catalogs", "output_dir", "output_schema", "read_spec",
+    "render_spec", "render_specs", "render_to_directory", "rules", "rules_json", "rules_markdown", "select",
+    "upgrade", "upgrade_report", "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
 
@@ -159,6 +145,8 @@ def json_schema() -> dict[str, Any]:
 
 def effective_clusters(spec: Path, *, today: dt.date | None = None) -> list[Cluster]:
     """Every cluster of `spec` with its defaults filled in; SpecInvalid if any has errors."""
+    from generator.pipeline.specfile import check_spec
+
     report = check_spec(spec, today=today)
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
@@ -222,6 +210,7 @@ def rules_markdown() -> str:
 def convert_aws_auth(configmap: Path) -> str:
     """An aws-auth ConfigMap manifest as `access.entries` YAML."""
     from generator.pipeline.awsauth import configmap_to_access_yaml
+    from generator.pipeline.specfile import read_spec
 
     return configmap_to_access_yaml(read_spec(configmap), str(configmap))
 
@@ -250,6 +239,7 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     """What changes from `old` to `new` (or from `old` at git revision `rev` to `old` now)."""
     from generator.gitops.diff import diff_results
     from generator.gitops.revision import render_at_revision
+    from generator.pipeline.specfile import render_spec
 
     if new is not None and rev is None:
         return diff_results(render_spec(old, today=today), render_spec(new, today=today))
@@ -291,6 +281,7 @@ def validate(targets: list[str], *, with_terraform: bool = False, online: bool =
     """Every check on spec files (the same arguments as render: files, globs, directories, bases), eksgen's
     static checks on rendered directories, and with `with_terraform` real Terraform on both; nothing is
     written. Every spec is checked; their errors are raised together."""
+    from generator.pipeline.specfile import render_spec
     from generator.terraform.runner import find_terraform
     from generator.terraform.static import static_findings, terraform_findings
 
