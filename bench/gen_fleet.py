@@ -30,16 +30,21 @@ spec:
 
 
 def overlay(index: int, rng: random.Random) -> str:
+    """One team's cluster: its own name, region, CIDR, tags and sizes, as a real fleet varies them."""
     region = rng.choice(REGIONS)
     instance = rng.choice(TYPES)
+    low = rng.randint(1, 3)
+    disk = f", diskSizeGiB: {rng.choice([50, 100, 200])}" if index % 3 == 0 else ""
+    labels = f", labels: {{team: t{index % 40}}}" if index % 2 else ""
     return (
         "extends: base.yaml\n"
         f"metadata:\n  name: team-{index:04d}\n  region: {region}\n  tags: {{team: t{index % 40}}}\n"
         "spec:\n"
         f"  vpc: {{cidr: 10.{index % 250}.0.0/16, nat: Single}}\n"
         "  managedNodeGroups:\n"
-        "    - {name: system, instanceTypes: [m6i.large], minSize: 2, maxSize: 4}\n"
-        f"    - {{name: apps, instanceTypes: [{instance}], minSize: 1, maxSize: {rng.randint(3, 12)}}}\n"
+        f"    - {{name: system, instanceTypes: [m6i.large], minSize: 2, maxSize: {rng.randint(3, 6)}}}\n"
+        f"    - {{name: apps, instanceTypes: [{instance}], minSize: {low}, maxSize: {low + rng.randint(2, 10)}"
+        f"{disk}{labels}}}\n"
     )
 
 

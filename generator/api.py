@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.adopt.eksctl import Imported
-from generator.adopt.terraform.output import TerraformImport
 from generator.errors import (
     EksgenError,
     EnvironmentProblem,
@@ -26,9 +25,6 @@ from generator.errors import (
     SpecInvalid,
     UsageError,
 )
-from generator.facts.tables import DataTable
-from generator.facts.tables import shipped_tables as data_tables
-from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
 from generator.gitops.fleet import (
     Outcome,
     clamp_jobs,
@@ -38,80 +34,69 @@ from generator.gitops.fleet import (
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
-from generator.lockfile.build import Locked, lock
-from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
-from generator.pipeline.checks.rules import Rule
-from generator.pipeline.effective import Cluster
-from generator.pipeline.specfile import (
-    CheckReport,
-    RenderResult,
-    check_spec,
-    document_hash,
-    load_spec,
-    output_dir,
-    read_spec,
-    render_spec,
-)
-from generator.terraform.static import Finding
-from generator.upgrade.output import upgrade_report
-from generator.upgrade.run import UpgradeOutcome, upgrade
+
+if TYPE_CHECKING:
+    from generator.adopt.eksctl import Imported
+    from generator.adopt.terraform.output import TerraformImport
+    from generator.facts.tables import DataTable
+    from generator.facts.tables import shipped_tables as data_tables
+    from generator.gitops.diff import DiffReport, format_json, format_markdown, format_text
+    from generator.lockfile.build import Locked, lock
+    from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
+    from generator.pipeline.checks.rules import Rule
+    from generator.pipeline.effective import Cluster
+    from generator.pipeline.specfile import (
+        CheckReport,
+        RenderResult,
+        check_spec,
+        document_hash,
+        load_spec,
+        read_spec,
+        render_spec,
+    )
+    from generator.pipeline.write import output_dir
+    from generator.terraform.static import Finding
+    from generator.upgrade.output import upgrade_report
+    from generator.upgrade.run import UpgradeOutcome, upgrade
+
+# Re-exported on first use (`name` or `name=attribute`): a cold `eksgen render` imports none of the other
+# commands' modules, and a run whose every cluster is unchanged imports no pipeline stage at all.
+_LAZY = {alias: (module, attribute or alias) for module, names in {
+    "generator.adopt.eksctl": "Imported",
+    "generator.adopt.terraform.output": "TerraformImport",
+    "generator.facts.tables": "DataTable data_tables=shipped_tables",
+    "generator.gitops.diff": "DiffReport format_json format_markdown format_text",
+    "generator.lockfile.build": "Locked lock",
+    "generator.pipeline.capacity": "CapacityReport GroupCapacity SubnetCapacity TypeCapacity",
+    "generator.pipeline.checks.rules": "Rule",
+    "generator.pipeline.effective": "Cluster",
+    "generator.pipeline.specfile": "CheckReport RenderResult check_spec document_hash load_spec read_spec render_spec",
+    "generator.pipeline.write": "output_dir",
+    "generator.terraform.static": "Finding",
+    "generator.upgrade.output": "upgrade_report",
+    "generator.upgrade.run": "UpgradeOutcome upgrade",
+}.items() for alias, _, attribute in (name.partition("=") for name in names.split())}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 # Besides its own functions, the API re-exports the types it returns and the diff formatters.
 __all__ = [
-    "CapacityReport",
-    "CheckReport",
-    "Cluster",
-    "DataTable",
-    "DiffReport",
-    "Finding",
-    "GroupCapacity",
-    "Imported",
-    "Locked",
-    "Outcome",
-    "RenderResult",
-    "Rule",
-    "Selection",
-    "SubnetCapacity",
-    "TerraformImport",
-    "TypeCapacity",
-    "UpgradeOutcome",
-    "ValidationReport",
-    "capacity",
-    "check_spec",
-    "convert_aws_auth",
-    "data_tables",
-    "diff_at_revision",
-    "diff_specs",
-    "document_hash",
-    "effective_clusters",
-    "envelope",
-    "explain",
-    "explain_markdown",
-    "fleet_clusters",
-    "format_json",
-    "format_markdown",
-    "format_text",
-    "import_catalog",
-    "import_eksctl",
-    "import_terraform",
-    "init_spec",
-    "json_schema",
-    "load_spec",
-    "lock",
-    "module_catalogs",
-    "output_dir",
-    "output_schema",
-    "read_spec",
-    "render_spec",
-    "render_specs",
-    "render_to_directory",
-    "rules",
-    "rules_json",
-    "rules_markdown",
-    "select",
-    "upgrade",
-    "upgrade_report",
-    "validate",
+    "CapacityReport", "CheckReport", "Cluster", "DataTable", "DiffReport", "Finding", "GroupCapacity", "Imported",
+    "Locked", "Outcome", "RenderResult", "Rule", "Selection", "SubnetCapacity", "TerraformImport", "TypeCapacity",
+    "UpgradeOutcome", "ValidationReport", "capacity", "check_spec", "convert_aws_auth", "data_tables",
+    "diff_at_revision", "diff_specs", "document_hash", "effective_clusters", "envelope", "explain",
+    "explain_markdown", "fleet_clusters", "format_json", "format_markdown", "format_text", "import_catalog",
+    "import_eksctl", "import_terraform", "init_spec", "json_schema", "load_spec", "lock", "module_catalogs",
+    "output_dir", "output_schema", "read_spec", "render_spec", "render_specs", "render_to_directory", "rules",
+    "rules_json", "rules_markdown", "select", "upgrade", "upgrade_report", "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
 
@@ -162,6 +147,8 @@ def json_schema() -> dict[str, Any]:
 
 def effective_clusters(spec: Path, *, today: dt.date | None = None) -> list[Cluster]:
     """Every cluster of `spec` with its defaults filled in; SpecInvalid if any has errors."""
+    from generator.pipeline.specfile import check_spec
+
     report = check_spec(spec, today=today)
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
@@ -225,6 +212,7 @@ def rules_markdown() -> str:
 def convert_aws_auth(configmap: Path) -> str:
     """An aws-auth ConfigMap manifest as `access.entries` YAML."""
     from generator.pipeline.awsauth import configmap_to_access_yaml
+    from generator.pipeline.specfile import read_spec
 
     return configmap_to_access_yaml(read_spec(configmap), str(configmap))
 
@@ -236,8 +224,8 @@ def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None
                  on_done: Callable[[Outcome], None] = lambda outcome: None,
                  on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
     """Render (or with `check`, compare) every spec the arguments name (files, globs, directories; a base
-    stands for its clusters), in parallel; two clusters bound for one directory refuse the run. With
-    `import_blocks` each directory also gets imports.tf, adopting a cluster that exists already."""
+    stands for its clusters), in parallel; two clusters bound for one directory refuse the run; `import_blocks`
+    adds imports.tf (adopting a cluster that exists)."""
     workers, note = clamp_jobs(jobs)
     if note:
         on_note(note)
@@ -254,6 +242,7 @@ def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,
     """What changes from `old` to `new` (or from `old` at git revision `rev` to `old` now)."""
     from generator.gitops.diff import diff_results
     from generator.gitops.revision import render_at_revision
+    from generator.pipeline.specfile import render_spec
 
     if new is not None and rev is None:
         return diff_results(render_spec(old, today=today), render_spec(new, today=today))
@@ -295,6 +284,7 @@ def validate(targets: list[str], *, with_terraform: bool = False, online: bool =
     """Every check on spec files (the same arguments as render: files, globs, directories, bases), eksgen's
     static checks on rendered directories, and with `with_terraform` real Terraform on both; nothing is
     written. Every spec is checked; their errors are raised together."""
+    from generator.pipeline.specfile import render_spec
     from generator.terraform.runner import find_terraform
     from generator.terraform.static import static_findings, terraform_findings
 
@@ -355,13 +345,13 @@ class ImportedCatalog:
 def import_catalog(module_dir: Path, *, name: str, version: str | None = None, submodule: str | None = None,
                    repo: str | None = None, commit: str | None = None, out: Path) -> ImportedCatalog:
     """Read a module's variables and outputs into an interface catalog file under `out`."""
-    from generator.terraform.extract import extract_catalog, terraform_module_record, write_catalog
+    from generator.terraform.extract import extract_catalog, write_catalog
 
     if name not in CATALOG_KEYS:
         raise UsageError(f"--name must be one of {', '.join(CATALOG_KEYS)} (got {name!r})")
     if not module_dir.is_dir():
         raise UsageError(f"{module_dir}: not a directory")
-    recorded = terraform_module_record(module_dir)
+    recorded = _terraform_module_record(module_dir)
     version = version or recorded.get("Version")
     if not version:
         raise UsageError("--version is required (no .terraform/modules/modules.json entry for this directory)")
@@ -372,6 +362,20 @@ def import_catalog(module_dir: Path, *, name: str, version: str | None = None, s
     target = out / (f"{name}-{version}" + (f"-{submodule}" if submodule else "") + ".json")
     write_catalog(catalog, target)
     return ImportedCatalog(target, catalog)
+
+
+def _terraform_module_record(path: Path) -> dict[str, str]:
+    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
+    manifest = path.resolve().parent / "modules.json"
+    try:
+        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    for module in modules:
+        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
+            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
+    return {}
+
 
 
 def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,

@@ -72,3 +72,4 @@ def terraform():  # type: ignore[no-untyped-def]
         return find_terraform()
     except UsageError as exc:
         pytest.skip(str(exc))
+

@@ -26,8 +26,8 @@ MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "ge
                 "generator.terraform.registry", "generator.terraform.constraints")
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
 PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
-                  "defaults", "pins", "keys", "capacity", "checks", "plan", "hcl", "render", "roundtrip", "interface",
-                  "lock", "write", "run", "specfile")
+                  "defaults", "pins", "keys", "capacity", "checks", "plan", "hcl", "render", "hclread", "roundtrip",
+                  "interface", "lock", "write", "run", "specfile")
 
 
 def _module_name(path: Path) -> str:

@@ -17,22 +17,20 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
+from generator.gitops.recorded import recorded_clusters
 from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
-from generator.pipeline.specfile import (
-    RenderResult,
-    cluster_name,
-    document_hash,
-    encoded,
-    load_spec,
-    output_dir,
-    render_spec,
-    write_result,
-)
-from generator.pipeline.write import MANIFEST, read_manifest, sha256
+from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
+from generator.pipeline.write import MANIFEST, output_dir, read_manifest, sha256
+
+if TYPE_CHECKING:
+    from generator.pipeline.specfile import RenderResult
+
+# The pipeline stages (pipeline.specfile and what it imports) load on first use: a run whose every
+# cluster is unchanged reads and hashes files and imports none of them.
 
 __all__ = ["GLOB_CHARS", "Outcome", "expand", "render_fleet", "render_to_directory", "shard"]
 
@@ -82,20 +80,40 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
                strict: bool) -> Survey:
     survey = Survey(spec=str(path))
     try:
-        documents = load_spec(path)
-    except EksgenError:
-        return survey  # reported when it renders, with the spec's own errors
+        data = read_regular_file(path)
+    except (OSError, UnreadableFile):
+        return survey  # reported when it renders
+    clusters = recorded_clusters(path, data, out_dir, nested) if incremental else None
+    if clusters is None:
+        clusters = _loaded_clusters(path, data)
+        if clusters is None:
+            return survey  # reported when it renders, with the spec's own errors
     records = []
-    for doc in documents:
-        name = cluster_name(doc)
-        if not name:
-            return Survey(spec=str(path))
-        target = output_dir(path, out_dir, name, 2 if nested else len(documents))
+    for name, digest in clusters:
+        target = output_dir(path, out_dir, name, 2 if nested else len(clusters))
         survey.targets.append((name, os.path.abspath(target)))
-        records.append((name, target, document_hash(doc)))
+        records.append((name, target, digest))
     if incremental and records and len({t for _, t in survey.targets}) == len(records):
         survey.replay = _replay(path, records, today, strict)  # never for a file whose clusters clash
     return survey
+
+
+def _loaded_clusters(path: Path, data: bytes) -> list[tuple[str, str]] | None:
+    """(name, document hash) of each cluster `data` loads to; None when a document has no name or the
+    file does not load (its render reports why)."""
+    from generator.pipeline.specfile import SourcesRead, cluster_name, document_hash, load_spec_bytes
+
+    try:
+        documents = load_spec_bytes(path, data, SourcesRead())
+    except EksgenError:
+        return None
+    clusters = []
+    for doc in documents:
+        name = cluster_name(doc)
+        if not name:
+            return None
+        clusters.append((name, document_hash(doc)))
+    return clusters
 
 
 def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, strict: bool) -> Outcome | None:
@@ -177,6 +195,8 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     With `strict`, warnings count as errors and nothing is written. With `check`, the date-driven
     errors are reported as warnings (the gate is about drift) unless `dated_gate` or `strict`.
     """
+    from generator.pipeline.specfile import encoded, render_spec, write_result
+
     clock = today or dt.date.today()
     results = render_spec(path, out_dir=out_dir, today=clock, nested=nested,
                           dated_as_warnings=check and not dated_gate and not strict, import_blocks=import_blocks)

@@ -9,6 +9,7 @@ Errors keep pointing at the file and line each value came from.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ EXTENDS_KEY = "extends"
 MAX_EXTENDS_DEPTH = 8
 
 
-def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Document:
-    """Return `doc` with its `extends` chain merged in (a no-op without `extends`)."""
+def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = (),
+            bases_read: list[tuple[str, Path, str]] | None = None) -> Document:
+    """Return `doc` with its `extends` chain merged in (a no-op without `extends`). Each base file
+    parsed for it is added to `bases_read`: the `extends` value, the file, the SHA-256 of the bytes parsed."""
     data = doc.data
     if not isinstance(data, dict) or EXTENDS_KEY not in data:
         return doc
@@ -39,7 +42,7 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
     shown = quote_name(target)
     try:
         stat = base_path.stat()
-        bases = _load_base(base_path, stat.st_mtime_ns, stat.st_size)
+        bases, digest = _load_base(base_path, stat.st_mtime_ns, stat.st_size)
     except (OSError, UnreadableFile) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise SpecInvalid([doc.issue(Issue(loc, f"cannot read base spec {shown}: {reason}"))]) from None
@@ -51,18 +54,22 @@ def resolve(doc: Document, path: Path, *, chain: tuple[Path, ...] = ()) -> Docum
     if bases[0].data.get("kind") != BASE_KIND:
         raise SpecInvalid([doc.issue(Issue(loc, f"{shown} is not a base: a base spec says kind: {BASE_KIND} "
                                            "(so globs and hooks never render it as a cluster)"))])
-    base = resolve(bases[0], base_path, chain=(*chain, path.resolve()))
+    if bases_read is not None:
+        bases_read.append((target, base_path, digest))
+    base = resolve(bases[0], base_path, chain=(*chain, path.resolve()), bases_read=bases_read)
     return merge(base, doc)
 
 
 @functools.lru_cache(maxsize=64)
-def _load_base(path: Path, mtime_ns: int, size: int) -> list[Document]:
+def _load_base(path: Path, mtime_ns: int, size: int) -> tuple[list[Document], str]:
     """A fleet shares one base: parse it once per process (keyed by path, mtime and size)."""
-    display = str(_display(path))
-    return load_documents(decode_utf8(read_regular_file(path), display), display)
+    shown = str(display(path))
+    data = read_regular_file(path)
+    return load_documents(decode_utf8(data, shown), shown), hashlib.sha256(data).hexdigest()
 
 
-def _display(path: Path) -> Path:
+def display(path: Path) -> Path:
+    """How a base file is named in positions and messages: relative to the working directory if below it."""
     try:
         return path.relative_to(Path.cwd())
     except ValueError:

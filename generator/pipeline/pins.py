@@ -9,6 +9,7 @@ applied and says so (warning EKS151). Without a lock this stage changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,23 @@ LOCK_VERSION = 1
 
 def read_lock(path: Path) -> dict[str, Any] | None:
     """The lock's clusters (name -> pins), or None when there is no lock file."""
+    return read_lock_and_digest(path)[0]
+
+
+def read_lock_and_digest(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """`read_lock`, and the SHA-256 of the very bytes read (None without a lock file)."""
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return None
+        return None, None
     except OSError as exc:
         raise UsageError(f"{quote_name(str(path))}: {exc.strerror or exc}") from None
+    return _clusters(path, raw), hashlib.sha256(raw).hexdigest()
+
+
+def _clusters(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{quote_name(str(path))}: not JSON ({exc}); run `eksgen lock` to write it again") from None
     clusters = data.get("clusters") if isinstance(data, dict) else None

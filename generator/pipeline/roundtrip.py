@@ -12,34 +12,14 @@ import functools
 import re
 from typing import Any
 
-import hcl2
-import lark
-
 from generator.errors import RoundTripError
 from generator.ir import Block, Call, Heredoc, Null, Obj, Plan, Ref, TfFile, Value
 from generator.pipeline import hcl
+from generator.pipeline.hclread import OPTIONS, parse, parse_by_parts
 
-OPTIONS = hcl2.SerializationOptions(with_comments=False, strip_string_quotes=True, explicit_blocks=True)
+__all__ = ["OPTIONS", "differences", "expected_file", "hcl2_view", "parse", "verify_round_trip"]
+
 BLOCK_MARKER = "__is_block__"
-
-
-@functools.cache
-def _parser() -> lark.Lark:
-    """python-hcl2's own grammar and post-lexer, without position tracking (which costs a
-    third of the parse and is never read here); Lark caches the built tables on disk."""
-    from hcl2 import parser as hcl2_parser
-    from hcl2.postlexer import PostLexer
-
-    return lark.Lark.open("hcl2.lark", parser="lalr", rel_to=hcl2_parser.__file__, propagate_positions=False,
-                          postlex=PostLexer(), cache=True)
-
-
-def parse(text: str) -> dict[str, Any]:
-    """Exactly `hcl2.loads(text, serialization_options=OPTIONS)`, faster (see _parser)."""
-    tree = _parser().parse(text + "\n")  # the trailing newline is python-hcl2's own EOF workaround
-    result: dict[str, Any] = hcl2.serialize(hcl2.transform(tree, discard_comments=True),
-                                            serialization_options=OPTIONS)
-    return result
 
 
 def expected_file(file: TfFile) -> dict[str, Any]:
@@ -183,6 +163,13 @@ def _parsed(text: str) -> dict[str, Any]:
     return parse(text)
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed_file(text: str) -> dict[str, Any]:
+    """A rendered file, read one top-level block at a time (hclread.parse_by_parts): most blocks
+    of a fleet's files repeat, and their parse results are shared."""
+    return parse_by_parts(text)
+
+
 def _without_comment_lines(text: str) -> str:
     """Whole-line comments (the header names the spec file) carry no values: drop them so
     otherwise identical files share one parse. Line count is kept for error positions."""
@@ -192,7 +179,7 @@ def _without_comment_lines(text: str) -> str:
 def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
     for file in plan.files:
         try:
-            parsed = _parsed(_without_comment_lines(files[file.name]))
+            parsed = _parsed_file(_without_comment_lines(files[file.name]))
         except Exception as exc:  # python-hcl2 raises lark errors of many kinds
             raise RoundTripError(f"{file.name}: rendered text does not parse: {exc}") from exc
         found = differences(expected_file(file), parsed, file.name)

@@ -18,9 +18,9 @@ from generator.pipeline.checks.cluster import verdict_window
 from generator.pipeline.effective import Cluster as EffectiveCluster
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.pins import LOCK_NAME, read_lock
+from generator.pipeline.pins import LOCK_NAME, read_lock_and_digest
 from generator.pipeline.run import ClusterResult, build_document, check_document
-from generator.pipeline.write import WriteReport, write_tree
+from generator.pipeline.write import IMPORT_BLOCKS_MARK, WriteReport, output_dir, write_tree
 from generator.version import __version__
 
 
@@ -33,6 +33,7 @@ class RenderResult:
     out_dir: Path
     report: WriteReport | None = None
     diff: str = ""
+    source: dict[str, object] = field(default_factory=dict)  # what it was loaded from (source_record)
 
     @property
     def name(self) -> str:
@@ -61,11 +62,25 @@ class CheckReport:
 
 def read_spec(path: Path) -> str:
     """A spec, base or manifest file as text: a bounded regular file, UTF-8 (errors located)."""
+    return decode_utf8(read_spec_bytes(path), str(path))
+
+
+def read_spec_bytes(path: Path) -> bytes:
     try:
-        data = read_regular_file(path)
+        return read_regular_file(path)
     except UnreadableFile as exc:
         raise UsageError(f"{quote_name(str(path))}: {exc}") from None
-    return decode_utf8(data, str(path))
+
+
+def source_record(data: bytes, read: SourcesRead, clusters: list[str]) -> dict[str, object]:
+    """What a spec file's loaded documents are a function of (besides its path and the eksgen version):
+    its bytes; per base of the `extends` chain the value that names it, how positions name it and the
+    SHA-256 of its bytes; the eksgen.lock's SHA-256; and the clusters the file holds. The manifest keeps
+    it, so an incremental run that finds the same record knows the same documents without loading
+    them (gitops/recorded.py)."""
+    return {"specFileSha256": hashlib.sha256(data).hexdigest(),
+            "bases": [[target, str(overlay.display(base)), digest] for target, base, digest in read.bases],
+            "lockSha256": read.lock, "clusters": clusters}
 
 
 def cluster_name(doc: Document) -> str | None:
@@ -78,8 +93,22 @@ def cluster_name(doc: Document) -> str | None:
 def load_spec(path: Path) -> list[Document]:
     """Stage 1 for a file: its documents, each with its `extends` chain merged in and its pins from the
     eksgen.lock beside the spec (pipeline/pins.py)."""
-    documents = [overlay.resolve(doc, path) for doc in load_documents(read_spec(path), str(path))]
-    lock = read_lock(path.parent / LOCK_NAME)
+    return load_spec_bytes(path, read_spec_bytes(path), SourcesRead())
+
+
+@dataclass
+class SourcesRead:
+    """The other files a spec file's loading read, each with the SHA-256 of the very bytes read."""
+
+    bases: list[tuple[str, Path, str]] = field(default_factory=list)  # (extends value, file, SHA-256)
+    lock: str | None = None  # the eksgen.lock beside the spec; None without one
+
+
+def load_spec_bytes(path: Path, data: bytes, read: SourcesRead) -> list[Document]:
+    """`load_spec` of the bytes `data` already read from `path`, noting in `read` what else it read."""
+    documents = [overlay.resolve(doc, path, bases_read=read.bases)
+                 for doc in load_documents(decode_utf8(data, str(path)), str(path))]
+    lock, read.lock = read_lock_and_digest(path.parent / LOCK_NAME)
     if lock is not None:
         for doc in documents:
             doc.pins = lock.get(cluster_name(doc) or "")
@@ -99,7 +128,9 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
 
     With `out_dir`, a single cluster writes into it; several (or `nested`) into `out_dir/<name>`.
     """
-    documents = load_spec(path)
+    data = read_spec_bytes(path)
+    read = SourcesRead()
+    documents = load_spec_bytes(path, data, read)
     results: list[RenderResult] = []
     errors: list[Issue] = []
     for doc in documents:
@@ -112,16 +143,12 @@ def render_spec(path: Path, *, out_dir: Path | None = None, today: dt.date | Non
         results.append(RenderResult(spec=path, result=built, out_dir=Path()))
     if errors:
         raise SpecInvalid(errors)
+    source = source_record(data, read, [item.name for item in results])
     for item in results:
         item.out_dir = output_dir(path, out_dir, item.name, 2 if nested else len(results))
+        item.source = source
     _reject_shared_dirs(results)
     return results
-
-
-def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
-    if out_dir is None:
-        return spec.parent / name
-    return out_dir / name if count > 1 else out_dir
 
 
 def _reject_shared_dirs(results: list[RenderResult]) -> None:
@@ -159,7 +186,6 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in item.files.items()}
 
 
-IMPORT_BLOCKS_MARK = "+import-blocks"  # on the recorded spec hash: a render without the flag is no replay
 
 
 def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
@@ -169,6 +195,7 @@ def write_result(item: RenderResult, *, force: bool = False, today: dt.date | No
                                "specSha256": document_hash(item.result.document)
                                + (IMPORT_BLOCKS_MARK if "imports.tf" in item.files else ""),
                                "modules": dict(effective.spec.terraform.modules),
+                               **({"source": item.source} if item.source else {}),
                                **verdict_record(item.result, today or dt.date.today())}
     item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
     return item.report

@@ -21,8 +21,16 @@ from generator.pipeline.lock import exclusive, open_no_follow, state_dir, wait_s
 
 STATE_DIR = ".eksgen"
 MANIFEST = f"{STATE_DIR}/manifest.json"
+IMPORT_BLOCKS_MARK = "+import-blocks"  # on a recorded spec hash: rendered with imports.tf, never replayed
 LOCK = f"{STATE_DIR}/lock"
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
+    """Where a cluster is written: beside its spec, or `out_dir` (`out_dir/<name>` for one of several)."""
+    if out_dir is None:
+        return spec.parent / name
+    return out_dir / name if count > 1 else out_dir
 
 
 def sha256(data: bytes) -> str:
@@ -224,18 +232,88 @@ def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
         manifest_path = out_dir / MANIFEST
         if not changed and not stale and manifest_path.is_file() and manifest_path.read_bytes() == record:
             return report  # idempotent: files, manifest and their mtimes stay as they are
-        if changed:
-            # Intent first: a run killed mid-way leaves files the next run still recognises.
-            intent = {"files": owned, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
-            atomic_write(manifest_path, _manifest_bytes(intent))
-        for name in sorted(changed):
-            (report.updated if name in current else report.created).append(name)
-            atomic_write(targets[name], files[name], sync_dir=False)
-        _fsync_dir(out_dir)  # one directory sync makes every rename above durable before the manifest
-        for name in stale:
-            target, on_disk = _safe_target(out_dir, name), current.get(name)
-            if on_disk is not None and (force or sha256(on_disk) in (owned[name], pending.get(name))):
-                target.unlink()
-                report.removed.append(name)
-        atomic_write(manifest_path, record)
+        # Intent first: a run killed mid-way leaves files the next run still recognises.
+        intent = {"files": owned, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
+        writes = ([(manifest_path, _manifest_bytes(intent))] if changed else []) + \
+            [(targets[n], files[n]) for n in sorted(changed)] + [(manifest_path, record)]
+        with _staged(writes) as temps:
+            if changed:
+                _publish(temps[0], manifest_path)
+                _fsync_dir(manifest_path.parent)  # the intent is on disk before any file changes
+            for name, temp in zip(sorted(changed), temps[1:-1], strict=True):
+                (report.updated if name in current else report.created).append(name)
+                _publish(temp, targets[name])
+            _fsync_dir(out_dir)  # every rename above is on disk before the manifest claims the files
+            for name in stale:
+                target, on_disk = _safe_target(out_dir, name), current.get(name)
+                if on_disk is not None and (force or sha256(on_disk) in (owned[name], pending.get(name))):
+                    target.unlink()
+                    report.removed.append(name)
+            _publish(temps[-1], manifest_path)
+            _fsync_dirs([manifest_path.parent, *([out_dir] if report.removed else [])])  # a finished render is on disk
     return report
+
+
+@contextlib.contextmanager
+def _staged(writes: list[tuple[Path, bytes]]) -> Iterator[list[Path]]:
+    """Every temp file written, then all of them synced at once (_sync_together); yields their paths
+    in order, each on disk before anything is renamed. Temps not renamed by the end are removed."""
+    temps: list[Path] = []
+    fds: list[int] = []
+    try:
+        for target, data in writes:
+            temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+            temps.append(temp)
+            try:
+                fds.append(_stage(temp, data))
+            except OSError as exc:  # name the file being written (disk full has no file name of its own)
+                raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
+        _sync_together(fds)
+        yield temps
+    finally:
+        for fd in fds:
+            os.close(fd)
+        for temp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+
+
+def _stage(temp: Path, data: bytes) -> int:
+    """`data` in a new temp file; returns its descriptor, left open for the batch's fsync."""
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _publish(temp: Path, target: Path) -> None:
+    """A staged file takes its place (one hook for tests/faults, which interrupts between renames)."""
+    os.replace(temp, target)
+
+
+def _sync_together(fds: list[int]) -> None:
+    """fsync every descriptor at once, from threads: a journaling file system (ext4's jbd2, xfs)
+    folds concurrent syncs into one journal commit, so a cluster's files cost about one sync, not
+    one each. Each fsync still returns only once its own file is on disk, as a lone one does."""
+    if len(fds) <= 1:
+        for fd in fds:
+            os.fsync(fd)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(fds), 16)) as pool:
+        list(pool.map(os.fsync, fds))
+
+
+def _fsync_dirs(directories: list[Path]) -> None:
+    fds = [os.open(d, os.O_RDONLY) for d in directories]
+    try:
+        _sync_together(fds)
+    finally:
+        for fd in fds:
+            os.close(fd)

@@ -23,7 +23,7 @@ from generator.errors import UsageError
 from generator.pipeline.write import atomic_write
 from generator.terraform import types
 
-__all__ = ["CatalogError", "extract_catalog", "normalize_type", "terraform_module_record", "write_catalog"]
+__all__ = ["CatalogError", "extract_catalog", "normalize_type", "write_catalog"]
 
 # Every option is set explicitly because python-hcl2 changed its defaults
 # between majors. Heredocs are kept raw (and decoded here) because
@@ -347,16 +347,3 @@ def _escape(body: str, pos: int, where: str) -> tuple[str, int]:
     if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
         raise CatalogError(f"{where}: escape {body[pos : pos + 2 + width]!r} is not a character")
     return chr(code), pos + 2 + width
-
-
-def terraform_module_record(path: Path) -> dict[str, str]:
-    """The entry `terraform init` wrote for this module directory, if any (Source, Version)."""
-    manifest = path.resolve().parent / "modules.json"
-    try:
-        modules = json.loads(manifest.read_text("utf-8")).get("Modules", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    for module in modules:
-        if isinstance(module, dict) and Path(str(module.get("Dir", ""))).name == path.resolve().name:
-            return {k: str(v) for k, v in module.items() if isinstance(v, str)}
-    return {}

@@ -348,3 +348,57 @@ def test_atomic_write_removes_its_temp_file_when_the_rename_fails(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tf"]
     assert (tmp_path / "a.tf").read_bytes() == b"old\n"
 
+
+
+# --- the cheapest durable order (one batch of file syncs, then three ordered directory syncs) --------
+
+
+def _durability_events(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[tuple[str, str]]:
+    """(fsync | replace, what it names relative to `root`), in the order the writer makes them."""
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def name(path: str) -> str:
+        relative = os.path.relpath(path, root)
+        return "temp" if relative.endswith(".tmp") else relative
+
+    def fsync(fd: int) -> None:
+        with lock:
+            events.append(("fsync", name(os.readlink(f"/proc/self/fd/{fd}"))))
+        real_fsync(fd)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        with lock:
+            events.append(("replace", name(str(dst))))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(W.os, "fsync", fsync)
+    monkeypatch.setattr(W.os, "replace", replace)
+    return events
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names descriptors through /proc")
+def test_every_temp_is_on_disk_before_the_first_rename_and_each_step_before_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_tree(out, OLD, META)
+    events = _durability_events(monkeypatch, out)
+    report = write_tree(out, NEW, META)
+    assert report.updated == ["a.tf"] and report.created == ["c.tf"] and report.removed == ["gone.tf"]
+    temps = [("fsync", "temp")] * 4  # intent, a.tf, c.tf, final manifest: one batch, synced together
+    assert events[:-2] == [*temps, ("replace", MANIFEST), ("fsync", ".eksgen"),  # the intent, before any file
+                           ("replace", "a.tf"), ("replace", "c.tf"), ("fsync", "."),  # files, before the claim
+                           ("replace", MANIFEST)]
+    assert sorted(events[-2:]) == [("fsync", "."), ("fsync", ".eksgen")]  # the removal and the manifest
+    assert read_manifest(out) == {n: sha256(d) for n, d in NEW.items()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names descriptors through /proc")
+def test_a_first_render_syncs_its_files_in_one_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    events = _durability_events(monkeypatch, out)
+    write_tree(out, {"a.tf": b"a\n", "b.tf": b"b\n"}, META)
+    assert events == [*[("fsync", "temp")] * 4, ("replace", MANIFEST), ("fsync", ".eksgen"), ("replace", "a.tf"),
+                      ("replace", "b.tf"), ("fsync", "."), ("replace", MANIFEST), ("fsync", ".eksgen")]

@@ -155,6 +155,14 @@ def label_key(length: int) -> str:
     return LABEL_PREFIX + "a" * (length - len(LABEL_PREFIX))
 
 
+def group_labels(*lines: str) -> str:
+    """The base spec with `labels` on managedNodeGroups[0] (line 16), one label per line from line 17."""
+    return spec(append="      labels:\n" + "".join(f"        {line}\n" for line in lines))
+
+
+SELF_MANAGED = spec(append="  selfManagedNodeGroups:\n    - name: legacy\n")
+
+
 def taints(count: int) -> str:
     return "      taints:\n" + "".join(f"        - {{key: t{i}, effect: NO_SCHEDULE}}\n" for i in range(count))
 
@@ -170,6 +178,55 @@ ROWS += [
         spec(append=f"      labels:\n        {label_key(MANAGED_LABEL_MAX)}: x\n"),
         f"17:9 managedNodeGroups[0].labels['{label_key(MANAGED_LABEL_MAX + 1)}']",
         f"at most {MANAGED_LABEL_MAX} characters in total, prefix included (got {MANAGED_LABEL_MAX + 1})"),
+    # EKS056, one row per condition of generator/pipeline/checks/compute.py::_labels (limits on both sides).
+    row("label-name-64", "EKS056", group_labels("a" * 64 + ": x"), group_labels("a" * 63 + ": x"),
+        f"17:9 managedNodeGroups[0].labels.{'a' * 64}", "label key name must be 1-63 characters"),
+    row("label-name-edge", "EKS056", group_labels("-role: x"), group_labels("role: x"),
+        "17:9 managedNodeGroups[0].labels.-role", "label key name must be 1-63 characters, alphanumeric at both"),
+    row("label-prefix-case", "EKS056", group_labels("Example.com/x: y"), group_labels("example.com/x: y"),
+        "17:9 managedNodeGroups[0].labels['Example.com/x']", "label key prefix must be a lowercase DNS subdomain"),
+    row("label-value-empty-managed", "EKS056", group_labels('role: ""'), group_labels("role: x"),
+        "17:9 managedNodeGroups[0].labels.role", "managed node group label values must not be empty"),
+    row("label-value-64", "EKS056", group_labels("r: " + "v" * 64), group_labels("r: " + "v" * 63),
+        "17:9 managedNodeGroups[0].labels.r", "label value must be at most 63 characters"),
+    row("label-value-edge", "EKS056", group_labels("role: x-"), group_labels("role: x-y"),
+        "17:9 managedNodeGroups[0].labels.role", "label value must be at most 63 characters, alphanumeric"),
+    row("label-eks-subdomain", "EKS056", group_labels("team.eks.amazonaws.com/x: y"),
+        group_labels("team.example.com/x: y"),
+        "17:9 managedNodeGroups[0].labels['team.eks.amazonaws.com/x']", "the EKS API refuses managed node group"),
+    row("label-kubelet-self-managed", "EKS056", SELF_MANAGED + "      labels:\n        kubernetes.io/role: x\n",
+        SELF_MANAGED + "      labels:\n        node.kubernetes.io/role: x\n",
+        "19:9 selfManagedNodeGroups[0].labels['kubernetes.io/role']", "the kubelet refuses --node-labels"),
+    # EKS060, one row per condition of _fargate.
+    row("fargate-name-38", "EKS060", spec(append=fargate("f" * 38)), spec(append=fargate("f" * 37)),
+        "17:7 fargateProfiles[0].name", "must be at most 37 characters (got 38)"),
+    row("fargate-name-chars", "EKS060", spec(append=fargate("-system")), spec(append=fargate("system-")),
+        "17:7 fargateProfiles[0].name", "must be 1-63 letters, digits, '-' or '_', starting with a letter"),
+    row("fargate-no-selectors", "EKS060", spec(append="  fargateProfiles:\n    - name: system\n      selectors: []\n"),
+        spec(append="  fargateProfiles:\n    - name: system\n      selectors: [{namespace: a}]\n"),
+        "18:7 fargateProfiles[0].selectors", "give 1 to 5 selectors"),
+    row("fargate-namespace-64", "EKS060", spec(append=fargate(namespace="n" * 64)),
+        spec(append=fargate(namespace="n" * 63)),
+        "19:11 fargateProfiles[0].selectors[0].namespace", "is not a valid namespace name"),
+    row("fargate-namespace-wildcards", "EKS060", spec(append=fargate(namespace="team_*")),
+        spec(append=fargate(namespace="team-*")),
+        "19:11 fargateProfiles[0].selectors[0].namespace", "'team_*' is not a valid namespace name"),
+    row("fargate-six-labels", "EKS060",
+        spec(append=fargate() + "          labels: {" + ", ".join(f"l{i}: v" for i in range(6)) + "}\n"),
+        spec(append=fargate() + "          labels: {" + ", ".join(f"l{i}: v" for i in range(5)) + "}\n"),
+        "20:11 fargateProfiles[0].selectors[0].labels", "at most 5 labels per selector"),
+    # EKS057, one row per condition of _taints.
+    row("taint-key-64", "EKS057",
+        spec(append="      taints:\n        - {key: " + "k" * 64 + ", effect: NO_SCHEDULE}\n"),
+        spec(append="      taints:\n        - {key: " + "k" * 63 + ", effect: NO_SCHEDULE}\n"),
+        "17:12 managedNodeGroups[0].taints[0].key", "taint key name must be 1-63 characters"),
+    row("taint-key-syntax", "EKS057", spec(append="      taints:\n        - {key: -k, effect: NO_SCHEDULE}\n"),
+        spec(append="      taints:\n        - {key: k, effect: NO_SCHEDULE}\n"),
+        "17:12 managedNodeGroups[0].taints[0].key", "taint key name must be 1-63 characters"),
+    row("taint-value-64", "EKS057",
+        spec(append="      taints:\n        - {key: a, value: " + "v" * 64 + ", effect: NO_SCHEDULE}\n"),
+        spec(append="      taints:\n        - {key: a, value: " + "v" * 63 + ", effect: NO_SCHEDULE}\n"),
+        "17:20 managedNodeGroups[0].taints[0].value", "taint value must be at most 63 characters"),
     row("taints-over-the-limit", "EKS057", spec(append=taints(MAX_TAINTS + 1)), spec(append=taints(MAX_TAINTS)),
         "16:7 managedNodeGroups[0].taints", f"at most {MAX_TAINTS} taints per node group"),
     row("disk-over-the-limit", "EKS058", spec(append=f"      diskSizeGiB: {MAX_DISK_GIB + 1}\n"),

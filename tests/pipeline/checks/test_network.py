@@ -27,11 +27,16 @@ from tests.helpers import (
     assert_nearest_valid_is_quiet,
     assert_rule_fires,
     assert_waiver,
+    fargate,
     params,
     row,
     show,
     spec,
 )
+
+PUBLIC_ONLY = "  endpoint:\n    private: false\n    public: true\n"
+CIDRS = "    publicCidrs: [203.0.113.0/24]\n"
+NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed node group: 9 lines
 
 ROWS = [
     row("existing-vpc-with-cidr", "EKS020", spec(append=EXISTING_VPC + "    cidr: 10.0.0.0/16\n" + TWO_PRIVATE),
@@ -114,6 +119,27 @@ ROWS = [
         spec(append="  endpoint:\n    private: false\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
         spec(append="  endpoint:\n    private: true\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
         "17:5 endpoint.private", "`terraform output nat_public_ips` lists them"),
+    # EKS140, one row per condition: each nearest valid spec drops one of them.
+    row("public-only-endpoint-with-cidrs", "EKS140", spec(append=PUBLIC_ONLY + CIDRS),
+        spec(append=PUBLIC_ONLY), "17:5 endpoint.private", "publicCidrs must include the gateways' public IPs"),
+    row("public-only-endpoint-existing-vpc", "EKS140",
+        spec(append=PUBLIC_ONLY + CIDRS + EXISTING_VPC + TWO_PRIVATE),
+        spec(append="  endpoint:\n    private: true\n    public: true\n" + CIDRS + EXISTING_VPC + TWO_PRIVATE),
+        "17:5 endpoint.private", "they are the Elastic IPs of the NAT gateways of the VPC's private subnets"),
+    row("public-only-endpoint-fargate-only", "EKS140",
+        spec(NO_NODE_GROUPS, append=PUBLIC_ONLY + CIDRS + fargate()),
+        spec(NO_NODE_GROUPS, append="  endpoint:\n    private: false\n    public: true\n" + CIDRS
+             + "  autoMode: {enabled: true}\n"),
+        "11:5 endpoint.private", "nodes and pods reach a public-only endpoint through the NAT gateways"),
+    row("public-only-endpoint-no-nat", "EKS140", spec(append=PUBLIC_ONLY + CIDRS),
+        spec(append=PUBLIC_ONLY + CIDRS + "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
+        "17:5 endpoint.private", "or nodes cannot join"),
+    row("public-subnet-27-and-26", "EKS141",
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/28, 10.0.49.0/26]\n"),
+        spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
+                    "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/26, 10.0.49.0/26]\n"),
+        "20:16 vpc.subnets.public[0]", "10.0.48.0/28 is smaller than /27"),
     row("public-subnet-28", "EKS141",
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                     "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/27, 10.0.49.0/28]\n"),

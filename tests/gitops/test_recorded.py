@@ -1,0 +1,124 @@
+"""The survey's shortcut (generator/gitops/recorded.py): the manifest's record of what a spec file was
+loaded from gives exactly what loading gives, and any change to what loading reads misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.gitops import recorded
+from generator.gitops.fleet import _loaded_clusters, survey_one
+from tests.helpers import MINIMAL_SPEC, TODAY, TODAY_ARGS
+
+BASE = MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase")
+MIDDLE = "apiVersion: eksgen/v1alpha1\nkind: ClusterBase\nextends: ../base.yaml\nmetadata:\n  tags: {tier: a}\n"
+OVERLAY = "extends: bases/middle.yaml\nmetadata:\n  name: {name}\n"
+TWO = "extends: bases/middle.yaml\nmetadata:\n  name: one\n---\nextends: bases/middle.yaml\nmetadata:\n  name: two\n"
+
+
+def render(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "render", "*.yaml", *args, *TODAY_ARGS], cwd=root,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bases").mkdir()
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "bases" / "middle.yaml").write_text(MIDDLE)
+    (tmp_path / "a.yaml").write_text(OVERLAY.format(name="alpha"))
+    (tmp_path / "two.yaml").write_text(TWO)
+    assert render(tmp_path).returncode == 0
+    recorded._manifests_below.cache_clear()
+    return tmp_path
+
+
+def shortcut(name: str) -> list[tuple[str, str]] | None:
+    recorded._manifests_below.cache_clear()
+    path = Path(name)
+    return recorded.recorded_clusters(path, path.read_bytes(), None, False)
+
+
+@pytest.mark.parametrize("spec", ["a.yaml", "two.yaml"])
+def test_a_record_gives_what_loading_gives(fleet: Path, spec: str) -> None:
+    path = Path(spec)
+    loaded = _loaded_clusters(path, path.read_bytes())
+    assert loaded is not None and shortcut(spec) == loaded
+
+
+@pytest.mark.parametrize(("file", "old", "new"), [
+    ("a.yaml", "alpha", "beta"),
+    ("a.yaml", "name:", "# a comment, same documents\n  name:"),  # misses too: loading decides
+    ("base.yaml", "maxSize: 4", "maxSize: 5"),
+    ("bases/middle.yaml", "tier: a", "tier: b"),
+])
+def test_any_file_loading_reads_changing_misses(fleet: Path, file: str, old: str, new: str) -> None:
+    (fleet / file).write_text((fleet / file).read_text().replace(old, new))
+    assert shortcut("a.yaml") is None
+
+
+def test_a_lock_file_appearing_or_changing_misses(fleet: Path) -> None:
+    (fleet / "eksgen.lock").write_text('{"lockVersion": 1, "clusters": {}}\n')
+    assert shortcut("a.yaml") is None
+
+
+def test_a_moved_base_or_another_working_directory_misses(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (fleet / "bases" / "base.yaml").write_text(BASE)  # same bytes, but not the file `../base.yaml` names
+    (fleet / "bases" / "middle.yaml").write_text(MIDDLE.replace("../base.yaml", "base.yaml"))
+    assert shortcut("a.yaml") is None
+    (fleet / "bases" / "middle.yaml").write_text(MIDDLE)
+    assert shortcut("a.yaml") is not None
+    monkeypatch.chdir(fleet / "bases")  # positions would name the bases differently
+    recorded._manifests_below.cache_clear()
+    assert recorded.recorded_clusters(Path("../a.yaml"), (fleet / "a.yaml").read_bytes(), None, False) is None
+
+
+def test_every_cluster_of_a_file_must_hold_the_record(fleet: Path) -> None:
+    assert shortcut("two.yaml") is not None
+    shutil.rmtree(fleet / "two")
+    assert shortcut("two.yaml") is None
+    survey = survey_one(Path("two.yaml"), None, False, TODAY, True, False)
+    assert [name for name, _ in survey.targets] == ["one", "two"] and survey.replay is None
+
+
+def test_a_damaged_record_is_no_record(fleet: Path) -> None:
+    manifest = fleet / "alpha" / ".eksgen" / "manifest.json"
+    record = json.loads(manifest.read_text())
+    for damage in ({"clusters": []}, {"clusters": [1]}, {"bases": "x"}, {"bases": [["a", "b"]]}):
+        manifest.write_text(json.dumps({**record, "source": {**record["source"], **damage}}))
+        assert shortcut("a.yaml") is None
+    manifest.write_text(json.dumps({**record, "eksgen": "0.0.0"}))
+    assert shortcut("a.yaml") is None
+
+
+def test_a_recorded_file_still_replays_only_within_the_verdict_window(fleet: Path) -> None:
+    assert shortcut("a.yaml") is not None
+    assert survey_one(Path("a.yaml"), None, False, TODAY, True, False).replay is not None
+    assert survey_one(Path("a.yaml"), None, False, dt.date(2099, 1, 1), True, False).replay is None
+
+
+def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: Path) -> None:
+    probe = ("import runpy, sys\nsys.argv = ['eksgen', 'render', '*.yaml', '--today', "
+             f"'{TODAY.isoformat()}', '--format', 'json']\n"
+             "try:\n    runpy.run_module('generator', run_name='__main__')\nexcept SystemExit as exit:\n"
+             "    code = exit.code\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'hcl2', 'lark')\n"
+             "               or m.startswith(('generator.pipeline.run', 'generator.pipeline.model')))\n"
+             "print('\\nHEAVY', code, heavy)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=fleet, capture_output=True, text=True, check=False)
+    summary, _, heavy = done.stdout.rpartition("\nHEAVY ")
+    assert heavy.strip() == "0 []", done.stderr
+    clusters = json.loads(summary)["clusters"]
+    assert [(c["cluster"], c["status"], c["skipped"]) for c in clusters] == [
+        ("alpha", "up to date", True), ("one", "up to date", True), ("two", "up to date", True)]
+    (fleet / "base.yaml").write_text(BASE.replace("maxSize: 4", "maxSize: 5"))
+    for expected, skipped in (("written", False), ("up to date", True)):  # the base changed: all render again
+        clusters = json.loads(render(fleet, "--format", "json").stdout)["clusters"]
+        assert [(c["status"], c["skipped"]) for c in clusters] == [(expected, skipped)] * 3
