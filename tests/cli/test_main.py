@@ -223,7 +223,7 @@ def test_modules_list_and_import(tmp_path: Path) -> None:
 def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.pipeline.run
 
-    def boom(*_: object) -> None:
+    def boom(*_: object, **__: object) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(generator.pipeline.run, "build_plan", boom)
