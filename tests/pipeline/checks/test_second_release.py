@@ -184,6 +184,33 @@ ROWS = [
         spec(replace={}, append=KARPENTER_ON + "  fargateProfiles:\n    - name: karpenter\n      selectors:\n"
                                                "        - namespace: kube-system\n"),
         "10:3 karpenter", "EKS Pod Identity does not reach pods"),
+    # --- generator/pipeline/checks/autoscaling.py::_karpenter, one row per condition ---------------
+    row("karpenter-fargate-elsewhere", "EKS130",
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: apps\n      selectors:\n"
+                                            "        - namespace: default\n"),
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: apps\n      selectors:\n"
+                                            "        - namespace: kube-*\n"),
+        "10:3 karpenter", "add a managed node group, a Fargate profile selecting 'kube-system', or Auto Mode",
+        ),
+    row("karpenter-auto-mode-runs-it", "EKS130", spec(NO_NODE_GROUPS, KARPENTER_ON),
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  autoMode: {enabled: true}\n"),
+        "10:3 karpenter", "Karpenter's controller needs somewhere to run"),
+    row("karpenter-namespace-64", "EKS132", spec(append=KARPENTER_ON + "    namespace: " + "n" * 64 + "\n"),
+        spec(append=KARPENTER_ON + "    namespace: " + "n" * 63 + "\n"),
+        "18:5 karpenter.namespace", "is not a valid namespace name"),
+    row("karpenter-service-account", "EKS132", spec(append=KARPENTER_ON + "    serviceAccount: Karpenter\n"),
+        spec(append=KARPENTER_ON + "    serviceAccount: karpenter-controller\n"),
+        "18:5 karpenter.serviceAccount", "'Karpenter' is not a valid service account name"),
+    row("karpenter-service-account-254", "EKS132",
+        spec(append=KARPENTER_ON + "    serviceAccount: " + ".".join(["a" * 63] * 3) + "." + "a" * 62 + "\n"),
+        spec(append=KARPENTER_ON + "    serviceAccount: " + ".".join(["a" * 63] * 3) + "." + "a" * 61 + "\n"),
+        "18:5 karpenter.serviceAccount", "is not a valid service account name"),
+    row("karpenter-policy-partition", "EKS132",
+        spec(append=KARPENTER_ON + "    nodeIamRoleAdditionalPolicies: "
+                    "{ssm: 'arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore'}\n"),
+        spec(append=KARPENTER_ON + "    nodeIamRoleAdditionalPolicies: "
+                    "{ssm: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'}\n"),
+        "18:37 karpenter.nodeIamRoleAdditionalPolicies.ssm", "policy is in partition aws-cn"),
     row("karpenter-without-agent", "EKS131", spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n"),
         spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n    eks-pod-identity-agent: {}\n"),
         "16:3 karpenter", "add eks-pod-identity-agent to addons"),
