@@ -10,19 +10,21 @@ tables are covered here. Exit status 1 if any mutant survives.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from mutation_score import MODULES, scratch_copy
+from mutation_score import MODULES, ROOT, scratch_copy
 
 NET, COMPUTE = "generator/pipeline/checks/network.py", "generator/pipeline/checks/compute.py"
 DEFAULTS, PLAN = "generator/pipeline/defaults.py", "generator/pipeline/plan/compute.py"
 ROUNDTRIP, INTERFACE = "generator/pipeline/roundtrip.py", "generator/pipeline/interface.py"
 WRITE, RISKS = "generator/pipeline/write.py", "generator/gitops/diff/risks.py"
 OVERLAY, LOAD = "generator/pipeline/overlay.py", "generator/pipeline/load.py"
+LABELS, LOAD_LIMITS = "generator/gitops/diff/labels.py", "generator/pipeline/loadlimits.py"  # moved out since
 
 # (module, what the mutant breaks, text, replacement)
 MUTANTS: list[tuple[str, str, str, str]] = [
@@ -42,7 +44,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
      "else min(default_min, max_size if max_size is not None else default_min)", "else default_min"),
     (DEFAULTS, "an explicit min ignored when filling the max", "else max(default_max, lo)", "else default_max"),
     (DEFAULTS, "setdefault overwriting the author's prefix-delegation env",
-     'env.setdefault("ENABLE_PREFIX_DELEGATION", "true")', 'env["ENABLE_PREFIX_DELEGATION"] = "true"'),
+     'flag = env.get("ENABLE_PREFIX_DELEGATION", "true")', 'flag = "true"'),
     (PLAN, "taint keys collide for one key with two effects", "keys.count(taint.key) == 1", "keys.count(taint.key) >= 1"),
     (ROUNDTRIP, "type check dropped (1 == True)", "if type(expected) is not type(actual) or expected != actual:",
      "if expected != actual:"),
@@ -57,7 +59,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (WRITE, "temp file not removed on error", "            os.unlink(tmp)\n", "            pass\n"),
     (RISKS, "encryption off labelled one-way", 'return Rule(REPLACE, "encryption cannot be turned off',
      'return Rule(ONE_WAY, "encryption cannot be turned off'),
-    (RISKS, "one-way ranked above replace", "(IN_PLACE, NODES_ROLL, ONE_WAY, REPLACE)",
+    (LABELS, "one-way ranked above replace", "(IN_PLACE, NODES_ROLL, ONE_WAY, REPLACE)",
      "(IN_PLACE, NODES_ROLL, REPLACE, ONE_WAY)"),
     (RISKS, "a taint reorder reported as a change", '"UpdateNodegroupConfig retaints the existing nodes", unordered=True',
      '"UpdateNodegroupConfig retaints the existing nodes"'),
@@ -67,9 +69,9 @@ MUTANTS: list[tuple[str, str, str, str]] = [
      "    positions = {k: v for k, v in positions.items() if not _replaced_below(k, overlay_data)}\n", ""),
     (OVERLAY, "the extends depth limit off by one", "if len(chain) >= MAX_EXTENDS_DEPTH:",
      "if len(chain) > MAX_EXTENDS_DEPTH:"),
-    (LOAD, "integer keys not turned into strings", "            if not isinstance(key, str):\n                key = str(key)\n",
-     ""),
-    (LOAD, "the depth limit off by one", "if len(loc) > MAX_DEPTH:", "if len(loc) > MAX_DEPTH + 1:"),
+    (LOAD, "integer keys not turned into strings", 'return str(node.value)  # `80:` is the key "80", as written',
+     "return self._safe_construct(node)"),
+    (LOAD_LIMITS, "the depth limit off by one", "if len(stack) > MAX_DEPTH:", "if len(stack) > MAX_DEPTH + 1:"),
 ]
 
 
@@ -77,8 +79,23 @@ def main(argv: list[str]) -> int:
     chosen = [m for m in MUTANTS if not argv or any(word in m[1] for word in argv)]
     workdir = Path(tempfile.mkdtemp(prefix="eksgen-listed-mutants-"))
     survivors = 0
+    env = dict(os.environ)
+    node_modules = ROOT / ".ci" / "node" / "node_modules"  # git-ignored, so not in the scratch copy
+    if node_modules.is_dir():
+        env.setdefault("EKSGEN_NODE_MODULES", str(node_modules))
+
+    def run_tests(module: str) -> int:
+        return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                               "-p", "no:randomly", *MODULES[module]], cwd=workdir, capture_output=True,
+                              env=env).returncode
+
     try:
         scratch_copy("generator/pipeline/checks/network.py", [], workdir)
+        # A kill counts only against tests that pass on the unmutated copy.
+        broken = [module for module in sorted({m[0] for m in chosen}) if run_tests(module) != 0]
+        if broken:
+            print(f"the unmutated tests fail for {', '.join(broken)}: fix them first", flush=True)
+            return 2
         for module, what, text, replacement in chosen:
             path = workdir / module
             original = path.read_text("utf-8")
@@ -88,11 +105,10 @@ def main(argv: list[str]) -> int:
                 continue
             path.write_text(original.replace(text, replacement), "utf-8")
             try:
-                done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                                       "-p", "no:randomly", *MODULES[module]], cwd=workdir, capture_output=True)
+                code = run_tests(module)
             finally:
                 path.write_text(original, "utf-8")
-            killed = done.returncode not in (0, 5)
+            killed = code not in (0, 5)
             survivors += not killed
             print(f"{'killed   ' if killed else 'SURVIVED '} {module}: {what}", flush=True)
     finally:

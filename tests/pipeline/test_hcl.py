@@ -236,3 +236,21 @@ def test_terraform_reads_every_heredoc_exactly(tmp_path: Path, terraform) -> Non
         assert done.returncode == 0, done.stderr
     values = {k: v["value"] for k, v in json.loads(terraform.run(["output", "-json"], tmp_path).stdout).items()}
     assert [values[f"h{i}"] for i in range(len(HEREDOCS))] == HEREDOCS
+
+
+# --- floats: positional notation, the only spelling python-hcl2 reads back as a number -------------
+
+@pytest.mark.parametrize(("value", "text"), [
+    (1.5, "1.5"), (2.0, "2.0"), (-0.5, "-0.5"), (0.00001, "0.00001"), (1e16, "10000000000000000"),
+    (123456.789, "123456.789"), (1e-7, "0.0000001"),
+])
+def test_floats_render_in_positional_notation_and_read_back(value: float, text: str) -> None:
+    assert hcl.number(value) == text
+    assert hcl.literal(value) == text
+    assert parse(f"x = {text}\n")["x"] == value
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_floats_have_no_literal(value: float) -> None:
+    with pytest.raises(ValueError, match="has no HCL literal"):
+        hcl.number(value)

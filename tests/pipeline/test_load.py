@@ -282,3 +282,10 @@ def test_loader_bounds_both_sides(text: str, refusal: str | None) -> None:
     with pytest.raises(SpecInvalid) as raised:
         load_documents(text, "b.yaml")
     assert refusal in str(raised.value)
+
+
+def test_number_keys_are_the_text_as_written() -> None:
+    """`80:` and `1.50:` are the keys "80" and "1.50" (not 80 and 1.5): labels and JSON keep them as spelled."""
+    (doc,) = load_documents("a:\n  80: x\n  1.50: y\n", "cluster.yaml")
+    assert doc.data == {"a": {"80": "x", "1.50": "y"}}
+    assert all(type(k) is str for k in doc.data["a"])

@@ -33,6 +33,7 @@ def pod_identity(*extra: str, name: str = "app", namespace: str = "payments", ac
 
 NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed node group: 9 lines
 READ_ONLY = "policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]"
+DEFAULT_ADDONS = "    eks-pod-identity-agent: {}\n    vpc-cni: {}\n    coredns: {}\n    kube-proxy: {}\n"
 KARPENTER_ON = "  karpenter:\n    enabled: true\n"
 
 
@@ -81,6 +82,65 @@ ROWS = [
     row("pod-identity-no-permission", "EKS039", spec(append=pod_identity()),
         spec(append=pod_identity(READ_ONLY)),
         "17:7 podIdentityAssociations[0]", "the role gets no permissions"),
+    # --- generator/pipeline/checks/identity.py, one row per condition ---------------------------------
+    row("pod-identity-name-case", "EKS120", spec(append=pod_identity(READ_ONLY, name="App")),
+        spec(append=pod_identity(READ_ONLY, name="app-1")),
+        "17:7 podIdentityAssociations[0].name", "must be 1-38 lowercase letters, digits and '-'"),
+    row("pod-identity-namespace-64", "EKS120", spec(append=pod_identity(READ_ONLY, namespace="n" * 64)),
+        spec(append=pod_identity(READ_ONLY, namespace="n" * 63)),
+        "18:7 podIdentityAssociations[0].namespace", "is not a valid namespace name"),
+    row("pod-identity-service-account-254", "EKS120",
+        spec(append=pod_identity(READ_ONLY, account=".".join(["a" * 63] * 3) + "." + "a" * 62)),
+        spec(append=pod_identity(READ_ONLY, account=".".join(["a" * 63] * 3) + "." + "a" * 61)),
+        "19:7 podIdentityAssociations[0].serviceAccount", "is not a valid service account name"),
+    row("pod-identity-service-account-case", "EKS120", spec(append=pod_identity(READ_ONLY, account="App")),
+        spec(append=pod_identity(READ_ONLY, account="app")),
+        "19:7 podIdentityAssociations[0].serviceAccount", "'App' is not a valid service account name"),
+    row("pod-identity-role-partition", "EKS120",
+        spec(append=pod_identity("roleArn: arn:aws-cn:iam::111122223333:role/app")),
+        spec(append=pod_identity("roleArn: arn:aws:iam::111122223333:role/app")),
+        "20:7 podIdentityAssociations[0].roleArn", "role is in partition aws-cn but the cluster's region is in aws"),
+    row("pod-identity-policy-not-policy", "EKS120", spec(append=pod_identity("policyArns: [arn:aws:iam::aws:role/x]")),
+        spec(append=pod_identity("policyArns: [arn:aws:iam::aws:policy/x]")),
+        "20:20 podIdentityAssociations[0].policyArns[0]", "must be an IAM policy ARN"),
+    row("pod-identity-policy-partition", "EKS120",
+        spec(append=pod_identity("policyArns: [arn:aws-cn:iam::aws:policy/ReadOnlyAccess]")),
+        spec(append=pod_identity(READ_ONLY)),
+        "20:20 podIdentityAssociations[0].policyArns[0]", "policy is in partition aws-cn"),
+    row("pod-identity-duplicate-name", "EKS120",
+        spec(append=pod_identity(READ_ONLY) + "    - name: app\n      namespace: other\n      serviceAccount: app\n"
+             f"      {READ_ONLY}\n"),
+        spec(append=pod_identity(READ_ONLY) + "    - name: app2\n      namespace: other\n      serviceAccount: app\n"
+             f"      {READ_ONLY}\n"),
+        "21:7 podIdentityAssociations[1].name", "duplicate name 'app' (first at podIdentityAssociations[0])"),
+    row("pod-identity-karpenter-account", "EKS120",
+        spec(append=KARPENTER_ON + pod_identity(READ_ONLY, namespace="kube-system", account="karpenter")),
+        spec(append=KARPENTER_ON + pod_identity(READ_ONLY, namespace="kube-system", account="other")),
+        "21:7 podIdentityAssociations[0].serviceAccount", "kube-system/karpenter already has a Pod Identity "
+        "association at karpenter"),
+    row("pod-identity-no-permissions", "EKS039", spec(append=pod_identity()),
+        spec(append=pod_identity() + "  addons:\n    aws-ebs-csi-driver: {podIdentity: app}\n"
+             "    eks-pod-identity-agent: {}\n    vpc-cni: {}\n    coredns: {}\n    kube-proxy: {}\n"),
+        "17:7 podIdentityAssociations[0]", "the role gets no permissions"),
+    row("addon-pod-identity-unknown", "EKS012",
+        spec(append=pod_identity(READ_ONLY) + "  addons:\n    aws-ebs-csi-driver: {podIdentity: nope}\n"
+             + DEFAULT_ADDONS),
+        spec(append=pod_identity(READ_ONLY) + "  addons:\n    aws-ebs-csi-driver: {podIdentity: app}\n"
+             + DEFAULT_ADDONS),
+        "22:26 addons.aws-ebs-csi-driver.podIdentity", "no podIdentityAssociations entry named 'nope'"),
+    row("addon-pod-identity-shared", "EKS012",
+        spec(append=pod_identity(READ_ONLY) + "  addons:\n    aws-ebs-csi-driver: {podIdentity: app}\n"
+             "    aws-efs-csi-driver: {podIdentity: app}\n" + DEFAULT_ADDONS),
+        spec(append=pod_identity(READ_ONLY) + "    - {name: efs, namespace: payments, serviceAccount: efs}\n"
+             + "  addons:\n    aws-ebs-csi-driver: {podIdentity: app}\n"
+             "    aws-efs-csi-driver: {podIdentity: efs}\n" + DEFAULT_ADDONS),
+        "23:26 addons.aws-efs-csi-driver.podIdentity", "entry 'app' is already used by the aws-ebs-csi-driver addon"),
+    row("addon-pod-identity-and-irsa", "EKS012",
+        spec(append=pod_identity(READ_ONLY) + "  addons:\n"
+             "    aws-ebs-csi-driver: {podIdentity: app, serviceAccount: x}\n" + DEFAULT_ADDONS),
+        spec(append=pod_identity(READ_ONLY) + "  addons:\n    aws-ebs-csi-driver: {podIdentity: app}\n"
+             + DEFAULT_ADDONS),
+        "22:26 addons.aws-ebs-csi-driver.podIdentity", "set either serviceAccount (IRSA) or podIdentity, not both"),
     row("pod-identity-role-with-policies", "EKS120", spec(append=pod_identity(f"roleArn: {ROLE}", READ_ONLY)),
         spec(append=pod_identity(f"roleArn: {ROLE}")),
         "20:7 podIdentityAssociations[0].roleArn", "an existing role takes no wellKnownPolicies or policyArns"),
@@ -124,6 +184,33 @@ ROWS = [
         spec(replace={}, append=KARPENTER_ON + "  fargateProfiles:\n    - name: karpenter\n      selectors:\n"
                                                "        - namespace: kube-system\n"),
         "10:3 karpenter", "EKS Pod Identity does not reach pods"),
+    # --- generator/pipeline/checks/autoscaling.py::_karpenter, one row per condition ---------------
+    row("karpenter-fargate-elsewhere", "EKS130",
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: apps\n      selectors:\n"
+                                            "        - namespace: default\n"),
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  fargateProfiles:\n    - name: apps\n      selectors:\n"
+                                            "        - namespace: kube-*\n"),
+        "10:3 karpenter", "add a managed node group, a Fargate profile selecting 'kube-system', or Auto Mode",
+        ),
+    row("karpenter-auto-mode-runs-it", "EKS130", spec(NO_NODE_GROUPS, KARPENTER_ON),
+        spec(NO_NODE_GROUPS, KARPENTER_ON + "  autoMode: {enabled: true}\n"),
+        "10:3 karpenter", "Karpenter's controller needs somewhere to run"),
+    row("karpenter-namespace-64", "EKS132", spec(append=KARPENTER_ON + "    namespace: " + "n" * 64 + "\n"),
+        spec(append=KARPENTER_ON + "    namespace: " + "n" * 63 + "\n"),
+        "18:5 karpenter.namespace", "is not a valid namespace name"),
+    row("karpenter-service-account", "EKS132", spec(append=KARPENTER_ON + "    serviceAccount: Karpenter\n"),
+        spec(append=KARPENTER_ON + "    serviceAccount: karpenter-controller\n"),
+        "18:5 karpenter.serviceAccount", "'Karpenter' is not a valid service account name"),
+    row("karpenter-service-account-254", "EKS132",
+        spec(append=KARPENTER_ON + "    serviceAccount: " + ".".join(["a" * 63] * 3) + "." + "a" * 62 + "\n"),
+        spec(append=KARPENTER_ON + "    serviceAccount: " + ".".join(["a" * 63] * 3) + "." + "a" * 61 + "\n"),
+        "18:5 karpenter.serviceAccount", "is not a valid service account name"),
+    row("karpenter-policy-partition", "EKS132",
+        spec(append=KARPENTER_ON + "    nodeIamRoleAdditionalPolicies: "
+                    "{ssm: 'arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore'}\n"),
+        spec(append=KARPENTER_ON + "    nodeIamRoleAdditionalPolicies: "
+                    "{ssm: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'}\n"),
+        "18:37 karpenter.nodeIamRoleAdditionalPolicies.ssm", "policy is in partition aws-cn"),
     row("karpenter-without-agent", "EKS131", spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n"),
         spec(append=KARPENTER_ON + "  addons:\n    vpc-cni: {}\n    eks-pod-identity-agent: {}\n"),
         "16:3 karpenter", "add eks-pod-identity-agent to addons"),
