@@ -236,7 +236,7 @@ def test_internal_error_exits_3_with_report_hint(spec_file: Path, monkeypatch: p
 def test_ctrl_c_exits_130(spec_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.pipeline.run
 
-    def interrupt(*_: object) -> None:
+    def interrupt(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(generator.pipeline.run, "build_plan", interrupt)
