@@ -89,7 +89,6 @@ def build_imports(cluster: Cluster) -> TfFile:
 
 def _access(cluster: Cluster) -> list[Block]:
     access = cluster.spec.access
-    assert access is not None
     entries = [e for _, e in awsauth.all_entries(access)]
     keys = access_entry_keys([e.principal_arn for e in entries])
     name, region = cluster.metadata.name, cluster.metadata.region
