@@ -70,6 +70,15 @@ def _tags(ctx: CheckContext) -> Iterator[Issue]:
     yield from tag_issues(ctx.cluster.metadata.tags or {}, ("metadata", "tags"))
 
 
+def merged_tag_issues(own: dict[str, str], cluster_tags: dict[str, str], loc: Loc,
+                      module_tags: int = 0) -> Iterator[Issue]:
+    """EKS004 for a resource's own tags, which the modules merge over the cluster's: the resource ends up with
+    the cluster's, its own over them and `module_tags` of the module's own, 50 at most."""
+    if own:
+        room = MAX_TAGS - module_tags - len(set(cluster_tags) - set(own))
+        yield from tag_issues(own, loc, max_tags=max(room, 0))
+
+
 def tag_issues(tags: dict[str, str], loc: Loc, *, max_tags: int = MAX_TAGS) -> Iterator[Issue]:
     """EKS004 for one tag map; `max_tags` is what is left once other tags on the resource count."""
     if len(tags) > max_tags:

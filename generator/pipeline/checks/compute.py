@@ -9,7 +9,7 @@ from generator.errors import Issue, Loc, format_loc
 from generator.facts import instances
 from generator.facts import labels as labels_facts
 from generator.pipeline.checks import patterns as P
-from generator.pipeline.checks.cluster import MAX_TAGS, tag_issues
+from generator.pipeline.checks.cluster import merged_tag_issues
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import (
     ClusterSpec,
@@ -62,9 +62,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         loc = ("spec", "fargateProfiles", index)
         yield from _unique(fargate_names, profile.name, loc)
         yield from _fargate(profile, loc)
-        if profile.tags:  # the profile gets the cluster's tags, its own merged over them (fargate-profile module)
-            room = MAX_TAGS - len(set(ctx.cluster.metadata.tags) - set(profile.tags))
-            yield from tag_issues(profile.tags, (*loc, "tags"), max_tags=max(room, 0))
+        yield from merged_tag_issues(profile.tags, ctx.cluster.metadata.tags, (*loc, "tags"))  # fargate-profile module
         yield from _placement(profile.subnets, (*loc, "subnets"), zones, existing)
 
 

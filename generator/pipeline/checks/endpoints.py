@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.errors import Issue
 from generator.pipeline.checks.context import CheckContext
+from generator.pipeline.checks.identity import uses_pod_identity
 
 ENDPOINTS = ("spec", "vpc", "endpoints")
 # Nodes pull images (ECR API and registry, layers from S3) and get credentials (STS) without egress
@@ -47,9 +48,8 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     compute = bool(spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles
                    or karpenter or auto_mode)
-    pod_identity = bool(spec.pod_identity_associations or karpenter
-                        or any(addon.pod_identity for addon in (spec.addons or {}).values()))
-    needed = (*REQUIRED_WITHOUT_NAT, POD_IDENTITY_SERVICE) if pod_identity else REQUIRED_WITHOUT_NAT
+    needed = (*REQUIRED_WITHOUT_NAT, POD_IDENTITY_SERVICE) if karpenter or uses_pod_identity(spec) \
+        else REQUIRED_WITHOUT_NAT
     missing = [s for s in needed if s not in endpoints]
     if vpc.nat == "Disabled" and compute and missing:
         yield Issue(("spec", "vpc", "nat"), "with nat: Disabled nodes cannot pull images or get credentials: add "

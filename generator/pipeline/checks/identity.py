@@ -8,7 +8,7 @@ from generator.errors import Issue, Loc, format_loc
 from generator.facts.partition import partition
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
-from generator.pipeline.effective import PodIdentityAssociation
+from generator.pipeline.effective import ClusterSpec, PodIdentityAssociation
 
 AGENT_ADDON = "eks-pod-identity-agent"
 ENTRIES = ("spec", "podIdentityAssociations")
@@ -97,9 +97,14 @@ def _addon_references(ctx: CheckContext, names: set[str]) -> Iterator[Issue]:
             yield Issue(loc, "set either serviceAccount (IRSA) or podIdentity, not both", rule="EKS012")
 
 
+def uses_pod_identity(spec: ClusterSpec) -> bool:
+    """An association or an addon bound through one: pods that get credentials from the agent (and eks-auth)."""
+    return bool(spec.pod_identity_associations) or any(a.pod_identity for a in (spec.addons or {}).values())
+
+
 def _agent(ctx: CheckContext) -> Iterator[Issue]:
     spec = ctx.cluster.spec
-    uses = bool(spec.pod_identity_associations) or any(a.pod_identity for a in (spec.addons or {}).values())
+    uses = uses_pod_identity(spec)
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     if uses and AGENT_ADDON not in (spec.addons or {}) and not auto_mode:
         yield Issue(ENTRIES if spec.pod_identity_associations else ("spec", "addons"),

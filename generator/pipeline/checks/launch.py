@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from generator.errors import Issue, Loc
 from generator.facts.partition import partition
 from generator.pipeline.checks import patterns as P
-from generator.pipeline.checks.cluster import MAX_TAGS, tag_issues
+from generator.pipeline.checks.cluster import merged_tag_issues
 from generator.pipeline.checks.compute import node_groups
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import ManagedNodeGroup, NodeGroup, SelfManagedNodeGroup
@@ -63,10 +63,7 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
         yield from _network(group, loc)
         yield from _iam(group, loc)
         kind = "managed" if managed else "self-managed"
-        own = group.tags or {}
-        if own:  # what the resource ends up with: the cluster's, the group's over them, the module's own
-            room = MAX_TAGS - MODULE_TAGS[kind] - len(set(cluster_tags) - set(own))
-            yield from tag_issues(own, (*loc, "tags"), max_tags=max(room, 0))
+        yield from merged_tag_issues(group.tags or {}, cluster_tags, (*loc, "tags"), MODULE_TAGS[kind])
         if isinstance(group, ManagedNodeGroup):
             yield from _launch_template(group, loc)
             yield from _release_version(ctx, group, loc)
