@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = "tests/pipeline/checks"
+PLAN_TESTS = ["tests/pipeline/test_render.py", "tests/pipeline/plan/test_fidelity.py"]
+UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_stages.py"]
 
 # module -> the tests that exercise it (paths relative to the repository root).
 MODULES: dict[str, list[str]] = {
@@ -57,6 +59,23 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/identity.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/reachability.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
+    # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
+    **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
+        "access": [], "common": ["tests/pipeline/plan/test_common.py"], "eks": [], "endpoints": [], "iam": [],
+        "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
+        "karpenter": [], "locals": [], "outputs": [], "pod_identity": [], "versions": [], "vpc": [],
+    }.items()},
+    # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
+    "generator/lockfile/build.py": ["tests/lockfile/test_lock.py"],
+    "generator/lockfile/sources.py": ["tests/lockfile/test_lock.py", "tests/upgrade/test_plan.py"],
+    "generator/upgrade/plan.py": UPGRADE_TESTS,
+    "generator/upgrade/steps.py": UPGRADE_TESTS,
+    "generator/upgrade/findings.py": UPGRADE_TESTS,
+    "generator/adopt/terraform/evaluate.py": ["tests/adopt/terraform/test_evaluate.py",
+                                             "tests/adopt/terraform/test_import.py"],
+    "generator/adopt/terraform/functions.py": ["tests/adopt/terraform/test_evaluate.py",
+                                              "tests/adopt/terraform/test_import.py"],
+    "generator/adopt/eksctl/nodeshape.py": ["tests/adopt/eksctl/test_mapping.py", "tests/adopt/eksctl/test_golden.py"],
 }
 KILLED = {1, 3}  # a failing test, or pytest's internal error
 TIMEOUT = {36, 24, -24, 152, 255}  # counted as killed, shown apart: on a loaded machine some are slow tests
