@@ -27,10 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = "tests/pipeline/checks"
-PLAN_TESTS = ["tests/pipeline/test_render.py", "tests/pipeline/plan/test_fidelity.py"]
+# The goldens (every example, byte for byte) without test_render's slow runs: its subprocess renders and
+# its reordering property render the same examples again.
+PLAN_TESTS = [*(f"tests/pipeline/test_render.py::{test}" for test in (
+    "test_golden", "test_example_warnings", "test_example_covers_its_topic", "test_examples_read_as_reviewers_expect")),
+    "tests/pipeline/plan/test_fidelity.py"]
 UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_stages.py"]
 
-# module -> the tests that exercise it (paths relative to the repository root).
+# module -> the tests that exercise it (paths relative to the repository root, or pytest node IDs).
 MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/network.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/checks/compute.py": [f"{CHECKS}/test_compute.py"],
@@ -45,7 +49,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
-    "generator/pipeline/write.py": ["tests/pipeline/test_write.py"],
+    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
     "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/cli/test_render.py"],
     "generator/pipeline/loadlimits.py": ["tests/pipeline/test_load.py", "tests/cli/test_hostile_input.py"],
     "generator/gitops/diff/labels.py": ["tests/gitops/diff/test_risks.py"],
@@ -96,9 +100,9 @@ def scratch_copy(module: str, tests: list[str], workdir: Path) -> Path:
     pyproject = workdir / "pyproject.toml"
     text = pyproject.read_text("utf-8")
     text = re.sub(r"(?ms)^only_mutate = \[.*?^\]", "only_mutate = " + json.dumps([module]), text)
+    present = [t for t in tests if (workdir / t.split("::")[0]).exists()]
     text = re.sub(r"(?ms)^pytest_add_cli_args_test_selection = \[.*?^\]",
-                  "pytest_add_cli_args_test_selection = " + json.dumps([t for t in tests if (workdir / t).exists()]),
-                  text)
+                  "pytest_add_cli_args_test_selection = " + json.dumps(present), text)
     pyproject.write_text(text, "utf-8")
     return workdir
 
