@@ -50,7 +50,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
-    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/cli/test_render.py"],
+    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py", "tests/cli/test_render.py"],
     "generator/pipeline/loadlimits.py": ["tests/pipeline/test_load.py", "tests/cli/test_hostile_input.py"],
     "generator/gitops/diff/labels.py": ["tests/gitops/diff/test_risks.py"],
     "generator/pipeline/overlay.py": ["tests/pipeline/test_overlay.py"],
