@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,63 @@ def test_atomic_write_names_the_file_it_failed_to_write(tmp_path: Path, monkeypa
         W.atomic_write(tmp_path / "a.tf", b"a\n")
     error = caught.value
     assert (error.errno, error.strerror, error.filename) == (28, "No space left on device", str(tmp_path / "a.tf"))
+
+
+def test_the_manifest_limit_counts_bytes_not_characters(tmp_path: Path) -> None:
+    base = len(json.dumps({"files": {}, "padding": ""}, ensure_ascii=False).encode())
+    # Fewer characters than the limit, more bytes: still refused.
+    _manifest_text(tmp_path, json.dumps({"files": {}, "padding": "é" * ((MAX_MANIFEST_BYTES - base) // 2 + 1)},
+                                        ensure_ascii=False))
+    assert (tmp_path / MANIFEST).stat().st_size > MAX_MANIFEST_BYTES
+    with pytest.raises(UsageError, match="unreadable manifest"):
+        write_tree(tmp_path, {"a.tf": b"a\n"}, META)
+
+
+def _manifest_text(out: Path, text: str) -> None:
+    (out / ".eksgen").mkdir(parents=True)
+    (out / MANIFEST).write_text(text, "utf-8")
+
+
+@pytest.mark.parametrize("link", [".eksgen", ".eksgen/lock", ".eksgen/manifest.json"])
+def test_a_symlink_in_the_state_directory_is_refused_by_name(tmp_path: Path, link: str) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / ".eksgen").mkdir(parents=True)
+    if link == ".eksgen":
+        (out / ".eksgen").rmdir()
+    (out / link).symlink_to(elsewhere / "target")
+    with pytest.raises(UsageError, match=f"^refusing to use {re.escape(str(out / link))}: it is a symlink$"):
+        write_tree(out, {"a.tf": b"a\n"}, META)
+    assert not (out / "a.tf").exists() and list(elsewhere.iterdir()) == []
+
+
+def test_reading_the_manifest_through_a_symlinked_state_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / ".eksgen").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UsageError, match=f"^refusing to use {re.escape(str(tmp_path / '.eksgen'))}: it is a symlink$"):
+        W.read_manifest(tmp_path)
+
+
+def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "c"
+    assert write_tree(out, {"a.tf": b"a\n"}, META).created == ["a.tf"]
+    assert (out / "a.tf").read_bytes() == b"a\n"
+
+
+def test_a_bad_lock_wait_is_refused_before_anything_is_created(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EKSGEN_LOCK_TIMEOUT", "soon")
+    with pytest.raises(UsageError, match="EKSGEN_LOCK_TIMEOUT must be a number of seconds"):
+        write_tree(tmp_path / "out", {"a.tf": b"a\n"}, META)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_refusal_names_the_file_it_could_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_: object, **__: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    write_tree(tmp_path, {"a.tf": b"a\n"}, META)
+    monkeypatch.setattr(W, "_stage", full)  # the disk fills while the first file (the intent) is staged
+    target = re.escape(str(tmp_path / MANIFEST))
+    with pytest.raises(UsageError, match=f"^cannot write {target}: No space left on device$"):
+        write_tree(tmp_path, {"a.tf": b"b\n"}, META)
