@@ -65,7 +65,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
-        "access": [], "common": ["tests/pipeline/plan/test_common.py"], "eks": [], "endpoints": [], "iam": [],
+        "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"], "eks": [], "endpoints": [], "iam": [],
         "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
         "karpenter": [], "locals": [], "outputs": [], "pod_identity": [], "versions": [], "vpc": [],
     }.items()},
