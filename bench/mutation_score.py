@@ -67,7 +67,7 @@ MODULES: dict[str, list[str]] = {
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
         "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"], "eks": [], "endpoints": [], "iam": [],
         "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
-        "karpenter": [], "locals": [], "outputs": [], "pod_identity": [], "versions": [], "vpc": [],
+        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [], "pod_identity": [], "versions": [], "vpc": [],
     }.items()},
     # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
     "generator/lockfile/build.py": ["tests/lockfile/test_lock.py"],

@@ -3,6 +3,7 @@ proved like every rendered file (round trip, interface check) and by `terraform 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from generator.terraform.static import terraform_findings
 from tests.helpers import REPO, TODAY
 
 EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "cluster.yaml").is_file())
+GOLDEN = Path(__file__).parent / "golden"
+REGEN = os.environ.get("EKSGEN_REGEN_IMPORTS") == "1"  # then review `git diff tests/pipeline/plan/golden`
 
 
 def built(example: str, import_blocks: bool = True) -> ClusterResult:
@@ -92,3 +95,14 @@ def test_terraform_validates_the_import_blocks_against_the_stubs(example: str, t
     imports_tf.write_text(imports_tf.read_text("utf-8").replace("id = var.import_oidc_provider_arn",
                                                                 "id = var.undeclared"), "utf-8")
     assert any("undeclared" in f.message for f in terraform_findings(broken, terraform, online=False))
+
+
+@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only"])
+def test_import_blocks_golden(example: str) -> None:
+    """The whole imports.tf, byte for byte: its comments and the variables' descriptions and validation
+    messages are what a user reads before the first plan (EKSGEN_REGEN_IMPORTS=1 rewrites them)."""
+    text = built(example).files[IMPORTS_FILE]
+    path = GOLDEN / f"imports-{example}.tf"
+    if REGEN:
+        path.write_text(text, "utf-8")
+    assert text == path.read_text("utf-8")
