@@ -50,7 +50,8 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
-    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py", "tests/cli/test_render.py"],
+    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py",
+                                   "tests/cli/test_render.py"],
     "generator/pipeline/loadlimits.py": ["tests/pipeline/test_load.py", "tests/cli/test_hostile_input.py"],
     "generator/gitops/diff/labels.py": ["tests/gitops/diff/test_risks.py"],
     "generator/pipeline/overlay.py": ["tests/pipeline/test_overlay.py"],
@@ -65,9 +66,11 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
-        "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"], "eks": [], "endpoints": [], "iam": [],
+        "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"],
+        "eks": [], "endpoints": [], "iam": [],
         "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
-        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [], "pod_identity": [], "versions": [], "vpc": [],
+        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [], "pod_identity": [],
+        "versions": [], "vpc": [],
     }.items()},
     # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
     "generator/lockfile/build.py": ["tests/lockfile/test_lock.py"],
