@@ -67,9 +67,10 @@ MODULES: dict[str, list[str]] = {
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
         "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"],
-        "eks": [], "endpoints": [], "iam": [],
+        "eks": ["tests/pipeline/plan/test_switches.py"], "endpoints": [], "iam": [],
         "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
-        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [], "pod_identity": [],
+        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [],
+        "pod_identity": ["tests/pipeline/plan/test_switches.py"],
         "versions": [], "vpc": [],
     }.items()},
     # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
