@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from generator.errors import SpecInvalid
-from generator.pipeline.load import decode_utf8, load_documents
+from generator.pipeline.load import decode_utf8, dump_yaml, load_documents
 from generator.pipeline.run import check_document
 from tests.helpers import TODAY
 
@@ -146,3 +146,37 @@ def test_bytes_that_are_not_utf8_are_located(data: bytes, where: tuple[int, int]
     (issue,) = raised.value.issues
     assert (issue.message, issue.file) == (message, "u.yaml")
     assert issue.position is not None and (issue.position.line, issue.position.column) == where
+
+
+def test_every_bad_key_of_a_mapping_is_reported_and_keys_after_a_duplicate_are_kept() -> None:
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents("a:\n  on: x\n  ~: y\n  ok: z\n", "k.yaml")
+    assert [i.loc for i in raised.value.issues] == [("a", "on"), ("a", "~")]  # all problems at once
+    (doc,) = load_documents("a: 1\na: 2\nb: 3\n", "d.yaml")
+    assert doc.data == {"a": 1, "b": 3}
+
+
+def test_a_merged_key_is_located_where_its_anchor_wrote_it() -> None:
+    (doc,) = load_documents("b: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n", "m.yaml")
+    at = {loc: (p.line, p.column) for loc, p in doc.positions.items()}
+    assert (at[("c", "x")], at[("b", "x")], at[("c", "y")]) == ((1, 8), (1, 8), (4, 3))
+    assert doc.locate(("c", "x", "missing")) == doc.positions[("c", "x")]
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ('x: "a" : 2\n', (1, 8), "invalid YAML: mapping values are not allowed in this context"),  # no context
+    ("a:\n  b: 1\n\t\tc: 2\n", (3, 1), TAB),  # the line's first tab
+])
+def test_yaml_errors_without_context_and_with_two_tabs(text: str, where: tuple[int, int], message: str) -> None:
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents(text, "f.yaml")
+    (issue,) = raised.value.issues
+    assert issue.message == message
+    assert issue.position is not None and (issue.position.line, issue.position.column) == where
+
+
+def test_dump_yaml_quotes_what_the_loader_would_refuse_plain() -> None:
+    data = {"b": ["1e5", "0o17", "+.inf", "x", 1], "a": "é"}
+    text = dump_yaml(data, sort_keys=False, allow_unicode=True)
+    assert text == "b:\n- '1e5'\n- '0o17'\n- '+.inf'\n- x\n- 1\na: é\n"
+    assert load_documents(text, "dumped.yaml")[0].data == data
