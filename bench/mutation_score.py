@@ -32,7 +32,8 @@ CHECKS = "tests/pipeline/checks"
 PLAN_TESTS = [*(f"tests/pipeline/test_render.py::{test}" for test in (
     "test_golden", "test_example_warnings", "test_example_covers_its_topic", "test_examples_read_as_reviewers_expect")),
     "tests/pipeline/plan/test_fidelity.py"]
-UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_steps.py", "tests/upgrade/test_stages.py"]
+UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_steps.py", "tests/upgrade/test_findings.py",
+                 "tests/upgrade/test_stages.py"]
 
 # module -> the tests that exercise it (paths relative to the repository root, or pytest node IDs).
 MODULES: dict[str, list[str]] = {
