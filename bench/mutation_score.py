@@ -75,8 +75,9 @@ MODULES: dict[str, list[str]] = {
         "versions": [], "vpc": [],
     }.items()},
     # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
-    "generator/lockfile/build.py": ["tests/lockfile/test_lock.py"],
-    "generator/lockfile/sources.py": ["tests/lockfile/test_lock.py", "tests/upgrade/test_plan.py"],
+    "generator/lockfile/build.py": ["tests/lockfile/test_lock.py", "tests/lockfile/test_entries.py"],
+    "generator/lockfile/sources.py": ["tests/lockfile/test_lock.py", "tests/lockfile/test_entries.py",
+                                      "tests/upgrade/test_plan.py"],
     "generator/upgrade/plan.py": UPGRADE_TESTS,
     "generator/upgrade/steps.py": UPGRADE_TESTS,
     "generator/upgrade/findings.py": UPGRADE_TESTS,
