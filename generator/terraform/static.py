@@ -28,10 +28,11 @@ from generator.pipeline.interface import (
     reference_problems,
     resource_problems,
 )
+from generator.pipeline.plan.imports import IMPORTS_FILE
 from generator.pipeline.roundtrip import parse
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
-from generator.terraform.runner import Terraform
+from generator.terraform.runner import Terraform, aws_provider_mirror
 from generator.terraform.stubs import stub_root
 
 LIVE_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
@@ -206,9 +207,13 @@ def terraform_findings(root: Path, terraform: Terraform, *, online: bool = False
         work = Path(tmp) / "root"
         if online:
             shutil.copytree(root, work, ignore=shutil.ignore_patterns(".eksgen", ".terraform*"))
-        else:
-            stub_root(root, work)
-        init = terraform.run(["init", "-backend=false", "-input=false", "-no-color"], work)
+        # An import block's `to` is checked by Terraform only against declared resources, which need the
+        # AWS provider: where a local mirror has it, the stubs declare the targets (stubs.py).
+        mirror = None if online or not (root / IMPORTS_FILE).is_file() else aws_provider_mirror()
+        if not online:
+            stub_root(root, work, import_targets=mirror is not None)
+        plugin_dir = [f"-plugin-dir={mirror}"] if mirror else []
+        init = terraform.run(["init", "-backend=false", "-input=false", "-no-color", *plugin_dir], work)
         if init.returncode != 0 and online:  # downloads modules and providers: the network's verdict, not ours
             raise EnvironmentProblem(f"terraform init could not fetch the registry modules: {_one_line(init.stderr)}",
                                      "--online needs network access to registry.terraform.io and the provider "

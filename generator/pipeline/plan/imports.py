@@ -1,8 +1,8 @@
 """imports.tf (`render --import-blocks`): Terraform `import {}` blocks that adopt a cluster which exists
 already, so the first `terraform plan` shows imports, not replacements.
 
-Addresses are the resources inside the pinned modules (eks v21.19.0 `main.tf`, `node_groups.tf`, the
-node-group and fargate-profile submodules; iam v6.5.0 `iam-role-for-service-accounts`); IDs are the
+Addresses are the resources inside the pinned modules, as recorded in modules/index.json (`import_targets`,
+checked by pipeline/import_targets.py); IDs are the
 AWS provider's import IDs, built from names where a name is the ID. Where it is not (the OIDC provider's
 ARN holds the cluster's issuer ID; IRSA roles are named with a random suffix by `name_prefix`), the ID is a
 variable without default: `terraform plan` refuses to run until it is given, and its validation refuses
@@ -18,21 +18,6 @@ from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import irsa_label
 
 IMPORTS_FILE = "imports.tf"
-# Resource addresses inside the pinned modules, by catalog key (`["*"]` stands for a for_each key): eks
-# v21.19.0 main.tf (aws_eks_cluster.this, count; addons split by before_compute; access entries and
-# policy associations keyed "<entry>_<policy>"; the OIDC provider), node_groups.tf (the submodules' for_each
-# over the group and profile names, each resource `this` with count); iam v6.5.0
-# iam-role-for-service-accounts main.tf (aws_iam_role.this, count).
-IMPORT_TARGETS = {
-    "eks": frozenset({
-        "aws_eks_cluster.this[0]", "aws_cloudwatch_log_group.this[0]", 'aws_eks_addon.this["*"]',
-        'aws_eks_addon.before_compute["*"]', 'aws_eks_access_entry.this["*"]',
-        'aws_eks_access_policy_association.this["*"]', "aws_iam_openid_connect_provider.oidc_provider[0]",
-        'module.eks_managed_node_group["*"].aws_eks_node_group.this[0]',
-        'module.fargate_profile["*"].aws_eks_fargate_profile.this[0]',
-    }),
-    "iam": frozenset({"aws_iam_role.this[0]"}),
-}
 # Import IDs from expressions (a variable) need Terraform 1.6; literal IDs alone would do with 1.5.
 IMPORT_REQUIRED_VERSION = ">= 1.6.0"
 OIDC_VARIABLE = "import_oidc_provider_arn"

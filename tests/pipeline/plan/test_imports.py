@@ -78,17 +78,45 @@ def test_an_address_the_pinned_module_lacks_is_refused(to: str) -> None:
         check_interfaces(plan)
 
 
-@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only", "aws-auth"])
+def rendered(example: str, directory: Path) -> Path:
+    directory.mkdir()
+    for name, text in built(example).files.items():
+        (directory / name).write_text(text, "utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only", "aws-auth", "pod-identity"])
 def test_terraform_validates_the_import_blocks_against_the_stubs(example: str, terraform: Terraform,
                                                                  tmp_path: Path) -> None:
-    rendered = tmp_path / "rendered"
-    rendered.mkdir()
-    for name, text in built(example).files.items():
-        (rendered / name).write_text(text, "utf-8")
-    assert terraform_findings(rendered, terraform, online=False) == []
+    """With the AWS provider at hand (conftest), the stubs declare the targets: every `to` is Terraform's check."""
+    root = rendered(example, tmp_path / "rendered")
+    assert terraform_findings(root, terraform, online=False) == []
     broken = tmp_path / "broken"
-    shutil.copytree(rendered, broken)
+    shutil.copytree(root, broken)
     imports_tf = broken / IMPORTS_FILE
     imports_tf.write_text(imports_tf.read_text("utf-8").replace("id = var.import_oidc_provider_arn",
                                                                 "id = var.undeclared"), "utf-8")
     assert any("undeclared" in f.message for f in terraform_findings(broken, terraform, online=False))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("to = module.eks.aws_eks_cluster.this[0]", 'to = module.eks.aws_eks_cluster.this["x"]',
+     "The target resource does not use for_each"),
+    ('to = module.eks.aws_eks_addon.this["coredns"]', "to = module.eks.aws_eks_addon.this[0]",
+     "The target resource does not use count"),
+    ("to = module.eks.aws_eks_cluster.this[0]", "to = module.eks.aws_eks_cluster.main[0]",
+     "Configuration for import target does not exist"),
+    ('.aws_eks_node_group.this[0]', '.aws_eks_node_group.this["a"]', "The target resource does not use for_each"),
+    ('to = module.eks.aws_eks_access_entry.this["platform_admins"]',
+     'to = module.eks.aws_eks_access_entry.platform_admins', "Configuration for import target does not exist"),
+])
+def test_terraform_refuses_a_target_the_pinned_module_lacks(old: str, new: str, message: str, terraform: Terraform,
+                                                            aws_provider_mirror: Path, tmp_path: Path) -> None:
+    """Terraform itself (not eksgen's table) refuses the address: the stubs declare what the modules declare."""
+    root = rendered("production", tmp_path / "rendered")
+    imports_tf = root / IMPORTS_FILE
+    text = imports_tf.read_text("utf-8")
+    assert old in text
+    imports_tf.write_text(text.replace(old, new, 1), "utf-8")
+    found = terraform_findings(root, terraform, online=False)
+    assert any(message in f.message and f.file == IMPORTS_FILE and f.source == "terraform" for f in found), found
