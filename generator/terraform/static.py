@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.errors import EnvironmentProblem
 from generator.ir import Attr, Block, Expr, Group, Value
+from generator.pipeline.import_targets import target_problem
 from generator.pipeline.interface import (
     META_ARGUMENTS,
     Catalog,
@@ -93,12 +94,27 @@ def static_findings(root: Path) -> list[Finding]:
                 continue
             modules[label] = registry().catalog_key(key, version)
             findings.extend(_module_findings(name, texts[name], label, body, modules[label]))
+    resources = frozenset(f"{kind}.{label}" for doc in parsed.values() for entry in doc.get("resource", [])
+                          for kind, labelled in entry.items() for label in labelled)
     for name, doc in parsed.items():
+        findings.extend(_import_findings(name, texts[name], doc, modules, resources))
         findings.extend(_resource_findings(name, texts[name], doc))
         findings.extend(_reference_findings(name, texts[name], doc, modules))
         findings.extend(_template_findings(name, texts[name], doc))
     findings.extend(_provider_findings(parsed, modules))
     return findings
+
+
+def _import_findings(file: str, text: str, doc: dict[str, Any], modules: dict[str, Catalog],
+                     resources: frozenset[str]) -> Iterator[Finding]:
+    """Each import block's `to` against the registry's import targets (Terraform cannot check a root-module
+    target: it could generate its configuration)."""
+    keys = {label: registry().by_catalog(catalog[0], catalog[2]) for label, catalog in modules.items()}
+    for entry in doc.get("import", []):
+        to = str(entry.get("to", "")).removeprefix("${").removesuffix("}")
+        problem = target_problem(to, keys, resources)
+        if problem:
+            yield Finding(file, _line_of(text, rf"^\s*to\s*=\s*{re.escape(to)}\s*$"), problem, "eksgen")
 
 
 def _resource_findings(file: str, text: str, doc: dict[str, Any]) -> Iterator[Finding]:

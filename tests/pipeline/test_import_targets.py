@@ -103,10 +103,14 @@ def _labels(result: ClusterResult) -> tuple[dict[str, str | None], frozenset[str
 
 
 def _expected_counts(document: dict[str, Any]) -> dict[str, int]:
-    """How many import blocks of each kind the spec asks for: one per node group and profile."""
+    """How many import blocks of each kind the spec asks for: one per node group, profile, association
+    eksgen writes (an addon's own is part of the addon)."""
     spec = document.get("spec", {})
+    associations = [e for e in spec.get("podIdentityAssociations") or []
+                    if e["name"] not in {a.get("podIdentity") for a in (spec.get("addons") or {}).values()}]
     return {"aws_eks_node_group": len(spec.get("managedNodeGroups") or []),
             "aws_eks_fargate_profile": len(spec.get("fargateProfiles") or []),
+            "aws_eks_pod_identity_association": len(associations),
             "aws_eks_cluster": 1, "aws_iam_openid_connect_provider": 1}
 
 

@@ -16,6 +16,7 @@ from generator.pipeline import awsauth
 from generator.pipeline.effective import Cluster
 from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import irsa_label
+from generator.pipeline.plan.pod_identity import ASSOCIATION_KEY, ASSOCIATION_RESOURCE, addon_users, pod_identity_label
 
 IMPORTS_FILE = "imports.tf"
 # Import IDs from expressions (a variable) need Terraform 1.6; literal IDs alone would do with 1.5.
@@ -69,7 +70,34 @@ def build_imports(cluster: Cluster) -> TfFile:
             "without replacement",
             Call("startswith", (Ref(f"var.{variable}"), prefix)), f"The role's name must start with {prefix}."))
         blocks.append(_import(f"module.{label}.aws_iam_role.this[0]", Ref(f"var.{variable}")))
+    blocks += _pod_identity(cluster)
     return TfFile(IMPORTS_FILE, blocks)
+
+
+def _pod_identity(cluster: Cluster) -> list[Block]:
+    """Each association eksgen writes (EKS refuses a second one for the same service account, so it must be
+    adopted): its import ID `<cluster>,<association ID>` holds an ID only AWS knows, a variable without default.
+    An association an addon names is part of that addon. The module's role is not imported: a new one is
+    made and the association's role_arn changes in place."""
+    name = cluster.metadata.name
+    users = addon_users(cluster)
+    blocks = []
+    for entry in cluster.spec.pod_identity_associations or []:
+        if entry.name in users:
+            continue
+        label = pod_identity_label(entry.name)
+        variable = f"import_{label}"
+        to = (f"{ASSOCIATION_RESOURCE}.{label}" if entry.role_arn is not None
+              else f'module.{label}.{ASSOCIATION_RESOURCE}.this["{ASSOCIATION_KEY}"]')
+        blocks.append(_variable(
+            variable, f"ID of the existing Pod Identity association of {entry.namespace}/{entry.service_account}: "
+            f"aws eks list-pod-identity-associations --cluster-name {name} --namespace {entry.namespace} "
+            f"--service-account {entry.service_account} --query 'associations[0].associationId' --output text",
+            Call("startswith", (Ref(f"var.{variable}"), "a-")),
+            "The association ID starts with a- (aws eks list-pod-identity-associations gives it)."))
+        blocks.append(_import(to, Call("format", (f"{name},%s", Ref(f"var.{variable}"))),
+                              "The import ID is <cluster>,<association ID>; only AWS knows the ID."))
+    return blocks
 
 
 def _access(cluster: Cluster) -> list[Block]:
