@@ -83,7 +83,8 @@ MODULES: dict[str, list[str]] = {
     "generator/upgrade/findings.py": UPGRADE_TESTS,
     "generator/adopt/terraform/evaluate.py": ["tests/adopt/terraform/test_evaluate.py",
                                              "tests/adopt/terraform/test_import.py"],
-    "generator/adopt/terraform/functions.py": ["tests/adopt/terraform/test_evaluate.py",
+    "generator/adopt/terraform/functions.py": ["tests/adopt/terraform/test_functions.py",
+                                              "tests/adopt/terraform/test_evaluate.py",
                                               "tests/adopt/terraform/test_import.py"],
     "generator/adopt/eksctl/nodeshape.py": ["tests/adopt/eksctl/test_mapping.py", "tests/adopt/eksctl/test_golden.py"],
 }
