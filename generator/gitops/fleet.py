@@ -195,7 +195,20 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     With `strict`, warnings count as errors and nothing is written. With `check`, the date-driven
     errors are reported as warnings (the gate is about drift) unless `dated_gate` or `strict`.
     """
-    from generator.pipeline.specfile import encoded, render_spec, write_result
+    from generator.pipeline.specfile import write_result
+
+    results = _rendered(path, out_dir=out_dir, check=check, strict=strict, today=today, nested=nested,
+                        dated_gate=dated_gate, import_blocks=import_blocks)
+    if not check:
+        for item in results:
+            write_result(item, force=force, today=today or dt.date.today())
+    return results
+
+
+def _rendered(path: Path, *, out_dir: Path | None, check: bool, strict: bool, today: dt.date | None,
+              nested: bool, dated_gate: bool, import_blocks: bool) -> list[RenderResult]:
+    """Rendered and proven in memory (with `check`, each item's diff against its directory); nothing written."""
+    from generator.pipeline.specfile import encoded, render_spec
 
     clock = today or dt.date.today()
     results = render_spec(path, out_dir=out_dir, today=clock, nested=nested,
@@ -203,22 +216,57 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     warnings = [w for item in results for w in item.result.warnings]
     if strict and warnings:
         raise SpecInvalid(warnings)
-    for item in results:
-        if check:
+    if check:
+        for item in results:
             item.diff = directory_diff(item.out_dir, encoded(item))
-        else:
-            write_result(item, force=force, today=clock)
     return results
 
 
-def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
+RenderTask = tuple[Path, Path | None, bool, bool, dt.date, bool, bool, bool, bool]
+
+
+def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date,
                strict: bool = False, nested: bool = False, dated_gate: bool = False,
                import_blocks: bool = False) -> Outcome:
+    return render_group([(path, out_dir, force, check, today, strict, nested, dated_gate, import_blocks)])[0]
+
+
+def render_group(tasks: list[RenderTask]) -> list[Outcome]:
+    """Each spec rendered in memory, then every cluster of the group written at once (writegroup:
+    one sync per durability point for the group); one spec's failure is its own outcome."""
+    from generator.pipeline.specfile import tree_write
+    from generator.pipeline.writegroup import write_trees
+
+    prepared: list[tuple[RenderTask, list[RenderResult] | Exception]] = []
+    for task in tasks:
+        path, out_dir, _, check, today, strict, nested, dated_gate, import_blocks = task
+        try:
+            prepared.append((task, _rendered(path, out_dir=out_dir, check=check, strict=strict, today=today,
+                                             nested=nested, dated_gate=dated_gate, import_blocks=import_blocks)))
+        except Exception as exc:
+            prepared.append((task, exc))
+    writes = [(index, item, tree_write(item, force=task[2], today=task[4]))
+              for index, (task, results) in enumerate(prepared) if not task[3] and not isinstance(results, Exception)
+              for item in results]
+    written = write_trees([tree for _, _, tree in writes])
+    failed: dict[int, Exception] = {}  # a spec's first cluster whose write failed decides its outcome
+    for (index, item, _), report in zip(writes, written, strict=True):
+        if isinstance(report, Exception):
+            failed.setdefault(index, report)
+        else:
+            item.report = report
+    outcomes = []
+    for index, (task, results) in enumerate(prepared):
+        outcomes.append(_outcome(task[0], task[3], failed.get(index, results)))
+    return outcomes
+
+
+def _outcome(path: Path, check: bool, results: list[RenderResult] | Exception) -> Outcome:
     outcome = Outcome(spec=str(path))
     try:
-        for item in render_to_directory(path, out_dir=out_dir, force=force, check=check, strict=strict,
-                                        today=today, nested=nested, dated_gate=dated_gate,
-                                        import_blocks=import_blocks):
+        if isinstance(results, Exception):
+            raise results
+        for item in results:
             entry: dict[str, object] = {
                 "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
                 "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
@@ -267,7 +315,7 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
                              + "\ngive each cluster its own metadata.name (or its own spec directory)")
         todo = [(p, out_dir, force, check, clock, strict, nested, dated_gate, import_blocks)
                 for p, s in zip(paths, surveys, strict=True) if s.replay is None]
-        rendered = _map(pool, render_one, todo)
+        rendered = _grouped(pool, todo)
         outcomes = []
         for survey in surveys:
             outcome = survey.replay or next(rendered)
@@ -308,6 +356,18 @@ def _map(pool: Executor, function: Callable[..., T], tasks: list[tuple[Any, ...]
         return (function(*t) for t in tasks)
     workers = getattr(pool, "_max_workers", 1)
     return pool.map(_call, [(function, t) for t in tasks], chunksize=max(1, len(tasks) // (workers * 8)))
+
+
+GROUP_LIMIT = 64  # specs written together at most: each holds its directory's lock until the group ends
+
+
+def _grouped(pool: Executor, tasks: list[RenderTask]) -> Iterator[Outcome]:
+    """render_group over consecutive slices of `tasks` (each worker several per run, so the progress
+    bar moves), outcomes in task order."""
+    workers = getattr(pool, "_max_workers", 1)
+    size = max(1, min(GROUP_LIMIT, len(tasks) // (workers * 8) if workers > 1 else GROUP_LIMIT // 2))
+    groups = [(tasks[i:i + size],) for i in range(0, len(tasks), size)]
+    return (outcome for outcomes in _map(pool, render_group, groups) for outcome in outcomes)
 
 
 def default_jobs() -> int:
