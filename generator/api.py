@@ -387,7 +387,8 @@ def import_eksctl(source: Path, *, output: Path | None = None, strict: bool = Fa
     return import_file(source, output=output, strict=strict, force=force, today=today or dt.date.today())
 
 
-def import_terraform(directory: Path, *, output: Path | None = None, strict: bool = False) -> TerraformImport:
-    """A terraform-aws-eks root module as a spec (`adopt.terraform.output.import_to`; never over a file)."""
+def import_terraform(directory: Path, *, output: Path | None = None, strict: bool = False, force: bool = False,
+                     today: dt.date | None = None) -> TerraformImport:
+    """A terraform-aws-eks root module as a spec that validates and renders (`adopt.terraform.output.import_to`)."""
     from generator.adopt.terraform.output import import_to
-    return import_to(directory, output=output, strict=strict)
+    return import_to(directory, output=output, strict=strict, force=force, today=today or dt.date.today())

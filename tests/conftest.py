@@ -5,6 +5,7 @@ Plain helpers (the fixed date, spec builders) live in tests/helpers.py.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -18,6 +19,11 @@ from tests.helpers import MINIMAL_SPEC, REPO, TODAY, write_spec
 __all__ = ["MINIMAL_SPEC", "REPO", "TODAY", "write_spec"]
 
 STUB_ROOT = Path(tempfile.mkdtemp(prefix="eksgen-stub-roots-"))
+# This machine's offline copy of the AWS provider (a `terraform init -plugin-dir` layout): with it, the
+# stubs declare the import targets and `terraform validate` checks every import block's `to`.
+LOCAL_PROVIDER_MIRROR = Path("/opt/tf-plugins")
+if "EKSGEN_TF_PLUGIN_DIR" not in os.environ and LOCAL_PROVIDER_MIRROR.is_dir():
+    os.environ["EKSGEN_TF_PLUGIN_DIR"] = str(LOCAL_PROVIDER_MIRROR)
 
 
 def render_example(spec: Path, out: Path) -> Path:
@@ -61,6 +67,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture
 def spec_file(tmp_path: Path) -> Path:
     return write_spec(tmp_path, MINIMAL_SPEC)
+
+
+@pytest.fixture(scope="session")
+def aws_provider_mirror() -> Path:
+    from generator.terraform.runner import aws_provider_mirror
+
+    found = aws_provider_mirror()
+    if found is None:
+        pytest.skip("no AWS provider in a local mirror (EKSGEN_TF_PLUGIN_DIR, TF_PLUGIN_CACHE_DIR or Terraform's "
+                    "implied mirror directories): import targets cannot be declared offline")
+    return found
 
 
 @pytest.fixture(scope="session")

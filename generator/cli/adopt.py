@@ -61,20 +61,22 @@ def import_terraform(
                                               help="A Terraform root module calling terraform-aws-modules/eks "
                                               "(v20 or v21), vpc, iam IRSA and eks-pod-identity.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", metavar="SPEC", show_default=False,
-                                                help="Write the spec here, never over an existing file "
-                                                "(default: print it).")] = None,
+                                                help="Write the spec here (default: print it).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
     strict: Strict = False,
     output_format: Format = OutputFormat.text,
+    today: Today = None,
 ) -> int:
     """Write the eksgen spec a terraform-aws-eks root module describes.
 
     Literal arguments, locals, variable defaults and cidrsubnet layouts are resolved; what the spec
     cannot say (references eksgen cannot resolve, arguments without a spec key) is reported with
-    file:line (errors with --strict, and then nothing is written). The spec is checked before it is written.
+    file:line (errors with --strict, and then nothing is written). The spec is checked and rendered
+    before it is written: errors of eksgen's rules refuse the import, located at the .tf argument.
     """
     from generator import api
 
-    result = api.import_terraform(directory, output=output, strict=strict)
+    result = api.import_terraform(directory, output=output, strict=strict, force=force, today=parse_today(today))
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope(
             "import terraform", 0, issues=[i.as_json() for i in result.warnings],
@@ -83,7 +85,8 @@ def import_terraform(
         return 0
     for issue in [*result.warnings, *result.findings]:
         err(issue.format())
-    where = "printed" if result.written is None else f"wrote {result.written}"
+    where = "printed" if result.written is None else (f"{result.written} already says this" if result.unchanged
+                                                       else f"wrote {result.written}")
     err(f"{directory}: {len(result.warnings)} warning(s); the spec validates with {len(result.findings)} "
         f"finding(s); {where}")
     if result.written is None:

@@ -14,7 +14,7 @@ from functools import cache
 
 from generator.errors import InterfaceError
 from generator.ir import Attr, Block, Call, Expr, Null, Obj, Plan, Ref, Value
-from generator.pipeline.plan.imports import IMPORT_TARGETS
+from generator.pipeline.import_targets import target_problem
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
 from generator.terraform.types import TfType, conformance, parse_type
@@ -56,7 +56,7 @@ def problems(plan: Plan) -> list[str]:
             if block.type == "resource":
                 found.extend(f"{file.name}: {p}" for p in resource_problems(block))
             if block.type == "import":  # `to` is an address inside a module, not a reference to an output
-                found.extend(f"{file.name}: {p}" for p in import_problems(block, modules))
+                found.extend(f"{file.name}: {p}" for p in import_problems(block, modules, frozenset(resources)))
                 continue
             found.extend(f"{file.name}: {p}" for _, p in reference_problems(block, modules))
             found.extend(f"{file.name}: {p}" for p in resource_reference_problems(block, resources))
@@ -83,19 +83,17 @@ def resource_problems(block: Block) -> Iterator[str]:
         yield from conformance(value, parse_type(type_text), f"{kind}.{label}.{name}")
 
 
-def import_problems(block: Block, modules: dict[str, Catalog]) -> Iterator[str]:
-    """An import block's `to` names a resource the pinned module really has (plan/imports.py's table)."""
+def import_problems(block: Block, modules: dict[str, Catalog], resources: frozenset[str]) -> Iterator[str]:
+    """An import block's `to` names a resource the pinned module really has, with the right instance keys
+    (the registry's import_targets), or one of the output's own resources."""
     to = next((a.value for a in block.attributes() if a.name == "to"), None)
-    if not isinstance(to, Ref) or not to.expr.startswith("module."):
-        yield f"import {to!r}: not a module resource address"
+    if not isinstance(to, Ref):
+        yield f"import {to!r}: not a resource address"
         return
-    label, _, rest = to.expr.removeprefix("module.").partition(".")
-    catalog = modules.get(label)
-    pattern = re.sub(r'\["[^"]*"\]', '["*"]', rest)
-    if catalog is None:
-        yield f"import {to.expr}: no module {label!r} in the output"
-    elif pattern not in IMPORT_TARGETS.get(catalog[0], frozenset()):
-        yield f"import {to.expr}: no resource {rest!r} in {catalog[0]} {catalog[1]}"
+    keys = {label: registry().by_catalog(catalog[0], catalog[2]) for label, catalog in modules.items()}
+    problem = target_problem(to.expr, keys, resources)
+    if problem:
+        yield problem
 
 
 def resource_reference_problems(block: Block, resources: dict[str, str]) -> Iterator[str]:

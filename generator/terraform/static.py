@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.errors import EnvironmentProblem
 from generator.ir import Attr, Block, Expr, Group, Value
+from generator.pipeline.import_targets import target_problem
 from generator.pipeline.interface import (
     META_ARGUMENTS,
     Catalog,
@@ -28,10 +29,11 @@ from generator.pipeline.interface import (
     reference_problems,
     resource_problems,
 )
+from generator.pipeline.plan.imports import IMPORTS_FILE
 from generator.pipeline.roundtrip import parse
 from generator.terraform import catalogs
 from generator.terraform.registry import registry
-from generator.terraform.runner import Terraform
+from generator.terraform.runner import Terraform, aws_provider_mirror
 from generator.terraform.stubs import stub_root
 
 LIVE_TEMPLATE = re.compile(r"(?<![$%])[$%]\{")
@@ -92,12 +94,27 @@ def static_findings(root: Path) -> list[Finding]:
                 continue
             modules[label] = registry().catalog_key(key, version)
             findings.extend(_module_findings(name, texts[name], label, body, modules[label]))
+    resources = frozenset(f"{kind}.{label}" for doc in parsed.values() for entry in doc.get("resource", [])
+                          for kind, labelled in entry.items() for label in labelled)
     for name, doc in parsed.items():
+        findings.extend(_import_findings(name, texts[name], doc, modules, resources))
         findings.extend(_resource_findings(name, texts[name], doc))
         findings.extend(_reference_findings(name, texts[name], doc, modules))
         findings.extend(_template_findings(name, texts[name], doc))
     findings.extend(_provider_findings(parsed, modules))
     return findings
+
+
+def _import_findings(file: str, text: str, doc: dict[str, Any], modules: dict[str, Catalog],
+                     resources: frozenset[str]) -> Iterator[Finding]:
+    """Each import block's `to` against the registry's import targets (Terraform cannot check a root-module
+    target: it could generate its configuration)."""
+    keys = {label: registry().by_catalog(catalog[0], catalog[2]) for label, catalog in modules.items()}
+    for entry in doc.get("import", []):
+        to = str(entry.get("to", "")).removeprefix("${").removesuffix("}")
+        problem = target_problem(to, keys, resources)
+        if problem:
+            yield Finding(file, _line_of(text, rf"^\s*to\s*=\s*{re.escape(to)}\s*$"), problem, "eksgen")
 
 
 def _resource_findings(file: str, text: str, doc: dict[str, Any]) -> Iterator[Finding]:
@@ -206,9 +223,13 @@ def terraform_findings(root: Path, terraform: Terraform, *, online: bool = False
         work = Path(tmp) / "root"
         if online:
             shutil.copytree(root, work, ignore=shutil.ignore_patterns(".eksgen", ".terraform*"))
-        else:
-            stub_root(root, work)
-        init = terraform.run(["init", "-backend=false", "-input=false", "-no-color"], work)
+        # An import block's `to` is checked by Terraform only against declared resources, which need the
+        # AWS provider: where a local mirror has it, the stubs declare the targets (stubs.py).
+        mirror = None if online or not (root / IMPORTS_FILE).is_file() else aws_provider_mirror()
+        if not online:
+            stub_root(root, work, import_targets=mirror is not None)
+        plugin_dir = [f"-plugin-dir={mirror}"] if mirror else []
+        init = terraform.run(["init", "-backend=false", "-input=false", "-no-color", *plugin_dir], work)
         if init.returncode != 0 and online:  # downloads modules and providers: the network's verdict, not ours
             raise EnvironmentProblem(f"terraform init could not fetch the registry modules: {_one_line(init.stderr)}",
                                      "--online needs network access to registry.terraform.io and the provider "

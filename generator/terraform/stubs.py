@@ -4,6 +4,10 @@ variables (exact types, defaults, nullability) and outputs, and no provider at a
 A rendered root module whose module sources point at these stubs passes `terraform init`
 and `validate` offline, and `apply` computes outputs from the inputs (the cluster name
 comes through, subnet lists keep their length), so tests can assert on them.
+
+With `import_targets` (an AWS provider in a local mirror: runner.aws_provider_mirror), the stubs also
+declare the resources `render --import-blocks` targets (the registry's `import_targets`, with their
+count or for_each), and the import blocks stay, so `terraform validate` checks every `to` address.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from generator.ir import Value
 from generator.pipeline import hcl
 from generator.terraform import catalogs
-from generator.terraform.registry import registry
+from generator.terraform.registry import ImportTarget, KeyKind, registry
 
 STUB_DIR = ".eksgen-stubs"
 
@@ -65,11 +69,13 @@ SOURCE_LINE = re.compile(r'(?m)^  source\s*=\s*"(?P<source>[^"]+)"\n')
 VERSION_LINE = re.compile(r'(?m)^  version\s*=\s*"(?P<version>[^"]+)"\n')
 
 
-def stub_root(src: Path, dest: Path) -> list[str]:
+def stub_root(src: Path, dest: Path, *, import_targets: bool = False) -> list[str]:
     """Copy a rendered root module to `dest` with module sources pointing at stubs.
 
     Provider requirements and provider blocks are dropped: providers cannot be installed
     offline, and eksgen's own check covers required_providers. Returns the stubbed labels.
+    With `import_targets`, the AWS provider is at hand (`init -plugin-dir`): import blocks and
+    eksgen's own resources stay, and the stubs declare the import targets.
     """
     if dest.exists():
         shutil.rmtree(dest)
@@ -89,16 +95,18 @@ def stub_root(src: Path, dest: Path) -> list[str]:
             if not stub_dir.exists():
                 stub_dir.mkdir(parents=True)
                 catalog = catalogs.load(name, version["version"], sub)
-                (stub_dir / "main.tf").write_text(stub_text(catalog, key), "utf-8")
+                targets = write_targets(stub_dir, registry().modules[key].import_targets) if import_targets else ""
+                (stub_dir / "main.tf").write_text(stub_text(catalog, key) + targets, "utf-8")
             rel = stub_dir.relative_to(dest).as_posix()
             new_body = SOURCE_LINE.sub(f'  source = "./{rel}"\n', body, count=1)
             # A comment, not a deletion: diagnostics must keep the original line numbers.
             new_body = VERSION_LINE.sub(f'  # version = "{version["version"]}" (stubbed)\n', new_body, count=1)
             text = text.replace(match.group(0), match.group(0).replace(body, new_body))
             stubbed.append(match["label"])
-        text = _stub_imports(text)
-        text, resources = _stub_resources(text, dest)
-        stubbed += resources
+        if not import_targets:
+            text = _stub_imports(text)
+            text, resources = _stub_resources(text, dest)
+            stubbed += resources
         (dest / tf.name).write_text(_drop_providers(text), "utf-8")
     return stubbed
 
@@ -106,6 +114,48 @@ def stub_root(src: Path, dest: Path) -> list[str]:
 IMPORT_BLOCK = re.compile(r"(?ms)^import \{\n(?P<body>.*?)^\}")
 IMPORT_TO = re.compile(r"(?m)^  to = (?P<to>.*)$")
 IMPORT_ID = re.compile(r"(?m)^  id = ")
+
+
+# Unknown while Terraform validates, so the provider's checks of literal values (ARN syntax, ...) stay out.
+UNKNOWN = {"string": "timestamp()", "set(string)": "[timestamp()]", "number": "length(timestamp())"}
+INSTANCES = {"none": None, "count": "  count = 0", "for_each": "  for_each = {}"}
+TARGETS_DIR = "targets"
+
+
+def write_targets(module_dir: Path, targets: tuple[ImportTarget, ...]) -> str:
+    """Declarations of the import targets in a stub module: resources with their instance keys and
+    required arguments; nested module calls as local modules under `targets/` (written here)."""
+    lines: list[str] = []
+    nested: dict[str, tuple[KeyKind, list[ImportTarget]]] = {}
+    for target in targets:
+        if not target.address.startswith("module."):
+            lines += _resource(target.address, target.keys[0])
+            continue
+        label, _, inner = target.address.removeprefix("module.").partition(".")
+        nested.setdefault(label, (target.keys[0], []))[1].append(target.model_copy(
+            update={"address": inner, "keys": target.keys[1:]}))
+    for label, (key, inner_targets) in nested.items():
+        child = module_dir / TARGETS_DIR / label
+        child.mkdir(parents=True, exist_ok=True)
+        (child / "main.tf").write_text(write_targets(child, tuple(inner_targets)), "utf-8")
+        lines += [f'module "{label}" {{', f'  source = "./{TARGETS_DIR}/{label}"',
+                  *filter(None, [INSTANCES[key]]), "}", ""]
+    return "\n".join(lines)
+
+
+def _resource(address: str, key: KeyKind) -> list[str]:
+    kind, name = address.split(".")
+    lines = [f'resource "{kind}" "{name}" {{', *filter(None, [INSTANCES[key]])]
+    blocks: dict[str, list[str]] = {}
+    for argument, type_text in registry().import_resources.required[kind].items():
+        block, _, inner = argument.rpartition(".")
+        if block:
+            blocks.setdefault(block, []).append(f"    {inner} = {UNKNOWN[type_text]}")
+        else:
+            lines.append(f"  {argument} = {UNKNOWN[type_text]}")
+    for block, body in blocks.items():
+        lines += [f"  {block} {{", *body, "  }"]
+    return [*lines, "}", ""]
 
 
 def _stub_imports(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UsageError
-from generator.terraform.runner import Terraform, find_terraform
+from generator.terraform.runner import AWS_PROVIDER, Terraform, _platform, aws_provider_mirror, find_terraform
 from tests.helpers import REPO
 
 EXAMPLES = REPO / "examples"
@@ -72,3 +72,20 @@ def test_fmt_check_catches_misalignment(terraform: Terraform, tmp_path: Path) ->
     assert proc.returncode != 0, report
     assert "eks.tf" in proc.stdout, report
     assert "name               = local.name" in proc.stdout, report  # the diff shows the fix
+
+
+@pytest.mark.parametrize(("layout", "found"), [
+    (f"{AWS_PROVIDER}/6.0.0/{_platform()}/terraform-provider-aws_v6.0.0_x5", True),
+    (f"{AWS_PROVIDER}/6.0.0/{_platform()}/README", False),  # no provider binary
+    (f"{AWS_PROVIDER}/6.0.0/windows_386/terraform-provider-aws_v6.0.0_x5.exe", False),  # another platform
+    ("registry.terraform.io/hashicorp/tls/4.0.0/" + _platform() + "/terraform-provider-tls_v4.0.0_x5", False),
+])
+def test_the_aws_provider_mirror_needs_the_provider_for_this_platform(
+        layout: str, found: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / layout).parent.mkdir(parents=True)
+    (tmp_path / layout).write_text("", "utf-8")
+    monkeypatch.setenv("EKSGEN_TF_PLUGIN_DIR", str(tmp_path))
+    monkeypatch.delenv("TF_PLUGIN_CACHE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr("generator.terraform.runner.IMPLIED_MIRRORS", ())
+    assert aws_provider_mirror() == (tmp_path if found else None)

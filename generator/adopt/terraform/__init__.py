@@ -8,6 +8,7 @@ written. Nothing here writes: the API does, once the whole import succeeded.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,15 +16,25 @@ from typing import Any
 from generator.adopt.terraform import cluster, compute, identities, network, settings
 from generator.adopt.terraform.calls import Call, Reporter, literal, module_calls
 from generator.adopt.terraform.evaluate import Scope
-from generator.adopt.terraform.source import RootModule, read_root_module
+from generator.adopt.terraform.source import RootModule, Where, read_root_module
 from generator.adopt.terraform.values import Unknown
 from generator.errors import Issue, SpecInvalid
 from generator.facts.partition import partition
 from generator.pipeline.model import API_VERSION, KIND
 from generator.pipeline.plan.pod_identity import ASSOCIATION_RESOURCE
+from generator.terraform.registry import registry
 
 _QUIET_BLOCKS = frozenset({"terraform", "provider", "locals", "variable", "output", "data", "module", "moved",
                            "import", "check", "removed"})
+
+
+Loc = tuple[str | int, ...]
+# Where the spec's keys come from besides the eks module's own arguments (the registry's `arguments`).
+_CALL_KEYS = {"vpc": ("spec", "vpc"), "vpc_endpoints": ("spec", "vpc", "endpoints"),
+              "irsa": ("spec", "serviceAccounts"), "pod_identity": ("spec", "podIdentityAssociations"),
+              "karpenter": ("spec", "karpenter")}
+# v20 names that are not v21's name with a `cluster_` prefix (v20.37.2 and v21.19.0 variables.tf).
+_V20_NAMES = {"cluster_version": "kubernetes_version", "cluster_name": "name"}
 
 
 @dataclass
@@ -31,14 +42,25 @@ class Imported:
     directory: Path
     document: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
+    # Spec location (("spec", "kubernetesVersion"), ...) -> where in the .tf files it came from, and that
+    # argument's location; () stands for the eks module call as a whole.
+    origins: dict[Loc, tuple[Where, Loc]] = field(default_factory=dict)
+
+    def origin(self, loc: Loc) -> tuple[Where, Loc] | None:
+        """The .tf location of the longest prefix of a spec location that has one, else the eks call's."""
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.origins:
+                return self.origins[loc[:end]]
+        return self.origins.get(())
 
     @property
     def warnings(self) -> list[Issue]:
         return sorted((i for i in self.issues if i.severity == "warning"), key=Issue.sort_key)
 
 
-def import_root_module(directory: Path) -> Imported:
-    """The spec document (camelCase keys) a root module describes; SpecInvalid when it cannot say one."""
+def import_root_module(directory: Path, *, today: dt.date | None = None) -> Imported:
+    """The spec document (camelCase keys) a root module describes; SpecInvalid when it cannot say one.
+    `today` judges whether EKS still runs the cluster's version (default: the real date)."""
     root = read_root_module(directory)
     scope = Scope(root)
     report = Reporter()
@@ -62,12 +84,26 @@ def import_root_module(directory: Path) -> Imported:
     metadata: dict[str, Any] = {"name": name, "region": region}
     if tags or eks_tags:
         metadata["tags"] = tags or eks_tags
-    spec = _spec(root, scope, report, calls, eks, name, region)
+    spec = _spec(root, scope, report, calls, eks, name, region, today or dt.date.today())
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
         raise SpecInvalid(errors)
     document = {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec}
-    return Imported(directory, document, report.issues)
+    return Imported(directory, document, report.issues, _origins(calls, eks))
+
+
+def _origins(calls: list[Call], eks: Call) -> dict[Loc, tuple[Where, Loc]]:
+    found: dict[Loc, tuple[Where, Loc]] = {(): (eks.block.where, eks.loc())}
+    for call in calls:
+        if call.kind in _CALL_KEYS:
+            found.setdefault(_CALL_KEYS[call.kind], (call.block.where, call.loc()))
+    for argument in eks.args:
+        v21 = _V20_NAMES.get(argument, argument)
+        path = registry().spec_path("eks", v21) or registry().spec_path("eks", v21.removeprefix("cluster_"))
+        if path is not None:
+            loc = tuple(path.split(".")) if path.startswith("metadata.") else ("spec", *path.split("."))
+            found[loc] = (eks.where(argument), eks.loc(argument))
+    return found
 
 
 def _named(eks: Call) -> str:
@@ -89,9 +125,9 @@ def _the_eks_call(root: RootModule, calls: list[Call]) -> Call:
 
 
 def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], eks: Call, name: str,
-          region: str) -> dict[str, Any]:
+          region: str, today: dt.date) -> dict[str, Any]:
     spec: dict[str, Any] = {}
-    cluster.identity(eks, report, spec)
+    cluster.identity(eks, report, spec, today)
     vpc_calls = [c for c in calls if c.kind == "vpc"]
     vpc = network.new_vpc(vpc_calls[0], report) if vpc_calls else None
     for extra in vpc_calls[1:]:

@@ -6,11 +6,14 @@ it differs from eksgen's (authentication mode, support type, deletion protection
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 from generator.adopt.terraform.calls import Call, Reporter, literal, string_map, strings
 from generator.adopt.terraform.values import Json, Unknown
+from generator.facts.releases import kubernetes_releases, release
 from generator.pipeline.defaults import ADDONS_BEFORE_COMPUTE
 from generator.pipeline.keys import ACCESS_POLICY_ARN
 from generator.pipeline.plan.pod_identity import pod_identity_label
@@ -21,12 +24,8 @@ MODULE_AUTHENTICATION_MODE = "API_AND_CONFIG_MAP"
 EKS_DEFAULT_SUPPORT_TYPE = "EXTENDED"
 
 
-def identity(eks: Call, report: Reporter, spec: dict[str, Any]) -> None:
-    name, version = eks.take("kubernetes_version", "cluster_version")
-    if name is not None:
-        value = literal(eks, report, name, version, str, "Kubernetes version")
-        if value is not None:
-            spec["kubernetesVersion"] = value
+def identity(eks: Call, report: Reporter, spec: dict[str, Any], today: dt.date) -> None:
+    version_name, version = eks.take("kubernetes_version", "cluster_version")
     name, policy = eks.take("upgrade_policy", "cluster_upgrade_policy")
     support = policy.get("support_type") if isinstance(policy, dict) else None
     if isinstance(support, str):
@@ -36,6 +35,10 @@ def identity(eks: Call, report: Reporter, spec: dict[str, Any]) -> None:
         report.warn(eks.where(name or "source"), eks.loc(name or "upgrade_policy"),
                     "no upgrade_policy.support_type: EKS gives the cluster EXTENDED support (billed after standard "
                     "support ends), so the spec says supportType: EXTENDED; eksgen's default is STANDARD")
+    if version_name is not None:
+        value = literal(eks, report, version_name, version, str, "Kubernetes version")
+        if value is not None:
+            spec["kubernetesVersion"] = _runnable_version(eks, report, version_name, value, spec["supportType"], today)
     name, protection = eks.take("deletion_protection")
     spec["deletionProtection"] = bool(protection) if isinstance(protection, bool) else False
     scaling = eks.take("control_plane_scaling_config")[1]
@@ -47,6 +50,27 @@ def identity(eks: Call, report: Reporter, spec: dict[str, Any]) -> None:
         plane["zonalShift"] = True
     if plane:
         spec["controlPlane"] = plane
+
+
+def _runnable_version(eks: Call, report: Reporter, name: str, version: str, support: str, today: dt.date) -> str:
+    """The version, or, when EKS no longer runs it (past the end of its support by `today`), the oldest one EKS
+    runs, which is what EKS upgrades such a cluster to: a warning, as `import eksctl` does, never a silent change."""
+    known = release(version)
+    older = re.fullmatch(r"1\.(\d+)", version) and int(version.split(".")[1]) < kubernetes_releases()[0].minor
+    if known is None and not older:
+        return version  # not a version eksgen knows (nor older than all it knows): its checks say so, located
+    runnable = [r for r in kubernetes_releases()
+                if (r.end_of_extended if support == "EXTENDED" else r.end_of_standard) >= today]
+    if known in runnable or not runnable:
+        return version
+    oldest = runnable[0]
+    why = (f"older than {kubernetes_releases()[0].version}, the oldest release in eksgen's table" if known is None
+           else f"{support.lower()} support ended on "
+                f"{(known.end_of_extended if support == 'EXTENDED' else known.end_of_standard).isoformat()}")
+    report.warn(eks.where(name), eks.loc(name), f"EKS no longer runs {version} ({why}); EKS upgrades such clusters "
+                f"itself, to the oldest version it supports: the spec says {oldest.version}; set the version the "
+                "cluster runs now (aws eks describe-cluster)")
+    return oldest.version
 
 
 def endpoint(eks: Call, report: Reporter, spec: dict[str, Any]) -> None:

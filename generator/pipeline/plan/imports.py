@@ -1,8 +1,8 @@
 """imports.tf (`render --import-blocks`): Terraform `import {}` blocks that adopt a cluster which exists
 already, so the first `terraform plan` shows imports, not replacements.
 
-Addresses are the resources inside the pinned modules (eks v21.19.0 `main.tf`, `node_groups.tf`, the
-node-group and fargate-profile submodules; iam v6.5.0 `iam-role-for-service-accounts`); IDs are the
+Addresses are the resources inside the pinned modules, as recorded in modules/index.json (`import_targets`,
+checked by pipeline/import_targets.py); IDs are the
 AWS provider's import IDs, built from names where a name is the ID. Where it is not (the OIDC provider's
 ARN holds the cluster's issuer ID; IRSA roles are named with a random suffix by `name_prefix`), the ID is a
 variable without default: `terraform plan` refuses to run until it is given, and its validation refuses
@@ -16,23 +16,9 @@ from generator.pipeline import awsauth
 from generator.pipeline.effective import Cluster
 from generator.pipeline.keys import access_entry_keys, policy_arn, policy_key
 from generator.pipeline.plan.common import irsa_label
+from generator.pipeline.plan.pod_identity import ASSOCIATION_KEY, ASSOCIATION_RESOURCE, addon_users, pod_identity_label
 
 IMPORTS_FILE = "imports.tf"
-# Resource addresses inside the pinned modules, by catalog key (`["*"]` stands for a for_each key): eks
-# v21.19.0 main.tf (aws_eks_cluster.this, count; addons split by before_compute; access entries and
-# policy associations keyed "<entry>_<policy>"; the OIDC provider), node_groups.tf (the submodules' for_each
-# over the group and profile names, each resource `this` with count); iam v6.5.0
-# iam-role-for-service-accounts main.tf (aws_iam_role.this, count).
-IMPORT_TARGETS = {
-    "eks": frozenset({
-        "aws_eks_cluster.this[0]", "aws_cloudwatch_log_group.this[0]", 'aws_eks_addon.this["*"]',
-        'aws_eks_addon.before_compute["*"]', 'aws_eks_access_entry.this["*"]',
-        'aws_eks_access_policy_association.this["*"]', "aws_iam_openid_connect_provider.oidc_provider[0]",
-        'module.eks_managed_node_group["*"].aws_eks_node_group.this[0]',
-        'module.fargate_profile["*"].aws_eks_fargate_profile.this[0]',
-    }),
-    "iam": frozenset({"aws_iam_role.this[0]"}),
-}
 # Import IDs from expressions (a variable) need Terraform 1.6; literal IDs alone would do with 1.5.
 IMPORT_REQUIRED_VERSION = ">= 1.6.0"
 OIDC_VARIABLE = "import_oidc_provider_arn"
@@ -84,7 +70,34 @@ def build_imports(cluster: Cluster) -> TfFile:
             "without replacement",
             Call("startswith", (Ref(f"var.{variable}"), prefix)), f"The role's name must start with {prefix}."))
         blocks.append(_import(f"module.{label}.aws_iam_role.this[0]", Ref(f"var.{variable}")))
+    blocks += _pod_identity(cluster)
     return TfFile(IMPORTS_FILE, blocks)
+
+
+def _pod_identity(cluster: Cluster) -> list[Block]:
+    """Each association eksgen writes (EKS refuses a second one for the same service account, so it must be
+    adopted): its import ID `<cluster>,<association ID>` holds an ID only AWS knows, a variable without default.
+    An association an addon names is part of that addon. The module's role is not imported: a new one is
+    made and the association's role_arn changes in place."""
+    name = cluster.metadata.name
+    users = addon_users(cluster)
+    blocks = []
+    for entry in cluster.spec.pod_identity_associations or []:
+        if entry.name in users:
+            continue
+        label = pod_identity_label(entry.name)
+        variable = f"import_{label}"
+        to = (f"{ASSOCIATION_RESOURCE}.{label}" if entry.role_arn is not None
+              else f'module.{label}.{ASSOCIATION_RESOURCE}.this["{ASSOCIATION_KEY}"]')
+        blocks.append(_variable(
+            variable, f"ID of the existing Pod Identity association of {entry.namespace}/{entry.service_account}: "
+            f"aws eks list-pod-identity-associations --cluster-name {name} --namespace {entry.namespace} "
+            f"--service-account {entry.service_account} --query 'associations[0].associationId' --output text",
+            Call("startswith", (Ref(f"var.{variable}"), "a-")),
+            "The association ID starts with a- (aws eks list-pod-identity-associations gives it)."))
+        blocks.append(_import(to, Call("format", (f"{name},%s", Ref(f"var.{variable}"))),
+                              "The import ID is <cluster>,<association ID>; only AWS knows the ID."))
+    return blocks
 
 
 def _access(cluster: Cluster) -> list[Block]:

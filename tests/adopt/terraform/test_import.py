@@ -3,6 +3,7 @@ examples/) and one row per renamed argument of the eks module, v20 and v21 alike
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +80,32 @@ def test_v20_module_with_an_iam_v5_irsa_role() -> None:
 
 @pytest.mark.parametrize("fixture", ["v21-examples-style", "v20-irsa"])
 def test_hand_written_imports_render(fixture: str) -> None:
-    text, _findings = spec_text(import_root_module(DATA / fixture), "cluster.yaml")
+    text, _findings = spec_text(import_root_module(DATA / fixture, today=TODAY), "cluster.yaml", TODAY)
     (doc,) = load_documents(text, "cluster.yaml")
-    if fixture == "v20-irsa":  # 1.31 is past EKS's extended support on the tests' date: say so, then upgrade
-        with pytest.raises(SpecInvalid, match="EKS006"):
-            build_document(doc, "cluster.yaml", today=TODAY)
-        (doc,) = load_documents(text.replace("kubernetesVersion: '1.31'", "kubernetesVersion: '1.35'"),
-                                "cluster.yaml")
     assert "eks.tf" in build_document(doc, "cluster.yaml", today=TODAY).files
+
+
+@pytest.mark.parametrize(("version", "support", "today", "expected"), [
+    ("1.31", "STANDARD", "2025-11-26", "1.31"),  # the last day of standard support
+    ("1.31", "STANDARD", "2025-11-27", "1.32"),  # one past it: EKS upgrades it, the oldest STANDARD version
+    ("1.31", "EXTENDED", "2026-11-26", "1.31"),  # the last day of extended support
+    ("1.31", "EXTENDED", "2026-11-27", "1.32"),
+    ("1.20", "EXTENDED", "2026-11-25", "1.31"),  # older than eksgen's table
+    ("1.99", "EXTENDED", "2026-11-25", "1.99"),  # unknown and newer: eksgen's checks refuse it, located
+])
+def test_a_version_eks_no_longer_runs_becomes_the_oldest_it_runs_with_a_warning(
+        tmp_path: Path, version: str, support: str, today: str, expected: str) -> None:
+    body = f'  name = "old"\n  kubernetes_version = "{version}"\n  upgrade_policy = {{ support_type = "{support}" }}\n'
+    (tmp_path / "main.tf").write_text(MINIMAL.format(version="21.19.0", body=body), "utf-8")
+    imported = import_root_module(tmp_path, today=dt.date.fromisoformat(today))
+    assert imported.document["spec"]["kubernetesVersion"] == expected
+    warned = [w for w in imported.warnings if w.path == "module.eks.kubernetes_version"]
+    if expected == version:
+        assert warned == []
+    else:
+        (warning,) = warned
+        assert f"EKS no longer runs {version}" in warning.message and f"the spec says {expected}" in warning.message
+        assert warning.position is not None and warning.position.line == 10
 
 
 MINIMAL = """\

@@ -79,7 +79,7 @@ def rendered_view(cluster: Cluster) -> dict[str, Any]:
 
 
 def reimport(directory: Path) -> ClusterResult:
-    text, _findings = spec_text(import_root_module(directory), "cluster.yaml")
+    text, _findings = spec_text(import_root_module(directory, today=TODAY), "cluster.yaml", TODAY)
     (doc,) = load_documents(text, "cluster.yaml")
     return build_document(doc, "cluster.yaml", today=TODAY)
 
@@ -112,7 +112,7 @@ def test_random_valid_specs_import_back(tmp_path_factory: pytest.TempPathFactory
 
 
 def test_the_imported_spec_of_a_golden_has_no_import_warning() -> None:
-    imported = import_root_module(REPO / "examples" / "production" / "expected")
+    imported = import_root_module(REPO / "examples" / "production" / "expected", today=TODAY)
     assert imported.warnings == []
     findings = check_document(load_documents(spec_text(imported, "cluster.yaml")[0], "cluster.yaml")[0]).issues
     assert {f.rule for f in findings} == {"EKS018"}  # the documentation account, as in the example itself

@@ -15,7 +15,7 @@ from generator.pipeline.load import load_documents
 from generator.pipeline.plan.imports import IMPORTS_FILE
 from generator.pipeline.run import ClusterResult, build_document
 from generator.terraform.runner import Terraform
-from generator.terraform.static import terraform_findings
+from generator.terraform.static import static_findings, terraform_findings
 from tests.helpers import REPO, TODAY
 
 EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "cluster.yaml").is_file())
@@ -64,6 +64,19 @@ def test_irsa_roles_come_from_variables_checked_against_the_module_prefix() -> N
     assert "to = module.irsa_ebs_csi.aws_iam_role.this[0]\n  id = var.import_role_irsa_ebs_csi" in text
 
 
+def test_pod_identity_associations_come_from_variables_an_addons_own_is_the_addons() -> None:
+    text = built("pod-identity").files[IMPORTS_FILE]
+    assert ('to = module.pod_identity_external_dns.aws_eks_pod_identity_association.this["this"]\n'
+            '  id = format("pods-demo,%s", var.import_pod_identity_external_dns)') in text
+    assert ("to = aws_eks_pod_identity_association.pod_identity_ledger\n"
+            '  id = format("pods-demo,%s", var.import_pod_identity_ledger)') in text  # an existing role
+    assert 'condition     = startswith(var.import_pod_identity_ledger, "a-")' in text
+    assert "--namespace payments --service-account ledger" in text
+    assert "pod_identity_ebs_csi" not in text  # the aws-ebs-csi-driver addon creates and owns it
+    assert 'module.eks.aws_eks_addon.this["aws-ebs-csi-driver"]' in text
+    assert "aws_iam_role" not in text  # the module's roles are made anew; role_arn changes in place
+
+
 @pytest.mark.parametrize("to", [
     "module.eks.aws_eks_cluster.main[0]",  # no such resource in the pinned module
     'module.eks.module.node_group["x"].aws_eks_node_group.this[0]',
@@ -78,17 +91,68 @@ def test_an_address_the_pinned_module_lacks_is_refused(to: str) -> None:
         check_interfaces(plan)
 
 
-@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only", "aws-auth"])
+def rendered(example: str, directory: Path) -> Path:
+    directory.mkdir()
+    for name, text in built(example).files.items():
+        (directory / name).write_text(text, "utf-8")
+    return directory
+
+
+@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only", "aws-auth", "pod-identity"])
 def test_terraform_validates_the_import_blocks_against_the_stubs(example: str, terraform: Terraform,
                                                                  tmp_path: Path) -> None:
-    rendered = tmp_path / "rendered"
-    rendered.mkdir()
-    for name, text in built(example).files.items():
-        (rendered / name).write_text(text, "utf-8")
-    assert terraform_findings(rendered, terraform, online=False) == []
+    """With the AWS provider at hand (conftest), the stubs declare the targets: every `to` is Terraform's check."""
+    root = rendered(example, tmp_path / "rendered")
+    assert terraform_findings(root, terraform, online=False) == []
     broken = tmp_path / "broken"
-    shutil.copytree(rendered, broken)
+    shutil.copytree(root, broken)
     imports_tf = broken / IMPORTS_FILE
     imports_tf.write_text(imports_tf.read_text("utf-8").replace("id = var.import_oidc_provider_arn",
                                                                 "id = var.undeclared"), "utf-8")
     assert any("undeclared" in f.message for f in terraform_findings(broken, terraform, online=False))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("to = module.eks.aws_eks_cluster.this[0]", 'to = module.eks.aws_eks_cluster.this["x"]',
+     "The target resource does not use for_each"),
+    ('to = module.eks.aws_eks_addon.this["coredns"]', "to = module.eks.aws_eks_addon.this[0]",
+     "The target resource does not use count"),
+    ("to = module.eks.aws_eks_cluster.this[0]", "to = module.eks.aws_eks_cluster.main[0]",
+     "Configuration for import target does not exist"),
+    ('.aws_eks_node_group.this[0]', '.aws_eks_node_group.this["a"]', "The target resource does not use for_each"),
+    ('to = module.eks.aws_eks_access_entry.this["platform_admins"]',
+     'to = module.eks.aws_eks_access_entry.platform_admins', "Configuration for import target does not exist"),
+    ('aws_eks_pod_identity_association.this["this"]', "aws_eks_pod_identity_association.this[0]",
+     "The target resource does not use count"),
+])
+def test_terraform_refuses_a_target_the_pinned_module_lacks(old: str, new: str, message: str, terraform: Terraform,
+                                                            aws_provider_mirror: Path, tmp_path: Path) -> None:
+    """Terraform itself (not eksgen's table) refuses the address: the stubs declare what the modules declare."""
+    root = rendered("pod-identity" if "pod_identity" in old else "production", tmp_path / "rendered")
+    imports_tf = root / IMPORTS_FILE
+    text = imports_tf.read_text("utf-8")
+    assert old in text
+    imports_tf.write_text(text.replace(old, new, 1), "utf-8")
+    found = terraform_findings(root, terraform, online=False)
+    assert any(message in f.message and f.file == IMPORTS_FILE and f.source == "terraform" for f in found), found
+
+
+def test_a_root_module_target_is_eksgens_check_not_terraforms(terraform: Terraform, aws_provider_mirror: Path,
+                                                              tmp_path: Path) -> None:
+    """Terraform accepts an import into a root resource that is not declared (it could generate its
+    configuration), so eksgen's static check refuses it."""
+    root = rendered("pod-identity", tmp_path / "rendered")
+    imports_tf = root / IMPORTS_FILE
+    imports_tf.write_text(imports_tf.read_text("utf-8").replace(
+        "to = aws_eks_pod_identity_association.pod_identity_ledger", "to = aws_eks_pod_identity_association.ledger"))
+    found = terraform_findings(root, terraform, online=False)
+    assert not any(f.source == "terraform" for f in found), found
+    (problem,) = static_findings(root)
+    assert problem.file == IMPORTS_FILE and problem.line is not None and "no resource" in problem.message
+
+
+def test_karpenter_imports_nothing() -> None:
+    """Nothing the karpenter submodule creates exists under its names before adoption (README: Karpenter)."""
+    text = built("karpenter").files[IMPORTS_FILE]
+    assert "module.karpenter" not in text
+    assert "module.eks.aws_eks_cluster.this[0]" in text
