@@ -185,6 +185,31 @@ CASES = [
          "policyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]}],
         "spec.addons.vpc-cni": {"serviceAccount": "aws-node"}},
          warns={"iam.serviceAccounts[1].wellKnownPolicies.imageBuilder"}),
+    # The entry names eksgen's role, demo-<name>-: at most 38 characters, so a name fits in 32 (a note beyond).
+    Case("irsa-name-at-the-role-prefix-limit", clusterconfig("""\
+        iam:
+          serviceAccounts:
+            - metadata: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa1, namespace: kube-system}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+        """), expect={"spec.serviceAccounts.0.name": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa1", "spec.serviceAccounts.0.serviceAccount": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa1"}),
+    Case("irsa-name-one-past-the-role-prefix-limit", clusterconfig("""\
+        iam:
+          serviceAccounts:
+            - metadata: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa12, namespace: kube-system}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+            - metadata: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa12x, namespace: kube-system}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+        """), expect={"spec.serviceAccounts.0.name": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa1", "spec.serviceAccounts.0.serviceAccount": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa12",
+                      "spec.serviceAccounts.1.name": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-s-2",
+                      "spec.serviceAccounts.1.serviceAccount": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa-sa12x"}),
+    Case("pod-identity-name-past-the-role-prefix-limit", clusterconfig("""\
+        iam:
+          podIdentityAssociations:
+            - namespace: kube-system
+              serviceAccountName: aws-load-balancer-controller-service-account
+              wellKnownPolicies: {awsLoadBalancerController: true}
+        """), expect={"spec.podIdentityAssociations.0.name": "aws-load-balancer-controller-ser",
+                      "spec.podIdentityAssociations.0.serviceAccount": "aws-load-balancer-controller-service-account"}),
     Case("oidc-with-vpc-cni-listed", clusterconfig("iam: {withOIDC: true}\naddons: [{name: vpc-cni}]\n"),
          expect={"spec.addons.vpc-cni": {}}, absent=("spec.serviceAccounts",)),
     Case("pod-identity", clusterconfig("""\
