@@ -27,13 +27,13 @@ from generator.errors import (
 )
 from generator.gitops.fleet import (
     Outcome,
-    clamp_jobs,
     render_fleet,
     render_to_directory,
     shard,
 )
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
+from generator.gitops.workers import clamp_jobs
 
 if TYPE_CHECKING:
     from generator.adopt.eksctl import Imported
@@ -222,10 +222,12 @@ def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None
                  strict: bool = False, today: dt.date | None = None, dated_gate: bool = False,
                  import_blocks: bool = False, on_start: Callable[[int], None] = lambda total: None,
                  on_done: Callable[[Outcome], None] = lambda outcome: None,
-                 on_note: Callable[[str], None] = lambda note: None) -> list[Outcome]:
+                 on_note: Callable[[str], None] = lambda note: None,
+                 on_rendered: Callable[[], None] = lambda: None) -> list[Outcome]:
     """Render (or with `check`, compare) every spec the arguments name (files, globs, directories; a base
     stands for its clusters), in parallel; two clusters bound for one directory refuse the run; `import_blocks`
-    adds imports.tf (adopting a cluster that exists)."""
+    adds imports.tf (adopting a cluster that exists). `on_rendered` is called as each spec is rendered in
+    memory, `on_done` with each spec's outcome once the writes are done (in spec order)."""
     workers, note = clamp_jobs(jobs)
     if note:
         on_note(note)
@@ -234,7 +236,7 @@ def render_specs(patterns: list[str] | Selection, *, out_dir: Path | None = None
     on_start(len(paths))
     return render_fleet(paths, out_dir=out_dir, force=force, check=check, today=today, jobs=workers,
                         incremental=incremental and not check, strict=strict, on_done=on_done,
-                        dated_gate=dated_gate, import_blocks=import_blocks)
+                        dated_gate=dated_gate, import_blocks=import_blocks, on_rendered=on_rendered)
 
 
 def diff_specs(old: Path, new: Path | None = None, *, rev: str | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -290,8 +291,15 @@ def eksgen(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: fl
     full_env = {**os.environ, "EKSGEN_LOCK_TIMEOUT": "5", **(env or {})}
     full_env.pop("EKSGEN_DEBUG", None)
     done = subprocess.run([str(EKSGEN), *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+                          timeout=timeout, check=False, preexec_fn=_interrupt_as_from_a_shell)
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _interrupt_as_from_a_shell() -> None:
+    """SIGINT at its default in the child, as a shell starts a command: an ignored SIGINT is inherited
+    across exec, and a test worker may have had it ignored by something it ran (seen under load),
+    which would make Python in the child never raise KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def snapshot(root: Path) -> dict[str, object]:

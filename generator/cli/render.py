@@ -62,7 +62,8 @@ def render(
                                     shard_spec=shard_spec, incremental=incremental, strict=strict,
                                     today=parse_today(today), dated_gate=gate_on_dates,
                                     import_blocks=import_blocks, on_start=progress.start,
-                                    on_done=functools.partial(_on_done, progress, check, text), on_note=err)
+                                    on_rendered=progress.advance,
+                                    on_done=functools.partial(_on_done, check, text), on_note=err)
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),
@@ -99,8 +100,7 @@ def fleet_summary(outcomes: list[Any], check: bool) -> str:
     return "\n".join(lines)
 
 
-def _on_done(progress: _Progress, check: bool, text: bool, outcome: Any) -> None:
-    progress.advance(outcome)
+def _on_done(check: bool, text: bool, outcome: Any) -> None:
     if text:
         _print_outcome(outcome, check)
 
@@ -127,7 +127,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.stop()
 
-    def advance(self, _: object) -> None:
+    def advance(self) -> None:
         if self.bar is not None:
             self.bar.advance(self.task)
 

@@ -8,26 +8,26 @@ cluster fails with its own errors; the rest still render.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
-from generator.gitops.recorded import recorded_clusters
+from generator.gitops.recorded import forget, recorded_clusters
 from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
+from generator.gitops.workers import cancelled_on_interrupt, ordered_map, pool_for
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.write import MANIFEST, output_dir, read_manifest, sha256
+from generator.pipeline.write import MANIFEST, WriteReport, output_dir, read_manifest, sha256
 
 if TYPE_CHECKING:
     from generator.pipeline.specfile import RenderResult
+    from generator.pipeline.writegroup import TreeWrite
 
 # The pipeline stages (pipeline.specfile and what it imports) load on first use: a run whose every
 # cluster is unchanged reads and hashes files and imports none of them.
@@ -77,7 +77,9 @@ def shard(paths: list[Path], spec: str | None) -> list[Path]:
 
 
 def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, incremental: bool,
-               strict: bool) -> Survey:
+               strict: bool, *, load: bool = True) -> Survey:
+    """Where the spec's clusters go and, with `incremental`, the recorded verdict that stands in for a
+    render (None: render it). Without `load`, only what the recorded hashes tell (no YAML read)."""
     survey = Survey(spec=str(path))
     try:
         data = read_regular_file(path)
@@ -85,6 +87,8 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         return survey  # reported when it renders
     clusters = recorded_clusters(path, data, out_dir, nested) if incremental else None
     if clusters is None:
+        if not load:
+            return survey  # the render says where it goes
         clusters = _loaded_clusters(path, data)
         if clusters is None:
             return survey  # reported when it renders, with the spec's own errors
@@ -195,7 +199,20 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     With `strict`, warnings count as errors and nothing is written. With `check`, the date-driven
     errors are reported as warnings (the gate is about drift) unless `dated_gate` or `strict`.
     """
-    from generator.pipeline.specfile import encoded, render_spec, write_result
+    from generator.pipeline.specfile import write_result
+
+    results = _rendered(path, out_dir=out_dir, check=check, strict=strict, today=today, nested=nested,
+                        dated_gate=dated_gate, import_blocks=import_blocks)
+    if not check:
+        for item in results:
+            write_result(item, force=force, today=today or dt.date.today())
+    return results
+
+
+def _rendered(path: Path, *, out_dir: Path | None, check: bool, strict: bool, today: dt.date | None,
+              nested: bool, dated_gate: bool, import_blocks: bool) -> list[RenderResult]:
+    """Rendered and proven in memory (with `check`, each item's diff against its directory); nothing written."""
+    from generator.pipeline.specfile import encoded, render_spec
 
     clock = today or dt.date.today()
     results = render_spec(path, out_dir=out_dir, today=clock, nested=nested,
@@ -203,126 +220,132 @@ def render_to_directory(path: Path, *, out_dir: Path | None = None, force: bool 
     warnings = [w for item in results for w in item.result.warnings]
     if strict and warnings:
         raise SpecInvalid(warnings)
-    for item in results:
-        if check:
+    if check:
+        for item in results:
             item.diff = directory_diff(item.out_dir, encoded(item))
-        else:
-            write_result(item, force=force, today=clock)
     return results
 
 
-def render_one(path: Path, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
-               strict: bool = False, nested: bool = False, dated_gate: bool = False,
-               import_blocks: bool = False) -> Outcome:
-    outcome = Outcome(spec=str(path))
+@dataclass
+class Prepared:
+    """A spec after the first phase: where its clusters go, its outcome, and the writes it still needs
+    (one per entry of `outcome.clusters`, in order; none for a replay, a failure or --check)."""
+
+    survey: Survey
+    outcome: Outcome
+    writes: list[TreeWrite] = field(default_factory=list)
+
+
+def prepare_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, incremental: bool, strict: bool,
+                force: bool, check: bool, dated_gate: bool, import_blocks: bool) -> Prepared:
+    """Everything but the write: the recorded verdict when it stands, else the spec rendered and proven
+    in memory (with --check, compared with its directories)."""
+    from generator.pipeline.specfile import tree_write
+
+    survey = (survey_one(path, out_dir, nested, today, incremental, strict, load=False) if incremental
+              else Survey(spec=str(path)))
+    if survey.replay is not None:
+        return Prepared(survey, survey.replay)
     try:
-        for item in render_to_directory(path, out_dir=out_dir, force=force, check=check, strict=strict,
-                                        today=today, nested=nested, dated_gate=dated_gate,
-                                        import_blocks=import_blocks):
-            entry: dict[str, object] = {
-                "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
-                "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
-            }
-            if check:
-                entry["status"] = "stale" if item.diff else "up to date"
-                entry["diff"] = item.diff
-                outcome.code = exit_code(differences=bool(item.diff), parts=[outcome.code])
-            elif item.report is not None:
-                entry.update(asdict(item.report))
-                changed = item.report.created or item.report.updated or item.report.removed
-                entry["status"] = "written" if changed else "up to date"
-            outcome.clusters.append(entry)
-            outcome.issues.extend(w.as_json() for w in item.result.warnings)
-            outcome.warnings.extend(w.format() for w in item.result.warnings)
-    except SpecInvalid as exc:
+        results = _rendered(path, out_dir=out_dir, check=check, strict=strict, today=today, nested=nested,
+                            dated_gate=dated_gate, import_blocks=import_blocks)
+    except Exception as exc:
+        if not survey.targets:  # a spec that fails still claims its directories: a clash is reported first
+            survey = survey_one(path, out_dir, nested, today, False, strict)
+        return Prepared(survey, _failure(Outcome(spec=str(path)), exc))
+    survey.targets = [(item.name, os.path.abspath(item.out_dir)) for item in results]
+    outcome = Outcome(spec=str(path))
+    for item in results:
+        entry: dict[str, object] = {
+            "cluster": item.name, "outDir": str(item.out_dir), "files": sorted(item.files),
+            "overrides": [".".join(str(p) for p in loc) for loc in item.result.document.overrides],
+        }
+        if check:
+            entry["status"] = "stale" if item.diff else "up to date"
+            entry["diff"] = item.diff
+            outcome.code = exit_code(differences=bool(item.diff), parts=[outcome.code])
+        outcome.clusters.append(entry)
+        outcome.issues.extend(w.as_json() for w in item.result.warnings)
+        outcome.warnings.extend(w.format() for w in item.result.warnings)
+    writes = [] if check else [tree_write(item, force=force, today=today) for item in results]
+    return Prepared(survey, outcome, writes)
+
+
+def _failure(outcome: Outcome, exc: BaseException) -> Outcome:
+    """`outcome` as the failure `exc` makes it: its errors, located where they are the spec's."""
+    outcome.clusters, outcome.skipped = [], False
+    if isinstance(exc, SpecInvalid):
         ordered = sorted(exc.issues, key=Issue.sort_key)
-        outcome.clusters = []
         outcome.code = exit_code(exc)
         outcome.issues = [i.as_json() for i in ordered]
         outcome.errors = [i.format() for i in ordered]
         outcome.error_count = exc.error_count if exc.error_count else len(ordered)  # --strict: warnings count
-    except EksgenError as exc:
+    elif isinstance(exc, EksgenError):
         hint = getattr(exc, "hint", None)
         outcome.code, outcome.errors = exit_code(exc), [f"error: {exc}", *([f"hint: {hint}"] if hint else [])]
-    except Exception as exc:  # a bug in one cluster must not take the fleet down
+    else:  # a bug in one cluster must not take the fleet down
         outcome.code, outcome.errors = exit_code(exc), [f"internal error: {type(exc).__name__}: {exc}"]
     return outcome
 
 
-T = TypeVar("T")
+def write_group(trees: list[TreeWrite]) -> list[WriteReport | Outcome]:
+    """The second phase, for one group: each tree's report, or the failure as an outcome to report."""
+    from generator.pipeline.writegroup import write_trees
+
+    return [_failure(Outcome(spec=""), r) if isinstance(r, Exception) else r for r in write_trees(trees)]
+
+
+def _written(prepared: Prepared, reports: list[WriteReport | Outcome]) -> Outcome:
+    """A prepared outcome with its writes' reports; the first failed write decides a failed spec."""
+    outcome = prepared.outcome
+    failed = next((r for r in reports if isinstance(r, Outcome)), None)
+    if failed is not None:
+        failed.spec, failed.warnings, failed.issues = outcome.spec, outcome.warnings, outcome.issues + failed.issues
+        return failed
+    written = [r for r in reports if isinstance(r, WriteReport)]
+    for entry, report in zip(outcome.clusters, written, strict=True):
+        entry.update(asdict(report))
+        changed = report.created or report.updated or report.removed
+        entry["status"] = "written" if changed else "up to date"
+    return outcome
 
 
 def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check: bool, today: dt.date | None,
                  jobs: int, incremental: bool, strict: bool, on_done: Callable[[Outcome], None],
-                 dated_gate: bool = False, import_blocks: bool = False) -> list[Outcome]:
-    """Survey, refuse shared directories, then render what a recorded verdict cannot stand in for."""
+                 dated_gate: bool = False, import_blocks: bool = False,
+                 on_rendered: Callable[[], None] = lambda: None) -> list[Outcome]:
+    """Two phases: every spec rendered and proven in memory (or its recorded verdict replayed), in
+    parallel; shared directories refused before anything is written; then the writes, in groups."""
     clock = today or dt.date.today()  # one clock for the whole run
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
+    forget()  # the manifests as they are now, before this run writes any
     skip = incremental and not force and not check and not import_blocks
-    with _pool(jobs, len(paths)) as pool, _cancelled_on_interrupt(pool):
-        surveys = list(_map(pool, survey_one, [(p, out_dir, nested, clock, skip, strict) for p in paths]))
-        clashes = shared_directories(surveys)
+    with pool_for(jobs, len(paths)) as pool, cancelled_on_interrupt(pool):
+        prepared = []
+        for item in ordered_map(pool, prepare_one, [(p, out_dir, nested, clock, skip, strict, force, check, dated_gate,
+                                              import_blocks) for p in paths]):
+            on_rendered()
+            prepared.append(item)
+        clashes = shared_directories([item.survey for item in prepared])
         if clashes:
             raise UsageError("two clusters would write one directory; nothing written:\n  " + "\n  ".join(clashes)
                              + "\ngive each cluster its own metadata.name (or its own spec directory)")
-        todo = [(p, out_dir, force, check, clock, strict, nested, dated_gate, import_blocks)
-                for p, s in zip(paths, surveys, strict=True) if s.replay is None]
-        rendered = _map(pool, render_one, todo)
+        reports = _grouped_writes(pool, [tree for item in prepared for tree in item.writes])
         outcomes = []
-        for survey in surveys:
-            outcome = survey.replay or next(rendered)
+        for item in prepared:
+            outcome = _written(item, [next(reports) for _ in item.writes]) if item.writes else item.outcome
             on_done(outcome)
             outcomes.append(outcome)
     return outcomes
 
 
-class _Serial(Executor):
-    pass
+GROUP_LIMIT = 64  # trees written together at most: each holds its directory's lock until the group ends
 
 
-@contextlib.contextmanager
-def _cancelled_on_interrupt(pool: Executor) -> Iterator[None]:
-    """Ctrl-C or SIGTERM: start no new spec (each running one finishes or unwinds its own write)."""
-    try:
-        yield
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-
-
-def _pool(jobs: int, count: int) -> Executor:
-    if jobs <= 1 or count <= 1:
-        return _Serial()
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=context)
-
-
-def _call(job: tuple[Callable[..., T], tuple[Any, ...]]) -> T:
-    function, args = job
-    return function(*args)
-
-
-def _map(pool: Executor, function: Callable[..., T], tasks: list[tuple[Any, ...]]) -> Iterator[T]:
-    """Results in task order, as they arrive (the progress bar and CI lines follow the work)."""
-    if isinstance(pool, _Serial):
-        return (function(*t) for t in tasks)
+def _grouped_writes(pool: Executor, trees: list[TreeWrite]) -> Iterator[WriteReport | Outcome]:
+    """write_group over consecutive slices of `trees` (each worker several, so the lines keep coming),
+    results in order."""
     workers = getattr(pool, "_max_workers", 1)
-    return pool.map(_call, [(function, t) for t in tasks], chunksize=max(1, len(tasks) // (workers * 8)))
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def clamp_jobs(requested: int) -> tuple[int, str | None]:
-    """`-j N`: 0 means every CPU; more workers than CPUs only cost memory, so N is capped, with a note."""
-    available = default_jobs()
-    if requested < 0:
-        raise UsageError(f"-j/--jobs must be 0 (all CPUs) or a positive number (got {requested})")
-    if requested == 0:
-        return available, None
-    if requested > available:
-        digits = str(requested)
-        shown = digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
-        return available, f"note: -j {shown} is more than the {available} CPU(s) available; using {available}"
-    return requested, None
+    size = max(1, min(GROUP_LIMIT, len(trees) // (workers * 4) if workers > 1 else GROUP_LIMIT // 2))
+    groups = [(trees[i:i + size],) for i in range(0, len(trees), size)]
+    return (report for reports in ordered_map(pool, write_group, groups) for report in reports)

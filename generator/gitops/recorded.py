@@ -41,6 +41,11 @@ def _manifests_below(directory: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+def forget() -> None:
+    """A new run reads the manifests again (a library caller may render twice in one process)."""
+    _manifests_below.cache_clear()
+
+
 def _manifest(directory: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())

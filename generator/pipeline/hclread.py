@@ -128,6 +128,8 @@ class _Unmergeable(Exception):
 _STATEMENT = re.compile(r"^  [A-Za-z_]", re.MULTILINE)  # a top-level block's body statement, as fmt indents it
 _ATTRIBUTE = re.compile(r"  [A-Za-z_][\w-]*\s*=")
 BLOCK_MARKER = "__is_block__"
+_OBJECT_ATTRIBUTE = re.compile(r"( *)([A-Za-z_][\w-]*) *= \{\n")  # `NAME = {` ending its line
+_ELEMENT_WRAPPER = "__element__"
 
 
 def _parsed_block(part: str) -> dict[str, Any]:
@@ -144,7 +146,7 @@ def _parsed_block(part: str) -> dict[str, Any]:
     nested: set[str] = set()
     for start, end in zip(starts, [*starts[1:], len(body_text)], strict=True):
         statement = body_text[start:end]
-        parsed = _parsed_part(statement)
+        parsed = _parsed_statement(statement, "  ")
         if len(parsed) != 1:
             raise _Unmergeable
         ((key, value),) = parsed.items()
@@ -161,6 +163,42 @@ def _parsed_block(part: str) -> dict[str, Any]:
         raise _Unmergeable
     ((kind, (shell,)),) = _parsed_part(part[:header_end] + "}\n").items()
     return {kind: [_with_body(shell, body)]}
+
+
+def _parsed_statement(statement: str, indent: str) -> dict[str, Any]:
+    """One body statement: an attribute whose value is a multi-line object (`NAME = {` ... `}` as fmt
+    lays it out) is read one object element at a time, each element the same way, every part cached;
+    anything else is parsed whole (cached). Node groups, tags and labels repeat element by element
+    across a fleet even where the whole object differs."""
+    head = _OBJECT_ATTRIBUTE.match(statement)
+    inner_indent = indent + "  "
+    closing = f"\n{indent}}}"
+    trimmed = statement.rstrip("\n")
+    if head is None or head.group(1) != indent or not trimmed.endswith(closing):
+        return _parsed_part(statement)
+    inner = trimmed[head.end():len(trimmed) - len(closing) + 1]
+    starts = [m.start() for m in re.finditer(rf"^{inner_indent}[^\s}})\]]", inner, re.MULTILINE)]
+    if not starts or starts[0] != 0:
+        return _parsed_part(statement)
+    merged: dict[str, Any] = {}
+    for start, end in zip(starts, [*starts[1:], len(inner)], strict=True):
+        element = inner[start:end]
+        parsed: object
+        if _OBJECT_ATTRIBUTE.match(element):
+            parsed = _parsed_statement(element, inner_indent)
+        else:  # a quoted key is no attribute name: read the element inside an object of its own
+            wrapped = _parsed_part(f"{_ELEMENT_WRAPPER} = {{\n{element}}}\n")
+            parsed = wrapped.get(_ELEMENT_WRAPPER) if len(wrapped) == 1 else None
+        if not isinstance(parsed, dict) or len(parsed) != 1:
+            raise _Unmergeable
+        ((key, value),) = parsed.items()
+        if key in merged:
+            raise _Unmergeable
+        merged[key] = value
+    shell = _parsed_part(f"{head.group(2)} = {{}}\n")
+    if shell != {head.group(2): {}}:
+        raise _Unmergeable
+    return {head.group(2): merged}
 
 
 def _with_body(shell: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.pins import LOCK_NAME, read_lock_and_digest
 from generator.pipeline.run import ClusterResult, build_document, check_document
 from generator.pipeline.write import IMPORT_BLOCKS_MARK, WriteReport, output_dir, write_tree
+from generator.pipeline.writegroup import TreeWrite
 from generator.version import __version__
 
 
@@ -188,8 +189,8 @@ def encoded(item: RenderResult) -> dict[str, bytes]:
 
 
 
-def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
-    """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
+def tree_write(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> TreeWrite:
+    """One rendered cluster as the write it needs: its files and the manifest that makes re-renders safe."""
     effective = item.effective
     meta: dict[str, object] = {"eksgen": __version__, "spec": item.spec.name,
                                "specSha256": document_hash(item.result.document)
@@ -197,5 +198,11 @@ def write_result(item: RenderResult, *, force: bool = False, today: dt.date | No
                                "modules": dict(effective.spec.terraform.modules),
                                **({"source": item.source} if item.source else {}),
                                **verdict_record(item.result, today or dt.date.today())}
-    item.report = write_tree(item.out_dir, encoded(item), meta, force=force)
+    return TreeWrite(item.out_dir, encoded(item), meta, force)
+
+
+def write_result(item: RenderResult, *, force: bool = False, today: dt.date | None = None) -> WriteReport:
+    """Write one rendered cluster into its directory, with the manifest that makes re-renders safe."""
+    tree = tree_write(item, force=force, today=today)
+    item.report = write_tree(tree.out_dir, tree.files, tree.meta, force=tree.force)
     return item.report

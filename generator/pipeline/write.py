@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,11 +191,44 @@ def write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], 
     The file system's refusals (not a directory, permission denied, disk full) are the user's
     environment, not a bug: they become a UsageError naming the path.
     """
+    steps = write_steps(out_dir, files, meta, force=force, whole_file_system=False)
+    with as_usage_error(out_dir):
+        try:
+            request = next(steps)
+            while True:
+                _sync_alone(request)
+                request = steps.send(None)
+        except StopIteration as done:
+            report: WriteReport = done.value
+            return report
+        finally:
+            steps.close()
+
+
+@contextlib.contextmanager
+def as_usage_error(out_dir: Path) -> Iterator[None]:
     try:
-        return _write_tree(out_dir, files, meta, force=force)
+        yield
     except OSError as exc:
         where = exc.filename or out_dir
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
+@dataclass
+class Sync:
+    """A durability point of a write: it goes on only once these are on disk.
+
+    `fds`: staged files to fsync (empty when the driver syncs whole file systems); `directories`:
+    directories whose entries must be on disk (fsynced alone; their file systems synced in a group).
+    """
+
+    fds: list[int] = field(default_factory=list)
+    directories: list[Path] = field(default_factory=list)
+
+
+def _sync_alone(request: Sync) -> None:
+    _sync_together(request.fds)
+    _fsync_dirs(request.directories)
 
 
 def _refuse_links(out_dir: Path) -> None:
@@ -205,7 +238,12 @@ def _refuse_links(out_dir: Path) -> None:
             raise UsageError(f"refusing to use {out_dir / name}: it is a symlink")
 
 
-def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool) -> WriteReport:
+def write_steps(out_dir: Path, files: dict[str, bytes], meta: dict[str, object], *, force: bool,
+                whole_file_system: bool) -> Generator[Sync, None, WriteReport]:
+    """The write, one durability point at a time: it yields a Sync wherever what it did so far must
+    be on disk before it goes on, and returns the report. The driver decides how to satisfy a Sync:
+    one tree's fsyncs (write_tree), or one sync of each file system for many trees at once
+    (writegroup); `whole_file_system` says which, so staged files need not stay open."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} exists and is not a directory")
     limit = wait_seconds()  # a bad setting is refused before anything is created
@@ -236,28 +274,30 @@ def _write_tree(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
         intent = {"files": owned, "pending": {n: sha256(d) for n, d in sorted(files.items())}, **meta}
         writes = ([(manifest_path, _manifest_bytes(intent))] if changed else []) + \
             [(targets[n], files[n]) for n in sorted(changed)] + [(manifest_path, record)]
-        with _staged(writes) as temps:
+        with _staged(writes, keep_open=not whole_file_system) as (temps, fds):
+            yield Sync(fds=fds, directories=sorted({t.parent for t in temps}) if whole_file_system else [])
             if changed:
                 _publish(temps[0], manifest_path)
-                _fsync_dir(manifest_path.parent)  # the intent is on disk before any file changes
+                yield Sync(directories=[manifest_path.parent])  # the intent is on disk before any file changes
             for name, temp in zip(sorted(changed), temps[1:-1], strict=True):
                 (report.updated if name in current else report.created).append(name)
                 _publish(temp, targets[name])
-            _fsync_dir(out_dir)  # every rename above is on disk before the manifest claims the files
+            yield Sync(directories=[out_dir])  # every rename above is on disk before the manifest claims the files
             for name in stale:
                 target, on_disk = _safe_target(out_dir, name), current.get(name)
                 if on_disk is not None and (force or sha256(on_disk) in (owned[name], pending.get(name))):
                     target.unlink()
                     report.removed.append(name)
             _publish(temps[-1], manifest_path)
-            _fsync_dirs([manifest_path.parent, *([out_dir] if report.removed else [])])  # a finished render is on disk
+            yield Sync(directories=[manifest_path.parent, *([out_dir] if report.removed else [])])  # finished
     return report
 
 
 @contextlib.contextmanager
-def _staged(writes: list[tuple[Path, bytes]]) -> Iterator[list[Path]]:
-    """Every temp file written, then all of them synced at once (_sync_together); yields their paths
-    in order, each on disk before anything is renamed. Temps not renamed by the end are removed."""
+def _staged(writes: list[tuple[Path, bytes]], *, keep_open: bool) -> Iterator[tuple[list[Path], list[int]]]:
+    """Every temp file written; yields their paths in order and, with `keep_open`, their open
+    descriptors for the caller's fsync (else each is closed once written). Temps not renamed by the
+    end are removed."""
     temps: list[Path] = []
     fds: list[int] = []
     try:
@@ -265,11 +305,14 @@ def _staged(writes: list[tuple[Path, bytes]]) -> Iterator[list[Path]]:
             temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
             temps.append(temp)
             try:
-                fds.append(_stage(temp, data))
+                fd = _stage(temp, data)
             except OSError as exc:  # name the file being written (disk full has no file name of its own)
                 raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
-        _sync_together(fds)
-        yield temps
+            if keep_open:
+                fds.append(fd)
+            else:
+                os.close(fd)
+        yield temps, fds
     finally:
         for fd in fds:
             os.close(fd)

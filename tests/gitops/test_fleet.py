@@ -106,3 +106,24 @@ def test_one_out_dir_for_several_specs_nests_by_cluster_name(tmp_path: Path) -> 
     clash = eksgen(tmp_path, "render", "alpha.yaml", "gamma.yaml", "-o", "out2")
     assert clash.returncode == 2 and "alpha.yaml (alpha) and gamma.yaml (alpha) would both write" in clash.stderr
     assert not (tmp_path / "out2").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_hand_edited_cluster_is_refused_and_the_rest_of_its_write_group_written(tmp_path: Path, jobs: str) -> None:
+    """Clusters are written in groups (one sync per durability point): a refusal stays its own spec's."""
+    make_fleet(tmp_path)
+    assert eksgen(tmp_path, "render", "c*.yaml", "-j", jobs).returncode == 2  # the broken cluster
+    (tmp_path / "c05" / "eks.tf").write_text((tmp_path / "c05" / "eks.tf").read_text() + "# my note\n")
+    for index in range(FLEET_SIZE):
+        if index != BROKEN:
+            spec = tmp_path / f"c{index:02d}.yaml"
+            spec.write_text(spec.read_text().replace("minSize: 2", "minSize: 1"))
+    run = eksgen(tmp_path, "render", "c*.yaml", "-j", jobs, "--format", "json")
+    by_spec = {item["spec"]: item for item in json.loads(run.stdout)["clusters"]}
+    assert by_spec["c05.yaml"]["exitCode"] == 4 and by_spec[f"c{BROKEN}.yaml"]["exitCode"] == 2
+    assert "edited since eksgen wrote it" in " ".join(by_spec["c05.yaml"]["errors"])
+    assert (tmp_path / "c05" / "eks.tf").read_text().endswith("# my note\n")
+    assert not (tmp_path / f"c{BROKEN}").exists()
+    written = [i for i in range(FLEET_SIZE) if i != BROKEN
+               and "min_size       = 1" in (tmp_path / f"c{i:02d}" / "eks.tf").read_text()]
+    assert written == [i for i in range(FLEET_SIZE) if i not in (5, BROKEN)]

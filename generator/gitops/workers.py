@@ -1,0 +1,67 @@
+"""The worker pool of a fleet run: processes (fork where there is one), or in-process for one job;
+results in task order; Ctrl-C starts no new task."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from generator.errors import UsageError
+
+T = TypeVar("T")
+
+
+class Serial(Executor):
+    pass
+
+
+@contextlib.contextmanager
+def cancelled_on_interrupt(pool: Executor) -> Iterator[None]:
+    """Ctrl-C or SIGTERM: start no new spec (each running one finishes or unwinds its own write)."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+
+
+def pool_for(jobs: int, count: int) -> Executor:
+    if jobs <= 1 or count <= 1:
+        return Serial()
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=context)
+
+
+def _call(job: tuple[Callable[..., T], tuple[Any, ...]]) -> T:
+    function, args = job
+    return function(*args)
+
+
+def ordered_map(pool: Executor, function: Callable[..., T], tasks: list[tuple[Any, ...]]) -> Iterator[T]:
+    """Results in task order, as they arrive (the progress bar and CI lines follow the work)."""
+    if isinstance(pool, Serial):
+        return (function(*t) for t in tasks)
+    workers = getattr(pool, "_max_workers", 1)
+    return pool.map(_call, [(function, t) for t in tasks], chunksize=max(1, len(tasks) // (workers * 8)))
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def clamp_jobs(requested: int) -> tuple[int, str | None]:
+    """`-j N`: 0 means every CPU; more workers than CPUs only cost memory, so N is capped, with a note."""
+    available = default_jobs()
+    if requested < 0:
+        raise UsageError(f"-j/--jobs must be 0 (all CPUs) or a positive number (got {requested})")
+    if requested == 0:
+        return available, None
+    if requested > available:
+        digits = str(requested)
+        shown = digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
+        return available, f"note: -j {shown} is more than the {available} CPU(s) available; using {available}"
+    return requested, None
