@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from generator.errors import SpecInvalid
+from generator.errors import Position, SpecInvalid
+from generator.pipeline import loadlimits
 from generator.pipeline.load import decode_utf8, dump_yaml, load_documents
+from generator.pipeline.loadlimits import MAX_SPEC_BYTES
 from generator.pipeline.run import check_document
 from tests.helpers import TODAY
 
@@ -180,3 +182,60 @@ def test_dump_yaml_quotes_what_the_loader_would_refuse_plain() -> None:
     text = dump_yaml(data, sort_keys=False, allow_unicode=True)
     assert text == "b:\n- '1e5'\n- '0o17'\n- '+.inf'\n- x\n- 1\na: é\n"
     assert load_documents(text, "dumped.yaml")[0].data == data
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: on\n", 'YAML 1.1 reads on as the boolean true; write true or quote it ("on")'),
+    ("a: .nan\n", '.nan is not a finite number; quote it (".nan") for text'),
+    ("a: -.inf\n", '-.inf is not a finite number; quote it ("-.inf") for text'),
+    ("a: 1_000\n", 'YAML 1.1 reads 1_000 as the number 1000; write the plain number 1000 or quote it ("1_000")'),
+    ("a: 1_000.5\n",
+     'YAML 1.1 reads 1_000.5 as the number 1000.5; write the plain number 1000.5 or quote it ("1_000.5")'),
+])
+def test_values_yaml_1_1_would_change_are_refused_with_what_it_reads(text: str, message: str) -> None:
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents(text, "v.yaml")
+    (issue,) = raised.value.issues
+    assert (issue.loc, issue.message) == (("a",), message)
+    assert issue.position is not None and (issue.position.line, issue.position.column) == (1, 4)
+
+
+def test_a_merge_inside_a_merge_is_refused_at_its_mapping() -> None:
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents("a: &a {x: 1}\nc:\n  <<: {<<: 5}\n", "m.yaml")
+    (issue,) = raised.value.issues
+    assert (issue.loc, issue.message) == (("c",), "a merge key (<<) takes a mapping or a list of mappings")
+
+
+def test_every_document_is_checked_and_each_problem_names_its_document() -> None:
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents("a: &a [*a]\n---\nb:\n  on: 1\n---\nc: &c [*c]\n", "m.yaml")
+    assert [(i.loc, i.document, i.file) for i in raised.value.issues] == [
+        (("a", 0), 0, "m.yaml"), (("b", "on"), 1, "m.yaml"), (("c", 0), 2, "m.yaml")]
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    ("a: " + "x" * (MAX_SPEC_BYTES - 4) + "\n", False),  # exactly the limit
+    ("a: " + "x" * (MAX_SPEC_BYTES - 3) + "\n", True),
+    ("a: é" + "x" * (MAX_SPEC_BYTES - 6) + "\n", False),  # bytes, not characters: é is two
+    ("a: é" + "x" * (MAX_SPEC_BYTES - 5) + "\n", True),
+])
+def test_the_file_size_limit_counts_utf8_bytes(text: str, refused: bool) -> None:
+    if not refused:
+        assert load_documents(text, "big.yaml")
+        return
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents(text, "big.yaml")
+    (issue,) = raised.value.issues
+    assert (issue.message, issue.file, issue.position) == ("file is larger than 2097152 bytes", "big.yaml",
+                                                           Position(1, 1))
+
+
+def test_nesting_past_pythons_recursion_is_an_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The depth bound normally refuses this first; without it the builder's recursion is still caught."""
+    monkeypatch.setattr(loadlimits, "MAX_DEPTH", 10**6)
+    with pytest.raises(SpecInvalid) as raised:
+        load_documents("a: " + "[" * 900 + "]" * 900 + "\n", "deep.yaml")  # within libyaml's own 1000
+    (issue,) = raised.value.issues
+    assert (issue.loc, issue.message, issue.file, issue.position) == ((), "invalid YAML: nested too deeply",
+                                                                     "deep.yaml", Position(1, 1))
