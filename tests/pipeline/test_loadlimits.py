@@ -83,6 +83,7 @@ def _values(count: int) -> str:
     ("a: &x [1, 2]\nb: *x\n", None, None, None),
     ("a: &s " + "x" * 10 + "\nb: [*s, *s]\n", None, None, None),
     ("key: [1, 2", None, None, None),  # a syntax error is the composer's to report
+    ("a: &a [*a]\n", None, None, None),  # an alias of an open anchor counts one value; the builder refuses it
 ])
 def test_bounds_are_located_at_the_value_that_passes_them(text: str, where: tuple[int, int] | None,
                                                           message: str | None, document: int | None) -> None:
@@ -124,3 +125,28 @@ def test_the_file_limit_counts_every_document() -> None:
     (issue,) = scan_bounds(four + "---\na: 1\n", "f.yaml", _LOADER)
     assert (issue.message, issue.document) == (
         "the file holds more than 20000 values in all (split it into several spec files)", 4)
+
+
+@pytest.mark.parametrize(("aliases", "refused"), [(LIMIT - 5, False), (LIMIT - 4, True)])
+def test_an_alias_of_a_scalar_counts_one_value(aliases: int, refused: bool) -> None:
+    # The root, "a", its scalar, "b" and its list: 5 values, then one per alias.
+    text = "a: &s x\nb: [" + ", ".join(["*s"] * aliases) + "]\n"
+    assert bool(scan_bounds(text, "s.yaml", _LOADER)) is refused
+
+
+@pytest.mark.parametrize(("aliases", "refused"), [(26, False), (27, True)])
+def test_an_alias_of_a_collection_counts_exactly_what_it_holds(aliases: int, refused: bool) -> None:
+    # The root, "a", a list of 184 items, "b" and its list: 3 + 185 + 2 values, then 185 per alias:
+    # 26 aliases make exactly 5000.
+    text = "a: &x [" + ", ".join(["1"] * 184) + "]\nb: [" + ", ".join(["*x"] * aliases) + "]\n"
+    assert bool(scan_bounds(text, "c.yaml", _LOADER)) is refused
+
+
+@pytest.mark.parametrize(("extra", "refused"), [(0, False), (1, True)])
+def test_an_alias_of_a_collection_counts_only_its_own_text(extra: int, refused: bool) -> None:
+    """Text before the anchored list is counted once, not again with each alias."""
+    before = 1000
+    inside = (loadlimits.MAX_TEXT_PER_DOCUMENT - before - 3) // 2  # "p", "a", "b": one character each
+    spare = loadlimits.MAX_TEXT_PER_DOCUMENT - (before + 3 + 2 * inside)
+    text = f"p: {'x' * (before + spare + extra)}\na: &x [{'y' * inside}]\nb: *x\n"
+    assert bool(scan_bounds(text, "t.yaml", _LOADER)) is refused
