@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator.errors import UsageError
-from generator.lockfile.build import check_locks, lock_entry, lock_specs
+from generator.errors import SpecInvalid, UsageError
+from generator.lockfile.build import check_locks, lock, lock_entry, lock_specs
 from generator.lockfile.sources import AddonVersions, Sources, read_addon_versions, read_ami_releases, sources_from
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
@@ -165,3 +165,35 @@ def test_a_malformed_ami_release_list_is_refused_with_why(tmp_path: Path, data: 
 def test_a_missing_input_file_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"input\.json: No such file or directory"):
         read_addon_versions(tmp_path / "input.json")
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "describe-addon-versions.json"
+
+
+def test_the_lock_command_writes_then_checks_what_its_arguments_name(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    spec = tmp_path / "specs" / "cluster.yaml"
+    spec.write_text(cluster_spec(body=GENERAL + "  addons:\n    vpc-cni: {}\n"))
+    releases = _write(tmp_path, {"releases": [RELEASE]})
+    target = tmp_path / "fleet.lock"
+    (written,) = lock([str(tmp_path / "specs")], lock_file=target, addon_versions=FIXTURE, ami_releases=releases,
+                      today=TODAY)
+    assert (written.spec, written.cluster, written.lock) == (spec, "payments", target)
+    entry = json.loads(target.read_text())["clusters"]["payments"]
+    assert entry["addons"]["vpc-cni"]["version"] == "v1.20.4-eksbuild.1"
+    assert entry["nodeGroups"]["general"]["source"] == "--ami-releases input.json"
+    assert entry["addons"]["vpc-cni"]["date"] == "2026-12-02"
+    (checked,) = lock([str(spec)], lock_file=target, check=True, today=TODAY)
+    assert (checked.lock, checked.problems) == (target, [])
+    (beside,) = lock([str(spec)], check=True, today=TODAY)
+    assert beside.problems == [f"payments: not in {tmp_path / 'specs' / 'eksgen.lock'}"]
+
+
+def test_every_invalid_spec_is_reported_before_anything_is_locked(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    one.write_text(cluster_spec(name="one", body=GENERAL + "      maxSize: 0\n"))
+    two.write_text(cluster_spec(name="two", body=GENERAL + "      minSize: -1\n"))
+    with pytest.raises(SpecInvalid) as raised:
+        lock([str(one), str(two)], today=TODAY)
+    assert {i.file for i in raised.value.issues} >= {str(one), str(two)}
+    assert not (tmp_path / "eksgen.lock").exists()

@@ -11,6 +11,7 @@ import pytest
 
 from generator.errors import SpecInvalid, UsageError
 from generator.lockfile.sources import Sources, read_addon_versions
+from generator.pipeline.checks.rules import RULES
 from generator.upgrade.model import ClusterPlan
 from generator.upgrade.plan import plan_upgrade, versions_between
 from tests.upgrade.conftest import AL2_GROUP, FARGATE_ONLY, GENERAL, KARPENTER, Write, cluster_spec
@@ -218,3 +219,15 @@ def test_a_locked_addon_says_to_lock_again_after_the_step(write: Write) -> None:
     result = plan(spec, "1.33")
     (coredns,) = [a for a in result.steps[0].actions if a.subject == "addon coredns"]
     assert coredns.text == "eksgen.lock pins v1.11.4-eksbuild.24 for 1.32: re-lock after this step (`eksgen lock`)"
+
+
+def test_a_step_spec_eksgen_refuses_is_one_blocker_with_the_rules_fix(write: Write) -> None:
+    """A release version pinned for 1.32 fails EKS150 in the 1.33 stage: reported once, at its first step,
+    with the rule's own hint (the later steps repeat the same error)."""
+    result = plan(write(cluster_spec(body=GENERAL + "      amiReleaseVersion: 1.32.13-20260714\n")), "1.34")
+    assert (result.status, result.region, result.support_type) == ("blocked", "eu-west-1", "EXTENDED")
+    assert [(b.step, b.subject, b.problem, b.fix) for b in result.blockers] == [(
+        "1.33", "managedNodeGroups[0].amiReleaseVersion",
+        "the step's spec fails: error EKS150: '1.32.13-20260714' is not an AL2023_x86_64_STANDARD release for "
+        "Kubernetes 1.33 (like 1.33.N-YYYYMMDD)",
+        RULES["EKS150"].hint)]
