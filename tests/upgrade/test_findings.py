@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.lockfile.sources import Sources
+from generator.facts.upgrades import karpenter_source
+from generator.lockfile.sources import AddonVersions, Sources
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
 from generator.upgrade import findings
@@ -87,3 +88,21 @@ def test_support_status_on_both_sides_of_each_date(today: dt.date, status: str) 
 
 def test_a_version_outside_the_release_table_has_no_support_dates() -> None:
     assert findings.support_status("1.99", TODAY, "STANDARD") == "not in eksgen's release table"
+
+
+def test_a_karpenter_blocker_names_its_subject_and_source() -> None:
+    (blocker,) = findings.blockers(cluster(GENERAL + KARPENTER), ["1.32", "1.33", "1.34"],
+                                   Sources(karpenter_version="1.5.0"))
+    assert (blocker.step, blocker.subject, blocker.fix) == (
+        "1.34", "karpenter", "upgrade the Karpenter chart to >= 1.6 before the step to 1.34")
+    assert blocker.problem == f"Karpenter 1.5.0 does not support Kubernetes 1.34 (source: {karpenter_source()})"
+
+
+def test_a_pinned_addon_with_no_version_for_the_step_says_to_remove_it() -> None:
+    data = AddonVersions("describe-addon-versions: a.json", {"coredns": [("v1.11.4-eksbuild.2", frozenset({"1.32"}))]})
+    body = GENERAL + "  addons:\n    coredns: {version: v1.11.4-eksbuild.2}\n"
+    (blocker,) = findings.blockers(cluster(body), ["1.32", "1.33"], Sources(addon_versions=data))
+    assert (blocker.step, blocker.subject, blocker.problem, blocker.fix) == (
+        "1.33", "addons.coredns",
+        "version v1.11.4-eksbuild.2 is not compatible with Kubernetes 1.33 (describe-addon-versions: a.json)",
+        "describe-addon-versions: a.json lists no coredns version for 1.33: remove the addon or its version")

@@ -79,7 +79,7 @@ def test_arguments_outside_the_functions_domain_are_errors(name: str, args: tupl
     ("format", ("%q", "a")), ("format", ("%s", ["a", ZONES])),
     ("range", (ZONES,)), ("element", ([], 0)), ("element", ("abc", 0)), ("element", (["a"], ZONES)),
     ("lower", (5,)), ("upper", (ZONES,)), ("coalesce", (ZONES, "a")),
-    ("slice", (["a"], ZONES, 1)),
+    ("slice", (["a"], ZONES, 1)), ("slice", (["a"], 0, ZONES)), ("cidrsubnets", (ZONES, 8)),
 ])
 def test_what_eksgen_cannot_know_or_compute_is_unresolvable(name: str, args: tuple[Any, ...]) -> None:
     with pytest.raises(Unresolvable):
@@ -107,7 +107,7 @@ def test_operators_give_terraforms_results(operator: str, left: Any, right: Any,
 
 @pytest.mark.parametrize(("operator", "left", "right"), [
     ("+", "a", "b"), ("+", True, 1), ("<", "a", "b"), ("<", 1, True), ("&&", 1, True), ("||", True, "x"),
-    ("+", ZONES, 1), ("==", ZONES, "a"), ("^", 1, 2),
+    ("+", ZONES, 1), ("+", 1, ZONES), ("==", ZONES, "a"), ("==", "a", ZONES), ("^", 1, 2),
 ])
 def test_operators_on_what_terraform_would_refuse_or_eksgen_cannot_know(operator: str, left: Any, right: Any) -> None:
     with pytest.raises(Unresolvable):
