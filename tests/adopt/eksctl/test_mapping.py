@@ -20,6 +20,7 @@ NG = "spec.selfManagedNodeGroups.0"
 MNG = "spec.managedNodeGroups.0"
 SG1, SG2 = "sg-0123456789abcdef0", "sg-0fedcba9876543210"
 PRIV = "privateNetworking: true\n"
+KMS = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 AT_LIMIT = "a" * 28 + "-sa1"  # 32 characters: demo-<name>- is 38, IAM's role name prefix limit
 PAST_LIMIT = AT_LIMIT + "2"
 
@@ -373,6 +374,27 @@ nodeRepairConfig: {enabled: true, maxUnhealthyNodeThresholdCount: 2}
          expect={f"{NG}.amiType": "AL2_x86_64"}, absent=(f"{NG}.labels",), warns={"nodeGroups[0].labels"}),
     Case("ubuntu-falls-back", ng("amiFamily: Ubuntu2204"), expect={f"{NG}.amiType": "AL2023_x86_64_STANDARD"},
          warns={"nodeGroups[0].amiFamily"}),
+    # nodeshape.py, one row per AMI family and machine kind, and per root-volume field.
+    Case("al2-gpu", ng("instanceType: g5.xlarge\namiFamily: AmazonLinux2").replace(
+        "  region: eu-west-1\n", '  region: eu-west-1\n  version: "1.32"\n'),
+         expect={f"{NG}.amiType": "AL2_x86_64_GPU"}),
+    Case("al2-arm", ng("instanceType: m6g.large\namiFamily: AmazonLinux2").replace(
+        "  region: eu-west-1\n", '  region: eu-west-1\n  version: "1.32"\n'), expect={f"{NG}.amiType": "AL2_ARM_64"}),
+    Case("al2023-arm-named", ng("instanceType: m6g.large\namiFamily: AmazonLinux2023"),
+         expect={f"{NG}.amiType": "AL2023_ARM_64_STANDARD"}),
+    Case("bottlerocket-gpu", ng("instanceType: g5.xlarge\namiFamily: Bottlerocket"),
+         expect={f"{NG}.amiType": "BOTTLEROCKET_x86_64_NVIDIA"}),
+    Case("bottlerocket-fips", ng("amiFamily: BottlerocketFips"), expect={f"{NG}.amiType": "BOTTLEROCKET_x86_64_FIPS"}),
+    Case("root-volume", ng("volumeSize: 50\nvolumeType: gp3\nvolumeIOPS: 4000\nvolumeThroughput: 250\n"
+                           f"volumeKmsKeyID: {KMS}"),
+         expect={f"{NG}.diskSizeGiB": 50, f"{NG}.diskType": "gp3", f"{NG}.diskIops": 4000,
+                 f"{NG}.diskThroughput": 250, f"{NG}.diskKmsKeyArn": KMS}),
+    Case("root-volume-gp2", ng("volumeType: gp2"), expect={f"{NG}.diskType": "gp2", f"{NG}.diskSizeGiB": 80}),
+    # eksgen's own rules, reported at the ClusterConfig field each value came from.
+    Case("root-volume-iops", ng("volumeType: gp3\nvolumeIOPS: 99999"), errors={"nodeGroups[0].volumeIOPS": "EKS073"}),
+    Case("root-volume-throughput", ng("volumeType: gp3\nvolumeThroughput: 5000"),
+         errors={"nodeGroups[0].volumeThroughput": "EKS073"}),
+    Case("root-volume-size", ng("volumeSize: 100000"), errors={"nodeGroups[0].volumeSize": "EKS058"}),
     Case("mixed-instances", ng("""\
 instanceType: mixed
 instancesDistribution:
