@@ -395,6 +395,14 @@ nodeRepairConfig: {enabled: true, maxUnhealthyNodeThresholdCount: 2}
     Case("root-volume-throughput", ng("volumeType: gp3\nvolumeThroughput: 5000"),
          errors={"nodeGroups[0].volumeThroughput": "EKS073"}),
     Case("root-volume-size", ng("volumeSize: 100000"), errors={"nodeGroups[0].volumeSize": "EKS058"}),
+    Case("ssh-key-pair", ng("ssh: {allow: true, publicKeyName: ops}"), expect={f"{NG}.ssh": {"keyName": "ops"}}),
+    Case("ssh-public-key-only", ng("ssh: {allow: true, publicKey: 'ssh-rsa AAAA'}"), absent=(f"{NG}.ssh",),
+         warns={"nodeGroups[0].ssh"}),
+    Case("ssh-not-allowed", ng("ssh: {allow: false, publicKeyName: ops}"), absent=(f"{NG}.ssh",)),
+    Case("taint-without-key", ng("taints:\n  - value: x\n    effect: NoSchedule", kind="managedNodeGroups"),
+         errors={"managedNodeGroups[0].taints[0].key": "required: the taint's key"}),
+    Case("permissions-boundary-not-an-arn", ng("iam:\n  instanceRolePermissionsBoundary: not-an-arn"),
+         errors={"nodeGroups[0].iam.instanceRolePermissionsBoundary": "EKS077"}),
     Case("mixed-instances", ng("""\
 instanceType: mixed
 instancesDistribution:
