@@ -108,3 +108,33 @@ def test_decode_string(raw: str, text: str) -> None:
 def test_heredoc_trim_strips_the_common_indentation() -> None:
     assert heredoc_text("<<-EOT\n    a\n      b\n  EOT\n") == "a\n  b\n"
     assert heredoc_text("<<EOT\n  kept\nEOT\n") == "  kept\n"
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("!true", False), ("!false", True), ("-(2)", -2), ('"a${1}b"', "a1b"),
+    ("<<EOT\n$${x} %%{y}\nEOT", "${x} %{y}\n"),  # escaped sigils in a heredoc are literal text
+    ("<<EOT\nEOT", ""),
+])
+def test_operators_templates_and_heredocs(tmp_path: Path, expr: str, expected: Any) -> None:
+    assert value_of(tmp_path, expr) == expected
+
+
+@pytest.mark.parametrize(("expr", "text", "reason"), [
+    ("count.index", "count.index", "an iteration value"),
+    ("each.key", "each.key", "an iteration value"),
+    ("path.module", "path.module", "not a value eksgen can resolve"),
+    ("data.aws_caller_identity.current.account_id", "data.aws_caller_identity.current.account_id",
+     "a data source, read only when Terraform plans"),
+    ('"${local.tags}"', '"${local.tags}"', "a string built from values eksgen cannot resolve"),
+    ('"${null}"', '"${null}"', "a string built from values eksgen cannot resolve"),
+    ('"%{ if true }x%{ endif }"', '"%{ if true }x%{ endif }"', "a template directive"),
+    ("<<EOT\n${local.region}\nEOT", "<<EOT\n${local.region}\nEOT\n", "a heredoc with interpolation"),
+])
+def test_each_unknown_says_exactly_why(tmp_path: Path, expr: str, text: str, reason: str) -> None:
+    value = value_of(tmp_path, expr)
+    assert isinstance(value, Unknown) and (value.text, value.reason) == (text, reason)
+
+
+@pytest.mark.parametrize(("raw", "text"), [("\\q", "\\q"), ("\\u00e9x", "\u00e9x"), ("\\U0001F600!", "\U0001F600!")])
+def test_decode_string_keeps_an_unknown_escape_and_reads_unicode_ones(raw: str, text: str) -> None:
+    assert decode_string(raw) == text
