@@ -395,6 +395,10 @@ nodeRepairConfig: {enabled: true, maxUnhealthyNodeThresholdCount: 2}
     Case("root-volume-throughput", ng("volumeType: gp3\nvolumeThroughput: 5000"),
          errors={"nodeGroups[0].volumeThroughput": "EKS073"}),
     Case("root-volume-size", ng("volumeSize: 100000"), errors={"nodeGroups[0].volumeSize": "EKS058"}),
+    Case("root-volume-unencrypted", ng("volumeEncrypted: false"), warns={"nodeGroups[0].volumeEncrypted"}),
+    Case("root-volume-encrypted", ng("volumeEncrypted: true")),
+    Case("root-volume-key-not-an-arn", ng("volumeKmsKeyID: 'arn:aws:kms:bad'"),
+         errors={"nodeGroups[0].volumeKmsKeyID": "EKS073"}),
     Case("ssh-key-pair", ng("ssh: {allow: true, publicKeyName: ops}"), expect={f"{NG}.ssh": {"keyName": "ops"}}),
     Case("ssh-public-key-only", ng("ssh: {allow: true, publicKey: 'ssh-rsa AAAA'}"), absent=(f"{NG}.ssh",),
          warns={"nodeGroups[0].ssh"}),
@@ -477,3 +481,18 @@ def test_mapping(case: Case) -> None:
 def test_the_table_is_large_enough() -> None:
     assert len(CASES) >= 30
     assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(("body", "warning", "comment"), [
+    ("amiFamily: Ubuntu2204", "not imported: eksgen has no Ubuntu2204 AMI type (AL2023, AL2, Bottlerocket and "
+     "Windows only); the spec falls back to AL2023", "      # Not Ubuntu2204: eksgen has no such AMI type."),
+    ("volumeKmsKeyID: 0a1b2c3d", "not imported: eksgen takes the KMS key's ARN (diskKmsKeyArn)", None),
+    ("volumeEncrypted: false", "not imported: eksgen always encrypts the root volume", None),
+])
+def test_node_fields_eksgen_does_not_take_say_why(body: str, warning: str, comment: str | None) -> None:
+    outcome = attempt(ng(body))
+    assert outcome.imported is not None
+    (found,) = [i for i in outcome.issues if i.severity == "warning"]
+    assert found.message == warning
+    if comment:
+        assert comment in outcome.imported.text.splitlines()
