@@ -138,3 +138,33 @@ def test_each_unknown_says_exactly_why(tmp_path: Path, expr: str, text: str, rea
 @pytest.mark.parametrize(("raw", "text"), [("\\q", "\\q"), ("\\u00e9x", "\u00e9x"), ("\\U0001F600!", "\U0001F600!")])
 def test_decode_string_keeps_an_unknown_escape_and_reads_unicode_ones(raw: str, text: str) -> None:
     assert decode_string(raw) == text
+
+
+@pytest.mark.parametrize(("expr", "text", "reason"), [
+    ("[for z in data.x.names : z]", "[for z in data.x.names : z]",
+     "a for expression over values eksgen cannot resolve"),
+    ("jsonencode({ a = data.x.y })", "jsonencode({ a = data.x.y })", "jsonencode() of values eksgen cannot resolve"),
+    ("local.zones[5]", "local.zones[5]", "no such element"),
+    ('local.tags["nope"]', 'local.tags["nope"]', "no such element"),
+    ("{ for k, v in local.tags : v => k... }", "{ for k, v in local.tags : v => k... }",
+     "a for expression eksgen cannot resolve"),  # grouping
+    ("{ for i, z in local.zones : i => z }", "{ for i, z in local.zones : i => z }",
+     "a for expression eksgen cannot resolve"),  # a key that is no string
+    ('cidrsubnet("10.0.0.0/28", 8, 0)', 'cidrsubnet("10.0.0.0/28", 8, 0)',
+     "cidrsubnet(): cannot carve subnet 0 of /36 from 10.0.0.0/28"),
+    ("try(data.x.y, data.z.w)", "data.z.w", "a data source, read only when Terraform plans"),  # the last one
+])
+def test_unknown_expressions_are_located_with_their_reason(tmp_path: Path, expr: str, text: str, reason: str) -> None:
+    value = value_of(tmp_path, expr)
+    assert isinstance(value, Unknown) and (value.text, value.reason) == (text, reason)
+    if expr.startswith("try("):
+        return
+    assert value.where is not None and (value.where.file, value.where.line) == (str(tmp_path / "main.tf"), 19)
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("local.tags.Team", "platform"), ('local.tags["cost-center"]', "42"), ("local.zones.0", "eu-west-1a"),
+    ('try(data.x.y, "b")', "b"),
+])
+def test_traversals_by_attribute_key_and_index(tmp_path: Path, expr: str, expected: Any) -> None:
+    assert value_of(tmp_path, expr) == expected
