@@ -145,7 +145,9 @@ def _safe_target(out_dir: Path, name: str) -> Path:
     target = out_dir / name
     if unsafe_name(name):
         raise UsageError(f"refusing to write outside {out_dir}: {quote_name(name)}")
-    if target.is_symlink() or not target.resolve().is_relative_to(out_dir.resolve()):
+    # Not a symlink, a target resolves where its directory does: inside when that is out_dir itself.
+    if target.is_symlink() or (target.parent != out_dir
+                               and not target.parent.resolve().is_relative_to(out_dir.resolve())):
         raise UsageError(f"refusing to write through a symlink or outside {out_dir}: {name}")
     return target
 
@@ -161,10 +163,19 @@ def locked(out_dir: Path, limit: float | None = None) -> Iterator[None]:
 
 def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
     """Temp files a killed run left behind (`.NAME.*.tmp`); the targets themselves are intact."""
+    wanted: dict[Path, set[str]] = {}
     for name in names:
         target = out_dir / name
-        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        wanted.setdefault(target.parent, set()).add(target.name)
+    for directory, bases in wanted.items():  # one listing per directory, not one per name
+        try:
+            entries = [entry.name for entry in os.scandir(directory)]
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.endswith(".tmp") and any(entry.startswith(f".{base}.") and len(entry) >= len(base) + 6
+                                              for base in bases):  # as the glob `.NAME.*.tmp` matches
+                (directory / entry).unlink(missing_ok=True)
 
 
 def read_current(out_dir: Path, names: set[str]) -> dict[str, bytes | None]:
