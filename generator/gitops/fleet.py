@@ -312,13 +312,14 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
     forget()  # the manifests as they are now, before this run writes any
     skip = incremental and not force and not check and not import_blocks
-    with pool_for(jobs, len(paths)) as pool, cancelled_on_interrupt(pool):
-        # The recorded verdicts first, here: reading and hashing is cheaper than sending work to a worker.
-        surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
-                   for p in paths]
-        rendered = ordered_map(pool, prepare_one, [(p, s, out_dir, nested, clock, strict, force, check, dated_gate,
-                                                    import_blocks) for p, s in zip(paths, surveys, strict=True)
-                                                   if s.replay is None])
+    # The recorded verdicts first, here: reading and hashing is cheaper than sending work to a worker,
+    # and workers start only for what is left (one spec left renders in this process).
+    surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
+               for p in paths]
+    todo = [(p, s, out_dir, nested, clock, strict, force, check, dated_gate, import_blocks)
+            for p, s in zip(paths, surveys, strict=True) if s.replay is None]
+    with pool_for(jobs, len(todo)) as pool, cancelled_on_interrupt(pool):
+        rendered = ordered_map(pool, prepare_one, todo)
         prepared = []
         for survey in surveys:
             item = Prepared(survey, survey.replay) if survey.replay is not None else next(rendered)
