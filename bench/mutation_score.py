@@ -27,8 +27,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = "tests/pipeline/checks"
+# The goldens (every example, byte for byte) without test_render's slow runs: its subprocess renders and
+# its reordering property render the same examples again.
+PLAN_TESTS = [*(f"tests/pipeline/test_render.py::{test}" for test in (
+    "test_golden", "test_example_warnings", "test_example_covers_its_topic", "test_examples_read_as_reviewers_expect")),
+    "tests/pipeline/plan/test_fidelity.py"]
+UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_steps.py", "tests/upgrade/test_findings.py",
+                 "tests/upgrade/test_stages.py"]
 
-# module -> the tests that exercise it (paths relative to the repository root).
+# module -> the tests that exercise it (paths relative to the repository root, or pytest node IDs).
 MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/network.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/checks/compute.py": [f"{CHECKS}/test_compute.py"],
@@ -43,9 +50,12 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
-    "generator/pipeline/write.py": ["tests/pipeline/test_write.py"],
-    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/cli/test_render.py"],
-    "generator/pipeline/loadlimits.py": ["tests/pipeline/test_load.py", "tests/cli/test_hostile_input.py"],
+    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
+    "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py",
+                                   "tests/cli/test_render.py"],
+    # Not tests/cli/test_hostile_input.py: its subprocesses cannot see a mutant, and take minutes per run.
+    "generator/pipeline/loadlimits.py": ["tests/pipeline/test_loadlimits.py",
+                                         "tests/pipeline/test_load.py::test_loader_bounds_both_sides"],
     "generator/gitops/diff/labels.py": ["tests/gitops/diff/test_risks.py"],
     "generator/pipeline/overlay.py": ["tests/pipeline/test_overlay.py"],
     "generator/gitops/diff/risks.py": ["tests/gitops/diff/test_risks.py"],
@@ -57,6 +67,28 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/identity.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/reachability.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
+    # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
+    **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
+        "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"],
+        "eks": ["tests/pipeline/plan/test_switches.py"], "endpoints": [], "iam": [],
+        "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
+        "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [],
+        "pod_identity": ["tests/pipeline/plan/test_switches.py"],
+        "versions": [], "vpc": [],
+    }.items()},
+    # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
+    "generator/lockfile/build.py": ["tests/lockfile/test_lock.py", "tests/lockfile/test_entries.py"],
+    "generator/lockfile/sources.py": ["tests/lockfile/test_lock.py", "tests/lockfile/test_entries.py",
+                                      "tests/upgrade/test_plan.py"],
+    "generator/upgrade/plan.py": UPGRADE_TESTS,
+    "generator/upgrade/steps.py": UPGRADE_TESTS,
+    "generator/upgrade/findings.py": UPGRADE_TESTS,
+    "generator/adopt/terraform/evaluate.py": ["tests/adopt/terraform/test_evaluate.py",
+                                             "tests/adopt/terraform/test_import.py"],
+    "generator/adopt/terraform/functions.py": ["tests/adopt/terraform/test_functions.py",
+                                              "tests/adopt/terraform/test_evaluate.py",
+                                              "tests/adopt/terraform/test_import.py"],
+    "generator/adopt/eksctl/nodeshape.py": ["tests/adopt/eksctl/test_mapping.py", "tests/adopt/eksctl/test_golden.py"],
 }
 KILLED = {1, 3}  # a failing test, or pytest's internal error
 TIMEOUT = {36, 24, -24, 152, 255}  # counted as killed, shown apart: on a loaded machine some are slow tests
@@ -77,9 +109,9 @@ def scratch_copy(module: str, tests: list[str], workdir: Path) -> Path:
     pyproject = workdir / "pyproject.toml"
     text = pyproject.read_text("utf-8")
     text = re.sub(r"(?ms)^only_mutate = \[.*?^\]", "only_mutate = " + json.dumps([module]), text)
+    present = [t for t in tests if (workdir / t.split("::")[0]).exists()]
     text = re.sub(r"(?ms)^pytest_add_cli_args_test_selection = \[.*?^\]",
-                  "pytest_add_cli_args_test_selection = " + json.dumps([t for t in tests if (workdir / t).exists()]),
-                  text)
+                  "pytest_add_cli_args_test_selection = " + json.dumps(present), text)
     pyproject.write_text(text, "utf-8")
     return workdir
 

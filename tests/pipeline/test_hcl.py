@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -136,6 +137,21 @@ def test_keywords_and_odd_keys_are_quoted() -> None:
 
 def test_comment_text_cannot_break_out_of_a_comment() -> None:
     assert "\n" not in hcl.comment("spec.yaml\nresource x {}")
+    # Every non-printable character becomes "?"; printable text (any script) is kept as it is.
+    assert hcl.comment("spec.yaml\nx\ty\x07 é 名") == "spec.yaml?x?y? é 名"
+
+
+def test_a_call_with_a_multiline_argument_ends_the_aligned_run() -> None:
+    """terraform fmt aligns only single-line neighbours: a call spanning lines breaks the run."""
+    value = Obj.of(a=1, bb=Call("jsonencode", (Obj.of(x=1),)), ccc=2, dddd=Call("max", (1, 2)))
+    assert ("v = " + hcl.literal(value)).splitlines() == [
+        "v = {", "  a = 1", "  bb = jsonencode({", "    x = 1", "  })", "  ccc  = 2", "  dddd = max(1, 2)", "}",
+    ]
+
+
+def test_values_without_an_hcl_literal_are_refused_by_type() -> None:
+    with pytest.raises(TypeError, match=r"^no HCL literal for set$"):
+        hcl.literal(cast(Any, {1, 2}))
 
 
 def test_terraform_reads_every_tricky_string_exactly(tmp_path: Path, terraform) -> None:  # type: ignore[no-untyped-def]
@@ -217,6 +233,15 @@ def test_any_writable_heredoc_reads_back_identical(lines: list[str]) -> None:
     text = "".join(f"{line}\n" for line in ["head", *lines])
     rendered = f"  x = {hcl.literal(Heredoc(text), '  ')}\n"
     assert hcl.read_heredoc(parse(rendered)["x"]) == text
+
+
+@pytest.mark.parametrize(("text", "marker"), [
+    ("EOTX\n", "EOT"), ("EOT\n", "EOT_"), ("  EOT  \nEOT_\n", "EOT__"),
+])
+def test_a_heredoc_marker_never_equals_a_content_line(text: str, marker: str) -> None:
+    rendered = hcl.literal(Heredoc(text))
+    assert rendered.startswith(f"<<-{marker}\n") and rendered.endswith(f"\n{marker}")
+    assert hcl.read_heredoc(rendered) == text
 
 
 def test_a_live_interpolation_in_a_heredoc_is_not_read_as_text() -> None:

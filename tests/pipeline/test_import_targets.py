@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from generator.ir import Ref
+from generator.ir import Block, Obj, Ref, Value
 from generator.pipeline.import_targets import Step, parse_address, target_problem
 from generator.pipeline.load import load_documents
 from generator.pipeline.plan.imports import IMPORTS_FILE
@@ -114,11 +114,53 @@ def _expected_counts(document: dict[str, Any]) -> dict[str, int]:
             "aws_eks_cluster": 1, "aws_iam_openid_connect_provider": 1}
 
 
+def _pairs(value: Value) -> dict[str, Value]:
+    if isinstance(value, Obj):
+        return dict(value.items)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _for_each_keys(block: Block, address: str) -> set[str]:
+    """The instance keys the module's for_each gives `address` from this call's arguments, as the pinned source
+    computes them: addons split by before_compute (eks v21.19.0 main.tf:770, 815), policy associations keyed
+    "<entry>_<policy>" (main.tf:315), node groups, profiles, entries and associations by their map keys."""
+    args = {a.name: a.value for a in block.attributes()}
+    addons = _pairs(args.get("addons"))
+    entries = _pairs(args.get("access_entries"))
+    keys: dict[str, set[str]] = {
+        "aws_eks_addon.this": {k for k, v in addons.items() if _pairs(v).get("before_compute") is not True},
+        "aws_eks_addon.before_compute": {k for k, v in addons.items() if _pairs(v).get("before_compute") is True},
+        "module.eks_managed_node_group": set(_pairs(args.get("eks_managed_node_groups"))),
+        "module.fargate_profile": set(_pairs(args.get("fargate_profiles"))),
+        "aws_eks_access_entry.this": set(entries),
+        "aws_eks_access_policy_association.this": {f"{e}_{p}" for e, body in entries.items()
+                                                   for p in _pairs(_pairs(body).get("policy_associations"))},
+        "aws_eks_pod_identity_association.this": set(_pairs(args.get("associations"))),
+    }
+    return keys[address]
+
+
+def _assert_instances_exist(result: ClusterResult, to: str) -> None:
+    """Each for_each key of an import target is one the module call creates (else `terraform plan` fails)."""
+    assert result.plan is not None
+    steps = parse_address(to)
+    assert steps is not None
+    calls = {b.labels[0]: b for f in result.plan.files for b in f.blocks if b.type == "module"}
+    if len(steps) < 2:
+        return
+    call = calls[steps[0].name.removeprefix("module.")]
+    first = steps[1]
+    if first.key == "for_each":
+        key = re.search(r'\["([^"]*)"\]', to.split(".", 2)[2])
+        assert key is not None and key.group(1) in _for_each_keys(call, first.name), to
+
+
 def _assert_targets(result: ClusterResult, document: dict[str, Any]) -> None:
     modules, resources = _labels(result)
     targets = _imports(result)
     for to in targets:
         assert target_problem(to, modules, resources) is None, to
+        _assert_instances_exist(result, to)
     assert len(set(targets)) == len(targets)
     kinds = [re.sub(r"\[[^]]*\]", "", to).split(".")[-2] for to in targets]
     for kind, count in _expected_counts(document).items():

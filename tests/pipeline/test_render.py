@@ -15,7 +15,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,12 +113,17 @@ MUST_RENDER = {
 }
 
 
-@functools.cache
-def _render(spec: Path) -> RenderResult:
-    """Each example rendered once per session, shared by the tests below."""
+def _render_one(spec: Path) -> RenderResult:
     results = render_spec(spec, today=TODAY)
     assert len(results) == 1, f"{spec}: an example must hold exactly one cluster"
     return results[0]
+
+
+@pytest.fixture(scope="session")
+def rendered() -> Callable[[Path], RenderResult]:
+    """Each example rendered once per test session, shared by the tests below. A fixture, not a module-level
+    cache: a second session in the same process (mutmut runs one per mutant) renders afresh."""
+    return functools.cache(_render_one)
 
 
 def test_examples_exist() -> None:
@@ -131,8 +136,8 @@ def test_examples_exist() -> None:
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_PARAMS)
-def test_golden(spec: Path) -> None:
-    files = _render(spec).files
+def test_golden(spec: Path, rendered: Callable[[Path], RenderResult]) -> None:
+    files = rendered(spec).files
     expected_dir = spec.parent / "expected"
     on_disk = {p.name: p.read_bytes() for p in sorted(expected_dir.iterdir())} if expected_dir.is_dir() else {}
     missing, extra = sorted(set(files) - set(on_disk)), sorted(set(on_disk) - set(files))
@@ -156,16 +161,16 @@ def test_golden(spec: Path) -> None:
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_PARAMS)
-def test_example_warnings(spec: Path) -> None:
-    warnings = _render(spec).result.warnings
+def test_example_warnings(spec: Path, rendered: Callable[[Path], RenderResult]) -> None:
+    warnings = rendered(spec).result.warnings
     assert [w.rule for w in warnings] == EXPECTED_WARNINGS.get(spec.parent.name, []), [w.format() for w in warnings]
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_PARAMS)
-def test_example_covers_its_topic(spec: Path) -> None:
+def test_example_covers_its_topic(spec: Path, rendered: Callable[[Path], RenderResult]) -> None:
     name = spec.parent.name
     assert name in MUST_RENDER, f"add what the new example {name!r} exercises to MUST_RENDER"
-    files = _render(spec).files
+    files = rendered(spec).files
     for file, needles in MUST_RENDER[name].items():
         assert file in files, f"{name}: {file} is not rendered"
         for needle in needles:
@@ -259,9 +264,9 @@ def _blocks(blocks: list[Block]) -> Iterator[Block]:
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_PARAMS)
-def test_examples_read_as_reviewers_expect(spec: Path) -> None:
+def test_examples_read_as_reviewers_expect(spec: Path, rendered: Callable[[Path], RenderResult]) -> None:
     """The terraform-aws-eks examples' layout: shared locals in locals.tf, tags last, documents as heredocs."""
-    plan = _render(spec).result.plan
+    plan = rendered(spec).result.plan
     assert plan is not None
     blocks = {file.name: list(_blocks(file.blocks)) for file in plan.files}
     values = [v for file in blocks.values() for b in file for a in b.attributes() for v in _values(a.value)]

@@ -7,6 +7,7 @@ from generator.adopt.eksctl import eksctl_defaults as E
 from generator.adopt.eksctl.context import Context
 from generator.adopt.eksctl.tree import Block, Seq
 from generator.errors import Loc
+from generator.pipeline.checks.patterns import IAM_NAME_PREFIX_MAX
 from generator.pipeline.default_values import DEFAULT_AUTHENTICATION_MODE
 from generator.pipeline.model import (
     Access,
@@ -42,8 +43,22 @@ def well_known(ctx: Context, loc: Loc, target: Block) -> list[str]:
     return chosen
 
 
-def _unique(name: str, taken: set[str], namespace: str) -> str:
+def _unique(ctx: Context, loc: Loc, name: str, taken: set[str], namespace: str) -> str:
+    """The entry's name: the service account's, unless taken; shortened when `<cluster>-<name>-`, the prefix of
+    the role eksgen makes, would not fit IAM's limit. It names only eksgen's new role and module label, so a
+    shorter one loses nothing from the ClusterConfig (a note)."""
     chosen = name if name not in taken else f"{namespace}-{name}"
+    room = IAM_NAME_PREFIX_MAX - len(ctx.name) - 2  # the two '-' around the name
+    if len(chosen) > room > 0:
+        short = chosen[:room].rstrip("-")
+        for number in range(2, 100):
+            if short not in taken:
+                break
+            short = f"{chosen[:room - len(str(number)) - 1].rstrip('-')}-{number}"
+        ctx.note(loc, f"the entry is named {short!r}, not {chosen!r}: the prefix of the role eksgen makes, "
+                      f"<cluster>-<name>-, must fit IAM's {IAM_NAME_PREFIX_MAX} characters (the name only names "
+                      "that new role and its module)")
+        chosen = short
     taken.add(chosen)
     return chosen
 
@@ -59,7 +74,8 @@ def map_service_accounts(ctx: Context) -> None:
             continue
         namespace = ctx.src.text((*loc, "metadata", "namespace")) or E.EKSCTL_DEFAULT_SERVICE_ACCOUNT_NAMESPACE
         entry = Block(ServiceAccount, origin=loc)
-        entry.set("name", _unique(name, taken, namespace), origin=(*loc, "metadata", "name"))
+        entry.set("name", _unique(ctx, (*loc, "metadata", "name"), name, taken, namespace),
+                  origin=(*loc, "metadata", "name"))
         entry.set("namespace", namespace, origin=(*loc, "metadata"))
         entry.set("serviceAccount", name, origin=(*loc, "metadata", "name"))
         entry.set("wellKnownPolicies", well_known(ctx, (*loc, "wellKnownPolicies"), entry) or None,
@@ -80,7 +96,8 @@ def pod_identity_entry(ctx: Context, loc: Loc, namespace: str | None, taken: set
         ctx.src.report((*loc, missing), f"required: the association's {missing}")
         return None
     entry = Block(PodIdentityAssociation, origin=loc)
-    entry.set("name", _unique(account, taken, namespace), origin=(*loc, "serviceAccountName"))
+    entry.set("name", _unique(ctx, (*loc, "serviceAccountName"), account, taken, namespace),
+              origin=(*loc, "serviceAccountName"))
     entry.set("namespace", namespace, origin=(*loc, "namespace"))
     entry.set("serviceAccount", account, origin=(*loc, "serviceAccountName"))
     entry.set("wellKnownPolicies", well_known(ctx, (*loc, "wellKnownPolicies"), entry) or None,

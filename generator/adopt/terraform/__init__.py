@@ -84,12 +84,13 @@ def import_root_module(directory: Path, *, today: dt.date | None = None) -> Impo
     metadata: dict[str, Any] = {"name": name, "region": region}
     if tags or eks_tags:
         metadata["tags"] = tags or eks_tags
-    spec = _spec(root, scope, report, calls, eks, name, region, today or dt.date.today())
+    origins = _origins(calls, eks)
+    spec = _spec(root, scope, report, calls, eks, name, region, today or dt.date.today(), origins)
     errors = [i for i in report.issues if i.severity == "error"]
     if errors:
         raise SpecInvalid(errors)
     document = {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec}
-    return Imported(directory, document, report.issues, _origins(calls, eks))
+    return Imported(directory, document, report.issues, origins)
 
 
 def _origins(calls: list[Call], eks: Call) -> dict[Loc, tuple[Where, Loc]]:
@@ -125,7 +126,7 @@ def _the_eks_call(root: RootModule, calls: list[Call]) -> Call:
 
 
 def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], eks: Call, name: str,
-          region: str, today: dt.date) -> dict[str, Any]:
+          region: str, today: dt.date, origins: dict[Loc, tuple[Where, Loc]]) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     cluster.identity(eks, report, spec, today)
     vpc_calls = [c for c in calls if c.kind == "vpc"]
@@ -157,7 +158,14 @@ def _spec(root: RootModule, scope: Scope, report: Reporter, calls: list[Call], e
             report.warn(block.where, ("resource", *block.labels), "a resource outside the modules eksgen maps; "
                         "not carried into the spec (keep it in a root module of its own)")
     # In the order they are written: modules and resources interleave as the spec's entries do.
-    pods = {label: entry for _where, label, entry in sorted(found, key=lambda f: (f[0].file, f[0].line))}
+    found.sort(key=lambda f: (f[0].file, f[0].line))
+    pods = {label: entry for _where, label, entry in found}
+    resources = {block.labels[1] for block in root.of_type("resource") if block.labels[:1] == (ASSOCIATION_RESOURCE,)}
+    for index, (where, label, _entry) in enumerate(found):
+        origins[("spec", "podIdentityAssociations", index)] = (
+            where, ("resource", ASSOCIATION_RESOURCE, label) if label in resources else ("module", label))
+    for index, call in enumerate(irsa_calls):
+        origins[("spec", "serviceAccounts", index)] = (call.block.where, call.loc())
     mode = eks.take("compute_config", "cluster_compute_config")[1]
     eks.take("create_auto_mode_iam_resources")
     auto_only = False

@@ -13,6 +13,12 @@ from generator.adopt.terraform.calls import Call, Reporter, strings
 from generator.adopt.terraform.values import Unknown
 from generator.pipeline.plan.launch import KUBELET_EFFECT, NODEADM_CONTENT_TYPE, SHELL_CONTENT_TYPE
 
+# Submodule defaults where v20 (v20.37.2) differs from v21 (v21.19.0) in what the nodes are (variables.tf of
+# eks-managed-node-group and self-managed-node-group): IMDS hop limit 2 (v21: 1), detailed monitoring on
+# (v21: off), self-managed AMI type AL2_x86_64 (v21: AL2023_x86_64_STANDARD).
+V20_HOP_LIMIT = 2
+V20_MONITORING = True
+V20_SELF_MANAGED_AMI = "AL2_x86_64"
 # Submodule defaults (eks-managed-node-group / self-managed-node-group variables.tf).
 MODULE_SIZES = {(21, "managed"): (1, 3, 1), (20, "managed"): (0, 3, 1), (21, "self"): (1, 3, 1),
                 (20, "self"): (0, 3, 1)}
@@ -21,7 +27,8 @@ EFFECTS = {v: k for k, v in KUBELET_EFFECT.items()}
 _COMMON = {"ami_type", "min_size", "max_size", "desired_size", "block_device_mappings", "ami_id",
            "enable_bootstrap_user_data", "cloudinit_pre_nodeadm", "pre_bootstrap_user_data", "key_name",
            "vpc_security_group_ids", "security_group_ingress_rules", "metadata_options", "network_interfaces",
-           "iam_role_additional_policies", "iam_role_permissions_boundary", "subnet_ids", "tags", "disk_size"}
+           "iam_role_additional_policies", "iam_role_permissions_boundary", "subnet_ids", "tags", "disk_size",
+           "enable_monitoring"}
 _MANAGED = {"ami_release_version", "use_latest_ami_release_version", "instance_types", "capacity_type",
              "labels", "taints", "update_config", "node_repair_config",
             "create_launch_template", "launch_template_id", "launch_template_version", "use_custom_launch_template"}
@@ -85,6 +92,9 @@ def _group(eks: Call, report: Reporter, loc: tuple[str, str], name: str, body: d
     elif managed and major == 20:
         group["amiType"] = "AL2_x86_64"
         report.warn(where, eks.loc(*loc), "no ami_type: EKS (through module v20) runs AL2_x86_64; carried over")
+    elif major == 20:
+        group["amiType"] = V20_SELF_MANAGED_AMI
+        report.warn(where, eks.loc(*loc), f"no ami_type: module v20's default is {V20_SELF_MANAGED_AMI}; carried over")
     if managed:
         types = body.get("instance_types")
         group["instanceTypes"] = types if strings(types) else ["t3.medium"]  # EKS's default type
@@ -101,6 +111,11 @@ def _group(eks: Call, report: Reporter, loc: tuple[str, str], name: str, body: d
         _self_managed(body, group)
     _bootstrap(body, group, managed=managed)
     _network(body, group)
+    if major == 20:
+        _v20_launch_defaults(eks, report, loc, body, group)
+    elif body.get("enable_monitoring") is True:
+        report.warn(where, eks.loc(*loc, "enable_monitoring"), "no spec key for detailed monitoring; eksgen's "
+                    "launch template leaves it off (the module's default): the nodes roll")
     policies = body.get("iam_role_additional_policies")
     if isinstance(policies, dict) and policies:
         group.setdefault("iam", {})["additionalPolicies"] = policies
@@ -119,6 +134,21 @@ def _group(eks: Call, report: Reporter, loc: tuple[str, str], name: str, body: d
     for extra in sorted(set(body) - known):
         report.warn(where, eks.loc(*loc, extra), "no spec key for this node-group argument; left out")
     return group
+
+
+def _v20_launch_defaults(eks: Call, report: Reporter, loc: tuple[str, str], body: dict[str, Any],
+                         group: dict[str, Any]) -> None:
+    """What module v20's launch template gives nodes unless the group says otherwise, where v21's differs."""
+    where = eks.where(loc[0])
+    if "metadata_options" not in body and "launchTemplate" not in group:
+        group["imdsHopLimit"] = V20_HOP_LIMIT
+        report.warn(where, eks.loc(*loc, "metadata_options"), f"no metadata_options: module v20's hop limit "
+                    f"{V20_HOP_LIMIT} (pods reach the instance metadata service) is carried over; eksgen's default 1 "
+                    "keeps the node role's credentials away from pods")
+    if body.get("enable_monitoring", V20_MONITORING) is True:
+        report.warn(where, eks.loc(*loc, "enable_monitoring"), "module v20 turns detailed monitoring on (enable_"
+                    "monitoring defaults to true); the spec has no key for it and eksgen's launch template leaves "
+                    "it off (v21's default): the nodes roll")
 
 
 def _disk(body: dict[str, Any], group: dict[str, Any]) -> None:

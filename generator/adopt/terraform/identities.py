@@ -101,13 +101,39 @@ def karpenter(call: Call, report: Reporter) -> dict[str, Any]:
     policies = call.take("node_iam_role_additional_policies")[1]
     if isinstance(policies, dict) and policies:
         result["nodeIamRoleAdditionalPolicies"] = policies
-    for arg in ("cluster_name", "create_pod_identity_association", "node_iam_role_use_name_prefix",
-                "cluster_ip_family", "tags"):
+    for arg in ("cluster_name", "node_iam_role_use_name_prefix", "cluster_ip_family", "tags"):
         call.take(arg)
+    _karpenter_access(call, report)
     if call.args.get("node_iam_role_use_name_prefix", True) is not False:
         report.warn(call.where("source"), call.loc("node_iam_role_use_name_prefix"), "eksgen names the node role "
                     "Karpenter-<cluster> (node_iam_role_use_name_prefix = false): the role is replaced")
     return result
+
+
+# The karpenter submodule's defaults where v20 (v20.37.2 variables.tf) differs from v21 (v21.19.0), which
+# eksgen renders: v20 makes no Pod Identity association and grants Karpenter v0.x's permissions unless told.
+KARPENTER_DEFAULTS = {20: {"create_pod_identity_association": False, "enable_v1_permissions": False,
+                           "enable_pod_identity": True, "enable_irsa": False},
+                      21: {"create_pod_identity_association": True}}
+
+
+def _karpenter_access(call: Call, report: Reporter) -> None:
+    """How the controller gets its role, which eksgen always does one way: a Pod Identity association and v1's
+    permissions (v21's karpenter submodule)."""
+    defaults = KARPENTER_DEFAULTS[20 if call.major == 20 else 21]
+    value = {arg: call.take(arg)[1] for arg in defaults}
+    given = {arg: (v if isinstance(v, bool) else defaults[arg]) for arg, v in value.items()}
+    if given["create_pod_identity_association"] is False:
+        report.warn(call.where("create_pod_identity_association"), call.loc("create_pod_identity_association"),
+                    "no Pod Identity association for the controller (v20's default); eksgen's Karpenter creates one "
+                    "for its namespace and service account: the controller's pods get their role through it")
+    if given.get("enable_v1_permissions") is False:
+        report.warn(call.where("enable_v1_permissions"), call.loc("enable_v1_permissions"), "module v20 grants "
+                    "Karpenter v0.x's permissions (enable_v1_permissions defaults to false); eksgen's module (v21) "
+                    "grants v1's only: run Karpenter 1.0 or later")
+    if given.get("enable_irsa") is True or given.get("enable_pod_identity") is False:
+        report.warn(call.where("enable_irsa"), call.loc("enable_irsa"), "the controller's role trusts IRSA here; "
+                    "eksgen's trusts EKS Pod Identity only: the controller's service account loses its IRSA role")
 
 
 __all__ = ["addon_service_account", "association_resource", "irsa", "karpenter", "pod_identity", "strings"]

@@ -18,7 +18,7 @@ EXAMPLES = next((p for p in (REPO.parent / "shared" / "data" / "eksctl-examples"
 # names longer than eksgen's IAM prefixes allow, AL2 on eksctl's default version (1.34, no AL2 AMIs).
 FAILING = {
     "05-advanced-nodegroups.yaml": "EKS065", "10-encrypted-volumes.yaml": "EKS052",
-    "13-iamserviceaccounts.yaml": "EKS038", "15-managed-nodes.yaml": "EKS074",
+    "15-managed-nodes.yaml": "EKS074",
     "17-permissions-boundary.yaml": "EKS077", "22-managed-nodes-launch-template.yaml": "EKS075",
     "31-override-bootstrap-command-unmanaged-nodegroup.yaml": "EKS002",
     "35-iamidentitymappings.yaml": "EKS002", "36-outposts-vpc.yaml": "EKS020",

@@ -20,6 +20,8 @@ NG = "spec.selfManagedNodeGroups.0"
 MNG = "spec.managedNodeGroups.0"
 SG1, SG2 = "sg-0123456789abcdef0", "sg-0fedcba9876543210"
 PRIV = "privateNetworking: true\n"
+AT_LIMIT = "a" * 28 + "-sa1"  # 32 characters: demo-<name>- is 38, IAM's role name prefix limit
+PAST_LIMIT = AT_LIMIT + "2"
 
 
 @dataclass
@@ -185,6 +187,32 @@ CASES = [
          "policyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]}],
         "spec.addons.vpc-cni": {"serviceAccount": "aws-node"}},
          warns={"iam.serviceAccounts[1].wellKnownPolicies.imageBuilder"}),
+    # The entry names eksgen's role, demo-<name>-: at most 38 characters, so a name fits in 32 (a note beyond).
+    Case("irsa-name-at-the-role-prefix-limit", clusterconfig(f"""\
+        iam:
+          serviceAccounts:
+            - metadata: {{name: {AT_LIMIT}, namespace: kube-system}}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+        """), expect={"spec.serviceAccounts.0.name": AT_LIMIT, "spec.serviceAccounts.0.serviceAccount": AT_LIMIT}),
+    Case("irsa-name-one-past-the-role-prefix-limit", clusterconfig(f"""\
+        iam:
+          serviceAccounts:
+            - metadata: {{name: {PAST_LIMIT}, namespace: kube-system}}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+            - metadata: {{name: {PAST_LIMIT}x, namespace: kube-system}}
+              attachPolicyARNs: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+        """), expect={"spec.serviceAccounts.0.name": PAST_LIMIT[:32],
+                      "spec.serviceAccounts.0.serviceAccount": PAST_LIMIT,
+                      "spec.serviceAccounts.1.name": PAST_LIMIT[:30] + "-2",
+                      "spec.serviceAccounts.1.serviceAccount": PAST_LIMIT + "x"}),
+    Case("pod-identity-name-past-the-role-prefix-limit", clusterconfig("""\
+        iam:
+          podIdentityAssociations:
+            - namespace: kube-system
+              serviceAccountName: aws-load-balancer-controller-service-account
+              wellKnownPolicies: {awsLoadBalancerController: true}
+        """), expect={"spec.podIdentityAssociations.0.name": "aws-load-balancer-controller-ser",
+                      "spec.podIdentityAssociations.0.serviceAccount": "aws-load-balancer-controller-service-account"}),
     Case("oidc-with-vpc-cni-listed", clusterconfig("iam: {withOIDC: true}\naddons: [{name: vpc-cni}]\n"),
          expect={"spec.addons.vpc-cni": {}}, absent=("spec.serviceAccounts",)),
     Case("pod-identity", clusterconfig("""\

@@ -115,10 +115,16 @@ ROWS = [
     row("zones-differ-per-account", "EKS025", spec({5: "  region: us-west-1"}),
         spec({5: "  region: us-west-1"}, append="  vpc:\n    availabilityZones: [us-west-1a, us-west-1c]\n"),
         "8:1 spec", "in us-west-1 accounts see two of the letters a, b and c"),
+    # A vpc section without availabilityZones still takes the default zones: the finding is on that section.
+    row("zones-differ-per-account-vpc-section", "EKS025",
+        spec({5: "  region: us-west-1"}, append="  vpc:\n    cidr: 10.0.0.0/16\n"),
+        spec({5: "  region: us-west-1"},
+             append="  vpc:\n    cidr: 10.0.0.0/16\n    availabilityZones: [us-west-1a, us-west-1c]\n"),
+        "16:3 vpc", "list vpc.availabilityZones with the zones your account has"),
     row("public-only-endpoint-behind-nat", "EKS140",
         spec(append="  endpoint:\n    private: false\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
         spec(append="  endpoint:\n    private: true\n    public: true\n    publicCidrs: [203.0.113.0/24]\n"),
-        "17:5 endpoint.private", "`terraform output nat_public_ips` lists them"),
+        "17:5 endpoint.private", "(after the first apply, `terraform output nat_public_ips` lists them)"),
     # EKS140, one row per condition: each nearest valid spec drops one of them.
     row("public-only-endpoint-with-cidrs", "EKS140", spec(append=PUBLIC_ONLY + CIDRS),
         spec(append=PUBLIC_ONLY), "17:5 endpoint.private", "publicCidrs must include the gateways' public IPs"),
@@ -133,7 +139,7 @@ ROWS = [
         "11:5 endpoint.private", "nodes and pods reach a public-only endpoint through the NAT gateways"),
     row("public-only-endpoint-no-nat", "EKS140", spec(append=PUBLIC_ONLY + CIDRS),
         spec(append=PUBLIC_ONLY + CIDRS + "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
-        "17:5 endpoint.private", "or nodes cannot join"),
+        "17:5 endpoint.private", "or nodes cannot join: set private: true (recommended), or add those IPs"),
     row("public-subnet-27-and-26", "EKS141",
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                     "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/28, 10.0.49.0/26]\n"),

@@ -3,6 +3,7 @@ proved like every rendered file (round trip, interface check) and by `terraform 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from generator.terraform.static import static_findings, terraform_findings
 from tests.helpers import REPO, TODAY
 
 EXAMPLES = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "cluster.yaml").is_file())
+GOLDEN = Path(__file__).parent / "golden"
+REGEN = os.environ.get("EKSGEN_REGEN_IMPORTS") == "1"  # then review `git diff tests/pipeline/plan/golden`
 
 
 def built(example: str, import_blocks: bool = True) -> ClusterResult:
@@ -156,3 +159,14 @@ def test_karpenter_imports_nothing() -> None:
     text = built("karpenter").files[IMPORTS_FILE]
     assert "module.karpenter" not in text
     assert "module.eks.aws_eks_cluster.this[0]" in text
+
+
+@pytest.mark.parametrize("example", ["production", "irsa", "fargate-only"])
+def test_import_blocks_golden(example: str) -> None:
+    """The whole imports.tf, byte for byte: its comments and the variables' descriptions and validation
+    messages are what a user reads before the first plan (EKSGEN_REGEN_IMPORTS=1 rewrites them)."""
+    text = built(example).files[IMPORTS_FILE]
+    path = GOLDEN / f"imports-{example}.tf"
+    if REGEN:
+        path.write_text(text, "utf-8")
+    assert text == path.read_text("utf-8")
