@@ -9,7 +9,6 @@ cluster fails with its own errors; the rest still render.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -23,7 +22,7 @@ from generator.gitops.selection import GLOB_CHARS, select
 from generator.gitops.textdiff import directory_diff
 from generator.gitops.workers import cancelled_on_interrupt, ordered_map, pool_for
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.write import MANIFEST, WriteReport, output_dir, read_manifest, sha256
+from generator.pipeline.write import WriteReport, output_dir, read_manifest_record, sha256
 
 if TYPE_CHECKING:
     from generator.pipeline.specfile import RenderResult
@@ -126,17 +125,14 @@ def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, st
     warnings: list[Issue] = []
     for name, target, digest in records:
         try:
-            recorded = json.loads((target / MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(recorded, dict) or recorded.get("specSha256") != digest or recorded.get("pending"):
+            read = read_manifest_record(target)
+        except (OSError, EksgenError):
+            return None  # the render reports it
+        recorded, files = read.record, read.files
+        if recorded.get("specSha256") != digest or read.pending:
             return None
         if not _within(recorded.get("verdictWindow"), today) or not isinstance(recorded.get("warnings"), list):
             return None
-        try:
-            files = read_manifest(target)
-        except EksgenError:
-            return None  # the render reports it
         for file, file_digest in files.items():
             current = target / file
             if not current.is_file() or sha256(current.read_bytes()) != file_digest:
@@ -236,16 +232,12 @@ class Prepared:
     writes: list[TreeWrite] = field(default_factory=list)
 
 
-def prepare_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, incremental: bool, strict: bool,
+def prepare_one(path: Path, survey: Survey, out_dir: Path | None, nested: bool, today: dt.date, strict: bool,
                 force: bool, check: bool, dated_gate: bool, import_blocks: bool) -> Prepared:
-    """Everything but the write: the recorded verdict when it stands, else the spec rendered and proven
-    in memory (with --check, compared with its directories)."""
+    """Everything but the write, for a spec no recorded verdict stands in for: rendered and proven in
+    memory (with --check, compared with its directories)."""
     from generator.pipeline.specfile import tree_write
 
-    survey = (survey_one(path, out_dir, nested, today, incremental, strict, load=False) if incremental
-              else Survey(spec=str(path)))
-    if survey.replay is not None:
-        return Prepared(survey, survey.replay)
     try:
         results = _rendered(path, out_dir=out_dir, check=check, strict=strict, today=today, nested=nested,
                             dated_gate=dated_gate, import_blocks=import_blocks)
@@ -320,10 +312,17 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
     nested = out_dir is not None and len(paths) > 1  # several specs into one -o: out/<cluster name>
     forget()  # the manifests as they are now, before this run writes any
     skip = incremental and not force and not check and not import_blocks
-    with pool_for(jobs, len(paths)) as pool, cancelled_on_interrupt(pool):
+    # The recorded verdicts first, here: reading and hashing is cheaper than sending work to a worker,
+    # and workers start only for what is left (one spec left renders in this process).
+    surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
+               for p in paths]
+    todo = [(p, s, out_dir, nested, clock, strict, force, check, dated_gate, import_blocks)
+            for p, s in zip(paths, surveys, strict=True) if s.replay is None]
+    with pool_for(jobs, len(todo)) as pool, cancelled_on_interrupt(pool):
+        rendered = ordered_map(pool, prepare_one, todo)
         prepared = []
-        for item in ordered_map(pool, prepare_one, [(p, out_dir, nested, clock, skip, strict, force, check, dated_gate,
-                                              import_blocks) for p in paths]):
+        for survey in surveys:
+            item = Prepared(survey, survey.replay) if survey.replay is not None else next(rendered)
             on_rendered()
             prepared.append(item)
         clashes = shared_directories([item.survey for item in prepared])

@@ -28,7 +28,7 @@ from generator.version import __version__
 @functools.lru_cache(maxsize=256)
 def _manifests_below(directory: str) -> dict[str, list[dict[str, Any]]]:
     """Spec file name -> manifests of the rendered directories right below `directory` naming it
-    (read once per process: a survey happens before anything is written)."""
+    (read once per run: a survey happens before anything is written)."""
     found: dict[str, list[dict[str, Any]]] = {}
     try:
         entries = list(os.scandir(directory))
@@ -41,17 +41,26 @@ def _manifests_below(directory: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def forget() -> None:
-    """A new run reads the manifests again (a library caller may render twice in one process)."""
-    _manifests_below.cache_clear()
-
-
+@functools.lru_cache(maxsize=4096)
 def _manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest of `directory` with its source record (read once per run); callers never mutate it."""
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) and isinstance(manifest.get("source"), dict) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _base_digest(base: Path) -> str:
+    """SHA-256 of a base file's bytes, once per run (a fleet's specs share a few bases)."""
+    return hashlib.sha256(base.read_bytes()).hexdigest()
+
+
+def forget() -> None:
+    """A new run reads the manifests and bases again (a library caller may render twice in one process)."""
+    for cached in (_manifests_below, _manifest, _base_digest, _base_found):
+        cached.cache_clear()
 
 
 def _digest(path: Path) -> str | None:
@@ -72,18 +81,25 @@ def _bases_unchanged(spec: Path, bases: object) -> bool:
         if not (isinstance(item, list) and len(item) == 3 and all(isinstance(part, str) for part in item)):
             return False
         target, shown, digest = item
-        base = (parent / target).resolve()  # as overlay.resolve finds it
+        base, relative = _base_found(parent, target)
         try:
-            relative = base.relative_to(Path.cwd())
-        except ValueError:
-            relative = base
-        try:
-            if str(relative) != shown or hashlib.sha256(base.read_bytes()).hexdigest() != digest:
+            if relative != shown or _base_digest(base) != digest:
                 return False
         except OSError:
             return False
         parent = base.parent
     return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_found(parent: Path, target: str) -> tuple[Path, str]:
+    """The base an `extends: target` beside `parent` names, as overlay.resolve finds it, and how
+    positions name it (relative to the working directory when below it); once per run."""
+    base = (parent / target).resolve()
+    try:
+        return base, str(base.relative_to(Path.cwd()))
+    except ValueError:
+        return base, str(base)
 
 
 def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: bool) -> list[tuple[str, str]] | None:

@@ -8,6 +8,7 @@ overwritten without `force`; a file eksgen never wrote is never touched at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import secrets
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import HandEditedFiles, UsageError, quote_name
 from generator.pipeline.lock import exclusive, open_no_follow, state_dir, wait_seconds
@@ -45,46 +47,61 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def _manifest_section(out_dir: Path, section: str) -> dict[str, str]:
+@dataclass
+class ManifestRecord:
+    """A manifest as read: its checked `files` and `pending` entries, and the whole record."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+def read_manifest_record(out_dir: Path) -> ManifestRecord:
+    """The manifest, read once without following a symlink, every `files` and `pending` entry
+    checked (empty when there is none)."""
     path = out_dir / MANIFEST
     if (out_dir / STATE_DIR).is_symlink():
         raise UsageError(f"refusing to use {out_dir / STATE_DIR}: it is a symlink")
     try:
         fd = open_no_follow(path, os.O_RDONLY)
     except FileNotFoundError:
-        return {}
+        return ManifestRecord()
     try:
         with os.fdopen(fd, "rb") as handle:
-            files = json.loads(handle.read(MAX_MANIFEST_BYTES + 1)).get(section, {})
-        files = {str(k): str(v) for k, v in files.items()}
+            record = json.loads(handle.read(MAX_MANIFEST_BYTES + 1))
+        read = ManifestRecord({str(k): str(v) for k, v in record.get("files", {}).items()},
+                              {str(k): str(v) for k, v in record.get("pending", {}).items()}, record)
     except (ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: unreadable manifest ({exc}); remove it to start over") from exc
-    for name in files:
+    for name in [*read.files, *read.pending]:
         problem = unsafe_name(name)
         if problem:
             raise UsageError(f"{path}: entry {name!r} {problem}; remove the manifest to start over")
-    return files
+    return read
 
 
+@functools.lru_cache(maxsize=1024)
 def unsafe_name(name: str) -> str | None:
-    """Why a manifest or output name could reach outside the output directory, or None."""
+    """Why a manifest or output name could reach outside the output directory, or None (a pure
+    function of the name, asked for the same few names by every cluster of a fleet)."""
     if not name or "\0" in name or "\\" in name or not name.isprintable():
         return "is not a plain file name"
-    if Path(name).is_absolute() or ".." in Path(name).parts:
+    path = Path(name)
+    if path.is_absolute() or ".." in path.parts:
         return "points outside the output directory"
-    if Path(name).parts[0] == STATE_DIR:
+    if path.parts[0] == STATE_DIR:
         return "is inside eksgen's state directory"
     return None
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
     """File name -> SHA-256 of the bytes eksgen last wrote completely."""
-    return _manifest_section(out_dir, "files")
+    return read_manifest_record(out_dir).files
 
 
 def read_pending(out_dir: Path) -> dict[str, str]:
     """Hashes a run intended to write but may not have finished (it was killed)."""
-    return _manifest_section(out_dir, "pending")
+    return read_manifest_record(out_dir).pending
 
 
 def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
@@ -128,7 +145,9 @@ def _safe_target(out_dir: Path, name: str) -> Path:
     target = out_dir / name
     if unsafe_name(name):
         raise UsageError(f"refusing to write outside {out_dir}: {quote_name(name)}")
-    if target.is_symlink() or not target.resolve().is_relative_to(out_dir.resolve()):
+    # Not a symlink, a target resolves where its directory does: inside when that is out_dir itself.
+    if target.is_symlink() or (target.parent != out_dir
+                               and not target.parent.resolve().is_relative_to(out_dir.resolve())):
         raise UsageError(f"refusing to write through a symlink or outside {out_dir}: {name}")
     return target
 
@@ -144,10 +163,19 @@ def locked(out_dir: Path, limit: float | None = None) -> Iterator[None]:
 
 def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
     """Temp files a killed run left behind (`.NAME.*.tmp`); the targets themselves are intact."""
+    wanted: dict[Path, set[str]] = {}
     for name in names:
         target = out_dir / name
-        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
-            leftover.unlink(missing_ok=True)
+        wanted.setdefault(target.parent, set()).add(target.name)
+    for directory, bases in wanted.items():  # one listing per directory, not one per name
+        try:
+            entries = [entry.name for entry in os.scandir(directory)]
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.endswith(".tmp") and any(entry.startswith(f".{base}.") and len(entry) >= len(base) + 6
+                                              for base in bases):  # as the glob `.NAME.*.tmp` matches
+                (directory / entry).unlink(missing_ok=True)
 
 
 def read_current(out_dir: Path, names: set[str]) -> dict[str, bytes | None]:
@@ -251,8 +279,8 @@ def write_steps(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
     out_dir.mkdir(parents=True, exist_ok=True)
     report = WriteReport()
     with locked(out_dir, limit):
-        manifest = read_manifest(out_dir)
-        pending = read_pending(out_dir)
+        recorded = read_manifest_record(out_dir)
+        manifest, pending = recorded.files, recorded.pending
         known = set(files) | set(manifest) | set(pending)
         _remove_interrupted_temps(out_dir, known | {MANIFEST})
         targets = {name: _safe_target(out_dir, name) for name in files}

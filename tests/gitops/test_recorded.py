@@ -36,12 +36,12 @@ def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "a.yaml").write_text(OVERLAY.format(name="alpha"))
     (tmp_path / "two.yaml").write_text(TWO)
     assert render(tmp_path).returncode == 0
-    recorded._manifests_below.cache_clear()
+    recorded.forget()
     return tmp_path
 
 
 def shortcut(name: str) -> list[tuple[str, str]] | None:
-    recorded._manifests_below.cache_clear()
+    recorded.forget()
     path = Path(name)
     return recorded.recorded_clusters(path, path.read_bytes(), None, False)
 
@@ -76,7 +76,7 @@ def test_a_moved_base_or_another_working_directory_misses(fleet: Path, monkeypat
     (fleet / "bases" / "middle.yaml").write_text(MIDDLE)
     assert shortcut("a.yaml") is not None
     monkeypatch.chdir(fleet / "bases")  # positions would name the bases differently
-    recorded._manifests_below.cache_clear()
+    recorded.forget()
     assert recorded.recorded_clusters(Path("../a.yaml"), (fleet / "a.yaml").read_bytes(), None, False) is None
 
 
@@ -104,13 +104,15 @@ def test_a_recorded_file_still_replays_only_within_the_verdict_window(fleet: Pat
     assert survey_one(Path("a.yaml"), None, False, dt.date(2099, 1, 1), True, False).replay is None
 
 
-def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # in-process, and with workers (the survey is the parent's)
+def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: Path, jobs: str) -> None:
     probe = ("import runpy, sys\nsys.argv = ['eksgen', 'render', '*.yaml', '--today', "
-             f"'{TODAY.isoformat()}', '--format', 'json']\n"
+             f"'{TODAY.isoformat()}', '--format', 'json', '-j', '{jobs}']\n"
              "try:\n    runpy.run_module('generator', run_name='__main__')\nexcept SystemExit as exit:\n"
              "    code = exit.code\n"
              "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'hcl2', 'lark')\n"
-             "               or m.startswith(('generator.pipeline.run', 'generator.pipeline.model')))\n"
+             "               or m.startswith(('generator.pipeline.run', 'generator.pipeline.model',\n"
+             "                                'generator.pipeline.specfile', 'generator.pipeline.writegroup')))\n"
              "print('\\nHEAVY', code, heavy)\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=fleet, capture_output=True, text=True, check=False)
     summary, _, heavy = done.stdout.rpartition("\nHEAVY ")

@@ -521,9 +521,14 @@ def second_release(draw: st.DrawFn, spec: dict[str, Any], part: str, cluster: st
     addons = spec.get("addons")
     if addons is not None:
         free = [e["name"] for e in entries]
+        account_of = {e["name"]: e["serviceAccount"] for e in entries}
+        bound_accounts: set[str] = set()  # an addon's association lives in the addon's namespace (kube-system)
         for addon in addons.values():
             if free and "serviceAccount" not in addon and draw(st.booleans()):
-                addon["podIdentity"] = free.pop(draw(st.integers(0, len(free) - 1)))
+                name = free.pop(draw(st.integers(0, len(free) - 1)))
+                if account_of[name] not in bound_accounts:
+                    bound_accounts.add(account_of[name])
+                    addon["podIdentity"] = name
         uses = entries and not auto_mode
         if karpenter.get("enabled") or uses:
             addons.setdefault(AGENT, {})

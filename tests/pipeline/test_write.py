@@ -67,6 +67,46 @@ def test_paths_cannot_escape(tmp_path: Path, name: str) -> None:
         write_tree(tmp_path / "out", {name: b"x"}, META)
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_directory_symlinked_outside_is_not_written_through(tmp_path: Path, force: bool) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "sub").symlink_to(outside)
+    with pytest.raises(UsageError, match=r"refusing to write through a symlink or outside .*: sub/x.tf"):
+        write_tree(out, {"sub/x.tf": b"x"}, META, force=force)
+    assert list(outside.iterdir()) == []
+    (out / "inside").mkdir()
+    (out / "alias").symlink_to(out / "inside")  # a link that stays inside is followed
+    write_tree(out, {"alias/x.tf": b"x\n"}, META)
+    assert (out / "inside" / "x.tf").read_bytes() == b"x\n"
+
+
+# (leftover file, inside .eksgen?, removed?): what `.NAME.*.tmp` matches for the names eksgen knows
+LEFTOVERS = [
+    (".eks.tf.0123abcd.tmp", False, True),
+    (".eks.tf..tmp", False, True),  # the glob's `*` may match nothing
+    (".eks.tf.tmp", False, False),
+    (".eks.tf.0123.tmpx", False, False),
+    ("eks.tf.0123.tmp", False, False),
+    (".other.tf.0123.tmp", False, False),
+    (".eks.tf.notes", False, False),
+    (".manifest.json.0123.tmp", True, True),
+    (".manifest.json.0123.tmp", False, False),
+]
+
+
+@pytest.mark.parametrize(("leftover", "in_state", "removed"), LEFTOVERS,
+                         ids=[f"{'state/' if s else ''}{name}" for name, s, _ in LEFTOVERS])
+def test_only_temp_files_of_known_names_are_removed(tmp_path: Path, leftover: str, in_state: bool,
+                                                    removed: bool) -> None:
+    write_tree(tmp_path, {"eks.tf": b"a\n"}, META)
+    path = tmp_path / (".eksgen" if in_state else "") / leftover
+    path.write_bytes(b"left\n")
+    write_tree(tmp_path, {"eks.tf": b"b\n"}, META)
+    assert path.exists() is not removed
+
+
 def test_symlink_is_not_written_through(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
