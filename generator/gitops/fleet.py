@@ -142,7 +142,7 @@ def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, st
                                  "created": [], "updated": [], "removed": [], "unchanged": sorted(files)})
     warnings.sort(key=Issue.sort_key)
     if strict and warnings:  # the verdict a full render would give: refused, nothing written
-        return _failed(outcome, SpecInvalid(warnings))
+        return _failure(outcome, SpecInvalid(warnings))
     outcome.issues = [w.as_json() for w in warnings]
     outcome.warnings = [w.format() for w in warnings]
     return outcome
@@ -156,17 +156,6 @@ def _within(window: object, today: dt.date) -> bool:
     except ValueError:
         return False
     return (start is None or start <= today) and (end is None or today < end)
-
-
-def _failed(outcome: Outcome, exc: SpecInvalid) -> Outcome:
-    outcome.code = exit_code(exc)
-    outcome.skipped = False
-    outcome.clusters = []
-    ordered = sorted(exc.issues, key=Issue.sort_key)
-    outcome.issues = [i.as_json() for i in ordered]
-    outcome.errors = [i.format() for i in ordered]
-    outcome.error_count = len(ordered)  # with --strict every warning is an error
-    return outcome
 
 
 def shared_directories(surveys: list[Survey]) -> list[str]:
