@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
 from generator.gitops.recorded import forget, manifest_record, recorded_clusters, regular_file_digest
 from generator.gitops.selection import GLOB_CHARS, select
-from generator.gitops.textdiff import directory_diff
 from generator.gitops.workers import cancelled_on_interrupt, ordered_map, pool_for
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.write import WriteReport, output_dir
@@ -205,6 +204,8 @@ def _rendered(path: Path, *, out_dir: Path | None, check: bool, strict: bool, to
     if strict and warnings:
         raise SpecInvalid(warnings)
     if check:
+        from generator.gitops.textdiff import directory_diff
+
         for item in results:
             item.diff = directory_diff(item.out_dir, encoded(item))
     return results
