@@ -57,13 +57,14 @@ def render(
         for base, clusters in selection.bases.items():
             err(f"{base}: a base; checking the {len(clusters)} cluster(s) that extend it")
     progress = _Progress(enabled=text)
+    shown = _Warnings()
     with progress:
         outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
                                     shard_spec=shard_spec, incremental=incremental, strict=strict,
                                     today=parse_today(today), dated_gate=gate_on_dates,
                                     import_blocks=import_blocks, on_start=progress.start,
                                     on_rendered=progress.advance,
-                                    on_done=functools.partial(_on_done, check, text), on_note=err)
+                                    on_done=functools.partial(_on_done, check, text, shown), on_note=err)
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),
@@ -72,6 +73,9 @@ def render(
                               indent=2))
     elif len(outcomes) > 1 or check:
         typer.echo(fleet_summary(outcomes, check))
+    if text and shown.repeated:
+        err(f"note: {shown.repeated} warning line(s) shown once above were found again in other clusters "
+            "(a base they share); --format json lists every cluster's findings")
     return code
 
 
@@ -100,9 +104,25 @@ def fleet_summary(outcomes: list[Any], check: bool) -> str:
     return "\n".join(lines)
 
 
-def _on_done(check: bool, text: bool, outcome: Any) -> None:
+def _on_done(check: bool, text: bool, shown: _Warnings, outcome: Any) -> None:
     if text:
-        _print_outcome(outcome, check)
+        _print_outcome(outcome, check, shown)
+
+
+class _Warnings:
+    """Warning lines already printed this run: a finding located in a base reads the same for every
+    cluster extending it, so a fleet prints it once (and counts the repeats), not once per cluster."""
+
+    def __init__(self) -> None:
+        self.lines: set[str] = set()
+        self.repeated = 0
+
+    def first_time(self, line: str) -> bool:
+        if line in self.lines:
+            self.repeated += 1
+            return False
+        self.lines.add(line)
+        return True
 
 
 class _Progress:
@@ -132,10 +152,11 @@ class _Progress:
             self.bar.advance(self.task)
 
 
-def _print_outcome(outcome: Any, check: bool) -> None:
+def _print_outcome(outcome: Any, check: bool, shown: _Warnings) -> None:
     """Status lines worded alike for render and --check: `SPEC (CLUSTER): STATUS in DIR`."""
     for line in outcome.warnings:
-        err(line)
+        if shown.first_time(line):
+            err(line)
     if outcome.errors:
         for line in outcome.errors:
             err(line)

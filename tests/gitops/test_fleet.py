@@ -127,3 +127,24 @@ def test_a_hand_edited_cluster_is_refused_and_the_rest_of_its_write_group_writte
     written = [i for i in range(FLEET_SIZE) if i != BROKEN
                and "min_size       = 1" in (tmp_path / f"c{i:02d}" / "eks.tf").read_text()]
     assert written == [i for i in range(FLEET_SIZE) if i not in (5, BROKEN)]
+
+
+@pytest.mark.parametrize("incremental", [False, True])  # rendered, and replayed from the records
+def test_a_warning_located_in_a_shared_base_is_printed_once(tmp_path: Path, incremental: bool) -> None:
+    base = MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase") + (
+        "  access:\n    entries:\n      - principalArn: arn:aws:iam::111122223333:role/admins\n"
+        "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n")
+    (tmp_path / "base.yaml").write_text(base)
+    for name in ("a", "b", "c"):
+        own = 'spec:\n  kubernetesVersion: "1.34"\n' if name == "c" else ""  # c's own warning, in c.yaml
+        (tmp_path / f"{name}.yaml").write_text(f"extends: base.yaml\nmetadata:\n  name: {name}\n{own}")
+    first = eksgen(tmp_path, "render", "[abc].yaml")
+    done = eksgen(tmp_path, "render", "[abc].yaml") if incremental else first
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    placeholder = [line for line in warnings if line.startswith("base.yaml:") and "EKS018" in line]
+    assert len(placeholder) == 1, done.stderr
+    own = [line for line in warnings if line.startswith("c.yaml:")]  # a cluster's own finding: its own line
+    assert own and all("EKS018" not in line for line in own), done.stderr
+    assert "note: 2 warning line(s) shown once above were found again in other clusters" in done.stderr
+    listed = json.loads(eksgen(tmp_path, "render", "[abc].yaml", "--format", "json").stdout)["issues"]
+    assert sum(1 for issue in listed if issue["rule"] == "EKS018") == 3  # JSON keeps every cluster's findings
