@@ -55,8 +55,12 @@ def validate(
         return code
     for base, dependents in report.bases.items():
         err(f"{base}: a base; checked through the {len(dependents)} cluster(s) that extend it")
-    for issue in report.warnings:
-        err(issue.format())
+    lines = [issue.format() for issue in report.warnings]
+    for line in dict.fromkeys(lines):  # a base's finding reads the same for each cluster extending it
+        err(line)
+    if len(set(lines)) < len(lines):
+        err(f"note: {len(lines) - len(set(lines))} warning line(s) shown once above were found again in other "
+            "clusters (a base they share); --format json lists every cluster's findings")
     for where, finding, _ in report.findings:
         err(f"{where}/{finding.format()}")
     if code == ExitCode.INTERNAL:

@@ -148,3 +148,17 @@ def test_a_warning_located_in_a_shared_base_is_printed_once(tmp_path: Path, incr
     assert "note: 2 warning line(s) shown once above were found again in other clusters" in done.stderr
     listed = json.loads(eksgen(tmp_path, "render", "[abc].yaml", "--format", "json").stdout)["issues"]
     assert sum(1 for issue in listed if issue["rule"] == "EKS018") == 3  # JSON keeps every cluster's findings
+
+
+def test_validate_prints_a_shared_base_warning_once_and_counts_every_one(tmp_path: Path) -> None:
+    base = MINIMAL_SPEC.replace('"1.34"', '"1.35"').replace("kind: Cluster", "kind: ClusterBase") + (
+        "  access:\n    entries:\n      - principalArn: arn:aws:iam::111122223333:role/admins\n"
+        "        policies: [{policy: AmazonEKSClusterAdminPolicy}]\n")
+    (tmp_path / "base.yaml").write_text(base)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(f"extends: base.yaml\nmetadata:\n  name: {name}\n")
+    done = eksgen(tmp_path, "validate", "[ab].yaml")
+    assert done.returncode == 0, done.stderr
+    assert sum(1 for line in done.stderr.splitlines() if "EKS018" in line) == 1, done.stderr
+    assert "note: 1 warning line(s) shown once above" in done.stderr
+    assert done.stdout.strip() == "ok: 2 target(s) valid (eksgen checks), 2 warning(s)"
