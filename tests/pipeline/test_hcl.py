@@ -80,6 +80,10 @@ def test_tricky_strings_round_trip_through_python_hcl2(text: str) -> None:
     ("100%", '"100%"'),
     ("a\u2028b\u2029", '"a\\u2028b\\u2029"'),  # line and paragraph separators: no raw line breaks
     ("\u00a0x", '"\\u00a0x"'),  # a no-break space is not printable to Python
+    ('X{"', '"X{\\""'),  # only `$` and `%` start a sigil, whatever else precedes a brace
+    ("a${", '"a$${"'),  # a sigil at the very end is doubled too
+    ("\uffff", '"\\uffff"'),  # the last code point written with four digits
+    ("\U000f0000", '"\\U000f0000"'),  # the first private-use plane: eight digits
 ])
 def test_quote_matches_hclwrite_rules(text: str, quoted: str) -> None:
     assert hcl.quote(text) == quoted
@@ -285,3 +289,37 @@ def test_floats_render_in_positional_notation_and_read_back(value: float, text: 
 def test_non_finite_floats_have_no_literal(value: float) -> None:
     with pytest.raises(ValueError, match="has no HCL literal"):
         hcl.number(value)
+
+
+@pytest.mark.parametrize(("value", "indent", "rendered"), [
+    ({"a": "b"}, "", '{\n  "a" = "b"\n}'),  # a user map always spans lines, like an object
+    ([{}], "", "[{}]"),  # an empty map keeps its list on one line
+    ([{"a": "b"}], "", '[\n  {\n    "a" = "b"\n  },\n]'),
+    ([{"a": "b"}], "  ", '[\n    {\n      "a" = "b"\n    },\n  ]'),  # nested under the line's indent
+    ([Obj.of(c=[{"a": "b"}])], "", '[\n  {\n    c = [\n      {\n        "a" = "b"\n      },\n    ]\n  },\n]'),
+])
+def test_multi_line_values_are_laid_out_as_terraform_fmt_does(value: Any, indent: str, rendered: str) -> None:
+    assert hcl.literal(value, indent) == rendered
+
+
+def test_a_heredoc_attribute_is_indented_from_its_own_line() -> None:
+    assert hcl.assignments([("user_data", Heredoc("echo hi\n"))], "    ") == [
+        "user_data = <<-EOT\n      echo hi\n    EOT"]
+
+
+@pytest.mark.parametrize(("lines", "flushed"), [
+    (["    a", "      ", "      b"], ["a", "      ", "  b"]),  # a whitespace-only line neither counts nor changes
+    (["", "   "], ["", "   "]),  # nothing but blank lines: nothing to strip
+])
+def test_flush_lines_strips_the_common_indent_of_text_lines(lines: list[str], flushed: list[str]) -> None:
+    assert hcl.flush_lines(lines) == flushed
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    ("<<EOT\n  a\nEOT", "  a\n"),  # `<<` keeps its indentation; only `<<-` strips it
+    ("<<-EOT\n  a\nEOT", "a\n"),
+    ("<<-EOT\n  a\n  EOT", "a\n"),  # the closing marker may be indented
+    ("<<-EOT\n  a\nXEOT", None),  # a closing line is the marker, not a word ending in it
+])
+def test_read_heredoc_reads_what_terraform_reads(raw: str, text: str | None) -> None:
+    assert hcl.read_heredoc(raw) == text
