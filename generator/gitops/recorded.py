@@ -27,9 +27,11 @@ from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, output_
 from generator.version import __version__
 
 _READ_CHUNK = 1 << 20
-# `name: X` lines of a spec: where its clusters' directories probably are, tried before reading every
-# manifest beside it (a guess only orders the candidates; each one is checked in full).
-_NAME_LINE = re.compile(rb"^[ \t]+name:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9-]*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+# `name: X` in a spec (block or flow style): where its clusters' directories probably are, tried before
+# reading every manifest beside it. A guess only orders the candidates (each is checked in full), so
+# node-group names guessed too cost a missing directory each, and a name written otherwise (an alias)
+# is still found by the full survey.
+_NAME = re.compile(rb"""\bname:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9_-]*)""")
 
 
 @functools.lru_cache(maxsize=256)
@@ -148,7 +150,7 @@ def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: boo
     recorded them, when every input of loading is as it was then; None to load it."""
     digest = hashlib.sha256(data).hexdigest()
     guessed = [_manifest(output_dir(path, out_dir, name.decode(), 2 if nested else 0))
-               for name in dict.fromkeys([*_NAME_LINE.findall(data), path.stem.encode()])]
+               for name in dict.fromkeys([*_NAME.findall(data), path.stem.encode()])]
     found = _clusters(path, digest, [m for m in guessed if m is not None and m.get("spec") == path.name],
                       out_dir, nested)
     if found is not None:

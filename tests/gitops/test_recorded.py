@@ -130,7 +130,7 @@ def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: 
 def test_a_cluster_named_unlike_its_file_is_found_beside_decoys(fleet: Path) -> None:
     """The directories a spec's `name:` lines and file name suggest are only tried first: a decoy there
     (another spec's manifest, or this spec's stale one) never decides, the full survey still does."""
-    flow = "extends: bases/middle.yaml\nmetadata: {name: gamma}\n"  # no `name:` line to guess from
+    flow = "extends: bases/middle.yaml\nmetadata: {name: &cluster gamma}\n"  # an anchor: no name to guess
     (fleet / "g.yaml").write_text(flow)
     assert render(fleet).returncode == 0
     loaded = _loaded_clusters(Path("g.yaml"), flow.encode())
@@ -165,3 +165,21 @@ def test_a_copy_of_a_spec_under_another_name_is_not_its_record(fleet: Path) -> N
     assert shortcut("c.yaml") is None  # but for a.yaml: so the render finds the two sharing alpha/
     done = render(fleet)
     assert done.returncode == 2 and "would both write" in done.stderr
+
+
+@pytest.mark.parametrize("document", [
+    "extends: bases/middle.yaml\nmetadata: {name: gamma_1}\n",  # flow style, an underscore
+    "extends: bases/middle.yaml\nmetadata:\n  name: 'gamma_1'  # quoted, commented\n",
+])
+def test_a_spec_s_own_name_finds_its_record_without_reading_every_manifest(
+        fleet: Path, monkeypatch: pytest.MonkeyPatch, document: str) -> None:
+    (fleet / "g.yaml").write_text(document)
+    assert render(fleet).returncode == 0
+    loaded = _loaded_clusters(Path("g.yaml"), document.encode())
+    recorded.forget()
+
+    def every_manifest(directory: str) -> dict[str, list[dict[str, object]]]:
+        raise AssertionError(f"read every manifest below {directory}")
+
+    monkeypatch.setattr(recorded, "_manifests_below", every_manifest)
+    assert loaded is not None and recorded.recorded_clusters(Path("g.yaml"), document.encode(), None, False) == loaded
