@@ -41,7 +41,7 @@ def quote(text: str) -> str:
             out.append(_SIMPLE_ESCAPES[ch])
         elif ch in "$%" and index + 1 < length and text[index + 1] == "{":
             out.append(ch + ch)
-        elif not ch.isprintable() or ch in "\u2028\u2029":
+        elif not ch.isprintable():  # U+2028 and U+2029 included: they are separators
             code = ord(ch)
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:

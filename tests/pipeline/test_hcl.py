@@ -39,6 +39,18 @@ TRICKY = [
     " ",
     "~}",
     "${x}$${y}%{z}",
+    # what python-hcl2 keeps as written runs from the sigil to the first `}`, escapes included
+    '${"q"}',
+    '}${"q"}',
+    '${}"a"}',
+    '${x} say "hi"',
+    "${a{b}",
+    "${X{}",
+    "X{y}",
+    "${\u200b}",
+    "${\uffff}",
+    "${\U000f0000}",
+    "%{ x }\\",
 ]
 
 
@@ -54,6 +66,16 @@ PYTHON_HCL2_READS = {
     "%{ if true }x%{ endif }": "%%{ if true }x%%{ endif }",
     "$${already}": "$$${already}",
     "${x}$${y}%{z}": "$${x}$$${y}%%{z}",
+    '${"q"}': '$${\\"q\\"}',
+    '}${"q"}': '}$${\\"q\\"}',
+    '${}"a"}': '$${}"a"}',
+    '${x} say "hi"': '$${x} say "hi"',
+    "${a{b}": "$${a{b}",
+    "${X{}": "$${X{}",
+    "${\u200b}": "$${\\u200b}",
+    "${\uffff}": "$${\\uffff}",
+    "${\U000f0000}": "$${\\U000f0000}",
+    "%{ x }\\": "%%{ x }\\",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import RoundTripError
-from generator.ir import Call, Obj, Ref
+from generator.ir import Call, Heredoc, Obj, Ref
 from generator.pipeline import hcl
 from generator.pipeline.load import load_documents
 from generator.pipeline.roundtrip import differences, expected_file, parse, verify_round_trip
@@ -85,6 +85,13 @@ def test_untampered_text_passes_and_every_file_is_compared() -> None:
     (Call("format", ("%s", Ref("module.eks.cluster_name"))), '${format("%s", module.eks.cluster_id)}',
      "cluster_id"),
     (Call("format", ("%s", "a")), '${format("%s", "b")}', "read '${format(\"%s\", \"b\")}'"),
+    # a float python-hcl2 re-serialises inside a call as an expression: the same number, or not
+    (1e-05, "${2e-05}", "expected 1e-05, read '${2e-05}'"),
+    (1e-05, "${x}", "expected 1e-05"),
+    (1, None, "expected 1, read None"),
+    (1, [1], "expected 1, read [1]"),
+    (Heredoc("a\n"), "<<-EOT\n  b\nEOT", "expected heredoc 'a\\n'"),
+    (Heredoc("a\n"), 5, "expected heredoc 'a\\n', read 5"),
 ])
 def test_each_comparison_fails_when_its_half_is_broken(expected: object, actual: object, fragment: str) -> None:
     found = differences(expected, actual, "v")
@@ -98,6 +105,31 @@ def test_each_comparison_fails_when_its_half_is_broken(expected: object, actual:
 def test_equal_values_have_no_differences(value: object) -> None:
     actual = parse("v = " + hcl.literal(value) + "\n")["v"] if isinstance(value, Call) else value
     assert differences(value, actual, "v") == []
+
+
+@pytest.mark.parametrize(("expected", "actual"), [
+    (1e-05, "${1e-05}"),  # inside a call python-hcl2 writes an exponent float back as an expression
+    (1e16, "${1e+16}"),
+    (1e16, 10000000000000000),  # one number type: the integer spelling is the same number
+    (Heredoc("a\n  b\n"), "<<-EOT\n    a\n      b\n    EOT"),
+])
+def test_the_same_value_written_another_way_has_no_differences(expected: object, actual: object) -> None:
+    assert differences(expected, actual, "v") == []
+
+
+def test_a_broken_file_names_its_first_twenty_differences_one_per_line() -> None:
+    result = built()
+    files = dict(result.files)
+    assert result.plan is not None
+    values = {f"  v{i} = {i}\n" for i in range(25)}
+    files["locals.tf"] = files["locals.tf"].replace("locals {\n", "locals {\n" + "".join(sorted(values)), 1)
+    with pytest.raises(RoundTripError) as info:
+        verify_round_trip(result.plan, files)
+    header, *lines = str(info.value).split("\n")
+    assert header == "locals.tf: rendered text differs from the plan:"
+    # in the order written (the same message on every run, whatever the hash seed)
+    assert lines == [f"  locals.tf.locals[0].v{i}: in the rendered text but not in the plan"
+                     for i in sorted(range(25), key=str)[:20]]
 
 
 # --- the expected side is independent of hcl.quote (issue 14, item 16) ------------------------------
