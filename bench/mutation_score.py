@@ -48,7 +48,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/defaults.py": ["tests/pipeline/test_defaults.py", "tests/pipeline/test_capacity.py"],
     "generator/pipeline/plan/compute.py": ["tests/pipeline/plan/test_compute.py", "tests/pipeline/test_render.py"],
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
-    "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
+    "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py", "tests/pipeline/test_interface_rows.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
     "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py",
