@@ -74,8 +74,9 @@ def number(value: float) -> str:
     the only spelling python-hcl2 (eksgen's round-trip reader) reads back as a number."""
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"{value!r} has no HCL literal")
-    text = format(decimal.Decimal(repr(value)), "f")
-    return text if "." in text or "e" in repr(value) else f"{text}.0"
+    # repr writes a finite float with a point or an exponent; Decimal keeps the point and expands the
+    # exponent (1e16 becomes 10000000000000000: the same number to Terraform and python-hcl2).
+    return format(decimal.Decimal(repr(value)), "f")
 
 
 def literal(value: Value, indent: str = "") -> HclText:
