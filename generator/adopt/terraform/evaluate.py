@@ -54,7 +54,8 @@ def heredoc_text(raw: str) -> str:
         cut = min(indents, default=0)
         lines = [line[cut:] for line in lines]
     text = "\n".join(lines) + "\n" if lines else ""
-    if "${" in text.replace("$${", "") or "%{" in text.replace("%%{", ""):
+    escapes_out = text.replace("$${", "\0").replace("%%{", "\0")  # not "": `$` + `$${` + `{` would read as `${`
+    if "${" in escapes_out or "%{" in escapes_out:
         raise NotLiteral(raw, "a heredoc with interpolation")
     return text.replace("$${", "${").replace("%%{", "%{")
 

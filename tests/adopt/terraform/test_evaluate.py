@@ -114,9 +114,12 @@ def test_heredoc_trim_strips_the_common_indentation() -> None:
     ("!true", False), ("!false", True), ("-(2)", -2), ('"a${1}b"', "a1b"),
     ("<<EOT\n$${x} %%{y}\nEOT", "${x} %{y}\n"),  # escaped sigils in a heredoc are literal text
     ("<<EOT\nEOT", ""),
+    ("<<EOT\n$$${{ %%%{{\nEOT", "$${{ %%{{\n"),  # a `$` before an escaped `${` is literal text too
+    ("2.0", 2), ("2.5", 2.5),
 ])
 def test_operators_templates_and_heredocs(tmp_path: Path, expr: str, expected: Any) -> None:
-    assert value_of(tmp_path, expr) == expected
+    value = value_of(tmp_path, expr)
+    assert (value, type(value)) == (expected, type(expected))
 
 
 @pytest.mark.parametrize(("expr", "text", "reason"), [
@@ -178,6 +181,7 @@ def test_traversals_by_attribute_key_and_index(tmp_path: Path, expr: str, expect
     ('concat(local.zones, ["c"])[length(local.zones)]', "c"),  # an index computed by an expression
     ('[["a", "b"]][0][1]', "b"),
     ("{ a = { b = 2 } }.a.b", 2),
+    ('["a", "b"].1', "b"),  # the legacy index form, after an expression
 ])
 def test_steps_after_any_expression(tmp_path: Path, expr: str, expected: Any) -> None:
     assert value_of(tmp_path, expr) == expected
@@ -203,6 +207,7 @@ def test_what_stays_unknown_says_why_at_its_line(tmp_path: Path, expr: str, text
 
 @pytest.mark.parametrize(("expr", "text"), [
     ("try(data.x.names)[0]", "data.x.names[0]"), ("try(data.x.y).z", "data.x.y.z"),
+    ('data.x.tags["cost center"]', 'data.x.tags["cost center"]'), ('data.x.tags["a"]', "data.x.tags.a"),
 ])
 def test_a_step_on_an_unknown_keeps_its_text_and_reason(tmp_path: Path, expr: str, text: str) -> None:
     value = value_of(tmp_path, expr)
