@@ -77,6 +77,8 @@ WARNINGS = [
     (f"ssh: {{allow: false, sourceSecurityGroupIds: [{SG1}]}}", {
         "nodeGroups[0].ssh.sourceSecurityGroupIds": "not imported: eksgen's spec has no key for it"}),
     ("iam: {withAddonPolicies: {autoScaler: false, ebs: false}}", {}),  # nothing asked for, nothing lost
+    ("iam: {instanceRoleName: nodes}", {
+        "nodeGroups[0].iam.instanceRoleName": "not imported: eksgen names the node role"}),
     ("iam: {withAddonPolicies: {autoScaler: true}}", {"nodeGroups[0].iam.withAddonPolicies": (
         "not imported: eksgen gives these permissions to the workload's own role, not to every pod on the node: use "
         "serviceAccounts or podIdentityAssociations with wellKnownPolicies")}),
