@@ -124,11 +124,13 @@ def test_a_dropped_ssh_field_is_kept_as_a_comment_under_ssh() -> None:
      f"cluster.yaml:8:14 nodeGroups[0].taints[0]: {EFFECTS} (got 'NoSchedul')"),
     ("taints: {a: 'x:Bad'}", f"cluster.yaml:8:14 nodeGroups[0].taints.a: {EFFECTS} (got 'Bad')"),
     ("taints: {a: x}", f"cluster.yaml:8:14 nodeGroups[0].taints.a: {EFFECTS} (got 'x')"),
+    ("taints: {a: 1}", f"cluster.yaml:8:14 nodeGroups[0].taints.a: {EFFECTS} (got '')\n"
+                       "cluster.yaml:8:14 nodeGroups[0].taints.a: must be text (got int 1)"),
 ])
 def test_an_unknown_taint_effect_is_refused_naming_the_three(body: str, error: str) -> None:
     outcome = attempt(ng(body))
     assert outcome.imported is None
-    assert [i.format() for i in outcome.issues] == [error]
+    assert [i.format() for i in outcome.issues] == error.split("\n")
 
 
 def test_every_bad_taint_is_reported_at_once() -> None:
