@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
-from generator.gitops.recorded import forget, recorded_clusters
+from generator.gitops.recorded import forget, manifest_record, recorded_clusters, regular_file_digest
 from generator.gitops.selection import GLOB_CHARS, select
-from generator.gitops.textdiff import directory_diff
 from generator.gitops.workers import cancelled_on_interrupt, ordered_map, pool_for
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.write import WriteReport, output_dir, read_manifest_record, sha256
+from generator.pipeline.write import WriteReport, output_dir
 
 if TYPE_CHECKING:
     from generator.pipeline.specfile import RenderResult
@@ -124,18 +123,17 @@ def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, st
     outcome = Outcome(spec=str(path), skipped=True)
     warnings: list[Issue] = []
     for name, target, digest in records:
-        try:
-            read = read_manifest_record(target)
-        except (OSError, EksgenError):
-            return None  # the render reports it
+        read = manifest_record(target)
+        if read is None:
+            return None  # the render reports why
         recorded, files = read.record, read.files
         if recorded.get("specSha256") != digest or read.pending:
             return None
         if not _within(recorded.get("verdictWindow"), today) or not isinstance(recorded.get("warnings"), list):
             return None
+        directory = str(target)
         for file, file_digest in files.items():
-            current = target / file
-            if not current.is_file() or sha256(current.read_bytes()) != file_digest:
+            if regular_file_digest(os.path.join(directory, file)) != file_digest:
                 return None
         warnings.extend(Issue.from_record(w) for w in recorded["warnings"] if isinstance(w, dict))
         outcome.clusters.append({"cluster": name, "outDir": str(target), "files": sorted(files), "status": "up to date",
@@ -206,6 +204,8 @@ def _rendered(path: Path, *, out_dir: Path | None, check: bool, strict: bool, to
     if strict and warnings:
         raise SpecInvalid(warnings)
     if check:
+        from generator.gitops.textdiff import directory_diff
+
         for item in results:
             item.diff = directory_diff(item.out_dir, encoded(item))
     return results

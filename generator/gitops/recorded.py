@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
+from generator.errors import EksgenError
 from generator.pipeline.pins import LOCK_NAME
-from generator.pipeline.write import IMPORT_BLOCKS_MARK, MANIFEST, output_dir
+from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, output_dir, read_manifest_record
 from generator.version import __version__
+
+_READ_CHUNK = 1 << 20
+# `name: X` lines of a spec: where its clusters' directories probably are, tried before reading every
+# manifest beside it (a guess only orders the candidates; each one is checked in full).
+_NAME_LINE = re.compile(rb"^[ \t]+name:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9-]*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=256)
@@ -41,14 +48,22 @@ def _manifests_below(directory: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-@functools.lru_cache(maxsize=4096)
-def _manifest(directory: Path) -> dict[str, Any] | None:
-    """The manifest of `directory` with its source record (read once per run); callers never mutate it."""
+@functools.lru_cache(maxsize=8192)
+def manifest_record(directory: Path) -> ManifestRecord | None:
+    """The manifest of `directory` as write.read_manifest_record reads it (no symlink followed, every
+    entry checked), once per run; None when there is none or it is refused (a render reports why).
+    Callers never mutate it."""
     try:
-        manifest = json.loads((directory / MANIFEST).read_bytes())
-    except (OSError, ValueError):
+        read = read_manifest_record(directory)
+    except (OSError, EksgenError):
         return None
-    return manifest if isinstance(manifest, dict) and isinstance(manifest.get("source"), dict) else None
+    return read if read.record else None
+
+
+def _manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest of `directory` when it carries a source record."""
+    read = manifest_record(directory)
+    return read.record if read is not None and isinstance(read.record.get("source"), dict) else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -59,8 +74,28 @@ def _base_digest(base: Path) -> str:
 
 def forget() -> None:
     """A new run reads the manifests and bases again (a library caller may render twice in one process)."""
-    for cached in (_manifests_below, _manifest, _base_digest, _base_found):
+    for cached in (_manifests_below, manifest_record, _base_digest, _base_found, _lock_digest):
         cached.cache_clear()
+
+
+def regular_file_digest(path: str) -> str | None:
+    """SHA-256 of the regular file at `path` (a symlink followed, as Terraform reads it); None when
+    there is none, or something else is there (never blocking on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, _READ_CHUNK):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _digest(path: Path) -> str | None:
@@ -71,6 +106,12 @@ def _digest(path: Path) -> str | None:
         return None
     except OSError:
         return "?"
+
+
+@functools.lru_cache(maxsize=256)
+def _lock_digest(directory: Path) -> str | None:
+    """The eksgen.lock beside a fleet's specs, hashed once per run."""
+    return _digest(directory / LOCK_NAME)
 
 
 def _bases_unchanged(spec: Path, bases: object) -> bool:
@@ -105,17 +146,29 @@ def _base_found(parent: Path, target: str) -> tuple[Path, str]:
 def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: bool) -> list[tuple[str, str]] | None:
     """(cluster name, document hash) per document of `path` (whose bytes are `data`), as the last render
     recorded them, when every input of loading is as it was then; None to load it."""
+    digest = hashlib.sha256(data).hexdigest()
+    guessed = [_manifest(output_dir(path, out_dir, name.decode(), 2 if nested else 0))
+               for name in dict.fromkeys([*_NAME_LINE.findall(data), path.stem.encode()])]
+    found = _clusters(path, digest, [m for m in guessed if m is not None and m.get("spec") == path.name],
+                      out_dir, nested)
+    if found is not None:
+        return found
     candidates = list(_manifests_below(str(path.parent if out_dir is None else out_dir)).get(path.name, []))
     if out_dir is not None and not nested:
         single = _manifest(out_dir)
         candidates += [single] if single is not None and single.get("spec") == path.name else []
-    digest = hashlib.sha256(data).hexdigest()
+    return _clusters(path, digest, candidates, out_dir, nested)
+
+
+def _clusters(path: Path, digest: str, candidates: list[dict[str, Any]], out_dir: Path | None,
+              nested: bool) -> list[tuple[str, str]] | None:
+    """The clusters of the first candidate manifest whose source record matches `path` as it is now."""
     for manifest in candidates:
         source = manifest["source"]
         names = source.get("clusters")
         if (manifest.get("eksgen") != __version__ or source.get("specFileSha256") != digest
                 or not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names)
-                or source.get("lockSha256") != _digest(path.parent / LOCK_NAME)
+                or source.get("lockSha256") != _lock_digest(path.parent)
                 or not _bases_unchanged(path, source.get("bases"))):
             continue
         clusters = []

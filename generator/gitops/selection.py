@@ -19,8 +19,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from generator.errors import UsageError
 
 GLOB_CHARS = frozenset("*?[")
@@ -30,7 +28,6 @@ EXTENDS_KEY = "extends"
 # Top-level keys in block style; a base written otherwise is caught by the loader ("kind ... base").
 _BASE_LINE = re.compile(rb"^kind:[ \t]*[\"']?ClusterBase[\"']?[ \t]*(#.*)?$", re.MULTILINE)
 _EXTENDS_LINE = re.compile(rb"^extends:", re.MULTILINE)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GIT_TIMEOUT_SECONDS = 30
 
 
@@ -155,8 +152,10 @@ class _Dependents:
 
 
 def _extends_target(text: bytes) -> str | None:
+    import yaml  # only when a base is named: most runs never read a spec's YAML here
+
     try:
-        documents = list(yaml.load_all(text, Loader=_LOADER))  # a safe loader (CSafeLoader or SafeLoader)
+        documents = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # safe loaders
     except yaml.YAMLError:
         return None
     targets = [d.get(EXTENDS_KEY) for d in documents if isinstance(d, dict)]

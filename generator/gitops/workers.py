@@ -4,10 +4,9 @@ results in task order; Ctrl-C starts no new task."""
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 from generator.errors import UsageError
@@ -32,6 +31,9 @@ def cancelled_on_interrupt(pool: Executor) -> Iterator[None]:
 def pool_for(jobs: int, count: int) -> Executor:
     if jobs <= 1 or count <= 1:
         return Serial()
+    import multiprocessing  # a run that renders in-process (one spec left, or -j 1) never needs it
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=context)
 

@@ -23,6 +23,8 @@ HEREDOC_MARKER = "EOT"
 _HEREDOC = re.compile(r"\A<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n(.*)\Z", re.DOTALL)
 _SIGIL = re.compile(r"([$%])\1\{|[$%]\{")
 _SIMPLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+# Printable text without these needs no escape at all (\n, \r, \t and U+2028/9 are not printable).
+_ESCAPE_CANDIDATE = re.compile(r'["\\$%]')
 
 
 class HclText(str):
@@ -30,6 +32,8 @@ class HclText(str):
 
 
 def quote(text: str) -> str:
+    if text.isprintable() and _ESCAPE_CANDIDATE.search(text) is None:  # most names, CIDRs, ARNs
+        return f'"{text}"'
     out = ['"']
     length = len(text)
     for index, ch in enumerate(text):

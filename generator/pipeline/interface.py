@@ -164,21 +164,24 @@ def _all_attrs(block: Block) -> Iterator[Attr]:
         yield from _all_attrs(child)
 
 
-def _refs(value: Value) -> Iterator[Ref | Expr]:
-    if isinstance(value, (Ref, Expr)):
-        yield value
-    elif isinstance(value, Call):
-        for arg in value.args:
-            yield from _refs(arg)
-    elif isinstance(value, Obj):
-        for _, v in value.items:
-            yield from _refs(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _refs(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _refs(v)
+def _refs(value: Value) -> list[Ref | Expr]:
+    """Every reference and expression inside `value`, in the order they are written (a walk with a
+    stack: values nest deeply, and this runs over every argument of every plan)."""
+    found: list[Ref | Expr] = []
+    stack: list[Value] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (Ref, Expr)):
+            found.append(item)
+        elif isinstance(item, Call):
+            stack.extend(reversed(item.args))
+        elif isinstance(item, Obj):
+            stack.extend(v for _, v in reversed(item.items))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found
 
 
 def check_interfaces(plan: Plan) -> None:

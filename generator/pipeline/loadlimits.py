@@ -12,11 +12,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Issue, Position
+
+if TYPE_CHECKING:
+    import yaml  # loaded by scan_bounds: reading a file (the survey of an unchanged fleet) needs no YAML
 
 # A spec is a few hundred lines (the largest example, production, expands to 226 values).
 MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -87,6 +88,8 @@ def scan_bounds(text: str, file: str, loader: Any) -> list[Issue]:
 
     Syntax errors are left to the composer, which reports them with their marks.
     """
+    import yaml
+
     issues: list[Issue] = []
     file_values = 0
     values = chars = index = 0

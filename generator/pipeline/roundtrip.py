@@ -61,6 +61,8 @@ def hcl2_view(text: str) -> str:
     sigil (`$${`, `%%{`) up to the first `}` it keeps the text exactly as written, escapes
     included. Built from the raw value alone; real Terraform is the second oracle in the tests.
     """
+    if "{" not in text:  # no sigil, so nothing is kept as written: the text reads back as itself
+        return text
     out: list[str] = []
     index = 0
     while index < len(text):

@@ -110,7 +110,8 @@ def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: 
              f"'{TODAY.isoformat()}', '--format', 'json', '-j', '{jobs}']\n"
              "try:\n    runpy.run_module('generator', run_name='__main__')\nexcept SystemExit as exit:\n"
              "    code = exit.code\n"
-             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'hcl2', 'lark')\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'hcl2', 'lark',\n"
+             "                                                  'multiprocessing')\n"
              "               or m.startswith(('generator.pipeline.run', 'generator.pipeline.model',\n"
              "                                'generator.pipeline.specfile', 'generator.pipeline.writegroup')))\n"
              "print('\\nHEAVY', code, heavy)\n")
@@ -124,3 +125,43 @@ def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: 
     for expected, skipped in (("written", False), ("up to date", True)):  # the base changed: all render again
         clusters = json.loads(render(fleet, "--format", "json").stdout)["clusters"]
         assert [(c["status"], c["skipped"]) for c in clusters] == [(expected, skipped)] * 3
+
+
+def test_a_cluster_named_unlike_its_file_is_found_beside_decoys(fleet: Path) -> None:
+    """The directories a spec's `name:` lines and file name suggest are only tried first: a decoy there
+    (another spec's manifest, or this spec's stale one) never decides, the full survey still does."""
+    flow = "extends: bases/middle.yaml\nmetadata: {name: gamma}\n"  # no `name:` line to guess from
+    (fleet / "g.yaml").write_text(flow)
+    assert render(fleet).returncode == 0
+    loaded = _loaded_clusters(Path("g.yaml"), flow.encode())
+    assert loaded is not None and shortcut("g.yaml") == loaded
+    shutil.copytree(fleet / "alpha", fleet / "g")  # the file-name guess holds a.yaml's manifest
+    assert shortcut("g.yaml") == loaded
+    (fleet / "a.yaml").write_text(OVERLAY.format(name="alpha") + "# now another file\n")
+    assert render(fleet).returncode == 0
+    (fleet / "a.yaml").write_text(OVERLAY.format(name="alpha"))  # alpha/ records the commented bytes
+    assert shortcut("a.yaml") is None
+    (fleet / "b.yaml").write_text(OVERLAY.format(name="alpha").replace("alpha", "alpha  # same cluster"))
+    assert shortcut("b.yaml") is None  # alpha/ is a.yaml's, whatever b.yaml's name line says
+
+
+def test_an_output_file_is_hashed_only_when_it_is_a_regular_file(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    (tmp_path / "f.tf").write_bytes(b"x" * 3_000_000)  # more than one read
+    os.symlink(tmp_path / "f.tf", tmp_path / "link.tf")
+    os.mkfifo(tmp_path / "fifo.tf")  # opening must not block, nor read anything
+    (tmp_path / "dir.tf").mkdir()
+    expected = hashlib.sha256(b"x" * 3_000_000).hexdigest()
+    digests = {n: recorded.regular_file_digest(str(tmp_path / n)) for n in ("f.tf", "link.tf", "fifo.tf", "dir.tf",
+                                                                            "missing.tf")}
+    assert digests == {"f.tf": expected, "link.tf": expected, "fifo.tf": None, "dir.tf": None, "missing.tf": None}
+
+
+def test_a_copy_of_a_spec_under_another_name_is_not_its_record(fleet: Path) -> None:
+    assert shortcut("a.yaml") is not None
+    (fleet / "c.yaml").write_bytes((fleet / "a.yaml").read_bytes())  # alpha/ records these very bytes
+    assert shortcut("c.yaml") is None  # but for a.yaml: so the render finds the two sharing alpha/
+    done = render(fleet)
+    assert done.returncode == 2 and "would both write" in done.stderr

@@ -74,6 +74,12 @@ def test_tricky_strings_round_trip_through_python_hcl2(text: str) -> None:
     ("\u200b", '"\\u200b"'),
     ("\U000e0001", '"\\U000e0001"'),
     ("😀", '"😀"'),
+    ("team-0001 10.0.0.0/16 arn:aws:iam::1:role/x", '"team-0001 10.0.0.0/16 arn:aws:iam::1:role/x"'),
+    ("", '""'),
+    ("$", '"$"'),
+    ("100%", '"100%"'),
+    ("a\u2028b\u2029", '"a\\u2028b\\u2029"'),  # line and paragraph separators: no raw line breaks
+    ("\u00a0x", '"\\u00a0x"'),  # a no-break space is not printable to Python
 ])
 def test_quote_matches_hclwrite_rules(text: str, quoted: str) -> None:
     assert hcl.quote(text) == quoted

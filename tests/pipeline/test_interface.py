@@ -125,6 +125,15 @@ def test_references_are_checked_wherever_they_are_nested(value: object) -> None:
                for p in found), found
 
 
+def test_every_nested_reference_is_reported_in_the_order_it_is_written() -> None:
+    plan = fresh_plan()
+    inner = Obj.of(x=Ref("module.vpc.third"), y=[Ref("module.vpc.fourth")])
+    value = [Ref("module.vpc.first"), {"k": Call("f", (Ref("module.vpc.second"), inner))}, Ref("module.vpc.fifth")]
+    eks_block(plan).body.append(Group([Attr("tags", value)]))
+    named = [p.split(": ")[1] for p in problems(plan) if "has no such output" in p]
+    assert named == [f"module.vpc.{n}" for n in ("first", "second", "third", "fourth", "fifth")]
+
+
 @pytest.mark.parametrize(("expr", "fragment"), [
     ("module.nope.vpc_id", "no module 'nope' in the output"),
     ("module.vpc", "has no such output"),
