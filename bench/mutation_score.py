@@ -88,7 +88,8 @@ MODULES: dict[str, list[str]] = {
     "generator/adopt/terraform/functions.py": ["tests/adopt/terraform/test_functions.py",
                                               "tests/adopt/terraform/test_evaluate.py",
                                               "tests/adopt/terraform/test_import.py"],
-    "generator/adopt/eksctl/nodeshape.py": ["tests/adopt/eksctl/test_mapping.py", "tests/adopt/eksctl/test_golden.py"],
+    "generator/adopt/eksctl/nodeshape.py": ["tests/adopt/eksctl/test_mapping.py", "tests/adopt/eksctl/test_golden.py",
+                                            "tests/adopt/eksctl/test_nodeshape.py"],
 }
 KILLED = {1, 3}  # a failing test, or pytest's internal error
 TIMEOUT = {36, 24, -24, 152, 255}  # counted as killed, shown apart: on a loaded machine some are slow tests

@@ -33,7 +33,7 @@ def decode_string(raw: str) -> str:
     """A quoted string's characters as Terraform reads them: backslash escapes, then `$${` -> `${`."""
     def unescape(match: re.Match[str]) -> str:
         code = match.group(1)
-        if code[0] in "uU" and len(code) > 1:
+        if code[0] in "uU" and len(code) > 1:  # a code is 1, 5 or 9 characters: `> 2` is the same test
             return chr(int(code[1:], 16))
         return _ESCAPES.get(code, "\\" + code)
 
@@ -54,7 +54,8 @@ def heredoc_text(raw: str) -> str:
         cut = min(indents, default=0)
         lines = [line[cut:] for line in lines]
     text = "\n".join(lines) + "\n" if lines else ""
-    if "${" in text.replace("$${", "") or "%{" in text.replace("%%{", ""):
+    escapes_out = text.replace("$${", "\0").replace("%%{", "\0")  # not "": `$` + `$${` + `{` would read as `${`
+    if "${" in escapes_out or "%{" in escapes_out:
         raise NotLiteral(raw, "a heredoc with interpolation")
     return text.replace("$${", "${").replace("%%{", "%{")
 
@@ -108,6 +109,7 @@ class Scope:
 
     def source_text(self, tree: lark.Tree[lark.Token], file: str) -> str:
         text = self.root.texts.get(file, "")
+        # Every tree of an expression holds a token, so it has a position; "?" is a guard, not reached.
         start, end = getattr(tree.meta, "start_pos", None), getattr(tree.meta, "end_pos", None)
         return " ".join(text[start:end].split()) if start is not None and end is not None else "?"
 
@@ -136,7 +138,7 @@ class _Evaluator:
     # --- terms
     def expr_term(self, tree: lark.Tree[lark.Token]) -> Any:
         inner = self.trees(tree)
-        if len(inner) != 1:
+        if len(inner) != 1:  # python-hcl2 8.1.4 gives every expr_term one expression: not reached
             raise self.fail(tree, "not an expression")
         return self.value(inner[0])
 
@@ -211,14 +213,12 @@ class _Evaluator:
         result: dict[str, Any] = {}
         for elem in self.trees(tree):
             key_node, value_node = self.trees(elem)
-            key_expr = self.trees(key_node)
-            if key_expr and key_expr[0].data == "expr_term" and len(self.trees(key_expr[0])) == 1 \
-                    and self.trees(key_expr[0])[0].data == "identifier":
-                key: Any = str(self.trees(key_expr[0])[0].children[0])
-            elif key_expr:
-                key = self.value(key_expr[0])
+            (key_tree,) = self.trees(key_node)  # python-hcl2's object_elem_key: an expression or a keyword
+            inner = self.trees(key_tree) if key_tree.data == "expr_term" else []
+            if key_tree.data == "keyword" or (len(inner) == 1 and inner[0].data == "identifier"):
+                key: Any = _name(key_tree)  # a bare name is the key, also a word HCL reserves elsewhere (`else`)
             else:
-                key = _name(key_node)
+                key = self.value(key_tree)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 raise self.fail(elem, "an object key eksgen cannot resolve")
             result[str(key)] = self.value(value_node)
@@ -230,7 +230,9 @@ class _Evaluator:
         arguments = next((p for p in parts[1:] if p.data == "arguments"), None)
         args = [self.value(a) for a in self.trees(arguments)] if arguments is not None else []
         if name == "try":
-            return next((a for a in args if not has_unknown(a)), args[-1] if args else None)
+            if not args:  # Terraform refuses it too
+                raise self.fail(tree, "try() without arguments")
+            return next((a for a in args if not has_unknown(a)), args[-1])
         function = functions.FUNCTIONS.get(name)
         if function is None:
             raise self.fail(tree, f"function {name}() is not evaluated by eksgen")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.adopt.terraform.evaluate import Scope, decode_string, heredoc_text
+from generator.adopt.terraform.evaluate import NotLiteral, Scope, decode_string, heredoc_text
 from generator.adopt.terraform.source import read_root_module
 from generator.adopt.terraform.values import Json, Unknown
 
@@ -114,9 +114,12 @@ def test_heredoc_trim_strips_the_common_indentation() -> None:
     ("!true", False), ("!false", True), ("-(2)", -2), ('"a${1}b"', "a1b"),
     ("<<EOT\n$${x} %%{y}\nEOT", "${x} %{y}\n"),  # escaped sigils in a heredoc are literal text
     ("<<EOT\nEOT", ""),
+    ("<<EOT\n$$${{ %%%{{\nEOT", "$${{ %%{{\n"),  # a `$` before an escaped `${` is literal text too
+    ("2.0", 2), ("2.5", 2.5),
 ])
 def test_operators_templates_and_heredocs(tmp_path: Path, expr: str, expected: Any) -> None:
-    assert value_of(tmp_path, expr) == expected
+    value = value_of(tmp_path, expr)
+    assert (value, type(value)) == (expected, type(expected))
 
 
 @pytest.mark.parametrize(("expr", "text", "reason"), [
@@ -167,4 +170,76 @@ def test_unknown_expressions_are_located_with_their_reason(tmp_path: Path, expr:
     ('try(data.x.y, "b")', "b"),
 ])
 def test_traversals_by_attribute_key_and_index(tmp_path: Path, expr: str, expected: Any) -> None:
+    assert value_of(tmp_path, expr) == expected
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('"x-${true}-${false}"', "x-true-false"),  # a bool in a string is Terraform's word for it
+    ('[for z in local.zones : z if z != "eu-west-1a"]', ["eu-west-1b"]),  # a filtered first item, then the rest
+    ('["a", "b"][1]', "b"),  # steps after an expression that is no name
+    ("merge(local.tags, {}).Team", "platform"),
+    ('concat(local.zones, ["c"])[length(local.zones)]', "c"),  # an index computed by an expression
+    ('[["a", "b"]][0][1]', "b"),
+    ("{ a = { b = 2 } }.a.b", 2),
+    ('["a", "b"].1', "b"),  # the legacy index form, after an expression
+])
+def test_steps_after_any_expression(tmp_path: Path, expr: str, expected: Any) -> None:
+    assert value_of(tmp_path, expr) == expected
+
+
+@pytest.mark.parametrize(("expr", "text", "reason"), [
+    ('1 ? "a" : "b"', '1 ? "a" : "b"', "a condition eksgen cannot decide"),
+    ("foo", "foo", "not a value eksgen can resolve"),
+    ("{ (true) = 1 }", "(true) = 1", "an object key eksgen cannot resolve"),
+    ("{ (local.tags) = 1 }", "(local.tags) = 1", "an object key eksgen cannot resolve"),
+    ('["a"][3]', '["a"][3]', "no such element"),
+    ("{ a = 1 }.b", "{ a = 1 }.b", "no such element"),
+    ("[for t in [local.tags] : t.nope]", "t.nope", "no such element"),  # a step on a for expression's name
+    ("local.zones[*]", "local.zones[*]", "full splat expr term is not evaluated by eksgen"),
+    ("local.zones.*", "local.zones.*", "attr splat expr term is not evaluated by eksgen"),
+    ("try()", "try()", "try() without arguments"),
+])
+def test_what_stays_unknown_says_why_at_its_line(tmp_path: Path, expr: str, text: str, reason: str) -> None:
+    value = value_of(tmp_path, expr)
+    assert isinstance(value, Unknown) and (value.text, value.reason) == (text, reason)
+    assert value.where is not None and (value.where.file, value.where.line) == (str(tmp_path / "main.tf"), 19)
+
+
+@pytest.mark.parametrize(("expr", "text"), [
+    ("try(data.x.names)[0]", "data.x.names[0]"), ("try(data.x.y).z", "data.x.y.z"),
+    ('data.x.tags["cost center"]', 'data.x.tags["cost center"]'), ('data.x.tags["a"]', "data.x.tags.a"),
+])
+def test_a_step_on_an_unknown_keeps_its_text_and_reason(tmp_path: Path, expr: str, text: str) -> None:
+    value = value_of(tmp_path, expr)
+    assert isinstance(value, Unknown)
+    assert (value.text, value.reason) == (text, "a data source, read only when Terraform plans")
+
+
+@pytest.mark.parametrize("raw", ["<<EOT\nno closing marker\n", "<<EOT\nx\nEOTX\n", "<EOT\nx\nEOT\n"])
+def test_a_heredoc_eksgen_cannot_read_is_not_literal(raw: str) -> None:
+    with pytest.raises(NotLiteral) as caught:
+        heredoc_text(raw)
+    assert (caught.value.text, caught.value.reason) == (raw, "a heredoc eksgen cannot read")
+
+
+@pytest.mark.parametrize(("raw", "text"), [("\\uZZ", "\\uZZ"), ("\\U0001F60!", "\\U0001F60!"), ("\\u", "\\u")])
+def test_a_unicode_escape_without_its_digits_is_kept_as_written(raw: str, text: str) -> None:
+    assert decode_string(raw) == text
+
+
+def test_a_variable_block_without_a_name_does_not_stop_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('variable {\n  default = 1\n}\nlocals {\n  a = "x"\n}\n'
+                                      'module "m" {\n  x = local.a\n}\n', "utf-8")
+    root = read_root_module(tmp_path)
+    attr = next(b for b in root.blocks if b.type == "module").attributes["x"]
+    assert Scope(root).evaluate(attr.expr, attr.where.file) == "x"
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("{ else = { a = 1 } }", {"else": {"a": 1}}),  # an access entry named after a role called ELSE
+    ("{ if = 1, in = 2, for_each = 3, endif = 4, endfor = 5 }", {"if": 1, "in": 2, "for_each": 3, "endif": 4,
+                                                                 "endfor": 5}),
+    ('{ d = 1, "b c" = 2, (local.region) = 3 }', {"d": 1, "b c": 2, "eu-west-1": 3}),
+])
+def test_an_object_key_is_a_name_a_reserved_word_or_an_expression(tmp_path: Path, expr: str, expected: Any) -> None:
     assert value_of(tmp_path, expr) == expected
