@@ -31,6 +31,7 @@ _READ_CHUNK = 1 << 20
 # reading every manifest beside it. A guess only orders the candidates (each is checked in full), so
 # node-group names guessed too cost a missing directory each, and a name written otherwise (an alias)
 # is still found by the full survey.
+_MAX_GUESSES = 64  # a spec of a million `name:` lines costs 64 lookups, then the full survey
 _NAME = re.compile(rb"""\bname:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9_-]*)""")
 
 
@@ -149,8 +150,8 @@ def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: boo
     """(cluster name, document hash) per document of `path` (whose bytes are `data`), as the last render
     recorded them, when every input of loading is as it was then; None to load it."""
     digest = hashlib.sha256(data).hexdigest()
-    guessed = [_manifest(output_dir(path, out_dir, name.decode(), 2 if nested else 0))
-               for name in dict.fromkeys([*_NAME.findall(data), path.stem.encode()])]
+    names = list(dict.fromkeys([path.stem.encode(), *_NAME.findall(data)]))[:_MAX_GUESSES]
+    guessed = [_manifest(output_dir(path, out_dir, name.decode(), 2 if nested else 0)) for name in names]
     found = _clusters(path, digest, [m for m in guessed if m is not None and m.get("spec") == path.name],
                       out_dir, nested)
     if found is not None:

@@ -183,3 +183,22 @@ def test_a_spec_s_own_name_finds_its_record_without_reading_every_manifest(
 
     monkeypatch.setattr(recorded, "_manifests_below", every_manifest)
     assert loaded is not None and recorded.recorded_clusters(Path("g.yaml"), document.encode(), None, False) == loaded
+
+
+def test_a_spec_full_of_names_is_guessed_a_bounded_number_of_times(fleet: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (fleet / "a.yaml").read_text() + "".join(f"# name: n{i}\n" for i in range(5000))
+    (fleet / "a.yaml").write_text(text)
+    assert render(fleet).returncode == 0
+    looked: list[Path] = []
+    record = recorded.manifest_record
+
+    def counted(directory: Path) -> object:
+        looked.append(directory)
+        return record(directory)
+
+    recorded.forget()
+    monkeypatch.setattr(recorded, "manifest_record", counted)
+    loaded = _loaded_clusters(Path("a.yaml"), text.encode())
+    assert loaded is not None and recorded.recorded_clusters(Path("a.yaml"), text.encode(), None, False) == loaded
+    assert len(looked) < 100  # the guesses (at most 64) and the record's own directory, not 5,000
