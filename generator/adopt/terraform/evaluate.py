@@ -193,7 +193,9 @@ class _Evaluator:
                 pieces.append(decode_string(str(inner)))
             elif isinstance(inner, lark.Token) and inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                 # `$${...}` / `%%{...}`: the sigil is literal, the rest an ordinary run of characters
-                pieces.append(str(inner)[1:3] + decode_string(str(inner)[3:]))
+                # (an escaped sigil inside the run, `$$${`, is `$` and a literal `${` too)
+                rest = str(inner)[3:].replace("$${", "${").replace("%%{", "%{")
+                pieces.append(str(inner)[1:3] + decode_string(rest))
             elif isinstance(inner, lark.Tree) and inner.data == "interpolation":
                 value = self.value(self.trees(inner)[0])
                 if isinstance(value, (Unknown, dict | list | Json)) or value is None:

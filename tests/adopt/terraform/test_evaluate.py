@@ -51,6 +51,8 @@ def value_of(tmp_path: Path, expr: str) -> Any:
     ('"${local.region}-x"', "eu-west-1-x"),
     ('"a\\"b\\n\\u00e9"', 'a"b\né'),
     ('"$${literal}"', "${literal}"),
+    ('"$${$$${}"', "${$${}"),  # an escaped sigil inside an escaped sigil's run reads as one too
+    ('"%%{ %%{ x }"', "%{ %{ x }"),
     ('"%%{literal}"', "%{literal}"),
     ("[for k, v in local.azs : cidrsubnet(local.vpc_cidr, 4, k)]", ["10.20.0.0/20", "10.20.16.0/20", "10.20.32.0/20"]),
     ("[for k, v in local.azs : cidrsubnet(local.vpc_cidr, 8, k + 48)]",
