@@ -50,7 +50,11 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
-    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
+    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py",
+                                    "tests/pipeline/test_writegroup.py"],
+    # The fleet's grouped write. Not tests/gitops/test_fleet.py nor tests/cli/test_hostile_writer.py: they run
+    # eksgen in subprocesses, which cannot see a mutant.
+    "generator/pipeline/writegroup.py": ["tests/pipeline/test_writegroup.py"],
     "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py",
                                    "tests/cli/test_render.py"],
     # Not tests/cli/test_hostile_input.py: its subprocesses cannot see a mutant, and take minutes per run.
