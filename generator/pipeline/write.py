@@ -373,7 +373,7 @@ def _sync_together(fds: list[int]) -> None:
     """fsync every descriptor at once, from threads: a journaling file system (ext4's jbd2, xfs)
     folds concurrent syncs into one journal commit, so a cluster's files cost about one sync, not
     one each. Each fsync still returns only once its own file is on disk, as a lone one does."""
-    if len(fds) <= 1:
+    if len(fds) <= 1:  # one descriptor needs no threads; through a one-thread pool (`< 1`) it is the same fsync
         for fd in fds:
             os.fsync(fd)
         return
