@@ -39,7 +39,8 @@ UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_steps.py", "t
 MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/network.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/checks/compute.py": [f"{CHECKS}/test_compute.py"],
-    "generator/pipeline/checks/cluster.py": [f"{CHECKS}/test_cluster.py"],
+    "generator/pipeline/checks/cluster.py": [f"{CHECKS}/test_cluster.py", f"{CHECKS}/test_cluster_messages.py",
+                                             f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/access.py": [f"{CHECKS}/test_access.py"],
     "generator/pipeline/checks/security.py": [f"{CHECKS}/test_security.py"],
     "generator/pipeline/checks/strings.py": [f"{CHECKS}/test_strings.py", "tests/pipeline/test_hcl.py"],

@@ -228,6 +228,8 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _json_values(item, (*loc, index))
+    # The loader already refuses .inf, .nan and YAML's dates (load.py): these two branches guard configuration
+    # that reaches the checks another way.
     elif isinstance(value, float) and not math.isfinite(value):
         yield Issue(loc, f"JSON has no {value}; use a finite number or quote it", rule="EKS012")
     elif value is not None and not isinstance(value, (str, int, float, bool)):
