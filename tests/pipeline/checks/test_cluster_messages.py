@@ -11,7 +11,7 @@ from generator.facts.releases import Release, kubernetes_releases
 from generator.pipeline.checks.cluster import SUPPORT_WARNING_DAYS, verdict_window
 from generator.pipeline.load import load_documents
 from generator.pipeline.run import check_document
-from tests.helpers import KEY_ID, fargate, issues_of, s3_key, spec, tags, where
+from tests.helpers import KEY_ID, fargate, issues_of, s3, s3_key, spec, tags, where
 
 NO_NODE_GROUPS: dict[int, str | None] = {n: None for n in range(10, 16)}  # BASE without its node group
 KNOWN = ", ".join(r.version for r in kubernetes_releases())
@@ -55,6 +55,30 @@ MESSAGES = [
     (spec(append="  addons:\n    zzzzqqq: {}\n"), "EKS015",
      ["17:5 addons.zzzzqqq: warning EKS015: 'zzzzqqq' is not an EKS addon eksgen knows (a marketplace addon is "
       "fine: waive this)"]),
+    (spec({7: '    "te#am": platform'}), "EKS004",
+     ["7:5 metadata.tags['te#am']: error EKS004: tag key may contain only letters, digits, spaces and "
+      "_ . : / = + - @"]),
+    (spec({7: "    team: " + "a" * 256}), "EKS004", []),
+    (spec({7: "    team: " + "a" * 257}), "EKS004",
+     ["7:5 metadata.tags.team: error EKS004: tag value must be at most 256 characters"]),
+    (spec({7: '    team: "a#b"'}), "EKS004",
+     ["7:5 metadata.tags.team: error EKS004: tag value may contain only letters, digits, spaces and _ . : / = + - @"]),
+    (spec({4: "  name: demo.prod"}), "EKS002", ["4:3 metadata.name: error EKS002: must start with a letter or digit "
+                                              "and contain only letters, digits, '-' and '_'"]),
+    (spec({4: "  name: " + "a" * 30}), "EKS002", ["4:3 metadata.name: error EKS002: must be at most 29 characters "
+                                                "(got 30): the eks module derives IAM name prefixes from it"]),
+    (spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n"), "EKS014",
+     ["17:5 vpcCni.prefixDelegation: warning EKS014: has no effect: the vpc-cni addon is not listed"]),
+    (spec(NO_NODE_GROUPS, "  addons:\n    coredns: {}\n" + fargate()), "EKS016",
+     ["11:5 addons.coredns: warning EKS016: a Fargate-only cluster needs CoreDNS on Fargate: set configuration: "
+      "{computeType: Fargate} and a profile selecting kube-system"]),
+    (spec(NO_NODE_GROUPS, "  addons:\n    coredns: {}\n" + fargate() + "  selfManagedNodeGroups:\n    - name: b\n"),
+     "EKS016", []),  # self-managed nodes run CoreDNS
+    (spec(append="  terraform:\n    modules:\n      eks: 21.20.0\n"), "EKS010",
+     ["18:7 terraform.modules.eks: error EKS010: no interface catalog for eks 21.20.0 (available: 21.19.0); import "
+      "one with `eksgen modules import`"]),
+    (spec(append=s3("tf..state")), "EKS011", ["18:12 terraform.backend.s3.bucket: error EKS011: must be a valid S3 "
+                                              "bucket name (3-63 lowercase letters, digits, '.', '-')"]),
     # A profile's own tags share the 50 with the cluster's one (team), on both sides of the limit.
     (spec(append=profile_tags(49)), "EKS004", []),
     (spec(append=profile_tags(50)), "EKS004",
