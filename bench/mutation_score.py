@@ -39,7 +39,8 @@ UPGRADE_TESTS = ["tests/upgrade/test_plan.py", "tests/upgrade/test_steps.py", "t
 MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/network.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/checks/compute.py": [f"{CHECKS}/test_compute.py"],
-    "generator/pipeline/checks/cluster.py": [f"{CHECKS}/test_cluster.py"],
+    "generator/pipeline/checks/cluster.py": [f"{CHECKS}/test_cluster.py", f"{CHECKS}/test_cluster_messages.py",
+                                             f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/access.py": [f"{CHECKS}/test_access.py"],
     "generator/pipeline/checks/security.py": [f"{CHECKS}/test_security.py"],
     "generator/pipeline/checks/strings.py": [f"{CHECKS}/test_strings.py", "tests/pipeline/test_hcl.py"],
@@ -50,7 +51,11 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/roundtrip.py": ["tests/pipeline/test_roundtrip.py", "tests/pipeline/test_hcl.py"],
     "generator/pipeline/interface.py": ["tests/pipeline/test_interface.py", "tests/pipeline/test_interface_rows.py"],
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
-    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py"],
+    "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py",
+                                    "tests/pipeline/test_write_errors.py", "tests/pipeline/test_writegroup.py"],
+    # The fleet's grouped write. Not tests/gitops/test_fleet.py nor tests/cli/test_hostile_writer.py: they run
+    # eksgen in subprocesses, which cannot see a mutant.
+    "generator/pipeline/writegroup.py": ["tests/pipeline/test_writegroup.py"],
     "generator/pipeline/load.py": ["tests/pipeline/test_load.py", "tests/pipeline/test_load_errors.py",
                                    "tests/cli/test_render.py"],
     # Not tests/cli/test_hostile_input.py: its subprocesses cannot see a mutant, and take minutes per run.
@@ -63,7 +68,7 @@ MODULES: dict[str, list[str]] = {
     # The second release's guard modules.
     "generator/pipeline/checks/launch.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/autoscaling.py": [f"{CHECKS}/test_second_release.py"],
-    "generator/pipeline/checks/endpoints.py": [f"{CHECKS}/test_second_release.py"],
+    "generator/pipeline/checks/endpoints.py": [f"{CHECKS}/test_second_release.py", f"{CHECKS}/test_endpoints.py"],
     "generator/pipeline/checks/identity.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/reachability.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],

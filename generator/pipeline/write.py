@@ -109,7 +109,7 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
 
     `sync_dir=False` leaves the directory fsync to the caller, who batches it.
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")  # any length matches `.NAME.*.tmp`
     try:
         _write_and_rename(tmp, path, data)
     except OSError as exc:  # name the file being written (disk full has no file name of its own)
@@ -175,6 +175,7 @@ def _remove_interrupted_temps(out_dir: Path, names: set[str]) -> None:
         for entry in entries:
             if entry.endswith(".tmp") and any(entry.startswith(f".{base}.") and len(entry) >= len(base) + 6
                                               for base in bases):  # as the glob `.NAME.*.tmp` matches
+                # Under the lock nothing else removes it: missing_ok only guards a race (equivalent when False).
                 (directory / entry).unlink(missing_ok=True)
 
 
@@ -313,7 +314,8 @@ def write_steps(out_dir: Path, files: dict[str, bytes], meta: dict[str, object],
             yield Sync(directories=[out_dir])  # every rename above is on disk before the manifest claims the files
             for name in stale:
                 target, on_disk = _safe_target(out_dir, name), current.get(name)
-                if on_disk is not None and (force or sha256(on_disk) in (owned[name], pending.get(name))):
+                # `owned` already holds the pending hash of a file an interrupted run left intact.
+                if on_disk is not None and (force or sha256(on_disk) == owned[name]):
                     target.unlink()
                     report.removed.append(name)
             _publish(temps[-1], manifest_path)
@@ -371,13 +373,13 @@ def _sync_together(fds: list[int]) -> None:
     """fsync every descriptor at once, from threads: a journaling file system (ext4's jbd2, xfs)
     folds concurrent syncs into one journal commit, so a cluster's files cost about one sync, not
     one each. Each fsync still returns only once its own file is on disk, as a lone one does."""
-    if len(fds) <= 1:
+    if len(fds) <= 1:  # one descriptor needs no threads; through a one-thread pool (`< 1`) it is the same fsync
         for fd in fds:
             os.fsync(fd)
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(len(fds), 16)) as pool:
+    with ThreadPoolExecutor(max_workers=min(len(fds), 16)) as pool:  # the cap is speed only: 17 is the same
         list(pool.map(os.fsync, fds))
 
 

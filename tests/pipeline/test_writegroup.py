@@ -4,8 +4,12 @@ any step, and one tree's refusal never stopping the others."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -172,3 +176,75 @@ def test_a_failure_at_any_step_leaves_old_or_new_and_a_rerun_finishes(tmp_path: 
         for tree in trees(root, NEW):
             assert {n: (tree.out_dir / n).read_bytes() for n in tree.files} == tree.files
             assert not (tree.out_dir / "gone.tf").exists()
+
+
+@pytest.fixture
+def other_fs(tmp_path: Path) -> Iterator[Path]:
+    """A directory on another file system than tmp_path (a tmpfs), one that sorts before it."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev or str(shm) > str(tmp_path):
+        pytest.skip("needs a second file system that sorts before the test's temporary directory")
+    path = Path(tempfile.mkdtemp(dir=shm, prefix="eksgen-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def two_file_systems(tmp_path: Path, other_fs: Path) -> list[TreeWrite]:
+    """Two trees on the tmpfs (first in sorted order), one on tmp_path's file system."""
+    return [*trees(other_fs, NEW, count=2), trees(tmp_path, NEW)[2]]
+
+
+def test_each_file_system_of_a_group_is_synced_once_per_durability_point(tmp_path: Path, other_fs: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = G._syncfs()
+    assert real is not None
+    devices: list[int] = []
+    monkeypatch.setattr(G, "_syncfs", lambda: lambda fd: (devices.append(os.fstat(fd).st_dev), real(fd))[1])
+    assert all(not isinstance(r, Exception) for r in write_trees(two_file_systems(tmp_path, other_fs)))
+    both = {os.stat(other_fs).st_dev, os.stat(tmp_path).st_dev}
+    assert [set(devices[i:i + 2]) for i in range(0, len(devices), 2)] == [both] * 4  # four points, two syncs each
+
+
+def test_a_failed_sync_names_the_directory_whose_file_system_failed(tmp_path: Path, other_fs: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    real, failing = G._syncfs(), os.stat(tmp_path).st_dev
+    assert real is not None
+
+    def syncfs(fd: int) -> int:
+        if os.fstat(fd).st_dev != failing:
+            return real(fd)
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(G, "_syncfs", lambda: syncfs)
+    results = write_trees(two_file_systems(tmp_path, other_fs))
+    assert [str(r) for r in results] == [f"cannot write {tmp_path / 'cluster-2'}: Input/output error"] * 3
+
+
+def test_a_failure_without_a_file_name_names_its_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if "cluster-1" in str(dst):
+            raise OSError(errno.EIO, "Input/output error")  # as a failing disk says it: no file name
+        real_replace(src, dst)
+
+    monkeypatch.setattr(W.os, "replace", replace)
+    first, second, third = write_trees(trees(tmp_path, OLD))
+    assert str(second) == f"cannot write {tmp_path / 'cluster-1'}: Input/output error"
+    assert not isinstance(first, Exception) and not isinstance(third, Exception)
+
+
+def test_syncing_file_systems_without_syncfs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(G, "_syncfs", lambda: None)
+    with pytest.raises(OSError, match=r"^syncfs is not available on this system$"):
+        G.sync_file_systems([tmp_path])
+
+
+@pytest.mark.parametrize("count", [1, 3])  # one tree is written alone, several as a group
+def test_force_overwrites_a_hand_edited_tree(tmp_path: Path, count: int) -> None:
+    write_trees(trees(tmp_path, OLD, count))
+    (tmp_path / "cluster-0" / "a.tf").write_bytes(b"edited by hand\n")
+    forced = [TreeWrite(t.out_dir, t.files, t.meta, force=True) for t in trees(tmp_path, NEW, count)]
+    assert all(not isinstance(r, Exception) for r in write_trees(forced))
+    assert (tmp_path / "cluster-0" / "a.tf").read_bytes() == b"new a\n"

@@ -228,6 +228,8 @@ def _json_values(value: object, loc: Loc) -> Iterator[Issue]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _json_values(item, (*loc, index))
+    # The loader already refuses .inf, .nan and YAML's dates (load.py): these two branches guard configuration
+    # that reaches the checks another way.
     elif isinstance(value, float) and not math.isfinite(value):
         yield Issue(loc, f"JSON has no {value}; use a finite number or quote it", rule="EKS012")
     elif value is not None and not isinstance(value, (str, int, float, bool)):
@@ -254,6 +256,7 @@ def _ipv6_policy(ctx: CheckContext) -> Iterator[Issue]:
     if spec.ip_family != "ipv6" or not spec.vpc_cni.create_ipv6_policy:
         return
     facts = internals("eks", tf.modules["eks"])
+    # The fallback is the name recorded for every pinned version, so dropping the facts changes nothing today.
     fixed = facts["fixed_names"]["cni_ipv6_policy"] if facts else {"name": "AmazonEKS_CNI_IPv6_Policy"}
     yield Issue(("spec", "ipFamily"), f"the eks module creates the IAM policy {fixed['name']}, whose name is fixed "
                 "account-wide: a second IPv6 cluster in this account fails with EntityAlreadyExists; give it "
