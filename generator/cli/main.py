@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from generator.cli.coercion import install as install_plain_coercion
 from generator.cli.common import Format, OutputFormat, Today, handle_errors, parse_today
 from generator.cli.help import install as install_readable_help
 from generator.errors import Terminated
@@ -160,6 +161,7 @@ def _register_commands() -> None:
 
 _register_commands()
 install_readable_help()
+install_plain_coercion()
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -111,7 +111,7 @@ def test_an_unchanged_fleet_is_replayed_without_loading_a_pipeline_stage(fleet: 
              "try:\n    runpy.run_module('generator', run_name='__main__')\nexcept SystemExit as exit:\n"
              "    code = exit.code\n"
              "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'hcl2', 'lark',\n"
-             "                                                  'multiprocessing')\n"
+             "                                                  'multiprocessing', 'pydantic')\n"
              "               or m.startswith(('generator.pipeline.run', 'generator.pipeline.model',\n"
              "                                'generator.pipeline.specfile', 'generator.pipeline.writegroup')))\n"
              "print('\\nHEAVY', code, heavy)\n")
