@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 from generator.errors import EksgenError, Issue, SpecInvalid, UsageError, exit_code
 from generator.gitops.recorded import forget, manifest_record, recorded_clusters, regular_file_digest
 from generator.gitops.selection import GLOB_CHARS, select
-from generator.gitops.workers import cancelled_on_interrupt, ordered_map, pool_for
+from generator.gitops.workers import (
+    WARM_ONLY_SPECS,
+    WARM_START_SPECS,
+    cancelled_on_interrupt,
+    ordered_map,
+    pool_for,
+    stop_now,
+    warm_worker,
+)
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.write import WriteReport, output_dir
 
@@ -303,11 +311,22 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
     skip = incremental and not force and not check and not import_blocks
     # The recorded verdicts first, here: reading and hashing is cheaper than sending work to a worker,
     # and workers start only for what is left (one spec left renders in this process).
-    surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
-               for p in paths]
+    # A long survey runs beside a worker importing the pipeline: the specs it leaves (one changed, in
+    # a pipeline's usual run) render there without waiting for the imports.
+    warm = warm_worker() if skip and jobs > 1 and len(paths) >= WARM_START_SPECS else None
+    try:
+        surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
+                   for p in paths]
+    except BaseException:
+        if warm is not None:
+            stop_now(warm)
+        raise
     todo = [(p, s, out_dir, nested, clock, strict, force, check, dated_gate, import_blocks)
             for p, s in zip(paths, surveys, strict=True) if s.replay is None]
-    with pool_for(jobs, len(todo)) as pool, cancelled_on_interrupt(pool):
+    if warm is not None and not 0 < len(todo) <= WARM_ONLY_SPECS:
+        stop_now(warm)
+        warm = None
+    with warm or pool_for(jobs, len(todo)) as pool, cancelled_on_interrupt(pool):
         rendered = ordered_map(pool, prepare_one, todo)
         prepared = []
         for survey in surveys:

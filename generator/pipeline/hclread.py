@@ -91,6 +91,11 @@ def _parser() -> lark.Lark:
                           postlex=PostLexer(), cache=True, transformer=_InlineTransformer())
 
 
+def load_parser() -> None:
+    """Load the parser now (a warm worker does, before its first spec)."""
+    _parser()
+
+
 def parse(text: str) -> dict[str, Any]:
     """Exactly `hcl2.loads(text, serialization_options=OPTIONS)`, faster (see the module docstring)."""
     start: Any = _parser().parse(text + "\n")  # the trailing newline is python-hcl2's own EOF workaround
