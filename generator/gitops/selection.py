@@ -84,7 +84,7 @@ def select(arguments: list[str], *, rendered_directories: bool = False) -> Selec
             selection.bases[path] = graph.clusters_extending(path)
         else:
             selection.specs.append(path)
-    given = {p.resolve() for p in selection.specs}
+    given = {p.resolve() for p in selection.specs} if selection.bases else set()
     for clusters in selection.bases.values():  # found by eksgen: named as the user would type them
         selection.specs.extend(_display(c) for c in clusters if c.resolve() not in given)
     selection.specs = list(dict.fromkeys(selection.specs))
