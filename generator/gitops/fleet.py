@@ -29,7 +29,7 @@ from generator.gitops.workers import (
     warm_worker,
 )
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.write import WriteReport, output_dir
+from generator.pipeline.write import WriteReport, output_path
 
 if TYPE_CHECKING:
     from generator.pipeline.specfile import RenderResult
@@ -99,8 +99,9 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         if clusters is None:
             return survey  # reported when it renders, with the spec's own errors
     records = []
+    spec, out = str(path), None if out_dir is None else str(out_dir)
     for name, digest in clusters:
-        target = output_dir(path, out_dir, name, 2 if nested else len(clusters))
+        target = output_path(spec, out, name, 2 if nested else len(clusters))
         survey.targets.append((name, os.path.abspath(target)))
         records.append((name, target, digest))
     if incremental and records and len({t for _, t in survey.targets}) == len(records):
@@ -126,7 +127,7 @@ def _loaded_clusters(path: Path, data: bytes) -> list[tuple[str, str]] | None:
     return clusters
 
 
-def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, strict: bool) -> Outcome | None:
+def _replay(path: Path, records: list[tuple[str, str, str]], today: dt.date, strict: bool) -> Outcome | None:
     """The outcome of the last render when it still holds: same input, files untouched, clock in its window."""
     outcome = Outcome(spec=str(path), skipped=True)
     warnings: list[Issue] = []
@@ -139,12 +140,11 @@ def _replay(path: Path, records: list[tuple[str, Path, str]], today: dt.date, st
             return None
         if not _within(recorded.get("verdictWindow"), today) or not isinstance(recorded.get("warnings"), list):
             return None
-        directory = str(target)
         for file, file_digest in files.items():
-            if regular_file_digest(os.path.join(directory, file)) != file_digest:
+            if regular_file_digest(os.path.join(target, file)) != file_digest:
                 return None
         warnings.extend(Issue.from_record(w) for w in recorded["warnings"] if isinstance(w, dict))
-        outcome.clusters.append({"cluster": name, "outDir": str(target), "files": sorted(files), "status": "up to date",
+        outcome.clusters.append({"cluster": name, "outDir": target, "files": sorted(files), "status": "up to date",
                                  "created": [], "updated": [], "removed": [], "unchanged": sorted(files)})
     warnings.sort(key=Issue.sort_key)
     if strict and warnings:  # the verdict a full render would give: refused, nothing written

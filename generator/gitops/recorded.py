@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.errors import EksgenError
 from generator.pipeline.pins import LOCK_NAME
-from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, output_dir, read_manifest_record
+from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, output_path, read_manifest_record
 from generator.version import __version__
 
 _READ_CHUNK = 1 << 20
@@ -45,14 +45,14 @@ def _manifests_below(directory: str) -> dict[str, list[dict[str, Any]]]:
     except OSError:
         return found
     for entry in entries:
-        manifest = _manifest(Path(entry.path))
+        manifest = _manifest(entry.path)
         if manifest is not None:
             found.setdefault(str(manifest.get("spec")), []).append(manifest)
     return found
 
 
 @functools.lru_cache(maxsize=8192)
-def manifest_record(directory: Path) -> ManifestRecord | None:
+def manifest_record(directory: str) -> ManifestRecord | None:
     """The manifest of `directory` as write.read_manifest_record reads it (no symlink followed, every
     entry checked), once per run; None when there is none or it is refused (a render reports why).
     Callers never mutate it."""
@@ -63,7 +63,7 @@ def manifest_record(directory: Path) -> ManifestRecord | None:
     return read if read.record else None
 
 
-def _manifest(directory: Path) -> dict[str, Any] | None:
+def _manifest(directory: str) -> dict[str, Any] | None:
     """The manifest of `directory` when it carries a source record."""
     read = manifest_record(directory)
     return read.record if read is not None and isinstance(read.record.get("source"), dict) else None
@@ -151,14 +151,15 @@ def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: boo
     recorded them, when every input of loading is as it was then; None to load it."""
     digest = hashlib.sha256(data).hexdigest()
     names = list(dict.fromkeys([path.stem.encode(), *_NAME.findall(data)]))[:_MAX_GUESSES]
-    guessed = [_manifest(output_dir(path, out_dir, name.decode(), 2 if nested else 0)) for name in names]
+    spec, out = str(path), None if out_dir is None else str(out_dir)
+    guessed = [_manifest(output_path(spec, out, name.decode(), 2 if nested else 0)) for name in names]
     found = _clusters(path, digest, [m for m in guessed if m is not None and m.get("spec") == path.name],
                       out_dir, nested)
     if found is not None:
         return found
     candidates = list(_manifests_below(str(path.parent if out_dir is None else out_dir)).get(path.name, []))
     if out_dir is not None and not nested:
-        single = _manifest(out_dir)
+        single = _manifest(str(out_dir))
         candidates += [single] if single is not None and single.get("spec") == path.name else []
     return _clusters(path, digest, candidates, out_dir, nested)
 
@@ -175,8 +176,9 @@ def _clusters(path: Path, digest: str, candidates: list[dict[str, Any]], out_dir
                 or not _bases_unchanged(path, source.get("bases"))):
             continue
         clusters = []
+        spec, out = str(path), None if out_dir is None else str(out_dir)
         for name in names:  # every cluster of the file must hold the same record
-            target = _manifest(output_dir(path, out_dir, name, 2 if nested else len(names)))
+            target = _manifest(output_path(spec, out, name, 2 if nested else len(names)))
             if target is None or target.get("source") != source or not isinstance(target.get("specSha256"), str):
                 break
             if str(target["specSha256"]).endswith(IMPORT_BLOCKS_MARK):  # written with imports.tf: render again

@@ -43,7 +43,7 @@ def wait_seconds() -> float:
     return value
 
 
-def open_no_follow(path: Path, flags: int) -> int:
+def open_no_follow(path: Path | str, flags: int) -> int:
     """A descriptor for a regular file at `path`, refusing a symlink or anything else there."""
     try:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o666)

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,21 @@ def output_dir(spec: Path, out_dir: Path | None, name: str, count: int) -> Path:
     return out_dir / name if count > 1 else out_dir
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # one path component, never "." or ".."
+
+
+def output_path(spec: str, out_dir: str | None, name: str, count: int) -> str:
+    """`str(output_dir(...))` for a spec and `out_dir` written as `str(Path)` writes them, without
+    pathlib (an unchanged fleet's survey asks this thousands of times)."""
+    if not _PLAIN_NAME.fullmatch(name):
+        return str(output_dir(Path(spec), None if out_dir is None else Path(out_dir), name, count))
+    if out_dir is None:
+        return os.path.join(os.path.dirname(spec), name)
+    if count > 1:
+        return os.path.join(out_dir, name) if out_dir != "." else name
+    return out_dir
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -56,12 +72,14 @@ class ManifestRecord:
     record: dict[str, Any] = field(default_factory=dict)
 
 
-def read_manifest_record(out_dir: Path) -> ManifestRecord:
+def read_manifest_record(out_dir: Path | str) -> ManifestRecord:
     """The manifest, read once without following a symlink, every `files` and `pending` entry
     checked (empty when there is none)."""
-    path = out_dir / MANIFEST
-    if (out_dir / STATE_DIR).is_symlink():
-        raise UsageError(f"refusing to use {out_dir / STATE_DIR}: it is a symlink")
+    directory = os.fspath(out_dir)
+    state, path = (os.path.join(directory, STATE_DIR), os.path.join(directory, MANIFEST)) if directory != "." else (
+        STATE_DIR, MANIFEST)  # as pathlib writes them
+    if os.path.islink(state):
+        raise UsageError(f"refusing to use {state}: it is a symlink")
     try:
         fd = open_no_follow(path, os.O_RDONLY)
     except FileNotFoundError:
