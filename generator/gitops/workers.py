@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from typing import Any, TypeVar
 
-from generator.errors import UsageError
+from generator.errors import Terminated, UsageError
 
 T = TypeVar("T")
 
@@ -46,11 +46,16 @@ WARM_ONLY_SPECS = 32
 
 
 def warm_up() -> None:
-    """What rendering a spec needs before its first line: the pipeline imported, the HCL parser loaded."""
-    from generator.pipeline import specfile, writegroup  # noqa: F401 (imported for later tasks)
-    from generator.pipeline.hclread import load_parser
+    """What rendering a spec needs before its first line: the pipeline imported, the HCL parser loaded.
+    Interrupted (Ctrl-C or SIGTERM reach the whole process group), it stops quietly: the run that
+    started it reports the interruption, and a task it still gets imports what it needs."""
+    try:
+        from generator.pipeline import specfile, writegroup  # noqa: F401 (imported for later tasks)
+        from generator.pipeline.hclread import load_parser
 
-    load_parser()
+        load_parser()
+    except (KeyboardInterrupt, Terminated):
+        return
 
 
 def _nothing() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from generator.errors import Terminated
 from generator.gitops import fleet, workers
 from tests.helpers import MINIMAL_SPEC
 
@@ -140,3 +141,16 @@ def test_the_warm_up_loads_what_a_render_needs() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["['generator.pipeline.specfile',", "'generator.pipeline.writegroup',",
                                    "'lark']", "1"]
+
+
+@pytest.mark.parametrize("signal_raises", [KeyboardInterrupt, Terminated])
+def test_an_interrupted_warm_up_stops_quietly(monkeypatch: pytest.MonkeyPatch, signal_raises: type) -> None:
+    """Ctrl-C or SIGTERM reach the warm worker too: its warm-up ends without a traceback (the run that
+    started it reports the interruption), so the worker never breaks its pool."""
+    from generator.pipeline import hclread
+
+    def interrupted() -> None:
+        raise signal_raises
+
+    monkeypatch.setattr(hclread, "load_parser", interrupted)
+    assert workers.warm_up() is None
