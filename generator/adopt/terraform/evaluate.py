@@ -30,7 +30,7 @@ class NotLiteral(Exception):
 
 
 def decode_string(raw: str) -> str:
-    """A quoted string's characters as Terraform reads them: backslash escapes, then `$${` -> `${`."""
+    """A run of a quoted string's characters as Terraform reads it: its backslash escapes decoded."""
     def unescape(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:  # a code is 1, 5 or 9 characters: `> 2` is the same test
