@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -107,6 +108,15 @@ def test_only_temp_files_of_known_names_are_removed(tmp_path: Path, leftover: st
     assert path.exists() is not removed
 
 
+def test_a_missing_directory_does_not_stop_the_temp_file_sweep(tmp_path: Path) -> None:
+    """A name in a directory that is gone (nothing to sweep there) comes first: the others are still swept."""
+    leftover = tmp_path / ".eks.tf.0123.tmp"
+    leftover.write_bytes(b"left\n")
+    names = cast(set[str], ["gone/a.tf", "also/gone/b.tf", "eks.tf"])  # in this order: the missing ones first
+    W._remove_interrupted_temps(tmp_path, names)
+    assert not leftover.exists()
+
+
 def test_symlink_is_not_written_through(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -153,6 +163,7 @@ def test_two_concurrent_cli_renders(tmp_path: Path, spec_file: Path) -> None:
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
+from typing import cast
 from generator.pipeline.write import write_tree
 out, tag = Path(sys.argv[1]), sys.argv[2].encode()
 files = {f"f{i}.tf": (tag * 200_000) + b"\\n" for i in range(8)}
@@ -337,6 +348,7 @@ TestOwnership = OwnershipMachine.TestCase
     (b"interrupted\n", {}, ["a.tf (edited since eksgen wrote it)"]),
     (b"edited\n", {"a.tf": sha256(b"interrupted\n")}, ["a.tf (edited since eksgen wrote it)"]),
     (b"old\n", {"a.tf": sha256(b"interrupted\n")}, []),  # as eksgen left it
+    (b"new\n", {}, []),  # edited by hand into exactly what eksgen writes now: nothing would be lost
 ])
 def test_pending_hashes_of_an_interrupted_run_are_eksgens_own(current: bytes, pending: dict[str, str],
                                                                conflicts: list[str]) -> None:

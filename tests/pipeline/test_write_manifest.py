@@ -226,3 +226,17 @@ def test_a_refusal_names_the_file_it_could_not_write(tmp_path: Path, monkeypatch
     target = re.escape(str(tmp_path / MANIFEST))
     with pytest.raises(UsageError, match=f"^cannot write {target}: No space left on device$"):
         write_tree(tmp_path, {"a.tf": b"b\n"}, META)
+
+
+@pytest.mark.parametrize("given", [".", Path(".")])
+@pytest.mark.parametrize("link", [".eksgen", ".eksgen/manifest.json"])
+def test_the_working_directory_s_state_is_named_as_pathlib_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   given: str | Path, link: str) -> None:
+    """The survey passes text, the writer a Path: `.` names `.eksgen`, not `./.eksgen`, either way."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    if link != ".eksgen":
+        (tmp_path / ".eksgen").mkdir()
+    (tmp_path / link).symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UsageError, match=f"^refusing to use {re.escape(link)}: it is a symlink$"):
+        W.read_manifest_record(given)
