@@ -53,6 +53,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/hcl.py": ["tests/pipeline/test_hcl.py", "tests/pipeline/test_roundtrip.py"],
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py",
                                     "tests/pipeline/test_write_errors.py", "tests/pipeline/test_writegroup.py"],
+    "generator/pipeline/layout.py": ["tests/pipeline/test_layout.py"],
     # The fleet's grouped write. Not tests/gitops/test_fleet.py nor tests/cli/test_hostile_writer.py: they run
     # eksgen in subprocesses, which cannot see a mutant.
     "generator/pipeline/writegroup.py": ["tests/pipeline/test_writegroup.py"],

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from generator.pipeline.capacity import CapacityReport, GroupCapacity, SubnetCapacity, TypeCapacity
     from generator.pipeline.checks.rules import Rule
     from generator.pipeline.effective import Cluster
+    from generator.pipeline.layout import output_dir
     from generator.pipeline.specfile import (
         CheckReport,
         RenderResult,
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
         read_spec,
         render_spec,
     )
-    from generator.pipeline.write import output_dir
     from generator.terraform.static import Finding
     from generator.upgrade.output import upgrade_report
     from generator.upgrade.run import UpgradeOutcome, upgrade

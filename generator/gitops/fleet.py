@@ -28,8 +28,9 @@ from generator.gitops.workers import (
     stop_now,
     warm_worker,
 )
+from generator.pipeline.layout import output_path
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
-from generator.pipeline.write import WriteReport, output_path
+from generator.pipeline.write import WriteReport
 
 if TYPE_CHECKING:
     from generator.pipeline.specfile import RenderResult

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import EksgenError
+from generator.pipeline.layout import output_path
 from generator.pipeline.pins import LOCK_NAME
-from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, output_path, read_manifest_record
+from generator.pipeline.write import IMPORT_BLOCKS_MARK, ManifestRecord, read_manifest_record
 from generator.version import __version__
 
 _READ_CHUNK = 1 << 20

@@ -16,11 +16,12 @@ from generator.errors import InternalError, Issue, SpecInvalid, UsageError, quot
 from generator.pipeline import overlay
 from generator.pipeline.checks.cluster import verdict_window
 from generator.pipeline.effective import Cluster as EffectiveCluster
+from generator.pipeline.layout import output_dir
 from generator.pipeline.load import Document, decode_utf8, load_documents
 from generator.pipeline.loadlimits import UnreadableFile, read_regular_file
 from generator.pipeline.pins import LOCK_NAME, read_lock_and_digest
 from generator.pipeline.run import ClusterResult, build_document, check_document
-from generator.pipeline.write import IMPORT_BLOCKS_MARK, WriteReport, output_dir, write_tree
+from generator.pipeline.write import IMPORT_BLOCKS_MARK, WriteReport, write_tree
 from generator.pipeline.writegroup import TreeWrite
 from generator.version import __version__
 

@@ -10,7 +10,8 @@ from generator.errors import UsageError
 from generator.gitops.fleet import render_to_directory
 from generator.gitops.selection import select
 from generator.lockfile.sources import sources_from
-from generator.pipeline.write import MANIFEST, output_dir
+from generator.pipeline.layout import output_dir
+from generator.pipeline.write import MANIFEST
 from generator.upgrade.commit import commit_stages, write_stages
 from generator.upgrade.model import UpgradeReport
 from generator.upgrade.plan import plan_upgrade

@@ -29,33 +29,6 @@ def test_unsafe_names_one_row_per_condition(name: str, problem: str | None) -> N
     assert W.unsafe_name(name) == problem
 
 
-@pytest.mark.parametrize(("out_dir", "count", "expected"), [
-    (None, 1, "specs/demo"), (None, 2, "specs/demo"),  # beside the spec, always under its name
-    ("out", 1, "out"),  # one cluster: the directory itself
-    ("out", 2, "out/demo"),  # several: one directory each
-])
-def test_output_dir(out_dir: str | None, count: int, expected: str) -> None:
-    spec = Path("specs/cluster.yaml")
-    assert W.output_dir(spec, Path(out_dir) if out_dir else None, "demo", count) == Path(expected)
-
-
-SPECS = ["c.yaml", "/c.yaml", "specs/c.yaml", "/abs/specs/c.yaml", "../up/c.yaml", "a b/c.yaml", "é/c.yaml"]
-OUT_DIRS = [None, ".", "/", "out", "out/sub", "/abs/out", "../up", "a b"]
-NAMES = ["demo", "team-0007", "a_b", "x.y", "", ".", "..", "...", "a/b", "/abs", "x/./y", "a//b", "sub/", "é",
-         "-lead", ".hidden"]
-
-
-@pytest.mark.parametrize("spec", SPECS)
-def test_output_path_is_output_dir_as_text(spec: str) -> None:
-    """The survey's pathlib-free output_path names exactly what output_dir names, for every layout and
-    for names a manifest might hold (odd ones go through output_dir itself)."""
-    for out_dir in OUT_DIRS:
-        for name in NAMES:
-            for count in (0, 1, 2):
-                expected = str(W.output_dir(Path(spec), None if out_dir is None else Path(out_dir), name, count))
-                assert W.output_path(spec, out_dir, name, count) == expected, (spec, out_dir, name, count)
-
-
 def test_the_manifest_is_sorted_indented_json(tmp_path: Path) -> None:
     """Reviewable and byte-identical across runs: keys sorted, two-space indent, a final newline."""
     a, b = b"a\n", b"b\n"
