@@ -8,6 +8,8 @@ machine's load falls on all of them alike, wall and CPU (user + system) seconds.
 the cold render at most 2.0x the floor. Children write bytecode (PYTHONDONTWRITEBYTECODE is dropped
 for them), as an installed package has it. Also the in-process time per stage.
 Run: python bench/render_bench.py [-n 10]
+To measure another checkout with the same interpreter, run it from outside both trees with
+PYTHONPATH=/that/checkout (`python -m generator` puts the working directory first on sys.path).
 """
 
 from __future__ import annotations
