@@ -206,7 +206,9 @@ def main() -> int:
     rng = random.Random(args.seed)
     started = time.monotonic()
 
-    @settings(max_examples=-(-args.examples // (args.variants + 1)), database=None, deadline=None, phases=[Phase.generate],
+    examples = -(-args.examples // (args.variants + 1))  # hypothesis examples, each with its variants
+
+    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), derandomize=False)
     @given(inputs, st.randoms(use_true_random=False))
     def run(text: str, variants_rng: random.Random) -> None:
@@ -219,7 +221,8 @@ def main() -> int:
 
     os.environ.setdefault("EKSGEN_LOCK_TIMEOUT", "5")
     run()
-    summary: dict[str, Any] = {"inputs": fuzz.count, "hypothesis_examples": -(-args.examples // (args.variants + 1)), "cli_runs": fuzz.cli_runs, "crashes": fuzz.crash_count,
+    summary: dict[str, Any] = {"inputs": fuzz.count, "hypothesis_examples": examples, "cli_runs": fuzz.cli_runs,
+                               "crashes": fuzz.crash_count,
                                "distinct_crashes": len(fuzz.seen), "seconds": round(time.monotonic() - started),
                                "outcomes": dict(sorted(fuzz.outcomes.items())), "crash_dir": str(args.crashes)}
     print(json.dumps(summary, indent=2))

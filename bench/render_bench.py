@@ -59,21 +59,21 @@ def stages() -> dict[str, float]:
     text = SPEC.read_text()
     out: dict[str, float] = {}
 
-    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+    def timed(name: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
-        result = fn()
+        result = fn(*args, **kwargs)
         out[name] = out.get(name, 0.0) + time.perf_counter() - start
         return result
 
     for _ in range(20):
-        doc = timed("load", lambda: load_documents(text, str(SPEC)))[0]
-        cluster = timed("model", lambda: parse_cluster(doc)[0])
-        effective = timed("defaults", lambda: apply_defaults(cluster))
-        timed("checks", lambda: run_checks(effective, doc.data, today=dt.date(2026, 11, 25)))
-        plan = timed("plan", lambda: build_plan(effective))
-        files = timed("render", lambda: render_plan(plan, SPEC.name))
-        timed("round trip", lambda: verify_round_trip(plan, files))
-        timed("interface", lambda: check_interfaces(plan))
+        doc = timed("load", load_documents, text, str(SPEC))[0]
+        cluster = timed("model", parse_cluster, doc)[0]
+        effective = timed("defaults", apply_defaults, cluster)
+        timed("checks", run_checks, effective, doc.data, today=dt.date(2026, 11, 25))
+        plan = timed("plan", build_plan, effective)
+        files = timed("render", render_plan, plan, SPEC.name)
+        timed("round trip", verify_round_trip, plan, files)
+        timed("interface", check_interfaces, plan)
     return {k: v / 20 for k, v in out.items()}
 
 
