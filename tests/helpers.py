@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,27 @@ def params(rows: list[Row], *, needs_finding: bool) -> list[Any]:
             marks.append(pytest.mark.xfail(strict=True, reason=f"bug: {r.bug}"))
         result.append(pytest.param(r, id=r.id, marks=marks))
     return result
+
+
+WAIVERS_OWN_RULES = ("EKS090", "EKS091")  # a waiver's own findings: no waiver can silence them
+
+
+def rule_table_tests(rows: list[Row]) -> tuple[Callable[[Row], None], Callable[[Row], None], Callable[[Row], None]]:
+    """The three tests of a rule table, for its module to bind as `test_rule_fires, ... = rule_table_tests(ROWS)`:
+    every row's finding fires, its nearest valid spec is quiet, and a waiver does what the rule allows."""
+    @pytest.mark.parametrize("case", params(rows, needs_finding=True))
+    def test_rule_fires(case: Row) -> None:
+        assert_rule_fires(case)
+
+    @pytest.mark.parametrize("case", params(rows, needs_finding=False))
+    def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
+        assert_nearest_valid_is_quiet(case)
+
+    @pytest.mark.parametrize("case", params([r for r in rows if r.rule not in WAIVERS_OWN_RULES], needs_finding=True))
+    def test_waiver(case: Row) -> None:
+        assert_waiver(case)
+
+    return test_rule_fires, test_nearest_valid_spec_does_not_fire, test_waiver
 
 
 def fargate(name: str = "system", namespace: str = "kube-system") -> str:

@@ -5,15 +5,9 @@ The rows and their three tests (fires, nearest valid spec is quiet, waiver) are 
 
 from __future__ import annotations
 
-import pytest
-
 from tests.helpers import (
-    Row,
-    assert_nearest_valid_is_quiet,
-    assert_rule_fires,
-    assert_waiver,
-    params,
     row,
+    rule_table_tests,
     spec,
 )
 
@@ -34,16 +28,4 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
-def test_rule_fires(case: Row) -> None:
-    assert_rule_fires(case)
-
-
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
-def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
-    assert_nearest_valid_is_quiet(case)
-
-
-@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
-def test_waiver(case: Row) -> None:
-    assert_waiver(case)
+test_rule_fires, test_nearest_valid_spec_does_not_fire, test_waiver = rule_table_tests(ROWS)

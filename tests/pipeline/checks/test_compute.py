@@ -5,20 +5,14 @@ The rows and their three tests (fires, nearest valid spec is quiet, waiver) are 
 
 from __future__ import annotations
 
-import pytest
-
 from generator.pipeline.checks.compute import MANAGED_LABEL_MAX, MAX_DISK_GIB, MAX_INSTANCE_TYPES, MAX_TAINTS
 from tests.helpers import (
     TAINT_A,
-    Row,
-    assert_nearest_valid_is_quiet,
-    assert_rule_fires,
-    assert_waiver,
     fargate,
     many_groups,
     many_profiles,
-    params,
     row,
+    rule_table_tests,
     spec,
     tags,
 )
@@ -237,19 +231,7 @@ ROWS += [
 ]
 
 
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
-def test_rule_fires(case: Row) -> None:
-    assert_rule_fires(case)
-
-
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
-def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
-    assert_nearest_valid_is_quiet(case)
-
-
-@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
-def test_waiver(case: Row) -> None:
-    assert_waiver(case)
+test_rule_fires, test_nearest_valid_spec_does_not_fire, test_waiver = rule_table_tests(ROWS)
 
 
 def test_the_limits_are_the_documented_aws_limits() -> None:

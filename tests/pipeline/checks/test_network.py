@@ -23,13 +23,9 @@ from tests.helpers import (
     PUBLIC_SUBNET,
     TODAY,
     TWO_PRIVATE,
-    Row,
-    assert_nearest_valid_is_quiet,
-    assert_rule_fires,
-    assert_waiver,
     fargate,
-    params,
     row,
+    rule_table_tests,
     show,
     spec,
 )
@@ -289,19 +285,7 @@ ROWS += [
 ]
 
 
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
-def test_rule_fires(case: Row) -> None:
-    assert_rule_fires(case)
-
-
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
-def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
-    assert_nearest_valid_is_quiet(case)
-
-
-@pytest.mark.parametrize("case", params([r for r in ROWS if r.rule not in ("EKS090", "EKS091")], needs_finding=True))
-def test_waiver(case: Row) -> None:
-    assert_waiver(case)
+test_rule_fires, test_nearest_valid_spec_does_not_fire, test_waiver = rule_table_tests(ROWS)
 
 
 # --- beyond one row per finding -------------------------------------------------------------------

@@ -6,20 +6,14 @@ The rows and their three tests (fires, nearest valid spec is quiet, waiver) are 
 
 from __future__ import annotations
 
-import pytest
-
 from tests.helpers import (
     EXISTING_VPC,
     KEY_ID,
     PUBLIC_SUBNET,
     ROLE,
     TWO_PRIVATE,
-    Row,
-    assert_nearest_valid_is_quiet,
-    assert_rule_fires,
-    assert_waiver,
-    params,
     row,
+    rule_table_tests,
     service_account,
     spec,
     tags,
@@ -386,16 +380,4 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
-def test_rule_fires(case: Row) -> None:
-    assert_rule_fires(case)
-
-
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=False))
-def test_nearest_valid_spec_does_not_fire(case: Row) -> None:
-    assert_nearest_valid_is_quiet(case)
-
-
-@pytest.mark.parametrize("case", params(ROWS, needs_finding=True))
-def test_waiver(case: Row) -> None:
-    assert_waiver(case)
+test_rule_fires, test_nearest_valid_spec_does_not_fire, test_waiver = rule_table_tests(ROWS)
