@@ -55,7 +55,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (ROUNDTRIP, "list-length check dropped", "if not isinstance(actual, list) or len(actual) != len(expected):",
      "if not isinstance(actual, list):"),
     (INTERFACE, "references inside objects not checked",
-     "    elif isinstance(value, Obj):\n        for _, v in value.items:\n            yield from _refs(v)\n", ""),
+     "        elif isinstance(item, Obj):\n            stack.extend(v for _, v in reversed(item.items))\n", ""),
     (WRITE, "the pending hash of an interrupted run ignored", "not in (manifest[name], pending.get(name))",
      "not in (manifest[name],)"),
     (WRITE, "no fsync before rename", "            os.fsync(handle.fileno())\n", ""),
