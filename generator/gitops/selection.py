@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,20 @@ class Selection:
 
 
 def is_base(path: Path) -> bool:
+    """A regular file whose first MiB declares `kind: ClusterBase`; anything else (missing, unreadable, a
+    directory or a FIFO, never waited on) is not a base: the loader reports it with the spec's own errors."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 20)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return False  # unreadable: the loader reports it with the spec's own errors
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 1 << 20)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return bool(_BASE_LINE.search(head))
 
 
@@ -79,7 +89,7 @@ def select(arguments: list[str], *, rendered_directories: bool = False) -> Selec
             files.append(path)  # a missing file is reported by the command, with its name
     graph: _Dependents | None = None
     for path in dict.fromkeys(files):
-        if path.is_file() and is_base(path):
+        if is_base(path):
             graph = graph or _Dependents()
             selection.bases[path] = graph.clusters_extending(path)
         else:
