@@ -54,6 +54,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/write.py": ["tests/pipeline/test_write.py", "tests/pipeline/test_write_manifest.py",
                                     "tests/pipeline/test_write_errors.py", "tests/pipeline/test_writegroup.py"],
     "generator/pipeline/layout.py": ["tests/pipeline/test_layout.py"],
+    "generator/cli/coercion.py": ["tests/cli/test_coercion.py"],
     # The fleet's grouped write. Not tests/gitops/test_fleet.py nor tests/cli/test_hostile_writer.py: they run
     # eksgen in subprocesses, which cannot see a mutant.
     "generator/pipeline/writegroup.py": ["tests/pipeline/test_writegroup.py"],
