@@ -75,9 +75,9 @@ def warm_worker() -> Executor:
 
 def stop_now(pool: Executor) -> None:
     """Stop a pool's workers without waiting for them (a warm-up nobody needs): they hold no files."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
-    if callable(terminate):
-        terminate()
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14; SIGKILL, as below
+    if callable(kill):
+        kill()
     else:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
