@@ -311,9 +311,9 @@ def render_fleet(paths: list[Path], *, out_dir: Path | None, force: bool, check:
     forget()  # the manifests as they are now, before this run writes any
     skip = incremental and not force and not check and not import_blocks
     # The recorded verdicts first, here: reading and hashing is cheaper than sending work to a worker,
-    # and workers start only for what is left (one spec left renders in this process).
-    # A long survey runs beside a worker importing the pipeline: the specs it leaves (one changed, in
-    # a pipeline's usual run) render there without waiting for the imports.
+    # and workers start only for what is left (one spec left renders in this process). A long survey
+    # runs beside a warm worker importing the pipeline instead: the few specs it leaves (one changed,
+    # in a pipeline's usual run) render there without waiting for the imports.
     warm = warm_worker() if skip and jobs > 1 and len(paths) >= WARM_START_SPECS else None
     try:
         surveys = [survey_one(p, out_dir, nested, clock, True, strict, load=False) if skip else Survey(spec=str(p))
