@@ -28,14 +28,18 @@ def cancelled_on_interrupt(pool: Executor) -> Iterator[None]:
         raise
 
 
-def pool_for(jobs: int, count: int) -> Executor:
-    if jobs <= 1 or count <= 1:
-        return Serial()
+def _process_pool(workers: int, **options: Any) -> Executor:
     import multiprocessing  # a run that renders in-process (one spec left, or -j 1) never needs it
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    return ProcessPoolExecutor(max_workers=min(jobs, count), mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, **options)
+
+
+def pool_for(jobs: int, count: int) -> Executor:
+    if jobs <= 1 or count <= 1:
+        return Serial()
+    return _process_pool(min(jobs, count))
 
 
 # Below this many specs the survey is shorter than starting a worker and warming it is worth.
@@ -64,11 +68,7 @@ def _nothing() -> None:
 
 def warm_worker() -> Executor:
     """One worker started now, warming up (`warm_up`) on another CPU while this process surveys."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=warm_up)
+    pool = _process_pool(1, initializer=warm_up)
     pool.submit(_nothing)  # starts the worker
     return pool
 
