@@ -100,9 +100,8 @@ def survey_one(path: Path, out_dir: Path | None, nested: bool, today: dt.date, i
         if clusters is None:
             return survey  # reported when it renders, with the spec's own errors
     records = []
-    spec, out = str(path), None if out_dir is None else str(out_dir)
     for name, digest in clusters:
-        target = output_path(spec, out, name, 2 if nested else len(clusters))
+        target = output_path(path, out_dir, name, 2 if nested else len(clusters))
         survey.targets.append((name, os.path.abspath(target)))
         records.append((name, target, digest))
     if incremental and records and len({t for _, t in survey.targets}) == len(records):

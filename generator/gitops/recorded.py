@@ -152,8 +152,7 @@ def recorded_clusters(path: Path, data: bytes, out_dir: Path | None, nested: boo
     recorded them, when every input of loading is as it was then; None to load it."""
     digest = hashlib.sha256(data).hexdigest()
     names = list(dict.fromkeys([path.stem.encode(), *_NAME.findall(data)]))[:_MAX_GUESSES]
-    spec, out = str(path), None if out_dir is None else str(out_dir)
-    guessed = [_manifest(output_path(spec, out, name.decode(), 2 if nested else 0)) for name in names]
+    guessed = [_manifest(output_path(path, out_dir, name.decode(), 2 if nested else 0)) for name in names]
     found = _clusters(path, digest, [m for m in guessed if m is not None and m.get("spec") == path.name],
                       out_dir, nested)
     if found is not None:
@@ -177,9 +176,8 @@ def _clusters(path: Path, digest: str, candidates: list[dict[str, Any]], out_dir
                 or not _bases_unchanged(path, source.get("bases"))):
             continue
         clusters = []
-        spec, out = str(path), None if out_dir is None else str(out_dir)
         for name in names:  # every cluster of the file must hold the same record
-            target = _manifest(output_path(spec, out, name, 2 if nested else len(names)))
+            target = _manifest(output_path(path, out_dir, name, 2 if nested else len(names)))
             if target is None or target.get("source") != source or not isinstance(target.get("specSha256"), str):
                 break
             if str(target["specSha256"]).endswith(IMPORT_BLOCKS_MARK):  # written with imports.tf: render again

@@ -34,3 +34,5 @@ def test_output_path_is_output_dir_as_text(spec: str) -> None:
             for count in (0, 1, 2):
                 expected = str(output_dir(Path(spec), None if out_dir is None else Path(out_dir), name, count))
                 assert output_path(spec, out_dir, name, count) == expected, (spec, out_dir, name, count)
+                as_paths = output_path(Path(spec), None if out_dir is None else Path(out_dir), name, count)
+                assert as_paths == expected, (spec, out_dir, name, count)  # the survey passes Paths
