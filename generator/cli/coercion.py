@@ -32,8 +32,7 @@ except ImportError:  # another typer: its own conversion, unchanged
 
 def _plain_path_option(descriptor: Any) -> bool:
     info = descriptor.parameter_info
-    return (info.path_type is None and not info.resolve_path and not info.allow_dash
-            and getattr(info, "parser", None) is None)
+    return info.path_type is None and not info.resolve_path and not info.allow_dash  # (a parser: see _leaf)
 
 
 def _leaf(annotation: Any, descriptor: Any, value: Any, param: Any, ctx: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -69,15 +68,13 @@ def _outcome(convert: Any, value: Any, param: Any, ctx: Any) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def places(tmp_path: Path) -> Any:
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     (tmp_path / "dir").mkdir()
     (tmp_path / "file").write_text("x")
     (tmp_path / "unreadable").write_text("x")
     (tmp_path / "unreadable").chmod(0)
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     yield tmp_path
-    os.chdir(cwd)
     (tmp_path / "unreadable").chmod(0o600)
 
 
