@@ -38,7 +38,7 @@ def _plain_path_option(descriptor: Any) -> bool:
 def _leaf(annotation: Any, descriptor: Any, value: Any, param: Any, ctx: Any) -> Any:
     """The converted value, or _UNSURE."""
     info = descriptor.parameter_info
-    if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
+    if info.parser is not None:  # the parameter's own conversion
         return _UNSURE
     if annotation is str:
         return value if type(value) is str else _UNSURE

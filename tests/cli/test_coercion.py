@@ -103,10 +103,10 @@ def test_the_fast_path_decides_the_certain_cases_without_typer() -> None:
         annotation = param.type_descriptor.annotation
         kind = annotation.__name__ if isinstance(annotation, type) and not issubclass(annotation, Enum) else "enum"
         by_kind.setdefault("list" if get_origin(annotation) is list else kind, (ctx, param))
-    cases = {"str": ["x", "x"], "int": ["12", 12], "bool": [True, True], "enum": ["json", "json"],
-             "Path": ["a/b.yaml", Path("a/b.yaml")], "list": [("a.yaml", "b.yaml"), None]}
-    assert set(cases) <= set(by_kind), sorted(by_kind)
-    for kind, (value, expected) in cases.items():
+    cases = [("str", "x", "x"), ("int", "12", 12), ("int", 12, 12), ("bool", True, True), ("enum", "json", "json"),
+             ("Path", "a/b.yaml", Path("a/b.yaml")), ("list", ("a.yaml", "b.yaml"), None)]  # 12: a default
+    assert {kind for kind, _, _ in cases} <= set(by_kind), sorted(by_kind)
+    for kind, value, expected in cases:
         ctx, param = by_kind[kind]
         descriptor = param.type_descriptor
         coercion._typer_conversions.clear()
@@ -125,6 +125,7 @@ VARIANTS = {  # parameters eksgen does not declare today: each must still conver
     "dash allowed": (Path, {"allow_dash": True}), "existing path": (Path, {"exists": True}),
     "path parser": (Path, {"parser": lambda v: Path(v + ".x")}), "str parser": (str, {"parser": str.upper}),
     "int parser": (int, {"parser": lambda v: int(v) * 2}), "ranged int": (int, {"min": 1, "max": 5}),
+    "int with a minimum": (int, {"min": 1}), "int with a maximum": (int, {"max": 5}),
     "clamped int": (int, {"min": 1, "max": 5, "clamp": True}),
     "any-case choice": (_Colour := Enum("_Colour", {"red": "red", "blue": "blue"}), {"case_sensitive": False}),
     "float": (float, {}), "list of int": (list[int], {}),
