@@ -18,6 +18,13 @@ from tests.helpers import MINIMAL_SPEC, REPO, TODAY, write_spec
 # Re-exported for tests written against the old home of these helpers.
 __all__ = ["MINIMAL_SPEC", "REPO", "TODAY", "write_spec"]
 
+# The parse store (generator/pipeline/parsestore.py) would answer reads from earlier runs and hide
+# the parser from tests that replace it; tests/pipeline/test_parsestore.py turns it on where it is tested.
+os.environ["EKSGEN_CACHE_DIR"] = "off"
+# Date-driven rules judge by the documented clock; a test that runs a command without `--today` must
+# not change verdict when a version's end of support passes (tests of the clock set or clear it).
+os.environ["EKSGEN_TODAY"] = TODAY.isoformat()
+
 STUB_ROOT = Path(tempfile.mkdtemp(prefix="eksgen-stub-roots-"))
 # This machine's offline copy of the AWS provider (a `terraform init -plugin-dir` layout): with it, the
 # stubs declare the import targets and `terraform validate` checks every import block's `to`.

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from generator.cli.common import Today
+
 if TYPE_CHECKING:  # rich loads only when the command runs: --help stays fast
     from rich.console import Console
     from rich.table import Table
@@ -30,11 +32,13 @@ def register(app: typer.Typer) -> None:
     app.command("capacity")(handle_errors(capacity))
 
 
-def capacity(spec: Annotated[Path, typer.Argument(help="Spec file.", show_default=False)]) -> int:
+def capacity(spec: Annotated[Path, typer.Argument(help="Spec file.", show_default=False)],
+             today: Today = None) -> int:
     """Show max pods per node and pod IPs per private subnet at max scale, per cluster."""
     from generator import api
+    from generator.cli.common import parse_today
 
-    print_reports(api.capacity(spec))
+    print_reports(api.capacity(spec, today=parse_today(today)))
     return 0
 
 

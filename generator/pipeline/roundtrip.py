@@ -14,10 +14,9 @@ from typing import Any
 
 from generator.errors import RoundTripError
 from generator.ir import Block, Call, Heredoc, Null, Obj, Plan, Ref, TfFile, Value
-from generator.pipeline import hcl
-from generator.pipeline.hclread import OPTIONS, parse, parse_by_parts
+from generator.pipeline import hcl, parsestore
 
-__all__ = ["OPTIONS", "differences", "expected_file", "hcl2_view", "parse", "verify_round_trip"]
+__all__ = ["differences", "expected_file", "hcl2_view", "parse", "verify_round_trip"]
 
 BLOCK_MARKER = "__is_block__"
 
@@ -146,10 +145,18 @@ def _call_differences(call: Call, actual: Any, path: str) -> list[str]:
         return [f"{path}: expected a call to {call.name}(), read {actual!r}"]
     if call.name == "jsonencode" and len(call.args) == 1:
         # Read the argument back as a literal, so its strings are decoded and compared.
-        inner = parse("v = " + actual[len(prefix):-2] + "\n")["v"]
+        inner = parsestore.read("v = " + actual[len(prefix):-2] + "\n", parse)["v"]
         return differences(_expected_value(call.args[0]), inner, path)
-    canonical = _parsed("v = " + hcl.literal(call) + "\n")["v"]
+    canonical = parsestore.read("v = " + hcl.literal(call) + "\n", _parsed)["v"]
     return [] if canonical == actual else [f"{path}: expected {canonical!r}, read {actual!r}"]
+
+
+def parse(text: str) -> dict[str, Any]:
+    """`hcl2.loads(text)` with eksgen's options (hclread.parse); python-hcl2 is imported on first use, so
+    a round trip answered by the parse store (parsestore) never loads it."""
+    from generator.pipeline.hclread import parse as hcl2_parse
+
+    return hcl2_parse(text)
 
 
 @functools.lru_cache(maxsize=512)
@@ -163,6 +170,8 @@ def _parsed(text: str) -> dict[str, Any]:
 def _parsed_file(text: str) -> dict[str, Any]:
     """A rendered file, read one top-level block at a time (hclread.parse_by_parts): most blocks
     of a fleet's files repeat, and their parse results are shared."""
+    from generator.pipeline.hclread import parse_by_parts
+
     return parse_by_parts(text)
 
 
@@ -173,11 +182,17 @@ def _without_comment_lines(text: str) -> str:
 
 
 def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
-    for file in plan.files:
-        try:
-            parsed = _parsed_file(_without_comment_lines(files[file.name]))
-        except Exception as exc:  # python-hcl2 raises lark errors of many kinds
-            raise RoundTripError(f"{file.name}: rendered text does not parse: {exc}") from exc
-        found = differences(expected_file(file), parsed, file.name)
-        if found:
-            raise RoundTripError(f"{file.name}: rendered text differs from the plan:\n  " + "\n  ".join(found[:20]))
+    texts = [_without_comment_lines(files[file.name]) for file in plan.files]
+    with parsestore.recording(texts):
+        for file, text in zip(plan.files, texts, strict=True):
+            _verify_file(file, text)
+
+
+def _verify_file(file: TfFile, text: str) -> None:
+    try:
+        parsed = parsestore.read(text, _parsed_file)
+    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+        raise RoundTripError(f"{file.name}: rendered text does not parse: {exc}") from exc
+    found = differences(expected_file(file), parsed, file.name)
+    if found:
+        raise RoundTripError(f"{file.name}: rendered text differs from the plan:\n  " + "\n  ".join(found[:20]))

@@ -21,6 +21,12 @@ def test_help_shows_no_python_types(command: list[str]) -> None:
     assert PYTHON_TYPE.findall(result.output) == [], result.output
 
 
-def test_the_clock_is_documented_with_its_environment_variable() -> None:
-    result = CliRunner().invoke(app, ["render", "--help"], env={"COLUMNS": "200"})
+# Every command whose result can depend on the date-driven rules (it runs the checks).
+DATED_COMMANDS = [["render"], ["validate"], ["diff"], ["explain"], ["capacity"], ["upgrade"], ["lock"],
+                  ["import", "eksctl"], ["import", "terraform"]]
+
+
+@pytest.mark.parametrize("command", DATED_COMMANDS, ids=" ".join)
+def test_the_clock_is_documented_with_its_environment_variable(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
     assert "--today" in result.output and "EKSGEN_TODAY" in result.output

@@ -260,7 +260,7 @@ def test_unknown_types_and_fargate_are_noted(tmp_path: Path) -> None:
     assert "EKS064" in rules and "EKS071" not in rules
 
 
-def _cli(path: Path) -> tuple[int, str]:
+def _cli(path: Path, *args: str, env: dict[str, str | None] | None = None) -> tuple[int, str]:
     app = typer.Typer()
     register(app)
 
@@ -268,8 +268,23 @@ def _cli(path: Path) -> tuple[int, str]:
     def root() -> None:
         """Keep `capacity` a named subcommand."""
 
-    result = CliRunner().invoke(app, ["capacity", str(path)])
+    result = CliRunner().invoke(app, ["capacity", str(path), *args], env=env)
     return result.exit_code, result.output
+
+
+# 1.34's standard support ends with 2026-12-02 (EKS006, an error from the next day).
+@pytest.mark.parametrize(("args", "env", "code"), [
+    (["--today", "2026-12-02"], {"EKSGEN_TODAY": None}, 0),
+    (["--today", "2026-12-03"], {"EKSGEN_TODAY": None}, 2),
+    ([], {"EKSGEN_TODAY": "2026-12-02"}, 0),
+    ([], {"EKSGEN_TODAY": "2026-12-03"}, 2),
+    (["--today", "2026-12-02"], {"EKSGEN_TODAY": "2026-12-03"}, 0),  # the flag wins
+])
+def test_capacity_judges_by_the_explicit_clock(tmp_path: Path, args: list[str], env: dict[str, str | None],
+                                               code: int) -> None:
+    found, output = _cli(write_spec(tmp_path, LISTED_SUBNETS_SPEC), *args, env=env)
+    assert found == code, output
+    assert ("EKS006" in output) is (code == 2)
 
 
 def test_cli_table(tmp_path: Path) -> None:
