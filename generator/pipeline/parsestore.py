@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -97,6 +98,7 @@ class Reads:
         self.recorded = recorded
         self.used: dict[str, Any] = {}
         self.missed = False
+        self.answered = False  # some result came from the record
 
     def read(self, text: str, parse: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
         if text in self.used:
@@ -104,11 +106,16 @@ class Reads:
             return result
         if text in self.recorded:
             result = self.recorded[text]
+            self.answered = True
         else:
             result = parse(text)
             self.missed = True
         self.used[text] = result
         return result
+
+    def parse_afresh(self) -> None:
+        """Forget the record: every read from now on parses, and what they give replaces the record."""
+        self.recorded, self.used, self.missed, self.answered = {}, {}, True, False
 
 
 _current: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("eksgen_parse_reads", default=None)
@@ -132,11 +139,11 @@ def _record_path(root: Path, digest: str, texts: Iterable[str]) -> Path:
 def _load(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            if stat.st_size > MAX_RECORD_BYTES:
+            found = os.fstat(handle.fileno())
+            if found.st_size > MAX_RECORD_BYTES:
                 return {}
             data = json.loads(handle.read())
-        if time.time() - stat.st_mtime > _DAY:  # used today: kept by the prune for MAX_AGE_DAYS more
+        if time.time() - found.st_mtime > _DAY:  # used today: kept by the prune for MAX_AGE_DAYS more
             os.utime(path)
     except (OSError, ValueError, RecursionError):  # unreadable, not JSON, or nested past the decoder
         return {}
@@ -201,13 +208,25 @@ def _prune_daily(root: Path) -> None:
                     leftover.unlink()
 
 
+def _trusted(root: Path) -> bool:
+    """The store is this user's alone (or not made yet): records another user could write are not read."""
+    try:
+        found = os.stat(root)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return (stat.S_ISDIR(found.st_mode) and found.st_uid == os.geteuid()
+            and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
 @contextlib.contextmanager
 def recording(texts: list[str]) -> Iterator[Reads | None]:
     """The round trip of one render whose files are `texts`: reads inside come from its record when
     an earlier run made one, and a new record is kept when any text had to be parsed."""
     root = store_root()
     digest = reader_digest() if root is not None else None
-    if root is None or digest is None:
+    if root is None or digest is None or not _trusted(root):
         yield None
         return
     path = _record_path(root, digest, texts)

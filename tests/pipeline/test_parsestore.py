@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +339,62 @@ def test_a_record_in_use_is_kept_young(store: Path) -> None:
     os.utime(record, (hour, hour))
     parsestore._load(record)
     assert abs(record.stat().st_mtime - hour) < 1  # touched at most daily: a hit writes nothing
+
+
+def _damage(record: Path, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    reads = recorded_reads(record)
+    record.write_text(json.dumps({"format": parsestore.FORMAT, "reads": [[t, change(r)] for t, r in reads]}))
+
+
+@pytest.mark.parametrize("change", [
+    lambda result: {**result, "module": [{"eks": {"source": "example.com/other"}}]} if "module" in result else result,
+    lambda result: {"module": "not a list of blocks"},
+    lambda result: {},
+], ids=["a wrong value", "a wrong shape", "empty results"])
+def test_a_damaged_record_is_parsed_again_and_replaced(change: Callable[[dict[str, Any]], dict[str, Any]],
+                                                       store: Path) -> None:
+    first = render("production")
+    (record,) = records(store)
+    good = record.read_bytes()
+    _damage(record, change)
+    assert record.read_bytes() != good
+    assert render("production") == first  # the store is never the reason a render fails
+    assert record.read_bytes() == good
+
+
+def test_a_store_others_can_write_is_not_used(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    render("minimal")
+    (record,) = records(store)
+    _damage(record, lambda result: {})
+    store.chmod(0o777)
+    assert not parsestore._trusted(store)
+    asked = refuse_to_parse(monkeypatch)
+    with pytest.raises((RoundTripError, AssertionError)):
+        render("minimal")  # parsed (and refused here): the record was not read
+    assert asked
+    monkeypatch.undo()
+    monkeypatch.setenv(parsestore.CACHE_ENV, str(store.parent))
+    roundtrip._parsed.cache_clear()
+    render("minimal")
+    assert recorded_reads(record) == [(t, {}) for t, _ in recorded_reads(record)]  # nor written
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving the store to another user needs root")
+def test_a_store_of_another_user_is_not_used(store: Path) -> None:
+    render("minimal")
+    os.chown(store, os.geteuid() + 4242, -1)
+    assert not parsestore._trusted(store)
+    os.chown(store, os.geteuid(), -1)
+    assert parsestore._trusted(store)
+
+
+@pytest.mark.parametrize(("kind", "trusted"), [("missing", True), ("file", False), ("private", True),
+                                               ("group-writable", False), ("world-writable", False)])
+def test_which_stores_are_trusted(tmp_path: Path, kind: str, trusted: bool) -> None:
+    root = tmp_path / "parse"
+    if kind == "file":
+        root.write_text("")
+    elif kind != "missing":
+        root.mkdir()
+        root.chmod({"private": 0o700, "group-writable": 0o770, "world-writable": 0o707}[kind])
+    assert parsestore._trusted(root) is trusted
