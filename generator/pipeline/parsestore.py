@@ -80,7 +80,7 @@ def reader_digest() -> str | None:
 
 def _exact_json(value: Any) -> bool:
     """`value` is made only of what JSON keeps exactly (so a record reads back identical)."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, (int, str)):  # bool is an int
         return True
     if isinstance(value, float):
         return value == value and value not in (float("inf"), float("-inf"))
@@ -167,7 +167,7 @@ def _save(path: Path, used: dict[str, Any]) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         _private_directories(path.parent, levels=4)
-        temporary.write_text(text, encoding="utf-8", errors="surrogatepass")
+        temporary.write_bytes(text.encode("utf-8", "surrogatepass"))
         os.replace(temporary, path)  # readers see the old record or the new one, never a part
     except OSError:
         with contextlib.suppress(OSError):

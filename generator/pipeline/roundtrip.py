@@ -182,18 +182,18 @@ def _without_comment_lines(text: str) -> str:
 
 
 def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
-    texts = [_without_comment_lines(files[file.name]) for file in plan.files]
-    with parsestore.recording(texts) as reads:
+    texts = {file.name: _without_comment_lines(files[file.name]) for file in plan.files}
+    with parsestore.recording(list(texts.values())) as reads:
         try:
-            for file, text in zip(plan.files, texts, strict=True):
-                _verify_file(file, text)
+            for file in plan.files:
+                _verify_file(file, texts[file.name])
         except Exception:
             if reads is None or not reads.answered:
                 raise
             # A stored result that fails the plan is a damaged record, never a verdict: parse again.
             reads.parse_afresh()
-            for file, text in zip(plan.files, texts, strict=True):
-                _verify_file(file, text)
+            for file in plan.files:
+                _verify_file(file, texts[file.name])
 
 
 def _verify_file(file: TfFile, text: str) -> None:

@@ -191,6 +191,39 @@ def test_the_store_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     made = [record.parent, record.parent.parent, record.parent.parent.parent, tmp_path / "a" / "cache"]
     assert [oct(d.stat().st_mode & 0o777) for d in made] == ["0o700"] * 4
     assert (tmp_path / "a").stat().st_mode & 0o077 != 0  # above the store: made as usual
+    monkeypatch.setenv(parsestore.CACHE_ENV, str(tmp_path / "b" / "c" / "cache"))
+    render("minimal")
+    assert len(records(tmp_path / "b" / "c" / "cache" / "parse")) == 1  # missing parents made too
+
+
+def test_a_save_prunes_the_store(store: Path) -> None:
+    render("minimal")
+    stale = store / ("0" * 16) / "00" / ("0" * 64 + ".json")
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    old = time.time() - (parsestore.MAX_AGE_DAYS + 1) * 86400
+    os.utime(stale, (old, old))
+    os.utime(store / ".pruned", (old, old))
+    render("production")
+    assert not stale.exists() and len(records(store)) == 2
+
+
+def test_a_store_that_cannot_be_made_is_no_error(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(leaf: Path, levels: int) -> None:
+        raise PermissionError("no space for directories")
+
+    monkeypatch.setattr(parsestore, "_private_directories", refuse)
+    first = render("minimal")  # the temporary file was never made: removing it is no error either
+    assert render("minimal") == first and not store.exists()
+
+
+def test_a_failed_save_leaves_no_temporary_file(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    render("minimal")
+    assert [p for p in store.rglob("*") if p.is_file() and p.name != ".pruned"] == []
 
 
 @pytest.mark.parametrize(("env", "xdg", "expected"), [
@@ -271,7 +304,22 @@ def test_the_record_name_is_the_sequence_of_texts_not_their_concatenation() -> N
     assert parsestore._record_path(root, digest, ["ab", "c"]) != parsestore._record_path(root, digest, ["a", "bc"])
     assert parsestore._record_path(root, digest, ["a"]) == parsestore._record_path(root, digest, ["a"])
     assert parsestore._record_path(root, digest, ["a"]) != parsestore._record_path(root, "e" * 64, ["a"])
-    assert parsestore._record_path(root, digest, ["a"]).parent.parent == root / ("d" * 16)
+    path = parsestore._record_path(root, digest, ["a"])
+    assert path.parent.parent == root / ("d" * 16) and path.parent.name == path.stem[:2] and len(path.stem) == 64
+    surrogates = [parsestore._record_path(root, digest, [text]) for text in ("\udc80", "\udc81", "\ud800")]
+    assert len(set(surrogates)) == 3  # text python-hcl2 may be handed is filed, never an error
+
+
+def test_a_read_from_the_record_is_marked() -> None:
+    reads = parsestore.Reads({"a": {"x": 1}})
+    assert (reads.answered, reads.missed) == (False, False)
+    reads.read("b", lambda text: {"y": 2})
+    assert (reads.answered, reads.missed) == (False, True)
+    reads.read("a", lambda text: {"x": 3})
+    assert reads.answered and reads.used == {"a": {"x": 1}, "b": {"y": 2}}
+    reads.parse_afresh()
+    assert (reads.answered, reads.missed, reads.recorded, reads.used) == (False, True, {}, {})
+    assert reads.read("a", lambda text: {"x": 3}) == {"x": 3}
 
 
 @pytest.mark.parametrize(("value", "exact"), [
@@ -326,6 +374,39 @@ def test_old_records_are_pruned_once_a_day(store: Path) -> None:
     os.utime(store / ".pruned", (now - 86400 - 60, now - 86400 - 60))
     parsestore._prune_daily(store)
     assert not recent.exists()
+
+
+def test_the_prune_goes_on_past_a_record_it_cannot_remove(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = time.time() - (parsestore.MAX_AGE_DAYS + 1) * 86400
+    names = [f"{i:02d}.json" for i in range(6)] + [f".{i}.json.1.2.tmp" for i in range(6)]
+    for name in names:
+        path = store / "d" / "aa" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+        os.utime(path, (old, old))
+    real_unlink = Path.unlink
+
+    def unlink(path: Path, missing_ok: bool = False) -> None:
+        if path.name in ("03.json", ".3.json.1.2.tmp"):
+            raise PermissionError("held by another process")
+        real_unlink(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    parsestore._prune_daily(store)
+    assert sorted(p.name for p in (store / "d" / "aa").iterdir()) == [".3.json.1.2.tmp", "03.json"]
+
+
+@pytest.mark.parametrize(("age", "removed"), [(86400 - 1, False), (86400, False), (86400 + 1, True)])
+def test_a_leftover_temporary_file_is_removed_after_a_day(age: int, removed: bool, store: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    now = 1_800_000_000.0
+    monkeypatch.setattr(time, "time", lambda: now)
+    leftover = store / "d" / "aa" / ".x.json.1.2.tmp"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("{")
+    os.utime(leftover, (now - age, now - age))
+    parsestore._prune_daily(store)
+    assert leftover.exists() is not removed
 
 
 def test_a_record_in_use_is_kept_young(store: Path) -> None:
@@ -388,12 +469,16 @@ def test_a_store_of_another_user_is_not_used(store: Path) -> None:
     assert parsestore._trusted(store)
 
 
-@pytest.mark.parametrize(("kind", "trusted"), [("missing", True), ("file", False), ("private", True),
-                                               ("group-writable", False), ("world-writable", False)])
+@pytest.mark.parametrize(("kind", "trusted"), [("missing", True), ("file", False), ("under a file", False),
+                                               ("private", True), ("group-writable", False),
+                                               ("world-writable", False)])
 def test_which_stores_are_trusted(tmp_path: Path, kind: str, trusted: bool) -> None:
     root = tmp_path / "parse"
     if kind == "file":
         root.write_text("")
+    elif kind == "under a file":
+        (tmp_path / "file").write_text("")
+        root = tmp_path / "file" / "parse"
     elif kind != "missing":
         root.mkdir()
         root.chmod({"private": 0o700, "group-writable": 0o770, "world-writable": 0o707}[kind])
