@@ -48,6 +48,8 @@ def warm_store() -> dict[str, str]:
 
 def no_store() -> dict[str, str]:
     return {**ENV, "EKSGEN_CACHE_DIR": "off"}
+
+
 WITHOUT_ROUND_TRIP = """
 import sys, types
 reader = types.ModuleType("generator.pipeline.hclread")
@@ -118,7 +120,10 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10)
     runs = parser.parse_args().n
     out = Path(tempfile.mkdtemp(prefix="eksgen-bench-"))
-    render = ["render", str(SPEC), "-o", str(out), "--no-incremental", "--today", "2026-11-25"]
+
+    def render(out_dir: Path) -> list[str]:
+        return ["render", str(SPEC), "-o", str(out_dir), "--no-incremental", "--today", "2026-11-25"]
+
     rows = {
         "python -c pass": ([sys.executable, "-c", "pass"], no_store),
         FLOOR: ([sys.executable, "-c", "import jinja2, pydantic, typer, hcl2"], no_store),
@@ -128,12 +133,12 @@ def main() -> None:
                                                      "import jinja2, typer, hcl2; from pydantic import BaseModel"],
                                                     no_store),
         "eksgen --version": ([sys.executable, "-m", "generator", "--version"], no_store),
-        EMPTY: ([sys.executable, "-m", "generator", *render], fresh_store),
-        WARM: ([sys.executable, "-m", "generator", *render], warm_store),
+        EMPTY: ([sys.executable, "-m", "generator", *render(out)], fresh_store),
+        WARM: ([sys.executable, "-m", "generator", *render(out)], warm_store),
         # For scale, not a way to run eksgen: the same render with no round trip (python-hcl2 and Lark never
         # imported), the bound of anything done to the parse (cached, parallel, faster).
-        "... the same without the round trip": ([sys.executable, "-c", WITHOUT_ROUND_TRIP, *render[:2], "-o",
-                                                 str(out / "bound"), *render[4:]], no_store),
+        "... the same without the round trip": ([sys.executable, "-c", WITHOUT_ROUND_TRIP, *render(out / "bound")],
+                                                no_store),
     }
     print(f"cold runs: {runs} each, interleaved, {sys.version.split()[0]}")
     cold(rows, 1)  # bytecode written, caches warm

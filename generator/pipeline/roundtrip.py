@@ -185,15 +185,18 @@ def verify_round_trip(plan: Plan, files: dict[str, str]) -> None:
     texts = {file.name: _without_comment_lines(files[file.name]) for file in plan.files}
     with parsestore.recording(list(texts.values())) as reads:
         try:
-            for file in plan.files:
-                _verify_file(file, texts[file.name])
+            _verify_files(plan, texts)
         except Exception:
             if reads is None or not reads.answered:
                 raise
             # A stored result that fails the plan is a damaged record, never a verdict: parse again.
             reads.parse_afresh()
-            for file in plan.files:
-                _verify_file(file, texts[file.name])
+            _verify_files(plan, texts)
+
+
+def _verify_files(plan: Plan, texts: dict[str, str]) -> None:
+    for file in plan.files:
+        _verify_file(file, texts[file.name])
 
 
 def _verify_file(file: TfFile, text: str) -> None:
