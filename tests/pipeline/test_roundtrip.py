@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import RoundTripError
 from generator.ir import Call, Heredoc, Obj, Ref
-from generator.pipeline import hcl
+from generator.pipeline import hcl, roundtrip
 from generator.pipeline.load import load_documents
 from generator.pipeline.roundtrip import differences, expected_file, parse, verify_round_trip
 from generator.pipeline.run import ClusterResult, build_document
@@ -163,3 +163,23 @@ def test_round_trip_fails_when_escaping_breaks(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(hcl, "quote", _broken_quote)
     with pytest.raises(RoundTripError, match=r"eks\.tf: rendered text differs from the plan"):
         _render_sigils()
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("# header\na = 1\n", "\na = 1\n"),
+    ("a = 1\n  # indented, as fmt leaves a comment inside a block\n", "a = 1\n\n"),
+    ("a = 1\n\t#\n", "a = 1\n\n"),
+    ("a = \"#\" # after a value\n", "a = \"#\" # after a value\n"),  # not a whole-line comment: kept
+    ("a = 1\n// other style\n", "a = 1\n// other style\n"),
+    ("a = 1", "a = 1"),
+])
+def test_whole_line_comments_are_blanked_and_lines_kept(text: str, read: str) -> None:
+    """Files that differ only in whole-line comments read as one text (one parse shared, one record)."""
+    assert roundtrip._without_comment_lines(text) == read
+    assert read.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize(("ch", "written"), [("\ufffe", "\\ufffe"), ("\uffff", "\\uffff"),
+                                             ("\U000e0001", "\\U000e0001"), ("\x7f", "\\u007f")])
+def test_unprintable_characters_take_the_shortest_escape(ch: str, written: str) -> None:
+    assert roundtrip._written(ch, "") == written
