@@ -56,7 +56,9 @@ def _reads_back_in_flow(text: str, value: str) -> bool:
 
 def _dumped(value: Any) -> str:
     dumped = dump_yaml(value, default_flow_style=True, width=10**6, allow_unicode=True)
-    return dumped.rstrip("\n").removesuffix("\n...").removesuffix("...").rstrip("\n")
+    # A plain scalar alone is followed by the document end marker line; only that line goes (a value of
+    # its own may end in "...").
+    return dumped.removesuffix("\n...\n").rstrip("\n")
 
 
 def flow(value: Any) -> str | None:

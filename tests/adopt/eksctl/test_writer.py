@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,8 @@ from generator.pipeline.load import load_documents
 from generator.pipeline.model import ClusterSpec, ManagedNodeGroup
 
 TRICKY = ["1.30", "1e5", "yes", "on", "010", "0x1F", "null", "~", "", " lead", "trail ", "a: b", "# not", "- x",
-          "'q'", '"dq"', "{x}", "[x]", "*alias", "&anchor", "!tag", "%x", "@x", "`x`", "2026-01-01", "1:30", ".inf"]
+          "'q'", '"dq"', "{x}", "[x]", "*alias", "&anchor", "!tag", "%x", "@x", "`x`", "2026-01-01", "1:30", ".inf",
+          "0...", "a...", "...", "x\n...", "---", "a ---"]
 texts = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
                                                   max_size=30))
 scalars = st.one_of(texts, st.integers(-10**6, 10**6), st.booleans())
@@ -26,6 +28,12 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
 
 def load(text: str) -> object:
     return load_documents(text, "spec.yaml")[0].data
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_each_tricky_scalar_reads_back(value: str) -> None:
+    assert load(f"k: {scalar(value)}\n") == {"k": value}
+    assert load(f"k: [{scalar(value, in_flow=True)}]\n") == {"k": [value]}
 
 
 @given(scalars)
