@@ -34,6 +34,7 @@ from generator.gitops.fleet import (
 from generator.gitops.output import envelope, fleet_clusters, output_schema
 from generator.gitops.selection import Selection, select
 from generator.gitops.workers import clamp_jobs
+from generator.pipeline.parsehelper import running as parse_helper
 
 if TYPE_CHECKING:
     from generator.adopt.eksctl import Imported
@@ -95,8 +96,8 @@ __all__ = [
     "diff_at_revision", "diff_specs", "document_hash", "effective_clusters", "envelope", "explain",
     "explain_markdown", "fleet_clusters", "format_json", "format_markdown", "format_text", "import_catalog",
     "import_eksctl", "import_terraform", "init_spec", "json_schema", "load_spec", "lock", "module_catalogs",
-    "output_dir", "output_schema", "read_spec", "render_spec", "render_specs", "render_to_directory", "rules",
-    "rules_json", "rules_markdown", "select", "upgrade", "upgrade_report", "validate",
+    "output_dir", "output_schema", "parse_helper", "read_spec", "render_spec", "render_specs", "render_to_directory",
+    "rules", "rules_json", "rules_markdown", "select", "upgrade", "upgrade_report", "validate",
 ]
 CATALOG_KEYS = ("eks", "vpc", "iam", "pod-identity")
 

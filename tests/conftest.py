@@ -21,6 +21,9 @@ __all__ = ["MINIMAL_SPEC", "REPO", "TODAY", "write_spec"]
 # The parse store (generator/pipeline/parsestore.py) would answer reads from earlier runs and hide
 # the parser from tests that replace it; tests/pipeline/test_parsestore.py turns it on where it is tested.
 os.environ["EKSGEN_CACHE_DIR"] = "off"
+# The parse helper (generator/pipeline/parsehelper.py) would parse in another process, out of reach of
+# tests that replace or count the parser here; tests/pipeline/test_parsehelper.py turns it on.
+os.environ["EKSGEN_PARSE_HELPER"] = "off"
 # Date-driven rules judge by the documented clock; a test that runs a command without `--today` must
 # not change verdict when a version's end of support passes (tests of the clock set or clear it).
 os.environ["EKSGEN_TODAY"] = TODAY.isoformat()

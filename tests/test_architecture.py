@@ -27,7 +27,7 @@ MODULE_FACTS = ("generator.terraform.catalogs", "generator.terraform.types", "ge
 # Pipeline stages in order; a stage imports only earlier ones (model and net are its vocabulary).
 PIPELINE_ORDER = ("default_values", "model", "effective", "net", "loadlimits", "load", "overlay", "spec", "awsauth",
                   "defaults", "pins", "keys", "capacity", "checks", "plan", "hcl", "render", "hclread", "parsestore",
-                  "roundtrip", "import_targets", "interface",
+                  "parsehelper", "roundtrip", "import_targets", "interface",
                   "layout", "lock", "write", "writegroup", "run", "specfile")
 
 

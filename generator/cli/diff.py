@@ -54,12 +54,13 @@ def run_diff(specs: list[str], rev: str | None, output_format: DiffFormat, today
     from generator.cli.common import parse_today
     from generator.errors import UsageError
 
-    if rev is not None:
-        report = api.diff_at_revision(specs, rev, today=parse_today(today))
-    elif len(specs) == 2:
-        report = api.diff_specs(Path(specs[0]), Path(specs[1]), today=parse_today(today))
-    else:
-        raise UsageError("give OLD and NEW spec files, or SPEC... with --git REV")
+    with api.parse_helper(specs, at_most=2):  # two renders here
+        if rev is not None:
+            report = api.diff_at_revision(specs, rev, today=parse_today(today))
+        elif len(specs) == 2:
+            report = api.diff_specs(Path(specs[0]), Path(specs[1]), today=parse_today(today))
+        else:
+            raise UsageError("give OLD and NEW spec files, or SPEC... with --git REV")
     formatters = {DiffFormat.text: api.format_text, DiffFormat.markdown: api.format_markdown,
                   DiffFormat.json: api.format_json}
     typer.echo(formatters[output_format](report), nl=False)

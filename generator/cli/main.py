@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import signal
 import sys
 import threading
@@ -171,6 +172,9 @@ install_readable_help()
 install_plain_coercion()
 
 
+PYDANTIC_PLUGINS_ENV = "PYDANTIC_DISABLE_PLUGINS"  # pydantic's documented switch; "__all__" turns every plugin off
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
@@ -178,6 +182,9 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (the process's: it tunes the collector); returns the exit code."""
     gc.set_threshold(*GC_THRESHOLDS)
+    # eksgen's models validate alike in every environment: a pydantic plugin installed beside it (an
+    # observability hook, say) has no say in them, and finding plugins scans every installed package.
+    os.environ.setdefault(PYDANTIC_PLUGINS_ENV, "__all__")
     if threading.current_thread() is threading.main_thread():  # a cancelled CI job exits 143, cleaning up
         signal.signal(signal.SIGTERM, _terminate)
     try:

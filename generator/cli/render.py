@@ -51,20 +51,21 @@ def render(
     """Check specs and write their Terraform root modules; many specs render in parallel."""
     from generator import api
 
-    selection = api.select(specs)
     text = output_format == OutputFormat.text
-    if text:
-        for base, clusters in selection.bases.items():
-            err(f"{base}: a base; checking the {len(clusters)} cluster(s) that extend it")
     progress = _Progress(enabled=text)
     shown = _Warnings()
-    with progress:
-        outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
-                                    shard_spec=shard_spec, incremental=incremental, strict=strict,
-                                    today=parse_today(today), dated_gate=gate_on_dates,
-                                    import_blocks=import_blocks, on_start=progress.start,
-                                    on_rendered=progress.advance,
-                                    on_done=functools.partial(_on_done, check, text, shown), on_note=err)
+    with api.parse_helper(specs):
+        selection = api.select(specs)
+        if text:
+            for base, clusters in selection.bases.items():
+                err(f"{base}: a base; checking the {len(clusters)} cluster(s) that extend it")
+        with progress:
+            outcomes = api.render_specs(selection, out_dir=out, check=check, force=force, jobs=jobs,
+                                        shard_spec=shard_spec, incremental=incremental, strict=strict,
+                                        today=parse_today(today), dated_gate=gate_on_dates,
+                                        import_blocks=import_blocks, on_start=progress.start,
+                                        on_rendered=progress.advance,
+                                        on_done=functools.partial(_on_done, check, text, shown), on_note=err)
     code = exit_code(parts=[o.code for o in outcomes])
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope("render", code, clusters=api.fleet_clusters(outcomes),

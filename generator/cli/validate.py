@@ -43,8 +43,9 @@ def validate(
     """
     from generator import api
 
-    report = api.validate(specs, with_terraform=with_terraform, online=online, terraform_bin=terraform_bin,
-                          strict=strict, today=parse_today(today))
+    with api.parse_helper(specs):
+        report = api.validate(specs, with_terraform=with_terraform, online=online, terraform_bin=terraform_bin,
+                              strict=strict, today=parse_today(today))
     code = exit_code(report.failure)
     if output_format == OutputFormat.json:
         typer.echo(json.dumps(api.envelope(

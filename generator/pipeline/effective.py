@@ -48,7 +48,7 @@ __all__ = ["AwsAuth", "AwsAuthRole", "AwsAuthUser", "FargateSelector", "Subnets"
 class EffectiveModel(BaseModel):
     # strict: the defaults stage must hand over exactly these types; frozen: later stages only read.
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, alias_generator=to_camel, populate_by_name=True
+        extra="forbid", strict=True, frozen=True, alias_generator=to_camel, populate_by_name=True, defer_build=True
     )
 
 

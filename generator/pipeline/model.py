@@ -61,7 +61,7 @@ def opt(description: str, default: Any = None) -> Any:
 class SpecModel(BaseModel):
     # strict: `kubernetesVersion: 1.30` (a YAML float) must fail, not become "1.3".
     model_config = ConfigDict(
-        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True
+        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True, defer_build=True
     )
 
 

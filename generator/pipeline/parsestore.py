@@ -78,16 +78,16 @@ def reader_digest() -> str | None:
     return digest.hexdigest()
 
 
-def _exact_json(value: Any) -> bool:
+def exact_json(value: Any) -> bool:
     """`value` is made only of what JSON keeps exactly (so a record reads back identical)."""
     if value is None or isinstance(value, (int, str)):  # bool is an int
         return True
     if isinstance(value, float):
         return value == value and value not in (float("inf"), float("-inf"))
     if type(value) is list:
-        return all(_exact_json(v) for v in value)
+        return all(exact_json(v) for v in value)
     if type(value) is dict:
-        return all(type(k) is str and _exact_json(v) for k, v in value.items())
+        return all(type(k) is str and exact_json(v) for k, v in value.items())
     return False
 
 
@@ -113,12 +113,38 @@ class Reads:
         self.used[text] = result
         return result
 
+    def supply(self, results: dict[str, Any]) -> None:
+        """Results another process parsed for this render (pipeline/parsehelper.py): used like a
+        record (a result that fails the plan makes the round trip parse afresh) and kept like a parse."""
+        for text, result in results.items():
+            if text not in self.used:
+                self.used[text] = result
+                self.answered = self.missed = True
+
     def parse_afresh(self) -> None:
         """Forget the record: every read from now on parses, and what they give replaces the record."""
         self.recorded, self.used, self.missed, self.answered = {}, {}, True, False
 
 
-_current: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("eksgen_parse_reads", default=None)
+class _Survey:
+    """Reads answered from what is known, parsing nothing: every other text is listed and answered
+    with a placeholder (see `surveying`)."""
+
+    def __init__(self, known: Reads, placeholder: dict[str, Any]) -> None:
+        self.known, self.placeholder = known, placeholder
+        self.unknown: dict[str, None] = {}
+
+    def read(self, text: str, parse: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+        for found in (self.known.used, self.known.recorded):
+            if text in found:
+                result: dict[str, Any] = found[text]
+                return result
+        self.unknown[text] = None
+        return self.placeholder
+
+
+_current: contextvars.ContextVar[Reads | _Survey | None] = contextvars.ContextVar("eksgen_parse_reads",
+                                                                                  default=None)
 
 
 def read(text: str, parse: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
@@ -158,7 +184,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _save(path: Path, used: dict[str, Any]) -> None:
     try:
-        if not all(_exact_json(result) for result in used.values()):
+        if not all(exact_json(result) for result in used.values()):
             return
         text = json.dumps({"format": FORMAT, "reads": [[t, r] for t, r in used.items()]}, ensure_ascii=False,
                           separators=(",", ":"))
@@ -221,20 +247,30 @@ def _trusted(root: Path) -> bool:
 
 
 @contextlib.contextmanager
-def recording(texts: list[str]) -> Iterator[Reads | None]:
+def recording(texts: list[str]) -> Iterator[Reads]:
     """The round trip of one render whose files are `texts`: reads inside come from its record when
-    an earlier run made one, and a new record is kept when any text had to be parsed."""
+    an earlier run made one, and a new record is kept when any text had to be parsed. With the store
+    off (or not trusted) nothing is read or kept, and the render's reads are still shared."""
     root = store_root()
     digest = reader_digest() if root is not None else None
-    if root is None or digest is None or not _trusted(root):
-        yield None
-        return
-    path = _record_path(root, digest, texts)
-    reads = Reads(_load(path))
+    path = None if root is None or digest is None or not _trusted(root) else _record_path(root, digest, texts)
+    reads = Reads({} if path is None else _load(path))
     token = _current.set(reads)
     try:
         yield reads
     finally:
         _current.reset(token)
-    if reads.missed:  # only after a complete, successful read-back: an error raised above skips this
+    if path is not None and reads.missed:  # only after a complete, successful read-back, not after an error
         _save(path, reads.used)
+
+
+@contextlib.contextmanager
+def surveying(known: Reads, placeholder: dict[str, Any]) -> Iterator[dict[str, None]]:
+    """Inside, reads are answered from `known` and parse nothing: each other text is listed (in the
+    order first read) and read as `placeholder`. What a comparison would read, before it reads it."""
+    survey = _Survey(known, placeholder)
+    token = _current.set(survey)
+    try:
+        yield survey.unknown
+    finally:
+        _current.reset(token)

@@ -329,7 +329,7 @@ def test_a_read_from_the_record_is_marked() -> None:
     ({"a": {2: 1}}, False), ({"a": b"x"}, False),
 ])
 def test_only_values_json_keeps_exactly_are_stored(value: Any, exact: bool) -> None:
-    assert parsestore._exact_json(value) is exact
+    assert parsestore.exact_json(value) is exact
 
 
 def test_a_result_json_would_change_is_not_kept(tmp_path: Path) -> None:
