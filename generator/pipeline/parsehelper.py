@@ -28,6 +28,7 @@ from typing import IO, Any
 HELPER_ENV = "EKSGEN_PARSE_HELPER"
 HELPER_OFF = "off"
 HELPER_TIMEOUT = 120.0  # seconds for one answer; a parse never takes this long, a stopped helper might
+_REAP_TIMEOUT = 5.0  # seconds for a killed helper to be gone (it is at once, but never hang on it)
 
 # The helper's whole program: this process's import path, so it reads with the very same modules.
 _BOOT = "import sys; sys.path[:] = {path!r}; from generator.pipeline.parsehelper import serve; serve()"
@@ -130,9 +131,11 @@ class Helper:
         return line.decode("utf-8", "surrogatepass")
 
     def kill(self) -> None:
-        """Stop the helper now (it holds nothing but its answers) and close this end."""
+        """Stop the helper now (it holds nothing but its answers), reap it and close this end."""
         if self._process.poll() is None:
             self._process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=_REAP_TIMEOUT)  # no zombie left in a long-lived caller
         for stream in (self._process.stdin, self._process.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
@@ -222,12 +225,18 @@ def serve() -> None:
 
     load_parser()
     parse(WARM_UP)
-    for line in sys.stdin.buffer:
+    answer_requests(sys.stdin.buffer, sys.stdout.buffer)
+
+
+def answer_requests(requests: IO[bytes], replies: IO[bytes]) -> None:
+    """One reply line per request line (`null` for a line that is not a JSON list of strings), until the
+    requests end."""
+    for line in requests:
         try:
             texts = json.loads(line.decode("utf-8", "surrogatepass"))
             reply = answer(texts) if type(texts) is list and all(type(t) is str for t in texts) else None
             encoded = json.dumps(reply, ensure_ascii=False, separators=(",", ":"))
         except (ValueError, RecursionError):
             encoded = "null"
-        sys.stdout.buffer.write(encoded.encode("utf-8", "surrogatepass") + b"\n")
-        sys.stdout.buffer.flush()
+        replies.write(encoded.encode("utf-8", "surrogatepass") + b"\n")
+        replies.flush()

@@ -3,6 +3,7 @@ parser in this process, and a helper that is missing, broken, wrong, silent or d
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -185,7 +186,7 @@ def test_a_forked_worker_does_not_use_its_parents_helper(running: parsehelper.He
     parsehelper.stop()  # forgotten in the worker, but not its parent's to stop
     assert running._process.poll() is None
     running.kill()
-    assert running._process.wait(timeout=10) == -signal.SIGKILL
+    assert running._process.returncode == -signal.SIGKILL  # reaped by kill: no zombie left behind
 
 
 def test_it_runs_this_interpreter_isolated_with_this_import_path(helper_allowed: None,
@@ -300,10 +301,23 @@ def serve(requests: list[bytes]) -> list[Any]:
     return [json.loads(line) for line in run.stdout.splitlines()]
 
 
+REQUESTS = [b'["a = 1\\n", "b = [\\n"]\n', b"not json\n", b'{"a": 1}\n', b'[1, "a = 1\\n"]\n',
+            b'["s = \\"\\u00e9\\\\u2028\\"\\n"]\n', b"\xff\xfe\n", b"[" * 100_000 + b"\n", b'"a = 1\\n"\n']
+REPLIES = [[{"a": 1}, None], None, None, None, [{"s": "\u00e9\u2028"}], None, None, None]
+
+
 def test_the_helper_answers_each_request_and_refuses_what_is_not_one() -> None:
-    assert serve([b'["a = 1\\n", "b = [\\n"]\n', b"not json\n", b'{"a": 1}\n', b'[1, "a = 1\\n"]\n',
-                  b'["s = \\"\\u00e9\\\\u2028\\"\\n"]\n']) == [
-        [{"a": 1}, None], None, None, None, [{"s": "\u00e9\u2028"}]]
+    """In the real program, through its stdin and stdout."""
+    assert serve(REQUESTS) == REPLIES
+
+
+def test_each_request_gets_one_reply_line() -> None:
+    replies = io.BytesIO()
+    parsehelper.answer_requests(io.BytesIO(b"".join(REQUESTS)), replies)
+    lines = replies.getvalue().split(b"\n")
+    assert lines[-1] == b"" and len(lines) == len(REQUESTS) + 1
+    assert [json.loads(line) for line in lines[:-1]] == REPLIES
+    assert b" " not in replies.getvalue()  # compact: no separator spaces
 
 
 def test_an_answer_json_would_change_is_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -329,3 +343,33 @@ def test_the_warm_up_text_parses() -> None:
     """A warm-up that did not parse would end every helper before its first answer (silently slow)."""
     parsed = hclread.parse(parsehelper.WARM_UP)
     assert sorted(parsed) == ["locals", "module", "output", "terraform"]
+
+
+def test_one_spec_file_by_default(helper_allowed: None) -> None:
+    parsehelper.start([PRODUCTION, PRODUCTION])
+    assert parsehelper.current() is None
+
+
+def test_texts_json_cannot_encode_plainly_cross_both_ways(running: parsehelper.Helper) -> None:
+    """A lone surrogate (a spec read with surrogateescape) and non-ASCII text reach the helper and come back."""
+    texts = ['s = "\udc80"\n', 'e = "\u00e9\u2028"\n']
+    assert running.parse(texts) == {text: hclread.parse(text) for text in texts}
+    replies = io.BytesIO()
+    parsehelper.answer_requests(io.BytesIO(json.dumps(texts).encode() + b"\n"), replies)
+    assert json.loads(replies.getvalue().decode("utf-8", "surrogatepass")) == [hclread.parse(t) for t in texts]
+
+
+def test_a_reply_larger_than_a_pipe_arrives_whole(running: parsehelper.Helper) -> None:
+    text = "v = [" + ", ".join(f'"item-{i:06d}"' for i in range(40_000)) + "]\n"
+    assert running.parse([text]) == {text: hclread.parse(text)}  # ~0.5 MB, read in many chunks
+
+
+def test_replies_are_read_one_line_at_a_time(helper_allowed: None) -> None:
+    process = subprocess.Popen([sys.executable, "-c", "print('[1]'); print('[2, 3]', flush=True)"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    helper = parsehelper.Helper(process)
+    try:
+        process.wait(timeout=10)  # both lines written before the first is read
+        assert [helper._read_line(), helper._read_line()] == ["[1]", "[2, 3]"]
+    finally:
+        helper.kill()
