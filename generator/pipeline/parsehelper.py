@@ -101,18 +101,28 @@ class Helper:
         if not texts:
             return {}
         try:
-            request = json.dumps(texts, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
-            stdin: IO[bytes] | None = self._process.stdin
-            assert stdin is not None
-            stdin.write(request)
-            stdin.flush()
+            self._send(json.dumps(texts).encode("ascii") + b"\n")  # ASCII: any text, lone surrogates too
             answer = json.loads(self._read_line())
         except (OSError, ValueError, RecursionError, TimeoutError):
             answer = None
         if not (type(answer) is list and len(answer) == len(texts)):
-            stop()
+            _forget(self)
             return {}
         return {text: result for text, result in zip(texts, answer, strict=True) if type(result) is dict}
+
+    def _send(self, request: bytes) -> None:
+        """All of `request`, within HELPER_TIMEOUT of each part (a helper that stopped reading is given up)."""
+        stdin: IO[bytes] | None = self._process.stdin
+        assert stdin is not None
+        descriptor = stdin.fileno()
+        os.set_blocking(descriptor, False)
+        unsent = memoryview(request)
+        with selectors.DefaultSelector() as selector:
+            selector.register(descriptor, selectors.EVENT_WRITE)
+            while unsent:
+                if not selector.select(HELPER_TIMEOUT):
+                    raise TimeoutError("the parse helper does not read")
+                unsent = unsent[os.write(descriptor, unsent):]
 
     def _read_line(self) -> str:
         stdout: IO[bytes] | None = self._process.stdout
@@ -122,13 +132,13 @@ class Helper:
             selector.register(descriptor, selectors.EVENT_READ)
             while b"\n" not in self._pending:
                 if not selector.select(HELPER_TIMEOUT):
-                    raise TimeoutError("the parse helper did not answer")
+                    raise TimeoutError("the parse helper does not answer")
                 chunk = os.read(descriptor, 1 << 20)
                 if not chunk:
                     raise OSError("the parse helper exited")
                 self._pending += chunk
         line, _, self._pending = self._pending.partition(b"\n")
-        return line.decode("utf-8", "surrogatepass")
+        return line.decode("ascii")
 
     def kill(self) -> None:
         """Stop the helper now (it holds nothing but its answers), reap it and close this end."""
@@ -190,11 +200,19 @@ def current() -> Helper | None:
 
 
 def stop() -> None:
-    """Stop this process's helper (the command is done, or the helper failed it)."""
-    global _started
-    helper, _started = current(), None
+    """Stop this process's helper (the command is done)."""
+    helper = current()
+    _forget(None)
     if helper is not None:
         helper.kill()
+
+
+def _forget(failed: Helper | None) -> None:
+    """No helper for this process from now on; `failed`, one that broke the protocol, is killed."""
+    global _started
+    _started = None
+    if failed is not None:
+        failed.kill()
 
 
 def answer(texts: list[str]) -> list[dict[str, Any] | None]:
@@ -230,13 +248,13 @@ def serve() -> None:
 
 def answer_requests(requests: IO[bytes], replies: IO[bytes]) -> None:
     """One reply line per request line (`null` for a line that is not a JSON list of strings), until the
-    requests end."""
+    requests end. Both are ASCII JSON, one line each."""
     for line in requests:
         try:
-            texts = json.loads(line.decode("utf-8", "surrogatepass"))
+            texts = json.loads(line.decode("ascii"))
             reply = answer(texts) if type(texts) is list and all(type(t) is str for t in texts) else None
-            encoded = json.dumps(reply, ensure_ascii=False, separators=(",", ":"))
+            encoded = json.dumps(reply, separators=(",", ":"))
         except (ValueError, RecursionError):
             encoded = "null"
-        replies.write(encoded.encode("utf-8", "surrogatepass") + b"\n")
+        replies.write(encoded.encode("ascii") + b"\n")
         replies.flush()

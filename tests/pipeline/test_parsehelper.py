@@ -187,6 +187,8 @@ def test_a_forked_worker_does_not_use_its_parents_helper(running: parsehelper.He
     assert running._process.poll() is None
     running.kill()
     assert running._process.returncode == -signal.SIGKILL  # reaped by kill: no zombie left behind
+    assert running._process.stdin is not None and running._process.stdout is not None
+    assert running._process.stdin.closed and running._process.stdout.closed  # no descriptor left open
 
 
 def test_it_runs_this_interpreter_isolated_with_this_import_path(helper_allowed: None,
@@ -356,7 +358,7 @@ def test_texts_json_cannot_encode_plainly_cross_both_ways(running: parsehelper.H
     assert running.parse(texts) == {text: hclread.parse(text) for text in texts}
     replies = io.BytesIO()
     parsehelper.answer_requests(io.BytesIO(json.dumps(texts).encode() + b"\n"), replies)
-    assert json.loads(replies.getvalue().decode("utf-8", "surrogatepass")) == [hclread.parse(t) for t in texts]
+    assert json.loads(replies.getvalue().decode("ascii")) == [hclread.parse(t) for t in texts]
 
 
 def test_a_reply_larger_than_a_pipe_arrives_whole(running: parsehelper.Helper) -> None:
@@ -373,3 +375,12 @@ def test_replies_are_read_one_line_at_a_time(helper_allowed: None) -> None:
         assert [helper._read_line(), helper._read_line()] == ["[1]", "[2, 3]"]
     finally:
         helper.kill()
+
+
+def test_a_helper_that_stops_reading_is_given_up(helper_allowed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request larger than the pipe, to a helper that never reads: the write gives up too."""
+    monkeypatch.setattr(parsehelper, "HELPER_TIMEOUT", 0.5)
+    helper = fake_helper(monkeypatch, "import time\ntime.sleep(60)\n")
+    assert helper.parse(["x" * (1 << 20)]) == {}
+    assert parsehelper.current() is None
+    assert helper._process.returncode == -signal.SIGKILL
