@@ -304,8 +304,9 @@ def serve(requests: list[bytes]) -> list[Any]:
 
 
 REQUESTS = [b'["a = 1\\n", "b = [\\n"]\n', b"not json\n", b'{"a": 1}\n', b'[1, "a = 1\\n"]\n',
-            b'["s = \\"\\u00e9\\\\u2028\\"\\n"]\n', b"\xff\xfe\n", b"[" * 100_000 + b"\n", b'"a = 1\\n"\n']
-REPLIES = [[{"a": 1}, None], None, None, None, [{"s": "\u00e9\u2028"}], None, None, None]
+            b'["s = \\"\\u00e9\\\\u2028\\"\\n"]\n', b"\xff\xfe\n", b"[" * 100_000 + b"\n", b'"a = 1\\n"\n',
+            b'["b = [\\n", "a = 1\\n"]\n']
+REPLIES = [[{"a": 1}, None], None, None, None, [{"s": "\u00e9\u2028"}], None, None, None, [None, {"a": 1}]]
 
 
 def test_the_helper_answers_each_request_and_refuses_what_is_not_one() -> None:
