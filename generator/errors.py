@@ -19,6 +19,7 @@ class ExitCode(int, Enum):
     INTERNAL = 3
     HAND_EDITED = 4
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141  # 128 + SIGPIPE, as shells report it: the reader of the output stopped (`| head`)
     TERMINATED = 143  # 128 + SIGTERM, as shells report it
 
 
@@ -179,6 +180,13 @@ class HandEditedFiles(RefusedToOverwrite):
     def __str__(self) -> str:
         listed = "\n".join(f"  {p}" for p in self.paths)
         return f"refusing to overwrite files edited by hand (use --force to overwrite):\n{listed}"
+
+
+class OutputClosed(EksgenError):
+    """Standard output is a pipe whose reader went away (`eksgen ... | head`): nothing more can be
+    printed, so the command stops quietly, as a command killed by SIGPIPE would; what it wrote stays."""
+
+    exit_code = ExitCode.OUTPUT_CLOSED
 
 
 class Terminated(BaseException):

@@ -10,6 +10,7 @@ from generator.errors import (
     InterfaceError,
     InternalError,
     Issue,
+    OutputClosed,
     RefusedToOverwrite,
     RoundTripError,
     SpecInvalid,
@@ -28,6 +29,8 @@ ERRORS = [
     (RefusedToOverwrite("exists"), 4),
     (HandEditedFiles(["eks.tf"]), 4),
     (KeyboardInterrupt(), 130),
+    (OutputClosed(), 141),
+    (BrokenPipeError(), 3),  # a pipe eksgen itself writes to: only the CLI knows when it was stdout's
     (Terminated(), 143),
 ]
 

@@ -2,7 +2,7 @@
 
 `handle_errors` prints what a command raised and exits with `errors.exit_code` of it, the
 function that decides every exit code (0 ok, 1 differences, 2 bad input, 3 eksgen's bug,
-4 refused to overwrite, 130/143 interrupted).
+4 refused to overwrite, 130/143 interrupted, 141 the reader of the output went away).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
-from generator.errors import EksgenError, ExitCode, Issue, SpecInvalid, Terminated, exit_code
+from generator.errors import EksgenError, ExitCode, Issue, OutputClosed, SpecInvalid, Terminated, exit_code
 from generator.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,12 +42,42 @@ def handle_errors(func: F) -> F:
         except (Exception, KeyboardInterrupt, Terminated) as exc:
             if isinstance(exc, typer.Exit):
                 raise
+            if isinstance(exc, BrokenPipeError) and stdout_reader_gone():
+                silence_stdout()
+                raise typer.Exit(exit_code(OutputClosed())) from None
             code = exit_code(exc)
             report_error(exc, json_output=str(kwargs.get("output_format")) == "json",
                          command=func.__name__.replace("_", " "))  # import_eksctl -> `import eksctl`
         raise typer.Exit(code or 0)
 
     return cast(F, wrapper)  # functools.wraps keeps the signature typer reads
+
+
+def stdout_reader_gone() -> bool:
+    """Standard output is a pipe nobody reads any more: poll reports an error on its writing end. A
+    broken pipe anywhere else (a subprocess eksgen runs) is not this, and stays eksgen's bug."""
+    import select
+    import sys
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no file descriptor (captured output)
+        return False
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush of what is still
+    buffered for the closed pipe does not fail (and print a traceback) on the way out."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
 
 
 def report_error(exc: BaseException, *, json_output: bool = False, command: str = "eksgen") -> None:
