@@ -3,6 +3,7 @@ parser in this process, and a helper that is missing, broken, wrong, silent or d
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -385,3 +386,30 @@ def test_a_helper_that_stops_reading_is_given_up(helper_allowed: None, monkeypat
     assert helper.parse(["x" * (1 << 20)]) == {}
     assert parsehelper.current() is None
     assert helper._process.returncode == -signal.SIGKILL
+
+
+def test_serve_warms_the_parser_then_answers_its_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper's program itself, run here on fake standard streams: Ctrl-C's default action is back
+    (an interrupted CLI's helper dies with it), the collector is off, the parser is loaded and warmed
+    before the first request, and each request line gets its reply line."""
+    text = 'a = "b"\n'
+    calls: list[str] = []
+    real_parse, real_load = hclread.parse, hclread.load_parser
+    monkeypatch.setattr(hclread, "parse", lambda t: calls.append(t) or real_parse(t))
+    monkeypatch.setattr(hclread, "load_parser", lambda: calls.append("load_parser()") or real_load())
+    requests = io.BytesIO(json.dumps([text]).encode() + b"\n")
+    replies = io.BytesIO()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(requests))
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(replies))
+    sigint, collecting = signal.getsignal(signal.SIGINT), gc.isenabled()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        parsehelper.serve()
+        after = (signal.getsignal(signal.SIGINT), gc.isenabled())
+    finally:
+        signal.signal(signal.SIGINT, sigint)
+        if collecting:
+            gc.enable()
+    assert after == (signal.SIG_DFL, False)
+    assert calls[:2] == ["load_parser()", parsehelper.WARM_UP]
+    assert [json.loads(line) for line in replies.getvalue().splitlines()] == [[hclread.parse(text)]]
