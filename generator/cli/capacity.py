@@ -50,9 +50,9 @@ def print_reports(reports: Iterable[CapacityReport], console: Console | None = N
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from generator.cli.common import console
 
-    return Console() if sys.stdout.isatty() else Console(width=PLAIN_WIDTH)
+    return console() if sys.stdout.isatty() else console(width=PLAIN_WIDTH)
 
 
 def print_report(report: CapacityReport, console: Console) -> None:

@@ -14,12 +14,24 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 
-from generator.errors import EksgenError, ExitCode, Issue, OutputClosed, SpecInvalid, Terminated, exit_code
+from generator.errors import (
+    EksgenError,
+    EnvironmentProblem,
+    ExitCode,
+    Issue,
+    OutputClosed,
+    SpecInvalid,
+    Terminated,
+    exit_code,
+)
 from generator.version import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 REPORT_URL = "https://github.com/eksgen/eksgen/issues"
@@ -42,29 +54,50 @@ def handle_errors(func: F) -> F:
         except (Exception, KeyboardInterrupt, Terminated) as exc:
             if isinstance(exc, typer.Exit):
                 raise
-            if isinstance(exc, BrokenPipeError) and stdout_reader_gone():
+            printing_failed = isinstance(exc, OSError) and raised_while_printing(exc)
+            if printing_failed:
+                exc = output_failure(cast(OSError, exc))
+            if isinstance(exc, OutputClosed):  # nobody reads any more: nothing to say
                 silence_stdout()
-                raise typer.Exit(exit_code(OutputClosed())) from None
+                raise typer.Exit(exit_code(exc)) from None
+            if printing_failed:
+                silence_stdout()
             code = exit_code(exc)
-            report_error(exc, json_output=str(kwargs.get("output_format")) == "json",
+            # the output that failed cannot carry the report: it goes to stderr as text
+            report_error(exc, json_output=not printing_failed and str(kwargs.get("output_format")) == "json",
                          command=func.__name__.replace("_", " "))  # import_eksctl -> `import eksctl`
         raise typer.Exit(code or 0)
 
     return cast(F, wrapper)  # functools.wraps keeps the signature typer reads
 
 
-def stdout_reader_gone() -> bool:
-    """Standard output is a pipe nobody reads any more: poll reports an error on its writing end. A
-    broken pipe anywhere else (a subprocess eksgen runs) is not this, and stays eksgen's bug."""
-    import select
-    import sys
+def raised_while_printing(exc: OSError) -> bool:
+    """The error came from writing the command's output (click's `echo`, which every message goes
+    through), not from a file or a process eksgen works with: those stay what they are."""
+    return any(frame.name == "echo" and Path(frame.filename).name == "utils.py" and "click" in frame.filename
+               for frame in traceback.extract_tb(exc.__traceback__))
 
-    try:
-        poller = select.poll()
-        poller.register(sys.stdout.fileno(), select.POLLOUT)
-        return any(events & select.POLLERR for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):  # no poll (Windows), no file descriptor (captured output)
-        return False
+
+def output_failure(exc: OSError) -> EksgenError:
+    """What a failed write of the output means: its reader went away (a pipe closed early: stop
+    quietly, 141), or the machine would not take it (a full disk, /dev/full: exit 2 with a hint)."""
+    if isinstance(exc, BrokenPipeError):
+        return OutputClosed()
+    return EnvironmentProblem(f"cannot write the output: {exc.strerror or exc}",
+                              hint="redirect the output to a file or device with room for it, or free some space")
+
+
+def console(**settings: Any) -> Console:
+    """A rich console for tables, whose closed output pipe is reported as every other command's
+    (rich's own answer is exit 1, which here means "differences")."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise OutputClosed
+
+    return _Console(**settings)
 
 
 def silence_stdout() -> None:
@@ -73,9 +106,13 @@ def silence_stdout() -> None:
     import os
     import sys
 
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured output (a test's runner) has none
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, descriptor)
     finally:
         os.close(devnull)
 

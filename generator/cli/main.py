@@ -116,18 +116,19 @@ def rules(
     if markdown:
         typer.echo(api.rules_markdown(), nl=False)
         return 0
-    from rich.console import Console
     from rich.table import Table
+
+    from generator.cli.common import console
 
     table = Table("rule", "area", "severity", "checks", "fix", "checkov", "waivable")
     for rule in api.rules():
         table.add_row(rule.id, rule.area, rule.severity, rule.summary, rule.hint, rule.checkov or "",
                       "yes" if rule.waivable else "no")
-    Console(width=200).print(table)
+    console(width=200).print(table)
     differs = Table("checkov", "where eksgen knowingly differs (waive the ID in the spec to skip it in checkov)")
     for check, why in api.checkov_differences().items():
         differs.add_row(check, why)
-    Console(width=200).print(differs)
+    console(width=200).print(differs)
     return 0
 
 

@@ -1,6 +1,7 @@
-"""Output read by a pipe that closes early (`eksgen render --check ... | head`): the command stops quietly
-with 141 (128 + SIGPIPE, as a shell reports a command SIGPIPE killed), prints no bug report and no
-traceback, and what it wrote stays; a broken pipe that is not standard output's is still eksgen's bug."""
+"""Output that cannot be written. Read by a pipe that closes early (`eksgen render --check ... | head`):
+the command stops quietly with 141 (128 + SIGPIPE, as a shell reports a command SIGPIPE killed), prints
+no bug report and no traceback, and what it wrote stays. Refused by the device (a full disk, /dev/full):
+exit 2 with a hint, on stderr as text. A broken pipe that is not the output's is still eksgen's bug."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator.cli.common import stdout_reader_gone
+from generator.cli.common import output_failure, raised_while_printing
 from generator.cli.main import app
+from generator.errors import EnvironmentProblem, OutputClosed, exit_code
 from tests.helpers import MINIMAL_SPEC, TODAY_ARGS, write_spec
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="a pipe's closed reader is seen by poll(2)")
@@ -26,13 +28,14 @@ def eksgen_script() -> str:
     return script
 
 
-def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
+def run_into_closed_pipe(*args: str, dated: bool = True) -> subprocess.CompletedProcess[str]:
     """The command with standard output a pipe whose reader closed before it started."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        return subprocess.run([eksgen_script(), *args, *TODAY_ARGS], stdout=write_end, stderr=subprocess.PIPE,
-                              text=True, check=False, env={**os.environ, "EKSGEN_CACHE_DIR": "off"})
+        return subprocess.run([eksgen_script(), *args, *(TODAY_ARGS if dated else [])], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, check=False,
+                              env={**os.environ, "EKSGEN_CACHE_DIR": "off"})
     finally:
         os.close(write_end)
 
@@ -61,19 +64,58 @@ def test_a_stale_check_into_a_closed_pipe_exits_141_not_3(tmp_path: Path) -> Non
     assert not any(word in done.stderr for word in ("bug", "Traceback", "Exception ignored", "BrokenPipe"))
 
 
-def test_a_readable_pipe_is_not_closed() -> None:
-    read_end, write_end = os.pipe()
-    saved = os.dup(sys.stdout.fileno())
+@pytest.mark.parametrize("command", [["rules"], ["rules", "--format", "json"], ["schema"],
+                                     ["capacity", "SPEC"], ["explain", "--format", "markdown", "SPEC"],
+                                     ["validate", "--format", "json", "SPEC"]],
+                         ids=lambda c: " ".join(c))
+def test_every_kind_of_output_into_a_closed_pipe_exits_141(command: list[str], tmp_path: Path) -> None:
+    spec = str(write_spec(tmp_path, MINIMAL_SPEC))  # rich's tables as well as plain text and JSON
+    done = run_into_closed_pipe(*(spec if arg == "SPEC" else arg for arg in command),
+                                dated=command[0] not in ("rules", "schema"))
+    assert done.returncode == 141, done.stderr
+    assert not any(word in done.stderr for word in ("bug", "Traceback", "Exception ignored", "BrokenPipe"))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_a_device_that_refuses_the_output_is_exit_2_with_a_hint(output_format: str, tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, MINIMAL_SPEC)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([eksgen_script(), "validate", "--format", output_format, str(spec), *TODAY_ARGS],
+                              stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "error: cannot write the output: No space left on device" in done.stderr
+    assert "hint: " in done.stderr and "bug" not in done.stderr and "Traceback" not in done.stderr
+
+
+def _raised_in(function: str, filename: str, error: OSError) -> OSError:
+    namespace: dict[str, object] = {}
+    exec(compile(f"def {function}(e):\n    raise e\n", filename, "exec"), namespace)
     try:
-        os.dup2(write_end, sys.stdout.fileno())
-        open_reader = stdout_reader_gone()
-        os.close(read_end)
-        closed_reader = stdout_reader_gone()
-    finally:
-        os.dup2(saved, sys.stdout.fileno())
-        os.close(saved)
-        os.close(write_end)
-    assert (open_reader, closed_reader) == (False, True)
+        namespace[function](error)  # type: ignore[operator]
+    except OSError as raised:
+        return raised
+    raise AssertionError("not raised")
+
+
+@pytest.mark.parametrize(("function", "filename", "printing"), [
+    ("echo", "/venv/site-packages/typer/_click/utils.py", True),
+    ("echo", "/venv/site-packages/click/utils.py", True),
+    ("echo", "/venv/site-packages/other/utils.py", False),  # an echo that is not click's
+    ("echo", "/venv/site-packages/click/termui.py", False),
+    ("write", "/venv/site-packages/click/utils.py", False),
+    ("atomic_write", "/project/generator/pipeline/write.py", False),
+])
+def test_only_clicks_echo_is_printing(function: str, filename: str, printing: bool) -> None:
+    assert raised_while_printing(_raised_in(function, filename, BrokenPipeError(32, "Broken pipe"))) is printing
+
+
+def test_what_a_failed_write_of_the_output_means() -> None:
+    assert exit_code(output_failure(BrokenPipeError(32, "Broken pipe"))) == 141
+    assert isinstance(output_failure(BrokenPipeError(32, "Broken pipe")), OutputClosed)
+    full = output_failure(OSError(28, "No space left on device"))
+    assert isinstance(full, EnvironmentProblem) and exit_code(full) == 2
+    assert str(full) == "cannot write the output: No space left on device" and full.hint
 
 
 def test_a_broken_pipe_that_is_not_stdout_is_a_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
