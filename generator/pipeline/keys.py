@@ -6,6 +6,7 @@ collide on (see modules/internals.json), so both read one definition.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -24,13 +25,21 @@ def access_entry_keys(arns: list[str]) -> dict[str, str]:
     """The module map key of each principal, from its name alone: reordering entries moves no key.
 
     The key is the role or user name; principals sharing a name (other paths or accounts) all take
-    `<account>_<path>_<name>` instead, and a role and a user that still share it
-    `<account>_<role|user>_<path>_<name>`, so no key depends on which of them came first.
+    `<account>_<path>_<name>` instead, a role and a user that still share it
+    `<account>_<role|user>_<path>_<name>`, and names that an identifier cannot tell apart (`a-b`, `a_b`)
+    that key and a digest of their ARN, so no key depends on which of them came first.
     """
     unique = list(dict.fromkeys(arns))
     keys = _unless_shared({arn: _identifier(arn.rsplit("/", 1)[-1]) for arn in unique}, lambda arn: _identifier(
         _account(arn) + "_" + arn.split(":", 5)[-1].split("/", 1)[-1]))
-    return _unless_shared(keys, lambda arn: _identifier(_account(arn) + "_" + arn.split(":", 5)[-1]))
+    keys = _unless_shared(keys, lambda arn: _identifier(_account(arn) + "_" + arn.split(":", 5)[-1]))
+    # Names that differ only where an identifier cannot (`role/a-b`, `role/a_b`, `role/A_b`) still meet:
+    # a map with one key twice keeps the last entry, and the first principal would lose its access.
+    return _unless_shared(keys, lambda arn: f"{keys[arn]}_{_digest(arn)}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def _unless_shared(keys: dict[str, str], longer: Callable[[str], str]) -> dict[str, str]:
