@@ -75,6 +75,7 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/autoscaling.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/endpoints.py": [f"{CHECKS}/test_second_release.py", f"{CHECKS}/test_endpoints.py"],
     "generator/pipeline/checks/identity.py": [f"{CHECKS}/test_second_release.py"],
+    "generator/pipeline/checks/policyresources.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/reachability.py": [f"{CHECKS}/test_network.py"],
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.

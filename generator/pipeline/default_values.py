@@ -53,3 +53,8 @@ DEFAULT_LAUNCH_TEMPLATE_VERSION: Final = "$Default"
 DEFAULT_ON_DEMAND_BASE_CAPACITY: Final = 0  # Auto Scaling's defaults for a mixed instances policy
 DEFAULT_ON_DEMAND_PERCENTAGE: Final = 100
 DEFAULT_SPOT_ALLOCATION_STRATEGY: Final = "price-capacity-optimized"  # AWS's recommendation
+# The Route 53 policies (externalDns, certManager) may change records in every hosted zone unless the
+# spec names some: eksctl's wellKnownPolicies grant the same (the modules' own default, [], is a
+# statement without resources, which IAM refuses).
+DEFAULT_HOSTED_ZONE_ARNS: Final = "arn:{partition}:route53:::hostedzone/*"
+ROUTE_53_POLICIES: Final = frozenset({"externalDns", "certManager"})

@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from generator.facts import instances
+from generator.facts.partition import partition
 from generator.facts.releases import kubernetes_releases, region_zone_letters
 from generator.pipeline import awsauth
+from generator.pipeline import default_values as D
 from generator.pipeline import effective as E
 from generator.pipeline.default_values import (
     DEFAULT_ACCESS_ENTRY_TYPE,
@@ -75,8 +77,10 @@ from generator.pipeline.model import (
     ModulePins,
     NodeGroup,
     NodeGroupIam,
+    PodIdentityAssociation,
     SecretsEncryption,
     SelfManagedNodeGroup,
+    ServiceAccount,
     Subnets,
     TerraformSettings,
     Vpc,
@@ -167,6 +171,7 @@ def default_ami_type(instance_type: str) -> AmiType:
 def apply_defaults(cluster: Cluster) -> E.Cluster:
     """The effective cluster: `cluster` with every unset field filled in."""
     s = cluster.spec
+    region = cluster.metadata.region
     vpc_cni = s.vpc_cni or VpcCni()
     prefix_delegation = _or(vpc_cni.prefix_delegation, DEFAULT_PREFIX_DELEGATION)
     auto_mode = s.auto_mode or AutoMode()
@@ -188,11 +193,9 @@ def apply_defaults(cluster: Cluster) -> E.Cluster:
                   self_managed_node_groups=[_self_managed_defaults(ng) for ng in s.self_managed_node_groups or []],
                   fargate_profiles=[_carry(p, E.FargateProfile, subnets=_or(p.subnets, DEFAULT_NODE_SUBNETS),
                                           tags=p.tags or {}) for p in s.fargate_profiles or []],
-                  service_accounts=[_carry(sa, E.ServiceAccount, well_known_policies=sa.well_known_policies or [],
-                                           policy_arns=sa.policy_arns or []) for sa in s.service_accounts or []],
-                  pod_identity_associations=[
-                      _carry(entry, E.PodIdentityAssociation, well_known_policies=entry.well_known_policies or [],
-                             policy_arns=entry.policy_arns or []) for entry in s.pod_identity_associations or []],
+                  service_accounts=[_identity(sa, E.ServiceAccount, region) for sa in s.service_accounts or []],
+                  pod_identity_associations=[_identity(entry, E.PodIdentityAssociation, region)
+                                             for entry in s.pod_identity_associations or []],
                   auto_mode=E.AutoMode(enabled=_or(auto_mode.enabled, DEFAULT_AUTO_MODE_ENABLED),
                                        node_pools=_or(auto_mode.node_pools, list(DEFAULT_AUTO_MODE_NODE_POOLS))),
                   karpenter=_karpenter_defaults(s.karpenter or Karpenter()),
@@ -223,6 +226,16 @@ def _karpenter_defaults(karpenter: Karpenter) -> E.Karpenter:
 
 def _or(value: T | None, default: T) -> T:
     return default if value is None else value
+
+
+def _identity(entry: ServiceAccount | PodIdentityAssociation, target: type[M], region: str) -> M:
+    """An IRSA or Pod Identity role. The Route 53 policies act on every hosted zone of the partition
+    unless the spec names some (eksctl's grant); buckets and queues have no default (checks: EKS043)."""
+    policies = entry.well_known_policies or []
+    zones = [D.DEFAULT_HOSTED_ZONE_ARNS.format(partition=partition(region))] * bool(set(policies) & D.ROUTE_53_POLICIES)
+    return _carry(entry, target, well_known_policies=policies, policy_arns=entry.policy_arns or [],
+                  hosted_zone_arns=_or(entry.hosted_zone_arns, zones), s3_bucket_arns=entry.s3_bucket_arns or [],
+                  sqs_queue_arns=entry.sqs_queue_arns or [])
 
 
 def _carry(source: BaseModel, target: type[M], **values: Any) -> M:

@@ -210,6 +210,9 @@ class ServiceAccount(EffectiveModel):
     service_account: str
     well_known_policies: list[WellKnownPolicy]
     policy_arns: list[str]
+    hosted_zone_arns: list[str]
+    s3_bucket_arns: list[str]
+    sqs_queue_arns: list[str]
 
 
 class PodIdentityAssociation(EffectiveModel):
@@ -219,6 +222,9 @@ class PodIdentityAssociation(EffectiveModel):
     well_known_policies: list[WellKnownPolicy]
     policy_arns: list[str]
     role_arn: str | None = None
+    hosted_zone_arns: list[str]
+    s3_bucket_arns: list[str]
+    sqs_queue_arns: list[str]
 
 
 class AutoMode(EffectiveModel):

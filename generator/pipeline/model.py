@@ -27,9 +27,8 @@ SupportType = Literal["STANDARD", "EXTENDED"]
 IpFamily = Literal["ipv4", "ipv6"]
 AuthenticationMode = Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"]
 PolicyScope = Literal["cluster", "namespace"]
-AccessEntryType = Literal[
-    "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX"
-]
+AccessEntryType = Literal["STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX",
+                          "HYPERPOD_LINUX"]
 AmiType = Literal[
     "AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA",
     "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64_NVIDIA",
@@ -275,6 +274,9 @@ class ServiceAccount(SpecModel):
     service_account: str
     well_known_policies: list[WellKnownPolicy] | None = opt("Policies the IAM module can attach.", [])
     policy_arns: list[str] | None = opt("Extra IAM policy ARNs to attach.", [])
+    hosted_zone_arns: list[str] | None = opt("Route 53 zones externalDns and certManager may change (default: all).")
+    s3_bucket_arns: list[str] | None = opt("S3 buckets velero and mountpointS3Csi use, with their objects.")
+    sqs_queue_arns: list[str] | None = opt("SQS queues the nodeTerminationHandler policy reads.")
 
 
 class PodIdentityAssociation(SpecModel):
@@ -286,6 +288,9 @@ class PodIdentityAssociation(SpecModel):
     policy_arns: list[str] | None = opt("Extra IAM policy ARNs to attach.", [])
     role_arn: str | None = opt("An existing IAM role instead of a new one (excludes wellKnownPolicies and "
                                "policyArns); rendered as an aws_eks_pod_identity_association resource.")
+    hosted_zone_arns: list[str] | None = opt("Route 53 zones externalDns and certManager may change (default: all).")
+    s3_bucket_arns: list[str] | None = opt("S3 buckets velero and mountpointS3Csi use, with their objects.")
+    sqs_queue_arns: list[str] | None = opt("SQS queues the nodeTerminationHandler policy reads.")
 
 
 class AutoMode(SpecModel):

@@ -100,7 +100,7 @@ MUST_RENDER = {
                   "vpc.tf": ['"karpenter.sh/discovery"          = local.name'],
                   "outputs.tf": ["karpenter_queue_name", "karpenter_node_iam_role_name",
                                  "karpenter_controller_role_arn", "yamlencode(", "interruptionQueue"]},
-    "pod-identity": {"iam.tf": ["attach_aws_ebs_csi_policy = true", "attach_external_dns_policy = true",
+    "pod-identity": {"iam.tf": ["attach_aws_ebs_csi_policy = true", "attach_external_dns_policy    = true",
                                 'resource "aws_eks_pod_identity_association" "pod_identity_ledger"',
                                 "The aws-ebs-csi-driver addon associates this role"],
                      "eks.tf": ["role_arn        = module.pod_identity_ebs_csi.iam_role_arn"],

@@ -464,8 +464,20 @@ def service_accounts(draw: st.DrawFn, part: str, cluster: str) -> list[dict[str,
             sa["wellKnownPolicies"] = policies or ["ebsCsi"]
         if arns:
             sa["policyArns"] = arns
+        policy_resources(draw, part, policies, sa)
         result.append(sa)
     return result
+
+
+def policy_resources(draw: st.DrawFn, part: str, policies: list[str], entry: dict[str, Any]) -> None:
+    """The resources the chosen well-known policies need (EKS043), and sometimes the zones they may take."""
+    if {"velero", "mountpointS3Csi"} & set(policies):
+        entry["s3BucketArns"] = draw(st.lists(st.builds(lambda n: f"arn:{part}:s3:::{n}", st.from_regex(
+            r"[a-z0-9][a-z0-9-]{1,20}[a-z0-9]", fullmatch=True)), min_size=1, max_size=2, unique=True))
+    if "nodeTerminationHandler" in policies:
+        entry["sqsQueueArns"] = [f"arn:{part}:sqs:eu-west-1:{draw(accounts)}:{draw(st.sampled_from(['q', 'q.fifo']))}"]
+    if {"externalDns", "certManager"} & set(policies) and draw(st.booleans()):
+        entry["hostedZoneArns"] = [f"arn:{part}:route53:::hostedzone/{draw(st.sampled_from(['Z1', 'ZABC123', '*']))}"]
 
 
 ENDPOINT_SERVICES = ["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks-auth", "elasticloadbalancing", "logs", "s3",
@@ -489,6 +501,7 @@ def pod_identity_entries(draw: st.DrawFn, part: str, cluster: str, taken: set[tu
         else:
             entry["wellKnownPolicies"] = draw(st.lists(st.sampled_from(WELL_KNOWN), min_size=1, max_size=3,
                                                        unique=True))
+            policy_resources(draw, part, entry["wellKnownPolicies"], entry)
             _maybe(draw, draw(st.lists(st.builds(lambda n: f"arn:{part}:iam::aws:policy/{n}", iam_names),
                                        max_size=2)), "policyArns", entry)
         result.append(entry)

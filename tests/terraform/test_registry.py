@@ -36,6 +36,8 @@ spec:
       wellKnownPolicies: [ebsCsi, efsCsi, vpcCni, loadBalancerController, externalDns, clusterAutoscaler,
                           certManager, externalSecrets, velero, nodeTerminationHandler, cloudwatchObservability,
                           mountpointS3Csi]
+      s3BucketArns: [arn:aws:s3:::backups]
+      sqsQueueArns: [arn:aws:sqs:eu-west-1:210987654321:interruptions]
   podIdentityAssociations:
     - name: all-pods
       namespace: kube-system
@@ -43,6 +45,8 @@ spec:
       wellKnownPolicies: [ebsCsi, efsCsi, vpcCni, loadBalancerController, externalDns, clusterAutoscaler,
                           certManager, externalSecrets, velero, nodeTerminationHandler, cloudwatchObservability,
                           mountpointS3Csi]
+      s3BucketArns: [arn:aws:s3:::backups]
+      sqsQueueArns: [arn:aws:sqs:eu-west-1:210987654321:interruptions]
 """
 MODERN_IPV6_SPEC = """\
 apiVersion: eksgen/v1alpha1

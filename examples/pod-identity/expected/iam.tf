@@ -20,7 +20,8 @@ module "pod_identity_external_dns" {
 
   name = "pods-demo-external-dns"
 
-  attach_external_dns_policy = true
+  attach_external_dns_policy    = true
+  external_dns_hosted_zone_arns = ["arn:aws:route53:::hostedzone/*"]
 
   # Only external-dns/external-dns may use this role.
   associations = {

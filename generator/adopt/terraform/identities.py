@@ -3,6 +3,7 @@ eks-pod-identity module, or an `aws_eks_pod_identity_association` resource) and 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.adopt.terraform.calls import Call, Reporter, strings
@@ -12,10 +13,37 @@ from generator.pipeline.plan.pod_identity import ASSOCIATION_RESOURCE, POD_IDENT
 
 IRSA_SWITCHES = {arg: name for name, arg in WELL_KNOWN_POLICY_SWITCHES.items()}
 POD_SWITCHES = {arg: name for name, arg in POD_IDENTITY_POLICY_SWITCHES.items()}
+# What the well-known policies act on: module argument -> spec field (the path lists eksgen derives from
+# the buckets, <bucket>/*, are read as those buckets').
+IRSA_RESOURCES = {"external_dns_hosted_zone_arns": "hostedZoneArns", "cert_manager_hosted_zone_arns": "hostedZoneArns",
+                  "velero_s3_bucket_arns": "s3BucketArns", "mountpoint_s3_csi_bucket_arns": "s3BucketArns",
+                  "node_termination_handler_sqs_queue_arns": "sqsQueueArns"}
+POD_RESOURCES = {"external_dns_hosted_zone_arns": "hostedZoneArns", "cert_manager_hosted_zone_arns": "hostedZoneArns",
+                 "velero_s3_bucket_arns": "s3BucketArns", "mountpoint_s3_csi_bucket_arns": "s3BucketArns",
+                 "aws_node_termination_handler_sqs_queue_arns": "sqsQueueArns"}
+_DERIVED = {"mountpoint_s3_csi_path_arns", "velero_s3_bucket_path_arns", "mountpoint_s3_csi_bucket_path_arns",
+            "cluster_autoscaler_cluster_names"}
+_EVERY_ZONE = re.compile(r"arn:[a-z-]+:route53:::hostedzone/\*")  # the default: left out of the spec
 _IRSA_KNOWN = {"name", "role_name", "policies", "role_policy_arns", "oidc_providers", "tags", "vpc_cni_enable_ipv4",
-               "vpc_cni_enable_ipv6", "attach_ebs_csi_policy", *IRSA_SWITCHES}
+               "vpc_cni_enable_ipv6", "attach_ebs_csi_policy", *IRSA_SWITCHES, *IRSA_RESOURCES, *_DERIVED}
 _POD_KNOWN = {"name", "additional_policy_arns", "associations", "tags", "aws_vpc_cni_enable_ipv4",
-              "aws_vpc_cni_enable_ipv6", "cluster_autoscaler_cluster_names", *POD_SWITCHES}
+              "aws_vpc_cni_enable_ipv6", *POD_SWITCHES, *POD_RESOURCES, *_DERIVED}
+
+
+def policy_resources(call: Call, entry: dict[str, Any], arguments: dict[str, str], report: Reporter) -> None:
+    """The resources the role's well-known policies act on, into `entry` (literal lists of strings only)."""
+    for argument, field in arguments.items():
+        value = call.take(argument)[1]
+        if value is None:
+            continue
+        if not strings(value):
+            report.warn(call.where(argument), call.loc(argument), f"{argument} must be a literal list of strings "
+                        "for the spec; left out")
+            continue
+        if field == "hostedZoneArns" and len(value) == 1 and _EVERY_ZONE.fullmatch(value[0]):
+            continue
+        entry[field] = list(dict.fromkeys([*entry.get(field, []), *value]))
+    call.used.update(a for a in call.args if a in _DERIVED)
 
 
 def entry_name(call: Call, cluster: str, prefix: str, report: Reporter) -> str:
@@ -41,6 +69,7 @@ def irsa(call: Call, cluster: str, report: Reporter) -> dict[str, Any]:
     entry["namespace"], entry["serviceAccount"] = namespace, account
     entry["wellKnownPolicies"] = [IRSA_SWITCHES[a] for a in call.args if a in IRSA_SWITCHES and call.args[a] is True]
     call.used.update(a for a in call.args if a in IRSA_SWITCHES or a.startswith("vpc_cni_enable_"))
+    policy_resources(call, entry, IRSA_RESOURCES, report)
     policies = call.take("policies", "role_policy_arns")[1]
     entry["policyArns"] = [v for v in (policies or {}).values() if isinstance(v, str)] if isinstance(
         policies, dict) else []
@@ -61,8 +90,8 @@ def pod_identity(call: Call, cluster: str, report: Reporter, addon: str | None) 
     else:  # the addon associates it: its service account is the addon's, in kube-system
         entry["namespace"], entry["serviceAccount"] = "kube-system", addon or "default"
     entry["wellKnownPolicies"] = [POD_SWITCHES[a] for a in call.args if a in POD_SWITCHES and call.args[a] is True]
-    call.used.update(a for a in call.args if a in POD_SWITCHES or a.startswith("aws_vpc_cni_enable_")
-                     or a == "cluster_autoscaler_cluster_names")
+    call.used.update(a for a in call.args if a in POD_SWITCHES or a.startswith("aws_vpc_cni_enable_"))
+    policy_resources(call, entry, POD_RESOURCES, report)
     policies = call.take("additional_policy_arns")[1]
     entry["policyArns"] = [v for v in policies.values() if isinstance(v, str)] if isinstance(policies, dict) else []
     call.take("tags")

@@ -22,6 +22,7 @@ from generator.gitops.diff.second_release import (
     AUTO_MODE_AND_KARPENTER_RULES,
     POD_IDENTITY_LIFECYCLE,
     POD_IDENTITY_RULES,
+    SERVICE_ACCOUNT_RULES,
     VPC_ENDPOINTS_RULE,
 )
 from generator.terraform.registry import registry
@@ -268,13 +269,6 @@ FARGATE_RULES: dict[str, RuleLike] = {
     "selectors": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
     "subnets": Rule(REPLACE, FARGATE_IMMUTABLE, unordered=True),
     "tags": Rule(IN_PLACE, "tags update in place (TagResource); the profile and its pods stay"),
-}
-SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
-    "name": Rule(REPLACE, "the role is named <cluster>-<name>: a rename deletes the role and creates another"),
-    "namespace": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
-    "serviceAccount": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
-    "wellKnownPolicies": Rule(IN_PLACE, "policy attachments added or removed", unordered=True),
-    "policyArns": Rule(IN_PLACE, "policy attachments (keyed by policy name) added or removed", unordered=True),
 }
 TERRAFORM_RULES: dict[str, RuleLike] = {
     "requiredVersion": Rule(IN_PLACE, "Terraform version constraint: no infrastructure change"),

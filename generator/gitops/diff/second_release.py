@@ -1,5 +1,6 @@
 """Risk rules of the second release's keys: Auto Mode, Karpenter, Pod Identity, VPC endpoints and the
-control plane. Reasons name what the upstream module and the AWS API do with the change."""
+control plane, and the IAM roles of service accounts. Reasons name what the upstream module and the AWS
+API do with the change."""
 
 from typing import Any
 
@@ -59,6 +60,18 @@ AUTO_MODE_AND_KARPENTER_RULES: dict[str, RuleLike] = {
                                         "place; a provisioned tier is billed for every hour"),
     "controlPlane.zonalShift": Rule(IN_PLACE, "zonal_shift_config: UpdateClusterConfig"),
 }
+# What the well-known policies act on: the module's policy document changes, a new policy version in place.
+POLICY_RESOURCE_RULES: dict[str, RuleLike] = {
+    field: Rule(IN_PLACE, f"the policy's {what} change: a new policy version, in place", unordered=True)
+    for field, what in (("hostedZoneArns", "hosted zones"), ("s3BucketArns", "buckets"), ("sqsQueueArns", "queues"))}
+SERVICE_ACCOUNT_RULES: dict[str, RuleLike] = {
+    "name": Rule(REPLACE, "the role is named <cluster>-<name>: a rename deletes the role and creates another"),
+    "namespace": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
+    "serviceAccount": Rule(IN_PLACE, "trust policy updated in place; the old service account loses the role"),
+    "wellKnownPolicies": Rule(IN_PLACE, "policy attachments added or removed", unordered=True),
+    "policyArns": Rule(IN_PLACE, "policy attachments (keyed by policy name) added or removed", unordered=True),
+    **POLICY_RESOURCE_RULES,
+}
 POD_IDENTITY_RULES: dict[str, RuleLike] = {
     "name": Rule(REPLACE, "the module label and role name <cluster>-<name>: a rename deletes the role and its "
                           "association and creates others"),
@@ -67,6 +80,7 @@ POD_IDENTITY_RULES: dict[str, RuleLike] = {
     "wellKnownPolicies": Rule(IN_PLACE, "policy attachments added or removed", unordered=True),
     "policyArns": Rule(IN_PLACE, "policy attachments (keyed by position) added or removed"),
     "roleArn": _role_arn_rule,
+    **POLICY_RESOURCE_RULES,
 }
 POD_IDENTITY_LIFECYCLE = (Rule(IN_PLACE, "a new role and association"),
                           Rule(REPLACE, "the role and association are deleted: pods using it lose their AWS access"))

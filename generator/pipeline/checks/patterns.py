@@ -38,6 +38,13 @@ KMS_KEY_ARN = _ascii(
     rf"arn:{PARTITION}:kms:([a-z0-9-]+):(\d{{12}}):"
     r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9:/_-]{1,256})"
 )
+# Resources the well-known policies are scoped to (checks/policyresources.py). A hosted zone ID is
+# upper-case letters and digits; bucket names are S3's (3-63 of a-z, 0-9, '.', '-'), with IAM's '*'
+# and '?' wildcards; queue names are SQS's (1-80 of letters, digits, '-', '_', with '.fifo' last).
+HOSTED_ZONE_ARN = _ascii(rf"arn:{PARTITION}:route53:::hostedzone/(?:[A-Z0-9]{{1,32}}|\*)")
+S3_BUCKET_ARN = _ascii(rf"arn:{PARTITION}:s3:::[a-z0-9*?][a-z0-9.*?-]{{1,61}}[a-z0-9*?]")
+SQS_QUEUE_ARN = _ascii(rf"arn:{PARTITION}:sqs:(?:[a-z]{{2}}(?:-[a-z]+)+-\d|\*):(?:\d{{12}}|\*):"
+                       r"(?=[A-Za-z0-9_.*?-]{1,80}$)[A-Za-z0-9_*?-]+(?:\.fifo)?")
 ACCESS_POLICY_ARN = _ascii(rf"arn:{PARTITION}:eks::aws:cluster-access-policy/[A-Za-z0-9]+")
 ACCESS_POLICY_NAMES = frozenset({
     "AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy",

@@ -112,6 +112,10 @@ _RULES = [
          "the eks module keys associations <entry>_<policy> and reserves cluster_creator: rename or merge"),
     Rule("EKS042", "access", "warning", "aws-auth IAM Identity Center roles get their aws-reserved path back",
          "check the converted ARN with aws iam get-role", waivable=True),
+    Rule("EKS043", "access", "error", "Well-known policies get the resources they are scoped to (hosted "
+         "zones, buckets, queues), and only those that read them",
+         "add s3BucketArns (velero, mountpointS3Csi) or sqsQueueArns (nodeTerminationHandler); drop lists no "
+         "policy reads"),
     Rule("EKS050", "compute", "error", "At most 30 managed node groups and 10 Fargate profiles",
          "request a quota increase or merge groups"),
     Rule("EKS051", "compute", "error", "Node group and Fargate profile names are unique", "rename one"),

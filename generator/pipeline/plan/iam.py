@@ -3,6 +3,8 @@ then the Pod Identity roles (see pod_identity.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
 from generator.pipeline.effective import (
     Cluster,
@@ -28,6 +30,28 @@ WELL_KNOWN_POLICY_SWITCHES = {
 }
 
 
+def _irsa_policy_resources(sa: ServiceAccount) -> list[Attr]:
+    """What the iam module's well-known policies act on (checks/policyresources.py: an empty list is a
+    statement IAM refuses, and the autoscaler's scaling statement is made once per cluster name)."""
+    wanted = set(sa.well_known_policies)
+    attrs = [Attr(f"{policy}_hosted_zone_arns", _arns(sa.hosted_zone_arns))
+             for name, policy in (("externalDns", "external_dns"), ("certManager", "cert_manager")) if name in wanted]
+    if "clusterAutoscaler" in wanted:  # without it the policy cannot scale any group
+        attrs.append(Attr("cluster_autoscaler_cluster_names", [Ref("module.eks.cluster_name")]))
+    if "velero" in wanted:
+        attrs.append(Attr("velero_s3_bucket_arns", _arns(sa.s3_bucket_arns)))
+    if "mountpointS3Csi" in wanted:
+        attrs.append(Attr("mountpoint_s3_csi_bucket_arns", _arns(sa.s3_bucket_arns)))
+        attrs.append(Attr("mountpoint_s3_csi_path_arns", _arns(f"{arn}/*" for arn in sa.s3_bucket_arns)))
+    if "nodeTerminationHandler" in wanted:
+        attrs.append(Attr("node_termination_handler_sqs_queue_arns", _arns(sa.sqs_queue_arns)))
+    return attrs
+
+
+def _arns(arns: Iterable[str]) -> list[Value]:
+    return list[Value](arns)
+
+
 def build_iam(cluster: Cluster) -> TfFile:
     version = pins(cluster)["iam"]
     blocks = [_irsa(cluster, sa, version) for sa in cluster.spec.service_accounts]
@@ -41,6 +65,7 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
     if "vpcCni" in sa.well_known_policies:
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"vpc_cni_enable_{family}", True))
+    switches.extend(_irsa_policy_resources(sa))
     policies = irsa_policy_keys(sa.policy_arns)
     trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
                                namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))

@@ -29,6 +29,10 @@ NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed no
 READ_ONLY = "policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]"
 DEFAULT_ADDONS = "    eks-pod-identity-agent: {}\n    vpc-cni: {}\n    coredns: {}\n    kube-proxy: {}\n"
 KARPENTER_ON = "  karpenter:\n    enabled: true\n"
+BUCKET = "arn:aws:s3:::backups"
+QUEUE_PREFIX = "arn:aws:sqs:eu-west-1:210987654321:"
+QUEUE = QUEUE_PREFIX + "interruptions"
+ZONE = "arn:aws:route53:::hostedzone/Z0123456789ABC"
 
 
 
@@ -76,6 +80,71 @@ ROWS = [
     row("pod-identity-no-permission", "EKS039", spec(append=pod_identity()),
         spec(append=pod_identity(READ_ONLY)),
         "17:7 podIdentityAssociations[0]", "the role gets no permissions"),
+    # --- generator/pipeline/checks/policyresources.py: what the well-known policies act on (EKS043) ------
+    row("velero-needs-buckets", "EKS043", spec(append=service_account("wellKnownPolicies: [velero]")),
+        spec(append=service_account("wellKnownPolicies: [velero]", f"s3BucketArns: [{BUCKET}]")),
+        "17:7 serviceAccounts[0].s3BucketArns", "the velero policy needs s3BucketArns"),
+    row("mountpoint-needs-buckets", "EKS043", spec(append=service_account("wellKnownPolicies: [mountpointS3Csi]")),
+        spec(append=service_account("wellKnownPolicies: [mountpointS3Csi]", f"s3BucketArns: [{BUCKET}]")),
+        "17:7 serviceAccounts[0].s3BucketArns", "the mountpointS3Csi policy needs s3BucketArns"),
+    row("two-policies-need-buckets", "EKS043",
+        spec(append=pod_identity("wellKnownPolicies: [velero, mountpointS3Csi]")),
+        spec(append=pod_identity("wellKnownPolicies: [velero, mountpointS3Csi]", f"s3BucketArns: [{BUCKET}]")),
+        "17:7 podIdentityAssociations[0].s3BucketArns", "the mountpointS3Csi and velero policies need s3BucketArns"),
+    row("termination-handler-needs-queues", "EKS043",
+        spec(append=service_account("wellKnownPolicies: [nodeTerminationHandler]")),
+        spec(append=service_account("wellKnownPolicies: [nodeTerminationHandler]", f"sqsQueueArns: [{QUEUE}]")),
+        "17:7 serviceAccounts[0].sqsQueueArns", "the nodeTerminationHandler policy needs sqsQueueArns"),
+    row("pod-identity-termination-handler-needs-queues", "EKS043",
+        spec(append=pod_identity("wellKnownPolicies: [nodeTerminationHandler]")),
+        spec(append=pod_identity("wellKnownPolicies: [nodeTerminationHandler]", f"sqsQueueArns: [{QUEUE}]")),
+        "17:7 podIdentityAssociations[0].sqsQueueArns", "the nodeTerminationHandler policy needs sqsQueueArns"),
+    row("no-hosted-zones", "EKS043",
+        spec(append=pod_identity("wellKnownPolicies: [externalDns]", "hostedZoneArns: []")),
+        spec(append=pod_identity("wellKnownPolicies: [externalDns]", f"hostedZoneArns: [{ZONE}]")),
+        "21:7 podIdentityAssociations[0].hostedZoneArns", "the externalDns policy needs hostedZoneArns"),
+    row("unread-queues", "EKS043",
+        spec(append=service_account("wellKnownPolicies: [ebsCsi]", f"sqsQueueArns: [{QUEUE}]")),
+        spec(append=service_account("wellKnownPolicies: [ebsCsi, nodeTerminationHandler]", f"sqsQueueArns: [{QUEUE}]")),
+        "21:7 serviceAccounts[0].sqsQueueArns", "no policy reads it: add nodeTerminationHandler to wellKnownPolicies"),
+    row("unread-zones", "EKS043",
+        spec(append=service_account("wellKnownPolicies: [ebsCsi]", f"hostedZoneArns: [{ZONE}]")),
+        spec(append=service_account("wellKnownPolicies: [ebsCsi, certManager]", f"hostedZoneArns: [{ZONE}]")),
+        "21:7 serviceAccounts[0].hostedZoneArns", "add certManager or externalDns to wellKnownPolicies"),
+    row("existing-role-takes-no-resources", "EKS043",
+        spec(append=pod_identity(f"roleArn: {ROLE}", f"s3BucketArns: [{BUCKET}]")),
+        spec(append=pod_identity(f"roleArn: {ROLE}")),
+        "21:7 podIdentityAssociations[0].s3BucketArns", "an existing role (roleArn) takes no policy resources"),
+    *(row(f"bucket-{case}", "EKS043",
+          spec(append=service_account("wellKnownPolicies: [velero]", f"s3BucketArns: [{bad}]")),
+          spec(append=service_account("wellKnownPolicies: [velero]", f"s3BucketArns: [{good}]")),
+          "21:22 serviceAccounts[0].s3BucketArns[0]", fragment) for case, bad, good, fragment in [
+        ("name-2-63", "arn:aws:s3:::ab", "arn:aws:s3:::abc", "must be an S3 bucket ARN"),
+        ("name-64-63", "arn:aws:s3:::" + "b" * 64, "arn:aws:s3:::" + "b" * 63, "must be an S3 bucket ARN"),
+        ("upper-case", "arn:aws:s3:::My-bucket", "arn:aws:s3:::my-bucket", "must be an S3 bucket ARN"),
+        ("object-path", "arn:aws:s3:::backups/velero", "arn:aws:s3:::backups", "must be an S3 bucket ARN"),
+        ("partition", "arn:aws-cn:s3:::backups", "arn:aws:s3:::backups", "is in partition aws-cn"),
+    ]),
+    *(row(f"queue-{case}", "EKS043",
+          spec(append=service_account("wellKnownPolicies: [nodeTerminationHandler]", f"sqsQueueArns: [{bad}]")),
+          spec(append=service_account("wellKnownPolicies: [nodeTerminationHandler]", f"sqsQueueArns: [{good}]")),
+          "21:22 serviceAccounts[0].sqsQueueArns[0]", fragment) for case, bad, good, fragment in [
+        ("name-81-80", QUEUE_PREFIX + "q" * 81, QUEUE_PREFIX + "q" * 80, "must be an SQS queue ARN"),
+        ("fifo-81-80", QUEUE_PREFIX + "q" * 76 + ".fifo", QUEUE_PREFIX + "q" * 75 + ".fifo",
+         "must be an SQS queue ARN"),
+        ("dot", QUEUE_PREFIX + "a.b", QUEUE_PREFIX + "a-b", "must be an SQS queue ARN"),
+        ("account", "arn:aws:sqs:eu-west-1:1111:q", QUEUE, "must be an SQS queue ARN"),
+    ]),
+    row("zone-lower-case", "EKS043",
+        spec(append=service_account("wellKnownPolicies: [externalDns]",
+                                    "hostedZoneArns: [arn:aws:route53:::hostedzone/z1]")),
+        spec(append=service_account("wellKnownPolicies: [externalDns]",
+                                    "hostedZoneArns: [arn:aws:route53:::hostedzone/Z1]")),
+        "21:24 serviceAccounts[0].hostedZoneArns[0]", "must be a Route 53 hosted zone ARN"),
+    row("zone-twice", "EKS043",
+        spec(append=service_account("wellKnownPolicies: [externalDns]", f"hostedZoneArns: [{ZONE}, {ZONE}]")),
+        spec(append=service_account("wellKnownPolicies: [externalDns]", f"hostedZoneArns: [{ZONE}]")),
+        "21:69 serviceAccounts[0].hostedZoneArns[1]", "is listed twice"),
     # --- generator/pipeline/checks/identity.py, one row per condition ---------------------------------
     row("pod-identity-name-case", "EKS120", spec(append=pod_identity(READ_ONLY, name="App")),
         spec(append=pod_identity(READ_ONLY, name="app-1")),
