@@ -63,6 +63,9 @@ def _existing_vpc(vpc: Vpc, written: set[str] | None) -> Iterator[Issue]:
     if len(set(subnets.private)) < MIN_AZS:
         yield Issue((*VPC, "subnets", "private"), "needs at least 2 distinct subnets (in different AZs)",
                     rule="EKS021")
+    if written and "control_plane" in written and len(set(subnets.control_plane or [])) < MIN_AZS:
+        yield Issue((*VPC, "subnets", "controlPlane"), "needs at least 2 distinct subnets (in different AZs): EKS "
+                    "places the control plane's network interfaces in them", rule="EKS021")
     for group in ("private", "public", "control_plane"):
         if written and group in written:
             yield from _subnet_ids(getattr(subnets, group) or [], (*VPC, "subnets", _camel(group)))
