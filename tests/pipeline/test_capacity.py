@@ -310,21 +310,28 @@ def test_cli_rejects_invalid_spec(tmp_path: Path) -> None:
     assert "maxSize" in output
 
 
-def test_placement_by_zone_list_and_subnet_id(tmp_path: Path) -> None:
-    text = SMALL_VPC_SPEC.format(max_size=4) + """\
-      subnets: [eu-west-1a, eu-west-1b]
-  selfManagedNodeGroups:
-    - name: pinned
-      instanceType: m5.large
-      maxSize: 2
-      subnets: [subnet-0a1b2c3d]
-"""
+def test_placement_by_zone_list(tmp_path: Path) -> None:
+    text = SMALL_VPC_SPEC.format(max_size=4) + "      subnets: [eu-west-1a, eu-west-1b]\n"
     report = capacity.plan(_effective(write_spec(tmp_path, text)))
-    general, pinned = report.groups
+    (general,) = report.groups
     assert (general.zones, general.nodes_per_zone) == (("eu-west-1a", "eu-west-1b"), 2)
-    assert (pinned.zones, pinned.note) == ((), "placed by subnet ID: not counted")
     assert [s.needed for s in report.subnets] == [60, 60, 0]
     assert report.subnets[0].shares[0].describe() == "general: 2 nodes x 30 IPs (29 pods + node)"
+
+
+def test_placement_by_subnet_id_in_an_existing_vpc(tmp_path: Path) -> None:
+    """An existing VPC's subnets are IDs whose zones and sizes eksgen does not know: each ID is a place."""
+    text = SMALL_VPC_SPEC.format(max_size=4).replace(
+        "    cidr: 10.0.0.0/20\n", "    id: vpc-0a1b2c3d4e5f67890\n    subnets:\n"
+        "      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n") + "      subnets: [subnet-0a1b2c3d]\n"
+    (pinned,) = capacity.plan(_effective(write_spec(tmp_path, text))).groups
+    assert (pinned.zones, pinned.note) == (("subnet-0a1b2c3d",), "")
+
+
+def test_a_new_vpc_group_placed_by_ids_is_not_counted() -> None:
+    """The checks refuse subnet IDs in a new VPC (EKS061); the capacity plan alone still does not guess."""
+    assert capacity._placement(["subnet-0a1b2c3d"], ("eu-west-1a",), by_id=False) == (
+        (), "placed by subnet ID: not counted")
 
 
 def test_interface_endpoints_take_an_address_in_every_private_subnet() -> None:

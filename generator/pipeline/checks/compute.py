@@ -270,7 +270,7 @@ def _public_subnets(spec: ClusterSpec) -> list[str]:
 def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], existing: bool,
                public: list[str] | None = None) -> Iterator[Issue]:
     """`private`, `public` (node groups only: `public` is then the VPC's public subnets), a list
-    of the VPC's AZs (new VPC), or a list of subnet IDs."""
+    of the VPC's AZs (new VPC), or a list of subnet IDs (existing VPC)."""
     if isinstance(subnets, str):
         if subnets == "public" and public is not None:
             if not public:
@@ -286,6 +286,10 @@ def _placement(subnets: str | list[str] | None, loc: Loc, zones: set[str], exist
         yield Issue(loc, "must not be empty", rule="EKS061")
     for index, value in enumerate(values):
         if P.SUBNET_ID.fullmatch(value):
+            if not existing:  # the module creates the VPC's subnets: no ID written today can be one of them
+                yield Issue((*loc, index), f"{value} cannot be a subnet of the VPC eksgen creates (its subnets do "
+                            f"not exist yet): name availability zones ({', '.join(sorted(zones))}) or "
+                            "'private'", rule="EKS061")
             continue
         if existing:
             yield Issue((*loc, index), f"{value!r} is not a subnet ID (an existing VPC's zones are not known)",

@@ -103,6 +103,15 @@ ROWS = [
     row("foreign-zone", "EKS061", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
         spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
         "16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's"),
+    row("subnet-id-in-a-new-vpc", "EKS061", spec(append="      subnets: [eu-west-1a, subnet-0a1b2c3d]\n"),
+        spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
+        "16:29 managedNodeGroups[0].subnets[1]", "subnet-0a1b2c3d cannot be a subnet of the VPC eksgen creates"),
+    row("fargate-subnet-id-in-a-new-vpc", "EKS061",
+        spec(append="  fargateProfiles:\n    - name: apps\n      selectors: [{namespace: apps}]\n"
+                    "      subnets: [subnet-0a1b2c3d]\n"),
+        spec(append="  fargateProfiles:\n    - name: apps\n      selectors: [{namespace: apps}]\n"
+                    "      subnets: [eu-west-1a]\n"),
+        "19:17 fargateProfiles[0].subnets[0]", "subnet-0a1b2c3d cannot be a subnet of the VPC eksgen creates"),
     row("self-managed-labels-bottlerocket", "EKS062",
         spec(append="  selfManagedNodeGroups:\n    - name: legacy\n      amiType: BOTTLEROCKET_x86_64\n"
                     "      labels: {role: legacy}\n"),
