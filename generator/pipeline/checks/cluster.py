@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from generator.errors import Issue, Loc
 from generator.facts.partition import partition
 from generator.facts.releases import kubernetes_releases, region_zone_letters, release
+from generator.pipeline.capacity import PREFIX_DELEGATION_ENV
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.defaults import modules_terraform_floor
@@ -294,6 +295,7 @@ def _addons(ctx: CheckContext) -> Iterator[Issue]:
     if spec.vpc_cni and spec.vpc_cni.prefix_delegation and env is not None and not isinstance(env, dict):
         yield Issue(("spec", "addons", "vpc-cni", "configuration", "env"), "must be a mapping of variable names "
                     "to values: vpcCni.prefixDelegation adds ENABLE_PREFIX_DELEGATION to it", rule="EKS012")
+    yield from _prefix_delegation_conflict(ctx, env)
     auto_mode = spec.auto_mode is not None and bool(spec.auto_mode.enabled)
     if not (spec.managed_node_groups or spec.self_managed_node_groups or spec.fargate_profiles or auto_mode):
         yield Issue(("spec",), "the cluster has no node groups and no Fargate profile (and no Auto Mode): nothing "
@@ -307,3 +309,16 @@ def _control_plane(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue(("spec", "controlPlane", "tier"), f"{tier} is a provisioned control plane, billed for every "
                     f"hour the cluster exists at the {tier} rate on top of the standard cluster fee, used or not "
                     f"({PRICING_PAGE})", severity="warning", rule="EKS111")
+
+
+def _prefix_delegation_conflict(ctx: CheckContext, env: object) -> Iterator[Issue]:
+    """vpcCni.prefixDelegation as written against the vpc-cni env it sets: one of them would be silently
+    overruled (the env is what the addon gets, and the capacity plan would count the other)."""
+    raw_spec = ctx.raw.get("spec")
+    written = raw_spec.get("vpcCni") if isinstance(raw_spec, dict) else None
+    wanted = written.get("prefixDelegation") if isinstance(written, dict) else None
+    given = env.get(PREFIX_DELEGATION_ENV) if isinstance(env, dict) else None
+    if isinstance(wanted, bool) and given is not None and given != str(wanted).lower():
+        yield Issue(("spec", "addons", "vpc-cni", "configuration", "env", PREFIX_DELEGATION_ENV),
+                    f"{given!r} contradicts vpcCni.prefixDelegation: {str(wanted).lower()}; set one of them",
+                    rule="EKS012")

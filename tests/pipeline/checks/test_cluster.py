@@ -114,6 +114,14 @@ ROWS = [
         spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n"),
         spec(append="  vpcCni:\n    prefixDelegation: true\n  addons:\n    coredns: {}\n    vpc-cni: {}\n"),
         "17:5 vpcCni.prefixDelegation", "has no effect: the vpc-cni addon is not listed", severity="warning"),
+    *(row(f"prefix-delegation-{wanted}-env-{given}", "EKS012",
+          spec(append=f"  vpcCni:\n    prefixDelegation: {wanted}\n  addons:\n    vpc-cni:\n      configuration:\n"
+                      f"        env: {{ENABLE_PREFIX_DELEGATION: \"{given}\"}}\n"),
+          spec(append=f"  vpcCni:\n    prefixDelegation: {wanted}\n  addons:\n    vpc-cni:\n      configuration:\n"
+                      f"        env: {{ENABLE_PREFIX_DELEGATION: \"{wanted}\"}}\n"),
+          "21:15 addons.vpc-cni.configuration.env.ENABLE_PREFIX_DELEGATION",
+          f"'{given}' contradicts vpcCni.prefixDelegation: {wanted}; set one of them")
+      for wanted, given in [("true", "false"), ("false", "true"), ("true", "TRUE")]),
     row("unknown-addon", "EKS015", spec(append="  addons:\n    vpc-cin: {}\n"),
         spec(append="  addons:\n    vpc-cni: {}\n"),
         "17:5 addons.vpc-cin", "did you mean 'vpc-cni'?", severity="warning"),
