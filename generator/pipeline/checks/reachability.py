@@ -1,5 +1,5 @@
 """Whether what eksgen renders can work once applied: zones that exist in every account, nodes that
-can reach a public-only API endpoint, public subnets that can hold a load balancer."""
+can reach the API endpoint, public subnets that can hold a load balancer."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ LOAD_BALANCER_MIN_PREFIX = 27
 def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _zones_given(ctx)
     yield from _nodes_reach_public_endpoint(ctx)
+    yield from _nodes_reach_an_endpoint(ctx)
     yield from _public_subnets_hold_a_load_balancer(ctx)
 
 
@@ -52,6 +53,19 @@ def _nodes_reach_public_endpoint(ctx: CheckContext) -> Iterator[Issue]:
     yield Issue(("spec", "endpoint", "private"), "nodes and pods reach a public-only endpoint through the NAT "
                 f"gateways, so publicCidrs must include the gateways' public IPs ({how}), or nodes cannot "
                 "join: set private: true (recommended), or add those IPs", severity="warning", rule="EKS140")
+
+
+def _nodes_reach_an_endpoint(ctx: CheckContext) -> Iterator[Issue]:
+    """In the VPC eksgen creates with nat: Disabled, private subnets have no route out: nodes and Fargate
+    pods there reach the API server only through its private endpoint (VPC endpoints serve other services)."""
+    spec = ctx.cluster.spec
+    endpoint, vpc = spec.endpoint, spec.vpc
+    if endpoint is None or vpc is None or vpc.id is not None or vpc.nat != "Disabled" or endpoint.private:
+        return
+    groups = [*spec.managed_node_groups, *spec.self_managed_node_groups]
+    if spec.fargate_profiles or any(group.subnets != "public" for group in groups):
+        yield Issue(("spec", "endpoint", "private"), "with nat: Disabled, nodes in private subnets have no route to "
+                    "the public endpoint, so they cannot join: set private: true", rule="EKS142")
 
 
 def _public_subnets_hold_a_load_balancer(ctx: CheckContext) -> Iterator[Issue]:

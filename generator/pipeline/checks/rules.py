@@ -219,6 +219,8 @@ _RULES = [
          "set endpoint.private: true, or add the NAT gateways' Elastic IPs", waivable=True),
     Rule("EKS141", "network", "warning", "Public subnets are /27 or larger (an ALB's minimum)",
          "use /27 or larger public subnets", waivable=True),
+    Rule("EKS142", "network", "error", "Nodes can reach the API server: nat: Disabled needs the private endpoint",
+         "set endpoint.private: true (nodes in private subnets have no route out)"),
     Rule("EKS150", "compute", "error", "amiReleaseVersion is a release of the cluster's version, without amiId",
          "use a release version such as 1.35.6-20260714 for the cluster's version, or remove it"),
     Rule("EKS151", "compute", "warning", "eksgen.lock's pins fit the cluster (version, addons, node groups)",

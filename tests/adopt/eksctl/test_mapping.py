@@ -98,8 +98,9 @@ CASES = [
                       "spec.vpc.subnets.public": ["10.0.48.0/24", "10.0.49.0/24"]}),
     Case("nat-highly-available", clusterconfig("vpc: {nat: {gateway: HighlyAvailable}, extraCIDRs: [100.64.0.0/16]}\n"),
          expect={"spec.vpc.nat": "HighlyAvailable", "spec.vpc.secondaryCidrs": ["100.64.0.0/16"]}),
+    # eksctl's default endpoint is public only: without NAT the private nodes cannot reach it either
     Case("nat-disabled-nodes-cannot-pull", ng(PRIV, extra="vpc: {nat: {gateway: Disable}}\n"),
-         errors={"vpc.nat.gateway": "EKS102"}),
+         errors={"vpc.nat.gateway": "EKS102", "vpc.clusterEndpoints": "EKS142"}),
     Case("nat-unknown", clusterconfig("vpc: {nat: {gateway: Double}}\n"), errors={"vpc.nat.gateway": "must be one of"}),
     Case("existing-vpc", clusterconfig("""\
         vpc:

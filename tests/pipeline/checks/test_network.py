@@ -32,6 +32,7 @@ from tests.helpers import (
 
 PUBLIC_ONLY = "  endpoint:\n    private: false\n    public: true\n"
 CIDRS = "    publicCidrs: [203.0.113.0/24]\n"
+NO_NAT = "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"
 NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed node group: 9 lines
 
 ROWS = [
@@ -142,8 +143,22 @@ ROWS = [
              + "  autoMode: {enabled: true}\n"),
         "11:5 endpoint.private", "nodes and pods reach a public-only endpoint through the NAT gateways"),
     row("public-only-endpoint-no-nat", "EKS140", spec(append=PUBLIC_ONLY + CIDRS),
-        spec(append=PUBLIC_ONLY + CIDRS + "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"),
+        spec(append="      subnets: public\n" + PUBLIC_ONLY + CIDRS + NO_NAT),  # no NAT, nodes on the internet
         "17:5 endpoint.private", "or nodes cannot join: set private: true (recommended), or add those IPs"),
+    # EKS142, one row per condition: each nearest valid spec drops one of them.
+    row("no-nat-no-private-endpoint", "EKS142", spec(append=PUBLIC_ONLY + NO_NAT),
+        spec(append="  endpoint:\n    private: true\n    public: true\n" + NO_NAT),
+        "17:5 endpoint.private", "with nat: Disabled, nodes in private subnets have no route to the public endpoint"),
+    row("no-nat-no-private-endpoint-fargate", "EKS142",
+        spec(NO_NODE_GROUPS, append=PUBLIC_ONLY + NO_NAT + fargate()),
+        spec(NO_NODE_GROUPS, append="  endpoint:\n    private: true\n    public: true\n" + NO_NAT + fargate()),
+        "11:5 endpoint.private", "so they cannot join: set private: true"),
+    row("no-nat-no-private-endpoint-existing-vpc-is-not-known", "EKS142", spec(append=PUBLIC_ONLY + NO_NAT),
+        spec(append=PUBLIC_ONLY + EXISTING_VPC + TWO_PRIVATE),
+        "17:5 endpoint.private", "so they cannot join"),
+    row("no-nat-nodes-in-public-subnets", "EKS142", spec(append=PUBLIC_ONLY + NO_NAT),
+        spec(append="      subnets: public\n" + PUBLIC_ONLY + NO_NAT),
+        "17:5 endpoint.private", "so they cannot join"),
     row("public-subnet-27-and-26", "EKS141",
         spec(append="  vpc:\n    availabilityZones: [eu-west-1a, eu-west-1b]\n    subnets:\n"
                     "      private: [10.0.0.0/20, 10.0.16.0/20]\n      public: [10.0.48.0/28, 10.0.49.0/26]\n"),
