@@ -300,6 +300,9 @@ CASES = [
                                                           "(did you mean m6i.large?)")),
     case("instance-type-misspelt", spec({12: "      instanceTypes: [m6i.lrage]"}),
          ("12:23 managedNodeGroups[0].instanceTypes[0]", "(did you mean m6i.large?)")),
+    case("instance-type-capitals", spec({12: "      instanceTypes: [M6i.Large]"}),
+         ("12:23 managedNodeGroups[0].instanceTypes[0]", "'M6i.Large' is not an EC2 instance type name "
+                                                          "(did you mean m6i.large?)")),
     case("instance-type-nothing-close", spec({12: "      instanceTypes: [zz.x]"}),
          ("12:23 managedNodeGroups[0].instanceTypes[0]", "not an EC2 instance type name (like m6i.large)")),
     case("instance-types-21",

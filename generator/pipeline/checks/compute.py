@@ -138,7 +138,8 @@ def _instance(instance_type: str, loc: Loc) -> Iterator[Issue]:
 
 
 def _did_you_mean(instance_type: str) -> str:
-    close = difflib.get_close_matches(instance_type, sorted(instances.eni_table()), n=1, cutoff=0.75)
+    # compared in lower case: 'M6i.Large' is m6i.large, not the r6i.large its capitals put closer
+    close = difflib.get_close_matches(instance_type.lower(), sorted(instances.eni_table()), n=1, cutoff=0.75)
     return f"did you mean {close[0]}?" if close else "like m6i.large"
 
 
