@@ -242,6 +242,15 @@ def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def _empty_document(root: yaml.Node) -> bool:
+    """A `---` with nothing after it (a trailing separator, a file of separators): no document at all,
+    as kubectl reads it. A document that says `null` or `~` is still one, and is refused as such."""
+    return isinstance(root, yaml.ScalarNode) and root.tag == NULL_TAG and root.value == "" and not root.style
+
+
 def load_documents(text: str, file: str) -> list[Document]:
     """Parse every document of a spec file; raise SpecInvalid with all fatal load problems.
 
@@ -258,7 +267,7 @@ def load_documents(text: str, file: str) -> list[Document]:
     issues: list[Issue] = []
     try:
         for index, root in enumerate(yaml.compose_all(text, Loader=_LOADER)):
-            if root is None:
+            if root is None or _empty_document(root):
                 continue
             builder = _Builder(file, index)
             try:

@@ -116,6 +116,7 @@ def test_merge_keys_and_default_tags_load_as_yaml_means_them(text: str, data: di
     ("a: !!omap [b: 1]\n", ("a",), (1, 4), f"the YAML tag !!omap {UNSUPPORTED}"),
     ("", (), (1, 1), "no YAML document found (the file is empty)"),
     ("# only a comment\n", (), (1, 1), "no YAML document found (the file is empty)"),
+    ("---\n---\n", (), (1, 1), "no YAML document found (the file is empty)"),  # separators alone
 ])
 def test_structures_yaml_cannot_give_plainly_are_refused(text: str, loc: tuple[object, ...], where: tuple[int, int],
                                                          message: str) -> None:
@@ -239,3 +240,14 @@ def test_nesting_past_pythons_recursion_is_an_error_not_a_crash(monkeypatch: pyt
     (issue,) = raised.value.issues
     assert (issue.loc, issue.message, issue.file, issue.position) == ((), "invalid YAML: nested too deeply",
                                                                      "deep.yaml", Position(1, 1))
+
+
+@pytest.mark.parametrize(("text", "documents"), [
+    ("a: 1\n---\n", [{"a": 1}]),  # a trailing separator starts no document
+    ("---\na: 1\n---\n# the end\n", [{"a": 1}]),
+    ("a: 1\n---\n---\nb: 2\n", [{"a": 1}, {"b": 2}]),
+    ("a: 1\n--- ~\n", [{"a": 1}, None]),  # a document that says null is one, refused later as not a mapping
+    ("a: 1\n--- ''\n", [{"a": 1}, ""]),  # so is an empty quoted string
+])
+def test_empty_documents_are_no_documents(text: str, documents: list[object]) -> None:
+    assert [doc.data for doc in load_documents(text, "m.yaml")] == documents
