@@ -32,7 +32,6 @@ are taken off the usable addresses (the S3 gateway endpoint takes none).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -109,7 +108,7 @@ class GroupCapacity:
 
     @property
     def nodes_per_zone(self) -> int:
-        return math.ceil(self.max_size / len(self.zones)) if self.zones and self.max_size > 0 else 0
+        return -(-self.max_size // len(self.zones)) if self.zones and self.max_size > 0 else 0  # exact for any size
 
     @property
     def ips_per_zone(self) -> int:
@@ -195,7 +194,7 @@ def type_capacity(instance_type: str, *, prefix_delegation: bool) -> TypeCapacit
     prefixes = 0
     ips = pods + NODE_PRIMARY_IPS
     if prefix_delegation:
-        prefixes = min(math.ceil(pods / PREFIX_SIZE), limits.enis * (limits.ips_per_eni - 1))
+        prefixes = min(-(-pods // PREFIX_SIZE), limits.enis * (limits.ips_per_eni - 1))
         ips = prefixes * PREFIX_SIZE + NODE_PRIMARY_IPS
     return TypeCapacity(
         instance_type=instance_type, enis=limits.enis, ips_per_eni=limits.ips_per_eni, vcpus=count,

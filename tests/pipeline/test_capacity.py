@@ -352,3 +352,14 @@ def test_mixed_instances_policy_counts_its_worst_type(tmp_path: Path) -> None:
     assert [t.instance_type for t in batch.types] == ["m6i.xlarge", "t3.medium"]
     assert batch.worst is not None and batch.worst.instance_type == "m6i.xlarge"  # 58 pods beats t3.medium's 17
     assert (batch.nodes_per_zone, batch.ips_per_zone) == (3, 3 * 59)
+
+
+@pytest.mark.parametrize(("max_size", "zones", "per_zone"), [
+    (6, 3, 2), (7, 3, 3), (1, 3, 1), (0, 3, 0),
+    (99999999999999999999999, 3, 33333333333333333333333),  # exact: a float would print ...31935232
+    (10**30 + 1, 2, 5 * 10**29 + 1),
+])
+def test_nodes_per_zone_is_exact_at_any_size(max_size: int, zones: int, per_zone: int) -> None:
+    group = capacity.GroupCapacity(kind="managed", name="g", loc=(), types=(), unknown_types=(), max_size=max_size,
+                                   zones=tuple(f"eu-west-1{c}" for c in "abc"[:zones]))
+    assert group.nodes_per_zone == per_zone
