@@ -77,6 +77,9 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/checks/identity.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/policyresources.py": [f"{CHECKS}/test_second_release.py"],
     "generator/pipeline/checks/reachability.py": [f"{CHECKS}/test_network.py"],
+    "generator/pipeline/keys.py": ["tests/pipeline/test_keys.py", f"{CHECKS}/test_access.py",
+                                   "tests/pipeline/plan/test_access.py", "tests/pipeline/plan/test_fidelity.py",
+                                   "tests/pipeline/test_render.py::test_golden"],
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
