@@ -17,6 +17,9 @@ from tests.helpers import (
     tags,
 )
 
+EXISTING = "  vpc:\n    id: vpc-0a1b2c3d4e5f67890\n"
+TWO_PRIVATE_IDS = "    subnets:\n      private: [subnet-0a1b2c3d, subnet-0a1b2c3e]\n"
+
 ROWS = [
     row("31-managed-groups", "EKS050", spec(append=many_groups(31)), spec(append=many_groups(30)),
         "10:3 managedNodeGroups", "EKS allows 30 managed node groups per cluster (got 31)"),
@@ -103,9 +106,32 @@ ROWS = [
     row("foreign-zone", "EKS061", spec(append="      subnets: [eu-west-1a, us-east-1a]\n"),
         spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
         "16:29 managedNodeGroups[0].subnets[1]", "'us-east-1a' is neither a subnet ID nor one of the VPC's"),
+    # --- _placement, one row per branch, whole messages -----------------------------------------------
+    row("fargate-subnets-public", "EKS061", spec(append=fargate() + "      subnets: public\n"),
+        spec(append=fargate() + "      subnets: private\n"),
+        "20:7 fargateProfiles[0].subnets", "must be 'private', a list of availability zones or subnet IDs "
+        "(got 'public'); Fargate pods run in private subnets only"),
+    row("fargate-subnets-unknown-word", "EKS061", spec(append=fargate() + "      subnets: privat\n"),
+        spec(append=fargate() + "      subnets: private\n"),
+        "20:7 fargateProfiles[0].subnets", "must be 'private', a list of availability zones or subnet IDs "
+        "(got 'privat')"),
+    row("public-without-public-subnets-whole-message", "EKS061",
+        spec(append="      subnets: public\n" + EXISTING + TWO_PRIVATE_IDS),
+        spec(append="      subnets: public\n" + EXISTING + TWO_PRIVATE_IDS + "      public: [subnet-0a1b2c3f]\n"),
+        "16:7 managedNodeGroups[0].subnets", "the VPC has no public subnets: list them under vpc.subnets.public",
+        also=("EKS086",)),
+    row("subnets-empty-list", "EKS061", spec(append="      subnets: []\n"),
+        spec(append="      subnets: [eu-west-1a]\n"),
+        "16:7 managedNodeGroups[0].subnets", "must not be empty"),
+    row("zone-in-an-existing-vpc", "EKS061",
+        spec(append="      subnets: [eu-west-1a]\n" + EXISTING + TWO_PRIVATE_IDS),
+        spec(append="      subnets: [subnet-0a1b2c3d]\n" + EXISTING + TWO_PRIVATE_IDS),
+        "16:17 managedNodeGroups[0].subnets[0]",
+        "'eu-west-1a' is not a subnet ID (an existing VPC's zones are not known)"),
     row("subnet-id-in-a-new-vpc", "EKS061", spec(append="      subnets: [eu-west-1a, subnet-0a1b2c3d]\n"),
         spec(append="      subnets: [eu-west-1a, eu-west-1b]\n"),
-        "16:29 managedNodeGroups[0].subnets[1]", "subnet-0a1b2c3d cannot be a subnet of the VPC eksgen creates"),
+        "16:29 managedNodeGroups[0].subnets[1]", "subnet-0a1b2c3d cannot be a subnet of the VPC eksgen creates (its "
+        "subnets do not exist yet): name availability zones (eu-west-1a, eu-west-1b, eu-west-1c) or 'private'"),
     row("fargate-subnet-id-in-a-new-vpc", "EKS061",
         spec(append="  fargateProfiles:\n    - name: apps\n      selectors: [{namespace: apps}]\n"
                     "      subnets: [subnet-0a1b2c3d]\n"),
