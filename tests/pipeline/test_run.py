@@ -647,6 +647,9 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         "podIdentity" in addon for addon in (spec.get("addons") or {}).values())
     if vpc.get("nat") == "Disabled" and pod_identity and "eks-auth" not in vpc.get("endpoints", []):
         vpc["endpoints"] = [*vpc.get("endpoints", []), "eks-auth"]  # the Pod Identity agent's credentials (EKS102)
+    endpoint = spec.get("endpoint") or {}
+    if vpc.get("nat") == "Disabled" and "id" not in vpc and endpoint.get("private") is False:
+        endpoint["private"] = True  # private subnets without NAT reach the API server only privately (EKS142)
 
     terraform: dict[str, Any] = {}
     _maybe(draw, draw(st.sampled_from([">= 1.5.7", ">= 1.9, < 2.0", "~> 1.10"])), "requiredVersion", terraform)

@@ -63,7 +63,8 @@ def _nodes_reach_an_endpoint(ctx: CheckContext) -> Iterator[Issue]:
     if endpoint is None or vpc is None or vpc.id is not None or vpc.nat != "Disabled" or endpoint.private:
         return
     groups = [*spec.managed_node_groups, *spec.self_managed_node_groups]
-    if spec.fargate_profiles or any(group.subnets != "public" for group in groups):
+    private_compute = spec.fargate_profiles or spec.auto_mode.enabled or spec.karpenter.enabled  # private subnets
+    if private_compute or any(group.subnets != "public" for group in groups):
         yield Issue(("spec", "endpoint", "private"), "with nat: Disabled, nodes in private subnets have no route to "
                     "the public endpoint, so they cannot join: set private: true", rule="EKS142")
 

@@ -33,6 +33,7 @@ from tests.helpers import (
 PUBLIC_ONLY = "  endpoint:\n    private: false\n    public: true\n"
 CIDRS = "    publicCidrs: [203.0.113.0/24]\n"
 NO_NAT = "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts]\n"
+NO_NAT_POD_IDENTITY = "  vpc:\n    nat: Disabled\n    endpoints: [ecr.api, ecr.dkr, s3, sts, eks-auth]\n"
 NO_NODE_GROUPS = {n: None for n in range(10, 16)}  # BASE without its managed node group: 9 lines
 
 ROWS = [
@@ -153,6 +154,17 @@ ROWS = [
         spec(NO_NODE_GROUPS, append=PUBLIC_ONLY + NO_NAT + fargate()),
         spec(NO_NODE_GROUPS, append="  endpoint:\n    private: true\n    public: true\n" + NO_NAT + fargate()),
         "11:5 endpoint.private", "so they cannot join: set private: true"),
+    row("no-nat-no-private-endpoint-auto-mode", "EKS142",
+        spec(NO_NODE_GROUPS, append=PUBLIC_ONLY + NO_NAT + "  autoMode: {enabled: true}\n"),
+        spec(NO_NODE_GROUPS, append="  endpoint:\n    private: true\n    public: true\n" + NO_NAT
+             + "  autoMode: {enabled: true}\n"),
+        "11:5 endpoint.private", "so they cannot join: set private: true"),
+    row("no-nat-no-private-endpoint-karpenter", "EKS142",
+        spec(append="      subnets: public\n" + PUBLIC_ONLY + NO_NAT_POD_IDENTITY + "  karpenter: {enabled: true}\n"
+             + "  addons: {eks-pod-identity-agent: {}, vpc-cni: {}, coredns: {}, kube-proxy: {}}\n"),
+        spec(append="      subnets: public\n" + PUBLIC_ONLY + NO_NAT_POD_IDENTITY
+             + "  addons: {eks-pod-identity-agent: {}, vpc-cni: {}, coredns: {}, kube-proxy: {}}\n"),
+        "18:5 endpoint.private", "so they cannot join: set private: true"),
     row("no-nat-no-private-endpoint-existing-vpc-is-not-known", "EKS142", spec(append=PUBLIC_ONLY + NO_NAT),
         spec(append=PUBLIC_ONLY + EXISTING_VPC + TWO_PRIVATE),
         "17:5 endpoint.private", "so they cannot join"),
