@@ -57,11 +57,10 @@ def handle_errors(func: F) -> F:
             printing_failed = isinstance(exc, OSError) and raised_while_printing(exc)
             if printing_failed:
                 exc = output_failure(cast(OSError, exc))
+            if printing_failed or isinstance(exc, OutputClosed):  # (rich's tables raise OutputClosed themselves)
+                silence_stdout()
             if isinstance(exc, OutputClosed):  # nobody reads any more: nothing to say
-                silence_stdout()
                 raise typer.Exit(exit_code(exc)) from None
-            if printing_failed:
-                silence_stdout()
             code = exit_code(exc)
             # the output that failed cannot carry the report: it goes to stderr as text
             report_error(exc, json_output=not printing_failed and str(kwargs.get("output_format")) == "json",

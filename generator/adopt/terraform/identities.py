@@ -8,21 +8,24 @@ from typing import Any
 
 from generator.adopt.terraform.calls import Call, Reporter, strings
 from generator.adopt.terraform.source import Block
-from generator.pipeline.plan.iam import WELL_KNOWN_POLICY_SWITCHES
-from generator.pipeline.plan.pod_identity import ASSOCIATION_RESOURCE, POD_IDENTITY_POLICY_SWITCHES
+from generator.pipeline.plan.common import POLICY_RESOURCE_FIELDS
+from generator.pipeline.plan.iam import IRSA_POLICY_RESOURCES, WELL_KNOWN_POLICY_SWITCHES
+from generator.pipeline.plan.pod_identity import (
+    ASSOCIATION_RESOURCE,
+    POD_IDENTITY_POLICY_SWITCHES,
+    POD_POLICY_RESOURCES,
+)
 
 IRSA_SWITCHES = {arg: name for name, arg in WELL_KNOWN_POLICY_SWITCHES.items()}
 POD_SWITCHES = {arg: name for name, arg in POD_IDENTITY_POLICY_SWITCHES.items()}
-# What the well-known policies act on: module argument -> spec field (the path lists eksgen derives from
-# the buckets, <bucket>/*, are read as those buckets').
-IRSA_RESOURCES = {"external_dns_hosted_zone_arns": "hostedZoneArns", "cert_manager_hosted_zone_arns": "hostedZoneArns",
-                  "velero_s3_bucket_arns": "s3BucketArns", "mountpoint_s3_csi_bucket_arns": "s3BucketArns",
-                  "node_termination_handler_sqs_queue_arns": "sqsQueueArns"}
-POD_RESOURCES = {"external_dns_hosted_zone_arns": "hostedZoneArns", "cert_manager_hosted_zone_arns": "hostedZoneArns",
-                 "velero_s3_bucket_arns": "s3BucketArns", "mountpoint_s3_csi_bucket_arns": "s3BucketArns",
-                 "aws_node_termination_handler_sqs_queue_arns": "sqsQueueArns"}
-_DERIVED = {"mountpoint_s3_csi_path_arns", "velero_s3_bucket_path_arns", "mountpoint_s3_csi_bucket_path_arns",
-            "cluster_autoscaler_cluster_names"}
+# What the well-known policies act on, from the plan's tables: module argument -> spec field; the
+# arguments eksgen derives (<bucket>/* paths, this cluster's name) are read as what they come from.
+IRSA_RESOURCES = {arg: POLICY_RESOURCE_FIELDS[what] for _, arg, what in IRSA_POLICY_RESOURCES
+                  if what in POLICY_RESOURCE_FIELDS}
+POD_RESOURCES = {arg: POLICY_RESOURCE_FIELDS[what] for _, arg, what in POD_POLICY_RESOURCES
+                 if what in POLICY_RESOURCE_FIELDS}
+_DERIVED = {arg for _, arg, what in (*IRSA_POLICY_RESOURCES, *POD_POLICY_RESOURCES)
+            if what not in POLICY_RESOURCE_FIELDS}
 _EVERY_ZONE = re.compile(r"arn:[a-z-]+:route53:::hostedzone/\*")  # the default: left out of the spec
 _IRSA_KNOWN = {"name", "role_name", "policies", "role_policy_arns", "oidc_providers", "tags", "vpc_cni_enable_ipv4",
                "vpc_cni_enable_ipv6", "attach_ebs_csi_policy", *IRSA_SWITCHES, *IRSA_RESOURCES, *_DERIVED}

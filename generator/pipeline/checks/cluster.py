@@ -314,9 +314,7 @@ def _control_plane(ctx: CheckContext) -> Iterator[Issue]:
 def _prefix_delegation_conflict(ctx: CheckContext, env: object) -> Iterator[Issue]:
     """vpcCni.prefixDelegation as written against the vpc-cni env it sets: one of them would be silently
     overruled (the env is what the addon gets, and the capacity plan would count the other)."""
-    raw_spec = ctx.raw.get("spec")
-    written = raw_spec.get("vpcCni") if isinstance(raw_spec, dict) else None
-    wanted = written.get("prefixDelegation") if isinstance(written, dict) else None
+    wanted = ctx.written("spec", "vpcCni", "prefixDelegation")
     given = env.get(PREFIX_DELEGATION_ENV) if isinstance(env, dict) else None
     if isinstance(wanted, bool) and given is not None and given != str(wanted).lower():
         yield Issue(("spec", "addons", "vpc-cni", "configuration", "env", PREFIX_DELEGATION_ENV),

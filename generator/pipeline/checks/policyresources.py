@@ -13,23 +13,23 @@ from collections.abc import Iterator
 
 from generator.errors import Issue, Loc
 from generator.facts.partition import partition
+from generator.pipeline import default_values as D
 from generator.pipeline.checks import patterns as P
 from generator.pipeline.checks.context import CheckContext
 from generator.pipeline.effective import PodIdentityAssociation, ServiceAccount
 
 # spec field -> (the policies that read it, the ARN form it takes, what that form names)
 RESOURCE_FIELDS: dict[str, tuple[frozenset[str], re.Pattern[str], str]] = {
-    "hostedZoneArns": (frozenset({"externalDns", "certManager"}), P.HOSTED_ZONE_ARN,
+    "hostedZoneArns": (D.ROUTE_53_POLICIES, P.HOSTED_ZONE_ARN,
                        "a Route 53 hosted zone ARN (arn:aws:route53:::hostedzone/ID)"),
     "s3BucketArns": (frozenset({"velero", "mountpointS3Csi"}), P.S3_BUCKET_ARN,
                      "an S3 bucket ARN (arn:aws:s3:::NAME, no object path)"),
     "sqsQueueArns": (frozenset({"nodeTerminationHandler"}), P.SQS_QUEUE_ARN,
                      "an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)"),
 }
-# Policies whose statement has no resources without the field (hosted zones always have the default).
-REQUIRED_BY = {"velero": "s3BucketArns", "mountpointS3Csi": "s3BucketArns",
-               "nodeTerminationHandler": "sqsQueueArns", "externalDns": "hostedZoneArns",
-               "certManager": "hostedZoneArns"}
+# Every policy that reads a field needs it: its statement has no resources without (hosted zones are
+# only empty when written so: they default to every zone).
+REQUIRED_BY = {policy: field for field, (readers, _, _) in RESOURCE_FIELDS.items() for policy in readers}
 
 
 def check(ctx: CheckContext) -> Iterator[Issue]:

@@ -21,20 +21,13 @@ def check(ctx: CheckContext) -> Iterator[Issue]:
     yield from _public_subnets_hold_a_load_balancer(ctx)
 
 
-def _raw(ctx: CheckContext, *path: str) -> object:
-    node: object = ctx.raw
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
 def _zones_given(ctx: CheckContext) -> Iterator[Issue]:
     """In some regions the zone letters an account sees differ: a default could name a zone that is not there."""
     region, vpc = ctx.cluster.metadata.region, ctx.cluster.spec.vpc
     differing: dict[str, str] = load_json("regions.json").get("zonesDifferPerAccount", {})
-    if vpc is None or vpc.id is not None or region not in differing or _raw(ctx, "spec", "vpc", "availabilityZones"):
+    if vpc is None or vpc.id is not None or region not in differing or ctx.written("spec", "vpc", "availabilityZones"):
         return
-    loc: Loc = ("spec", "vpc") if _raw(ctx, "spec", "vpc") is not None else ("spec",)
+    loc: Loc = ("spec", "vpc") if ctx.written("spec", "vpc") is not None else ("spec",)
     yield Issue(loc, f"in {region} {differing[region]}: list vpc.availabilityZones with the zones your account "
                 f"has (aws ec2 describe-availability-zones --region {region})", rule="EKS025")
 

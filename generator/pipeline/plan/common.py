@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from generator.ir import Attr, Block, Group, Obj, Ref, TfFile
-from generator.pipeline.effective import (
-    Cluster,
-)
+from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
+from generator.pipeline.effective import Cluster, PodIdentityAssociation, ServiceAccount
 from generator.terraform.registry import registry
 
 TAGS = "tags"
@@ -66,3 +65,21 @@ def sorted_map(mapping: dict[str, Any]) -> dict[str, Any]:
 
 def irsa_label(name: str) -> str:
     return "irsa_" + name.replace("-", "_")
+
+
+# What a well-known policy acts on, by the spec field it comes from: module argument tables
+# (iam.IRSA_POLICY_RESOURCES, pod_identity.POD_POLICY_RESOURCES) name one of these per argument.
+POLICY_RESOURCE_FIELDS = {"zones": "hostedZoneArns", "buckets": "s3BucketArns", "queues": "sqsQueueArns"}
+
+
+def policy_resources(entry: ServiceAccount | PodIdentityAssociation,
+                     arguments: Sequence[tuple[str, str, str]]) -> list[Attr]:
+    """The module arguments of the role's chosen policies, in table order: (policy, argument, what), where
+    what is a POLICY_RESOURCE_FIELDS key, "paths" (each bucket's objects, <bucket>/*) or "cluster" (this
+    cluster's name). The modules put each list straight into a statement (checks/policyresources.py)."""
+    values: dict[str, list[Value]] = {
+        "zones": list(entry.hosted_zone_arns), "buckets": list(entry.s3_bucket_arns),
+        "paths": [f"{arn}/*" for arn in entry.s3_bucket_arns], "queues": list(entry.sqs_queue_arns),
+        "cluster": [Ref("module.eks.cluster_name")]}
+    wanted = set(entry.well_known_policies)
+    return [Attr(argument, values[what]) for policy, argument, what in arguments if policy in wanted]

@@ -3,15 +3,13 @@ then the Pod Identity roles (see pod_identity.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from generator.ir import Attr, Block, Group, Obj, Ref, TfFile, Value
 from generator.pipeline.effective import (
     Cluster,
     ServiceAccount,
 )
 from generator.pipeline.keys import irsa_policy_keys
-from generator.pipeline.plan.common import group, irsa_label, module_block, pins, tags_group
+from generator.pipeline.plan.common import group, irsa_label, module_block, pins, policy_resources, tags_group
 from generator.pipeline.plan.pod_identity import pod_identity_blocks
 
 WELL_KNOWN_POLICY_SWITCHES = {
@@ -28,28 +26,18 @@ WELL_KNOWN_POLICY_SWITCHES = {
     "cloudwatchObservability": "attach_cloudwatch_observability_policy",
     "mountpointS3Csi": "attach_mountpoint_s3_csi_policy",
 }
-
-
-def _irsa_policy_resources(sa: ServiceAccount) -> list[Attr]:
-    """What the iam module's well-known policies act on (checks/policyresources.py: an empty list is a
-    statement IAM refuses, and the autoscaler's scaling statement is made once per cluster name)."""
-    wanted = set(sa.well_known_policies)
-    attrs = [Attr(f"{policy}_hosted_zone_arns", _arns(sa.hosted_zone_arns))
-             for name, policy in (("externalDns", "external_dns"), ("certManager", "cert_manager")) if name in wanted]
-    if "clusterAutoscaler" in wanted:  # without it the policy cannot scale any group
-        attrs.append(Attr("cluster_autoscaler_cluster_names", [Ref("module.eks.cluster_name")]))
-    if "velero" in wanted:
-        attrs.append(Attr("velero_s3_bucket_arns", _arns(sa.s3_bucket_arns)))
-    if "mountpointS3Csi" in wanted:
-        attrs.append(Attr("mountpoint_s3_csi_bucket_arns", _arns(sa.s3_bucket_arns)))
-        attrs.append(Attr("mountpoint_s3_csi_path_arns", _arns(f"{arn}/*" for arn in sa.s3_bucket_arns)))
-    if "nodeTerminationHandler" in wanted:
-        attrs.append(Attr("node_termination_handler_sqs_queue_arns", _arns(sa.sqs_queue_arns)))
-    return attrs
-
-
-def _arns(arns: Iterable[str]) -> list[Value]:
-    return list[Value](arns)
+# What those policies act on (iam v6.5.0 policies.tf puts each list straight into a statement, and makes
+# the autoscaler's scaling statement once per cluster name): (policy, argument, what), see
+# common.policy_resources.
+IRSA_POLICY_RESOURCES = (
+    ("externalDns", "external_dns_hosted_zone_arns", "zones"),
+    ("certManager", "cert_manager_hosted_zone_arns", "zones"),
+    ("clusterAutoscaler", "cluster_autoscaler_cluster_names", "cluster"),
+    ("velero", "velero_s3_bucket_arns", "buckets"),
+    ("mountpointS3Csi", "mountpoint_s3_csi_bucket_arns", "buckets"),
+    ("mountpointS3Csi", "mountpoint_s3_csi_path_arns", "paths"),
+    ("nodeTerminationHandler", "node_termination_handler_sqs_queue_arns", "queues"),
+)
 
 
 def build_iam(cluster: Cluster) -> TfFile:
@@ -65,7 +53,7 @@ def _irsa(cluster: Cluster, sa: ServiceAccount, version: str) -> Block:
     if "vpcCni" in sa.well_known_policies:
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"vpc_cni_enable_{family}", True))
-    switches.extend(_irsa_policy_resources(sa))
+    switches.extend(policy_resources(sa, IRSA_POLICY_RESOURCES))
     policies = irsa_policy_keys(sa.policy_arns)
     trust = Obj.of(this=Obj.of(provider_arn=Ref("module.eks.oidc_provider_arn"),
                                namespace_service_accounts=[f"{sa.namespace}:{sa.service_account}"]))

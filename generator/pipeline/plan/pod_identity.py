@@ -7,11 +7,9 @@ account would be refused by EKS.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from generator.ir import Attr, Block, Group, Obj, Ref, Value
 from generator.pipeline.effective import Cluster, PodIdentityAssociation
-from generator.pipeline.plan.common import group, module_block, pins, tags_group
+from generator.pipeline.plan.common import group, module_block, pins, policy_resources, tags_group
 
 # The eks-pod-identity module's attach_*_policy switches (v2.8.1 variables.tf).
 POD_IDENTITY_POLICY_SWITCHES = {
@@ -28,6 +26,18 @@ POD_IDENTITY_POLICY_SWITCHES = {
     "cloudwatchObservability": "attach_aws_cloudwatch_observability_policy",
     "mountpointS3Csi": "attach_mountpoint_s3_csi_policy",
 }
+# What those policies act on (v2.8.1: each list straight into a statement; the autoscaler's scaling
+# statement once per cluster name): (policy, argument, what), see common.policy_resources.
+POD_POLICY_RESOURCES = (
+    ("clusterAutoscaler", "cluster_autoscaler_cluster_names", "cluster"),
+    ("externalDns", "external_dns_hosted_zone_arns", "zones"),
+    ("certManager", "cert_manager_hosted_zone_arns", "zones"),
+    ("velero", "velero_s3_bucket_arns", "buckets"),
+    ("velero", "velero_s3_bucket_path_arns", "paths"),
+    ("mountpointS3Csi", "mountpoint_s3_csi_bucket_arns", "buckets"),
+    ("mountpointS3Csi", "mountpoint_s3_csi_bucket_path_arns", "paths"),
+    ("nodeTerminationHandler", "aws_node_termination_handler_sqs_queue_arns", "queues"),
+)
 ASSOCIATION_RESOURCE = "aws_eks_pod_identity_association"
 ASSOCIATION_KEY = "this"
 
@@ -62,37 +72,13 @@ def pod_identity_blocks(cluster: Cluster) -> list[Block]:
     return blocks
 
 
-def _policy_resources(entry: PodIdentityAssociation) -> list[Attr]:
-    """What the eks-pod-identity module's well-known policies act on (checks/policyresources.py: an empty
-    list is a statement IAM refuses)."""
-    wanted = set(entry.well_known_policies)
-    attrs = [Attr(f"{policy}_hosted_zone_arns", _arns(entry.hosted_zone_arns))
-             for name, policy in (("externalDns", "external_dns"), ("certManager", "cert_manager")) if name in wanted]
-    paths = _arns(f"{arn}/*" for arn in entry.s3_bucket_arns)
-    if "velero" in wanted:
-        attrs.extend([Attr("velero_s3_bucket_arns", _arns(entry.s3_bucket_arns)),
-                      Attr("velero_s3_bucket_path_arns", paths)])
-    if "mountpointS3Csi" in wanted:
-        attrs.extend([Attr("mountpoint_s3_csi_bucket_arns", _arns(entry.s3_bucket_arns)),
-                      Attr("mountpoint_s3_csi_bucket_path_arns", paths)])
-    if "nodeTerminationHandler" in wanted:
-        attrs.append(Attr("aws_node_termination_handler_sqs_queue_arns", _arns(entry.sqs_queue_arns)))
-    return attrs
-
-
-def _arns(arns: Iterable[str]) -> list[Value]:
-    return list[Value](arns)
-
-
 def _module(cluster: Cluster, entry: PodIdentityAssociation, version: str, addon: str | None) -> Block:
     wanted = entry.well_known_policies or []
     switches = [Attr(POD_IDENTITY_POLICY_SWITCHES[p], True) for p in wanted]
     if "vpcCni" in wanted:
         family = "ipv6" if cluster.spec.ip_family == "ipv6" else "ipv4"
         switches.append(Attr(f"aws_vpc_cni_enable_{family}", True))
-    if "clusterAutoscaler" in wanted:  # without it the policy cannot scale any group
-        switches.append(Attr("cluster_autoscaler_cluster_names", [Ref("module.eks.cluster_name")]))
-    switches.extend(_policy_resources(entry))
+    switches.extend(policy_resources(entry, POD_POLICY_RESOURCES))
     policies = {f"policy_{i}": arn for i, arn in enumerate(entry.policy_arns or [])}
     if addon is None:
         association = Obj.of(cluster_name=Ref("module.eks.cluster_name"), namespace=entry.namespace,
