@@ -83,11 +83,13 @@ MODULES: dict[str, list[str]] = {
     "generator/pipeline/plan/launch.py": ["tests/pipeline/plan/test_launch.py", "tests/pipeline/test_render.py"],
     # The other plan modules: the goldens of every example and the fidelity tests pin what they build.
     **{f"generator/pipeline/plan/{name}.py": [*PLAN_TESTS, *extra] for name, extra in {
-        "access": ["tests/pipeline/plan/test_access.py"], "common": ["tests/pipeline/plan/test_common.py"],
-        "eks": ["tests/pipeline/plan/test_switches.py"], "endpoints": [], "iam": [],
+        "access": ["tests/pipeline/plan/test_access.py"],
+        "common": ["tests/pipeline/plan/test_common.py", "tests/pipeline/plan/test_policy_resources.py"],
+        "eks": ["tests/pipeline/plan/test_switches.py"], "endpoints": [],
+        "iam": ["tests/pipeline/plan/test_policy_resources.py"],
         "imports": ["tests/pipeline/plan/test_imports.py", "tests/adopt/terraform/test_import.py"],
         "karpenter": ["tests/pipeline/plan/test_karpenter.py"], "locals": [], "outputs": [],
-        "pod_identity": ["tests/pipeline/plan/test_switches.py"],
+        "pod_identity": ["tests/pipeline/plan/test_switches.py", "tests/pipeline/plan/test_policy_resources.py"],
         "versions": [], "vpc": [],
     }.items()},
     # This wave's modules: the lock, the upgrade plan, and the adoption of eksctl and Terraform sources.
